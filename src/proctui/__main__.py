@@ -1,0 +1,3 @@
+from proctui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,385 @@
+"""The Lab: the one place in proctui that starts, signals and reaps processes.
+
+Every process the Lab starts is a real ``multiprocessing.Process`` of an explicit
+context. The Lab's job is as much about what it must *not* do: anything that reaps a
+finished child makes a zombie vanish behind the user's back. multiprocessing reaps
+in ``is_alive()``, ``.exitcode``, ``repr(process)``, ``active_children()``, ``join()``,
+``close()``, and in ``start()`` of *any* other Process, which calls
+``process._cleanup()`` to poll every child in ``multiprocessing.process._children``.
+So:
+
+* right after ``start()`` the Lab takes the new child out of ``_children``: no later
+  ``start()`` or ``active_children()`` polls it; only an explicit join reaps it;
+* exits are noticed through a pidfd, which says "exited" without reaping;
+* a child's fate is read with ``waitid(WNOWAIT)``, which leaves it waitable;
+* a ``Process`` object is never printed: records have a ``repr`` of their own.
+
+Which state a process is in (running, stopped, zombie) is never stored here: that is
+the kernel's to say, through /proc (see ``procs``). A record keeps only what the kernel
+forgets: the label, how it was started, and its exit code once it has been reaped.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import multiprocessing
+import multiprocessing.process
+import os
+import signal
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from proctui.core import procs, workers
+from proctui.core.linux import (
+    decode_status,
+    describe_exitcode,
+    peek_exit_status,
+    signal_name,
+    wait_exit_status,
+)
+from proctui.core.watcher import ChildWatcher
+
+START_METHODS = ("fork", "spawn", "forkserver")
+DEFAULT_MAX_CHILDREN = 64
+
+
+class LabError(Exception):
+    """An operation the Lab refused or the system failed; the message is for the user."""
+
+
+class EventKind(enum.Enum):
+    STARTED = "started"
+    OUTPUT = "output"
+    EXITED = "exited"
+    SIGNALLED = "signalled"
+    JOINING = "joining"
+    REAPED = "reaped"
+    NOTE = "note"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class LabEvent:
+    """Something that happened to a lab process, said at the system-call level."""
+
+    kind: EventKind
+    text: str
+    pid: int | None = None
+    label: str | None = None
+    time: float = field(default_factory=time.time)
+
+
+@dataclass(eq=False)
+class LabProcess:
+    """What the Lab remembers about one process it started."""
+
+    label: str
+    kind: str  # what it was started as: "child", "zombie"
+    pid: int
+    start_method: str
+    started_at: float
+    start_ticks: int  # from /proc/PID/stat: with pid, names this very process
+    # Filled in by events, never guessed:
+    exit_status: int | None = None  # raw wait status, read with waitid(WNOWAIT) at exit
+    exited_at: float | None = None
+    exitcode: int | None = None  # multiprocessing's exitcode, once join() has reaped it
+    reaped_at: float | None = None
+    # Never render this object: repr(Process) calls poll(), which reaps.
+    process: multiprocessing.process.BaseProcess = field(repr=False, default=None)  # type: ignore[assignment]
+    reaped: threading.Event = field(repr=False, default_factory=threading.Event)
+    # Held by whoever is reaping this process (a join, or shutdown), so two threads
+    # never wait for the same child: the loser's waitpid() would fail with ECHILD.
+    reap_lock: threading.Lock = field(repr=False, default_factory=threading.Lock)
+    # Held while signalling this process and while reaping it, so a signal can never
+    # land on a reaped PID that the kernel has handed to someone else. Reaping takes it
+    # only once the child is already a zombie, so it is never held for long.
+    signal_lock: threading.Lock = field(repr=False, default_factory=threading.Lock)
+
+    @property
+    def exit_text(self) -> str | None:
+        """The exit code to show: from join() once reaped, else from the peeked status."""
+        if self.exitcode is not None:
+            return describe_exitcode(self.exitcode)
+        if self.exit_status is not None:
+            return describe_exitcode(os.waitstatus_to_exitcode(self.exit_status))
+        return None
+
+    def __repr__(self) -> str:
+        return f"<LabProcess {self.label} pid={self.pid} {self.start_method}>"
+
+
+Listener = Callable[[LabEvent], None]
+
+
+class Lab:
+    def __init__(self, start_method: str = "fork", max_children: int = DEFAULT_MAX_CHILDREN) -> None:
+        if start_method not in START_METHODS:
+            raise LabError(f"unknown start method {start_method!r}: choose one of {', '.join(START_METHODS)}")
+        self.start_method = start_method
+        self.max_children = max_children
+        self.pid = os.getpid()
+        self._records: dict[int, LabProcess] = {}
+        self._counters: dict[str, itertools.count] = {}
+        self._listeners: list[Listener] = []
+        self._lock = threading.Lock()
+        self._watcher = ChildWatcher()
+        self._warned_threaded_fork = False
+        self._closed = False
+
+    # -- observers -------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> None:
+        """listener(event) is called for every event, from whichever thread caused it."""
+        self._listeners.append(listener)
+
+    def _emit(self, kind: EventKind, text: str, record: LabProcess | None = None) -> None:
+        event = LabEvent(kind, text, record.pid if record else None, record.label if record else None)
+        for listener in list(self._listeners):
+            listener(event)
+
+    # -- records ---------------------------------------------------------------------
+
+    def get(self, pid: int) -> LabProcess | None:
+        """The lab record for this PID, if it is a lab process not yet reaped."""
+        record = self._records.get(pid)
+        if record is None or record.reaped.is_set():
+            return None
+        return record
+
+    @property
+    def processes(self) -> list[LabProcess]:
+        """Lab processes not yet reaped, oldest first."""
+        return [r for r in self._records.values() if not r.reaped.is_set()]
+
+    @property
+    def history(self) -> list[LabProcess]:
+        """Every process the Lab started, reaped ones included."""
+        return list(self._records.values())
+
+    def _next_label(self, kind: str) -> str:
+        counter = self._counters.setdefault(kind, itertools.count(1))
+        return f"{kind}-{next(counter)}"
+
+    # -- starting --------------------------------------------------------------------
+
+    def fork_child(self) -> LabProcess:
+        """Start a child that prints its PID and PPID, then sleeps until it is ended."""
+        label = self._next_label("child")
+        return self._start("child", label, workers.sleeper, ())
+
+    def leave_zombie(self, exit_code: int = 0) -> LabProcess:
+        """Start a child that exits at once with exit_code; it stays a zombie until joined."""
+        if not 0 <= exit_code <= 255:
+            raise LabError(f"exit code must be 0..255, not {exit_code}")
+        label = self._next_label("zombie")
+        return self._start("zombie", label, workers.exit_at_once, (exit_code,))
+
+    def _start(self, kind: str, label: str, target, extra_args: tuple) -> LabProcess:
+        if self._closed:
+            raise LabError("the lab is shut down")
+        if threading.current_thread() is not threading.main_thread():
+            # PR_SET_PDEATHSIG fires when the forking *thread* ends, so a child forked
+            # from a short-lived worker thread would be killed as soon as it returns.
+            raise LabError("lab processes are started from the main thread only")
+        live = len(self.processes)
+        if live >= self.max_children:
+            raise LabError(f"{live} lab processes already (the limit is {self.max_children}): not starting another")
+        ctx = multiprocessing.get_context(self.start_method)
+        read_fd, write_fd = os.pipe()
+        process = ctx.Process(
+            target=target, args=(label, workers.ChildOutput(write_fd), *extra_args), name=label
+        )
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", DeprecationWarning)
+                process.start()
+        except OSError as exc:
+            os.close(read_fd)
+            syscall = "fork()" if self.start_method == "fork" else f"start() ({self.start_method})"
+            raise LabError(f"{syscall} failed: {exc.strerror or exc}: the system refused a new process") from exc
+        finally:
+            # The child has its own copy now (or none was made): ours would keep the pipe
+            # open after the child is gone.
+            os.close(write_fd)
+        # Keep every later start() (its _cleanup()) and active_children() from polling,
+        # and so reaping, this child: it is the user's to reap.
+        multiprocessing.process._children.discard(process)
+
+        pid = process.pid
+        assert pid is not None
+        info = procs.read_proc(pid)
+        record = LabProcess(
+            label=label,
+            kind=kind,
+            pid=pid,
+            start_method=self.start_method,
+            started_at=time.time(),
+            start_ticks=info.start_ticks if info else -1,
+            process=process,
+        )
+        with self._lock:
+            self._records[pid] = record
+        self._report_fork_warning(caught)
+        call = "fork()" if self.start_method == "fork" else f"{self.start_method}: fork() + exec()"
+        if self.start_method == "forkserver":
+            call = "forkserver: the fork server forks"
+        self._emit(EventKind.STARTED, f"{label}.start() -> {call} -> child {pid} ({kind})", record)
+
+        self._watcher.watch_output(read_fd, lambda line, r=record: self._on_output(r, line))
+        try:
+            pidfd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            pidfd = None
+        if pidfd is not None:
+            self._watcher.watch_exit(pidfd, lambda r=record: self._on_exit(r), output_fd=read_fd)
+        return record
+
+    def _report_fork_warning(self, caught: list[warnings.WarningMessage]) -> None:
+        for warning in caught:
+            if "fork" in str(warning.message) and not self._warned_threaded_fork:
+                self._warned_threaded_fork = True
+                self._emit(
+                    EventKind.NOTE,
+                    f"Python warns: {warning.message} proctui's children only print, sleep "
+                    "and exit, which is safe in a child of a threaded process.",
+                )
+
+    # -- events from the watcher thread ------------------------------------------------
+
+    def _on_output(self, record: LabProcess, line: str) -> None:
+        self._emit(EventKind.OUTPUT, f"[{record.pid}] {line}", record)
+
+    def _on_exit(self, record: LabProcess) -> None:
+        status = peek_exit_status(record.pid)
+        if status is None:
+            return  # a join() reaped it first; it reports the status itself
+        record.exit_status = status
+        record.exited_at = time.time()
+        code = describe_exitcode(os.waitstatus_to_exitcode(status))
+        self._emit(
+            EventKind.EXITED,
+            f"child {record.pid} ({record.label}) exited, status {status:#06x} "
+            f"({decode_status(status)}) -> exitcode {code}; it stays a zombie until waitpid({record.pid})",
+            record,
+        )
+
+    # -- signals ---------------------------------------------------------------------
+
+    def terminate(self, record: LabProcess) -> None:
+        """Process.terminate(): SIGTERM."""
+        self._signal(record, "terminate")
+
+    def kill(self, record: LabProcess) -> None:
+        """Process.kill(): SIGKILL."""
+        self._signal(record, "kill")
+
+    def _signal(self, record: LabProcess, method: str) -> None:
+        signum = signal.SIGTERM if method == "terminate" else signal.SIGKILL
+        with record.signal_lock:
+            self._check_same_process(record)
+            info = procs.read_proc(record.pid)
+            getattr(record.process, method)()
+        text = f"{record.label}.{method}() -> kill({record.pid}, {signal_name(signum)})"
+        if info is not None and info.is_zombie:
+            text += f": {record.pid} is a zombie; a dead process cannot be signalled, only reaped"
+        self._emit(EventKind.SIGNALLED, text, record)
+
+    def _check_same_process(self, record: LabProcess) -> None:
+        """Refuse unless record.pid still names the very process we started."""
+        if record.reaped.is_set() or self._records.get(record.pid) is not record:
+            raise LabError(f"{record.label} (PID {record.pid}) has already been reaped: nothing sent")
+        info = procs.read_proc(record.pid)
+        if info is None or info.start_ticks != record.start_ticks:
+            raise LabError(f"PID {record.pid} is no longer {record.label}: nothing sent")
+
+    # -- reaping ---------------------------------------------------------------------
+
+    def join(self, record: LabProcess) -> int:
+        """Process.join(): wait for the child to exit, then reap it. Blocks; returns exitcode.
+
+        Call it from a worker thread: with a running child it waits until the child ends.
+        """
+        if not record.reap_lock.acquire(blocking=False):
+            raise LabError(f"a join of {record.label} (PID {record.pid}) is already waiting")
+        try:
+            if record.reaped.is_set():
+                raise LabError(f"{record.label} (PID {record.pid}) has already been reaped")
+            status = peek_exit_status(record.pid)
+            if status is None:
+                self._emit(
+                    EventKind.JOINING,
+                    f"{record.label}.join() -> waitpid({record.pid}, 0) blocks: "
+                    f"the child is still running (end it with t or x)",
+                    record,
+                )
+                status = wait_exit_status(record.pid)
+            with record.signal_lock:
+                record.process.join()  # multiprocessing's own waitpid() reaps it here
+                exitcode = record.process.exitcode
+                self._mark_reaped(record)
+        finally:
+            record.reap_lock.release()
+        if status is not None:
+            record.exit_status = status
+        status_text = f"{status:#06x}" if status is not None else "?"
+        self._emit(
+            EventKind.REAPED,
+            f"{record.label}.join() -> waitpid({record.pid}, 0) -> ({record.pid}, {status_text}) "
+            f"-> exitcode {describe_exitcode(exitcode)}; PID {record.pid} is gone",
+            record,
+        )
+        return exitcode  # type: ignore[return-value]
+
+    @staticmethod
+    def _signal_unreaped(record: LabProcess, signum: int) -> None:
+        """kill() a child not yet reaped: until it is, its PID cannot name another process."""
+        with record.signal_lock:
+            if record.reaped.is_set():
+                return
+            try:
+                os.kill(record.pid, signum)
+            except ProcessLookupError:
+                pass
+
+    def _mark_reaped(self, record: LabProcess) -> None:
+        """After multiprocessing's join() has reaped record's process."""
+        record.exitcode = record.process.exitcode
+        record.process.close()  # frees the sentinel; exitcode stays known to us
+        record.reaped_at = time.time()
+        record.reaped.set()
+
+    # -- the end ---------------------------------------------------------------------
+
+    def shutdown(self, grace: float = 1.0) -> None:
+        """End and reap every lab process: SIGCONT + SIGTERM, then SIGKILL after grace."""
+        if self._closed:
+            return
+        self._closed = True
+        live = self.processes
+        for record in live:
+            self._signal_unreaped(record, signal.SIGCONT)  # a stopped child cannot act on SIGTERM
+            self._signal_unreaped(record, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for record in live:
+            if not record.reap_lock.acquire(blocking=False):
+                continue  # a join() in a worker thread is reaping it; our signal ends its wait
+            try:
+                if record.reaped.is_set():
+                    continue
+                if wait_exit_status(record.pid, timeout=max(0.0, deadline - time.monotonic())) is None:
+                    self._signal_unreaped(record, signal.SIGKILL)
+                    wait_exit_status(record.pid)
+                with record.signal_lock:
+                    record.process.join()
+                    self._mark_reaped(record)
+            finally:
+                record.reap_lock.release()
+        for record in live:
+            if not record.reaped.wait(timeout=grace):
+                self._signal_unreaped(record, signal.SIGKILL)
+                record.reaped.wait(timeout=grace)
+        self._watcher.stop()

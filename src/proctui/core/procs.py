@@ -1,0 +1,164 @@
+"""Snapshots of the kernel's process table, read straight from /proc.
+
+Everything the tree shows about a process's *state* comes from here: the state letter
+is the one the kernel writes into ``/proc/PID/stat``, read at the moment of the
+snapshot. Reading /proc never reaps anything, so a zombie stays a zombie while we look.
+
+Processes come and go while a snapshot is read (a PID listed by ``os.listdir`` may be
+gone by the time its ``stat`` is opened, or may belong to another user); such a PID is
+simply left out of that snapshot rather than failing the whole read.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+#: What each state letter of /proc/PID/stat means (see proc(5)).
+STATE_WORDS: dict[str, str] = {
+    "R": "running",
+    "S": "sleeping",
+    "D": "disk sleep",
+    "Z": "zombie",
+    "T": "stopped",
+    "t": "tracing stop",
+    "X": "dead",
+    "x": "dead",
+    "K": "wakekill",
+    "W": "waking",
+    "P": "parked",
+    "I": "idle",
+}
+
+
+def state_word(letter: str) -> str:
+    return STATE_WORDS.get(letter, "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class ProcInfo:
+    """One process as /proc/PID/stat described it at snapshot time."""
+
+    pid: int
+    ppid: int
+    state: str  # the kernel's state letter: R, S, D, Z, T, ...
+    name: str  # comm: the first 15 bytes of the executable's name
+    start_ticks: int  # start time in clock ticks since boot: (pid, start_ticks) names one process
+    uid: int
+    kernel_thread: bool
+
+    @property
+    def state_word(self) -> str:
+        return state_word(self.state)
+
+    @property
+    def is_zombie(self) -> bool:
+        return self.state == "Z"
+
+
+# PF_KTHREAD in the flags field of /proc/PID/stat marks a kernel thread.
+_PF_KTHREAD = 0x00200000
+
+
+def parse_stat(pid: int, raw: bytes, uid: int) -> ProcInfo:
+    """Parse one /proc/PID/stat line.
+
+    comm is enclosed in parentheses and may itself contain spaces or ')', so split at
+    the *last* ')' (as procps does) rather than on whitespace.
+    """
+    open_paren = raw.index(b"(")
+    close_paren = raw.rindex(b")")
+    name = raw[open_paren + 1 : close_paren].decode("utf-8", "replace")
+    fields = raw[close_paren + 2 :].split()
+    # fields[0] is field 3 (state) of proc(5); field N is fields[N - 3].
+    state = fields[0].decode("ascii", "replace")
+    ppid = int(fields[1])
+    flags = int(fields[6])
+    start_ticks = int(fields[19])
+    return ProcInfo(
+        pid=pid,
+        ppid=ppid,
+        state=state,
+        name=name,
+        start_ticks=start_ticks,
+        uid=uid,
+        kernel_thread=bool(flags & _PF_KTHREAD),
+    )
+
+
+def read_proc(pid: int) -> ProcInfo | None:
+    """The process with this PID now, or None if there is none (or it just went away)."""
+    try:
+        fd = os.open(f"/proc/{pid}/stat", os.O_RDONLY)
+    except (FileNotFoundError, ProcessLookupError, PermissionError, NotADirectoryError):
+        return None
+    try:
+        raw = os.read(fd, 4096)
+        uid = os.fstat(fd).st_uid
+    except (ProcessLookupError, FileNotFoundError, PermissionError, OSError):
+        return None
+    finally:
+        os.close(fd)
+    try:
+        return parse_stat(pid, raw, uid)
+    except (ValueError, IndexError):
+        # A stat line we cannot parse (truncated read during exit): treat as gone.
+        return None
+
+
+def all_pids() -> list[int]:
+    return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
+
+
+def read_procs(pids: Iterable[int]) -> dict[int, ProcInfo]:
+    found: dict[int, ProcInfo] = {}
+    for pid in pids:
+        info = read_proc(pid)
+        if info is not None:
+            found[pid] = info
+    return found
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """The process table (or the part of it we looked at) at one moment."""
+
+    procs: dict[int, ProcInfo]
+
+    def children_of(self) -> dict[int, list[int]]:
+        """ppid -> sorted child PIDs, for every process in the snapshot."""
+        kids: dict[int, list[int]] = {}
+        for info in self.procs.values():
+            kids.setdefault(info.ppid, []).append(info.pid)
+        for pids in kids.values():
+            pids.sort()
+        return kids
+
+    def descendants(self, root: int) -> Iterator[int]:
+        """root's descendants as the kernel links them (PPID), depth first."""
+        kids = self.children_of()
+        stack = list(reversed(kids.get(root, [])))
+        while stack:
+            pid = stack.pop()
+            yield pid
+            stack.extend(reversed(kids.get(pid, [])))
+
+
+def snapshot_system() -> Snapshot:
+    """Every process on the system."""
+    return Snapshot(read_procs(all_pids()))
+
+
+def snapshot_subtree(root: int, extra: Iterable[int] = ()) -> Snapshot:
+    """root and its descendants, plus the PIDs in ``extra`` wherever they now live.
+
+    The kernel links a process only to its parent, so finding descendants means
+    reading every /proc/PID/stat (as ps and htop do; /proc/PID/task/TID/children needs
+    CONFIG_PROC_CHILDREN, which many kernels lack). ``extra`` lets the lab keep showing
+    processes of its own that have been re-parented away from us.
+    """
+    full = snapshot_system()
+    keep = {root, *full.descendants(root)}
+    keep.update(pid for pid in extra if pid in full.procs)
+    return Snapshot({pid: full.procs[pid] for pid in keep if pid in full.procs})

@@ -1,0 +1,39 @@
+"""Ask which exit code the next zombie should leave behind."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.validation import Integer
+from textual.widgets import Input, Label
+
+
+class ExitCodeScreen(ModalScreen[int | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="exit-code.cancel")]
+
+    DEFAULT_CSS = """
+    ExitCodeScreen { align: center middle; }
+    ExitCodeScreen > Vertical {
+        width: 50; height: auto; border: round $accent; background: $surface; padding: 0 1;
+    }
+    ExitCodeScreen Label.error { color: $error; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "leave a zombie"
+            yield Label("Exit code for the child (0-255), then Enter:")
+            yield Input(value="3", validators=[Integer(minimum=0, maximum=255)], id="exit-code")
+            yield Label("", id="exit-code-error", classes="error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        result = event.validation_result
+        if result is not None and not result.is_valid:
+            self.query_one("#exit-code-error", Label).update("; ".join(result.failure_descriptions))
+            return
+        self.dismiss(int(event.value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

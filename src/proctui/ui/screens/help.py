@@ -1,0 +1,57 @@
+"""The help screen: every key, generated from the bindings themselves so it cannot drift."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+INTRO = (
+    "proctui starts real child processes with Python's multiprocessing and shows them "
+    "as the kernel sees them (/proc). Select a row with the arrows, then act on it. "
+    "Only lab processes (the ones proctui started) can be signalled or joined."
+)
+
+
+KeyHelp = list[tuple[str, list[tuple[str, str]]]]
+
+
+def keys_table(groups: KeyHelp) -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 1), expand=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for title, rows in groups:
+        table.add_row(Text(title, style="underline"), "")
+        for key, what in rows:
+            table.add_row(key, what)
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close", id="help.close"),
+        Binding("question_mark", "dismiss", "Close", show=False, id="help.close-again"),
+        Binding("q", "dismiss", "Close", show=False, id="help.close-q"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 100; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, groups: KeyHelp) -> None:
+        super().__init__()
+        self._groups = groups
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as scroll:
+            scroll.border_title = "help: keys (esc to close)"
+            yield Static(INTRO, classes="intro")
+            yield Static(keys_table(self._groups), id="help-keys")

@@ -1,0 +1,210 @@
+"""The live process tree: the kernel's view, one row per process, diffed by PID."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from proctui.core.lab import LabProcess
+from proctui.core.procs import ProcInfo, Snapshot
+
+#: The data of the synthetic root of the whole-system tree (no process has PID 0 in /proc).
+SYSTEM_ROOT = 0
+
+# How each state looks; the words carry the meaning, colour only helps.
+_STATE_STYLES = {
+    "Z": "bold white on red",
+    "T": "bold black on yellow",
+    "t": "bold black on yellow",
+    "R": "bold green",
+    "D": "bold magenta",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TreeShape:
+    """Which process sits under which, and in what order, for one refresh."""
+
+    root: int  # the PID shown at the root (SYSTEM_ROOT for the whole system)
+    parent_of: dict[int, int]  # every shown PID except the root -> the PID it is shown under
+
+    def children(self) -> dict[int, list[int]]:
+        kids: dict[int, list[int]] = {}
+        for pid, parent in self.parent_of.items():
+            kids.setdefault(parent, []).append(pid)
+        for pids in kids.values():
+            pids.sort()
+        return kids
+
+    def top_down(self) -> list[int]:
+        """Shown PIDs, every parent before its children."""
+        kids = self.children()
+        order: list[int] = []
+        queue = list(kids.get(self.root, []))
+        while queue:
+            pid = queue.pop(0)
+            order.append(pid)
+            queue.extend(kids.get(pid, []))
+        return order
+
+
+def lab_shape(snapshot: Snapshot, own_pid: int) -> TreeShape:
+    """proctui at the root and its descendants under it, as the kernel links them."""
+    parent_of = {pid: snapshot.procs[pid].ppid for pid in snapshot.descendants(own_pid)}
+    return TreeShape(own_pid, parent_of)
+
+
+def system_shape(snapshot: Snapshot) -> TreeShape:
+    """Every user-space process; those whose parent we cannot see hang off the root."""
+    shown = {pid: info for pid, info in snapshot.procs.items() if not info.kernel_thread}
+    parent_of = {
+        pid: (info.ppid if info.ppid in shown else SYSTEM_ROOT) for pid, info in shown.items()
+    }
+    return TreeShape(SYSTEM_ROOT, parent_of)
+
+
+def render_row(info: ProcInfo, record: LabProcess | None, own_pid: int, own_ppid: int | None = None) -> Text:
+    """One row: PID, the kernel's state letter and its meaning, name, and what the lab knows."""
+    row = Text()
+    row.append(f"{info.pid:>6} ", style="bold" if record else "")
+    state = f"{info.state} {info.state_word}"
+    if info.is_zombie:
+        state += " <defunct>"
+    row.append(state, style=_STATE_STYLES.get(info.state, ""))
+    row.append(" ")
+    if info.pid == own_pid:
+        row.append("proctui", style="bold cyan")
+        row.append(f" (this app) PPID {info.ppid}", style="cyan")
+        return row
+    row.append(info.name, style="" if record else "dim")
+    if record is not None:
+        row.append("  ")
+        row.append(record.label, style="bold cyan")
+        row.append(f" {record.start_method}", style="dim")
+        exit_text = record.exit_text
+        if exit_text is not None:
+            row.append(f" exit {exit_text}", style="yellow")
+    return row
+
+
+class ProcessTree(Tree[int]):
+    """Each node's data is its PID. Refreshes add, move, relabel and remove nodes by PID,
+    so the cursor and every expanded node stay where the user left them."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="tree.down", tooltip="move down (as ↓)"),
+        Binding("k", "cursor_up", "Up", show=False, id="tree.up", tooltip="move up (as ↑)"),
+        Binding("left", "collapse_here", "Collapse", show=False, id="tree.collapse",
+                tooltip="collapse the row, or go to its parent"),
+        Binding("right", "expand_here", "Expand", show=False, id="tree.expand", tooltip="expand the row"),
+    ]
+
+    def __init__(self, own_pid: int, **kwargs) -> None:
+        super().__init__("proctui", data=own_pid, **kwargs)
+        self.own_pid = own_pid
+        self.guide_depth = 3
+        self._node_by_pid: dict[int, TreeNode[int]] = {}
+        self._shape: TreeShape | None = None
+        self.root.expand()
+
+    @property
+    def selected_pid(self) -> int | None:
+        node = self.cursor_node
+        if node is None or node.data in (None, SYSTEM_ROOT):
+            return None
+        return node.data
+
+    def node_for(self, pid: int) -> TreeNode[int] | None:
+        if self._shape is not None and pid == self._shape.root:
+            return self.root
+        return self._node_by_pid.get(pid)
+
+    def show(self, shape: TreeShape, snapshot: Snapshot, records: dict[int, LabProcess]) -> None:
+        """Make the tree match ``shape``, touching only the rows that changed."""
+        cursor_pid = self.cursor_node.data if self.cursor_node is not None else None
+        cursor_line = self.cursor_line
+        if self._shape is None or self._shape.root != shape.root:
+            self._node_by_pid.clear()
+            self.clear()
+            self.root.data = shape.root
+            self.root.expand()
+        self._shape = shape
+
+        # Drop rows whose process is gone or now has another parent (re-parenting:
+        # Tree has no "move", so a moved row is removed here and added again below).
+        for pid in list(self._node_by_pid):
+            node = self._node_by_pid.get(pid)
+            if node is None:
+                continue  # went with an ancestor removed earlier in this loop
+            if shape.parent_of.get(pid) != (node.parent.data if node.parent else None):
+                self._remove(node)
+
+        kids = shape.children()
+        for pid in shape.top_down():
+            info = snapshot.procs[pid]
+            label = render_row(info, records.get(pid), self.own_pid)
+            node = self._node_by_pid.get(pid)
+            if node is None:
+                parent = self.node_for(shape.parent_of[pid])
+                assert parent is not None
+                later = [sibling for sibling in parent.children if sibling.data > pid]
+                node = parent.add(label, data=pid, before=later[0] if later else None, expand=True)
+                node.allow_expand = bool(kids.get(pid))
+                self._node_by_pid[pid] = node
+            else:
+                if node.label != label:
+                    node.set_label(label)
+                node.allow_expand = bool(kids.get(pid))
+        root_label = self._root_label(shape, snapshot)
+        if self.root.label != root_label:
+            self.root.set_label(root_label)
+        self._restore_cursor(cursor_pid, cursor_line)
+
+    def _root_label(self, shape: TreeShape, snapshot: Snapshot) -> Text:
+        if shape.root == SYSTEM_ROOT:
+            return Text.assemble(
+                ("whole system", "bold"),
+                f" {len(shape.parent_of)} processes (kernel threads hidden; only lab rows can be acted on)",
+            )
+        info = snapshot.procs.get(shape.root)
+        if info is None:
+            return Text(f"proctui {shape.root}")
+        return render_row(info, None, self.own_pid)
+
+    def _remove(self, node: TreeNode[int]) -> None:
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            self._node_by_pid.pop(current.data, None)
+            stack.extend(current.children)
+        node.remove()
+
+    def _restore_cursor(self, pid: int | None, line: int) -> None:
+        """Keep the cursor on the same process; if it went away, on the same line, as
+        htop does, so the row that took its place is selected."""
+        target = self.node_for(pid) if pid is not None else None
+        self._tree_lines  # noqa: B018 - rebuilds line numbers now, so node.line is current
+        if target is None:
+            if line >= 0:
+                self.cursor_line = min(line, self.last_line)
+            return
+        if target.line != self.cursor_line or self.cursor_node is not target:
+            self.move_cursor(target)
+
+    def action_collapse_here(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.is_expanded and node.children:
+            node.collapse()
+        elif node.parent is not None:
+            self.move_cursor(node.parent)
+
+    def action_expand_here(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.children:
+            node.expand()

@@ -1,0 +1,50 @@
+"""One line under the tree about the selected process: who it is and what may be done to it."""
+
+from __future__ import annotations
+
+import time
+
+import psutil
+from rich.text import Text
+from textual.widgets import Static
+
+from proctui.core.lab import LabProcess
+from proctui.core.procs import ProcInfo
+
+
+def describe_selection(info: ProcInfo | None, record: LabProcess | None, own_pid: int) -> Text:
+    if info is None:
+        return Text("")
+    text = Text()
+    if info.pid == own_pid:
+        text.append(f"PID {info.pid} is proctui itself, the parent of every lab child", style="cyan")
+        return text
+    if record is not None:
+        started = time.strftime("%H:%M:%S", time.localtime(record.started_at))
+        text.append(f"{record.label}", style="bold cyan")
+        text.append(f" PID {info.pid} · {record.kind} · {record.start_method} · started {started}")
+        if info.is_zombie:
+            text.append(" · w reaps it", style="yellow")
+        else:
+            text.append(" · t/x end it, w joins")
+        return text
+    try:
+        # psutil for the one selected row only: cmdline and owner are not in /proc/PID/stat.
+        proc = psutil.Process(info.pid)
+        with proc.oneshot():
+            cmdline = " ".join(proc.cmdline()) or f"[{info.name}]"
+            user = proc.username()
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        cmdline, user = info.name, "?"
+    text.append(f"PID {info.pid} · {user} · not a lab process (read-only) · ", style="dim")
+    text.append(cmdline)
+    return text
+
+
+class SelectionBar(Static):
+    DEFAULT_CSS = """
+    SelectionBar { height: 1; padding: 0 1; }
+    """
+
+    def show_selection(self, info: ProcInfo | None, record: LabProcess | None, own_pid: int) -> None:
+        self.update(describe_selection(info, record, own_pid))

@@ -1,0 +1,205 @@
+"""The real app, driven by keys through Pilot, with real processes underneath."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+
+import pytest
+
+from helpers import pilot_wait_until, proc_state, screen_text
+from proctui.core.lab import Lab
+from proctui.ui.app import ProcTUI
+from proctui.ui.screens.help import HelpScreen
+from proctui.ui.widgets.process_tree import SYSTEM_ROOT
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def app():
+    lab = Lab()
+    yield ProcTUI(lab, refresh_seconds=0.5)
+    lab.shutdown()
+
+
+def row_text(app: ProcTUI, pid: int) -> str | None:
+    node = app.process_tree.node_for(pid)
+    return None if node is None else str(node.label)
+
+
+def log_has(app: ProcTUI, fragment: str) -> bool:
+    return any(fragment in line for line in app.event_log.lines_text)
+
+
+async def select(pilot, app: ProcTUI, pid: int) -> None:
+    await pilot_wait_until(pilot, lambda: app.process_tree.node_for(pid) is not None, what=f"row {pid}")
+    app.process_tree.move_cursor(app.process_tree.node_for(pid))
+    await pilot.pause()
+    assert app.process_tree.selected_pid == pid
+
+
+async def test_tree_is_rooted_at_proctui_with_pid_and_ppid(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot_wait_until(pilot, lambda: row_text(app, os.getpid()), what="the root row")
+        root = row_text(app, os.getpid())
+        assert app.process_tree.root.data == os.getpid()
+        assert f"{os.getpid()}" in root and f"PPID {os.getppid()}" in root
+        assert "proctui" in root
+
+
+async def test_f_forks_a_child_shown_under_proctui(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        [child] = app.lab.processes
+        row = await pilot_wait_until(pilot, lambda: row_text(app, child.pid), what="the child's row")
+        assert "child-1" in row and "fork" in row
+        assert app.process_tree.node_for(child.pid).parent is app.process_tree.root
+        await pilot_wait_until(pilot, lambda: "S sleeping" in row_text(app, child.pid), what="S sleeping")
+        assert proc_state(child.pid) == "S"
+        assert log_has(app, f"fork() -> child {child.pid}")
+        await pilot_wait_until(
+            pilot, lambda: log_has(app, f"[{child.pid}] [child child-1] PID: {child.pid}, PPID: {os.getpid()}"),
+            what="the child's own output in the log",
+        )
+
+
+async def test_z_leaves_a_zombie_and_w_reaps_it(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("z")
+        [zombie] = app.lab.processes
+        await pilot_wait_until(pilot, lambda: "Z zombie <defunct>" in (row_text(app, zombie.pid) or ""),
+                               what="the zombie row")
+        assert proc_state(zombie.pid) == "Z"  # the row says zombie because /proc says Z
+        assert "exit 0" in row_text(app, zombie.pid)
+
+        await select(pilot, app, zombie.pid)
+        await pilot.press("w")
+        await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid) is None, what="the zombie row to go")
+        assert proc_state(zombie.pid) is None
+        assert log_has(app, f"waitpid({zombie.pid}, 0) -> ({zombie.pid}, 0x0000) -> exitcode 0")
+
+
+async def test_t_and_x_signal_the_selected_child(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "f")
+        first, second = app.lab.processes
+        await select(pilot, app, first.pid)
+        await pilot.press("t")
+        await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, first.pid) or ""), what="SIGTERM'd")
+        assert "exit -15 (SIGTERM)" in row_text(app, first.pid)
+        assert log_has(app, f"terminate() -> kill({first.pid}, SIGTERM)")
+
+        await select(pilot, app, second.pid)
+        await pilot.press("x")
+        await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, second.pid) or ""), what="SIGKILL'd")
+        assert "exit -9 (SIGKILL)" in row_text(app, second.pid)
+
+        await pilot.press("w")
+        await pilot_wait_until(pilot, lambda: log_has(app, f"({second.pid}, 0x0009) -> exitcode -9 (SIGKILL)"),
+                               what="the reap of the killed child")
+
+
+async def test_w_on_a_running_child_waits_and_the_app_stays_live(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        [child] = app.lab.processes
+        await select(pilot, app, child.pid)
+        await pilot.press("w")
+        await pilot_wait_until(pilot, lambda: log_has(app, "blocks: the child is still running"), what="blocking")
+        # The join blocks in a worker thread; keys still work meanwhile.
+        await pilot.press("f")
+        await pilot_wait_until(pilot, lambda: len(app.lab.processes) == 2, what="a second fork")
+        await select(pilot, app, child.pid)
+        await pilot.press("t")
+        await pilot_wait_until(pilot, lambda: row_text(app, child.pid) is None, what="join to reap it")
+        assert log_has(app, f"({child.pid}, 0x000f) -> exitcode -15 (SIGTERM)")
+
+
+async def test_keys_refuse_rows_that_are_not_lab_processes(app):
+    # A process of the test run's own: it shows under proctui, but the lab did not start it.
+    bystander = subprocess.Popen(["sleep", "60"])
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await select(pilot, app, bystander.pid)
+            await pilot.press("t", "x", "w")
+            assert log_has(app, f"PID {bystander.pid} is not a lab process")
+            await select(pilot, app, os.getpid())
+            await pilot.press("x")
+            assert log_has(app, f"PID {os.getpid()} is proctui itself")
+            await pilot.pause(0.2)
+            assert proc_state(bystander.pid) == "S"
+    finally:
+        bystander.send_signal(signal.SIGKILL)
+        bystander.wait()
+
+
+async def test_a_switches_to_the_whole_system_and_back(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        [child] = app.lab.processes
+        await pilot_wait_until(pilot, lambda: row_text(app, child.pid), what="the child")
+        await pilot.press("a")
+        await pilot_wait_until(pilot, lambda: app.process_tree.root.data == SYSTEM_ROOT, what="the system tree")
+        await pilot_wait_until(pilot, lambda: row_text(app, 1), what="PID 1")
+        # proctui and its child are in the system tree too, the child still under proctui.
+        assert app.process_tree.node_for(child.pid).parent is app.process_tree.node_for(os.getpid())
+        assert "child-1" in row_text(app, child.pid)
+        await select(pilot, app, 1)
+        await pilot.press("x")
+        assert log_has(app, "PID 1 is not a lab process")
+        await pilot.press("a")
+        await pilot_wait_until(pilot, lambda: app.process_tree.root.data == os.getpid(), what="the lab tree")
+        assert row_text(app, 1) is None
+
+
+async def test_refreshes_keep_the_cursor_on_the_same_process(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "f")
+        first, second = app.lab.processes
+        await select(pilot, app, second.pid)
+        await pilot.press("z", "f")
+        await pilot_wait_until(pilot, lambda: len(app.lab.processes) == 4, what="two more children")
+        await pilot.pause(0.7)  # at least one timed refresh too
+        assert app.process_tree.selected_pid == second.pid
+        # When the selected process goes, the cursor stays on its line (as in htop).
+        await pilot.press("x", "w")
+        await pilot_wait_until(pilot, lambda: row_text(app, second.pid) is None, what="reaped")
+        assert app.process_tree.selected_pid is not None
+
+
+async def test_help_lists_every_binding(app):
+    async with app.run_test(size=(120, 50)) as pilot:  # room for all the help at once
+        await pilot.press("question_mark")
+        await pilot_wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+        await pilot.pause()
+        shown = screen_text(app)
+        for binding in app.BINDINGS:
+            assert f"{app.get_key_display(binding)}  " in shown
+            assert binding.tooltip in shown
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_shift_z_asks_for_the_exit_code(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("Z")
+        await pilot.press("backspace", "4", "2", "enter")
+        [zombie] = await pilot_wait_until(pilot, lambda: app.lab.processes, what="the zombie")
+        await pilot_wait_until(pilot, lambda: "exit 42" in (row_text(app, zombie.pid) or ""), what="exit 42")
+
+
+async def test_q_ends_and_reaps_everything():
+    lab = Lab()
+    app = ProcTUI(lab, refresh_seconds=0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "z", "f")
+        records = list(lab.processes)
+        os.kill(records[2].pid, signal.SIGSTOP)
+        await pilot_wait_until(pilot, lambda: proc_state(records[2].pid) == "T", what="stopped")
+        await pilot_wait_until(pilot, lambda: "T stopped" in (row_text(app, records[2].pid) or ""), what="T row")
+        await pilot.press("q")
+    assert lab.processes == []
+    for record in records:
+        assert proc_state(record.pid) is None

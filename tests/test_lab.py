@@ -1,0 +1,183 @@
+"""The Lab with real processes: what /proc says, what the log says, what join returns."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+
+import pytest
+
+from helpers import proc_state, wait_until
+from proctui.core.lab import EventKind, Lab, LabError
+
+
+def events_of(events, kind, pid=None):
+    return [e for e in events if e.kind is kind and (pid is None or e.pid == pid)]
+
+
+def test_zombie_is_z_in_proc_and_survives_more_starts(lab, lab_events):
+    zombie = lab.leave_zombie(exit_code=3)
+    wait_until(lambda: proc_state(zombie.pid) == "Z", what="the child to become a zombie")
+
+    # Starting more children runs multiprocessing.process._cleanup(), which polls (and
+    # so reaps) every child in process._children: the lab's zombie must not be among them.
+    others = [lab.fork_child(), lab.leave_zombie()]
+    multiprocessing.active_children()
+    assert proc_state(zombie.pid) == "Z"
+
+    assert lab.join(zombie) == 3
+    assert proc_state(zombie.pid) is None
+    assert lab.get(zombie.pid) is None
+    lab.kill(others[0])
+    for record in others:
+        lab.join(record)
+
+
+def test_exit_is_noticed_at_once_without_reaping(lab):
+    seen = []
+    exited = threading.Event()
+
+    def on_event(event):
+        if event.kind is EventKind.EXITED:
+            # Read /proc from inside the event: the child must still be a zombie.
+            seen.append((event.pid, proc_state(event.pid)))
+            exited.set()
+
+    lab.subscribe(on_event)
+    zombie = lab.leave_zombie()
+    assert exited.wait(10)
+    assert seen == [(zombie.pid, "Z")]
+    assert zombie.exit_status == 0
+    assert zombie.exitcode is None  # known from waitid(WNOWAIT), not yet reaped
+    lab.join(zombie)
+
+
+@pytest.mark.parametrize(
+    ("end", "exitcode", "status"),
+    [
+        ("terminate", -signal.SIGTERM, 0x000F),
+        ("kill", -signal.SIGKILL, 0x0009),
+    ],
+)
+def test_signals_give_negative_exit_codes(lab, lab_events, end, exitcode, status):
+    child = lab.fork_child()
+    wait_until(lambda: events_of(lab_events, EventKind.OUTPUT, child.pid), what="the child's greeting")
+    getattr(lab, end)(child)
+    wait_until(lambda: proc_state(child.pid) == "Z", what="the signalled child to be a zombie")
+    assert lab.join(child) == exitcode
+    [reaped] = events_of(lab_events, EventKind.REAPED, child.pid)
+    name = signal.Signals(-exitcode).name
+    assert f"waitpid({child.pid}, 0) -> ({child.pid}, {status:#06x}) -> exitcode {exitcode} ({name})" in reaped.text
+    [sent] = events_of(lab_events, EventKind.SIGNALLED, child.pid)
+    assert f"kill({child.pid}, {name})" in sent.text
+
+
+@pytest.mark.parametrize("code", [0, 3])
+def test_exit_codes_of_children_that_exit(lab, lab_events, code):
+    child = lab.leave_zombie(exit_code=code)
+    assert lab.join(child) == code
+    [reaped] = events_of(lab_events, EventKind.REAPED, child.pid)
+    assert f"({child.pid}, {code << 8:#06x}) -> exitcode {code};" in reaped.text
+
+
+def test_child_output_reaches_the_log(lab, lab_events):
+    child = lab.fork_child()
+    line = f"[{child.pid}] [child {child.label}] PID: {child.pid}, PPID: {os.getpid()}"
+    wait_until(lambda: [e for e in events_of(lab_events, EventKind.OUTPUT) if e.text == line], what=line)
+    lab.terminate(child)
+    lab.join(child)
+
+
+def test_join_of_a_running_child_blocks_until_it_ends(lab, lab_events):
+    child = lab.fork_child()
+    result = []
+    joiner = threading.Thread(target=lambda: result.append(lab.join(child)))
+    joiner.start()
+    wait_until(lambda: events_of(lab_events, EventKind.JOINING, child.pid), what="the join to block")
+    assert proc_state(child.pid) in ("S", "R")
+    assert result == []
+    lab.terminate(child)
+    joiner.join(10)
+    assert result == [-signal.SIGTERM]
+
+
+def test_a_reaped_process_is_never_signalled_again(lab):
+    child = lab.leave_zombie()
+    lab.join(child)
+    with pytest.raises(LabError, match="already been reaped"):
+        lab.kill(child)
+    with pytest.raises(LabError, match="already been reaped"):
+        lab.join(child)
+
+
+def test_terminate_on_a_zombie_does_nothing_and_says_so(lab, lab_events):
+    zombie = lab.leave_zombie(exit_code=7)
+    wait_until(lambda: proc_state(zombie.pid) == "Z", what="a zombie")
+    lab.terminate(zombie)
+    [sent] = events_of(lab_events, EventKind.SIGNALLED, zombie.pid)
+    assert "is a zombie" in sent.text
+    assert proc_state(zombie.pid) == "Z"
+    assert lab.join(zombie) == 7  # the signal changed nothing: it still exits with 7
+
+
+def test_the_child_limit_refuses_a_fork(lab):
+    small = Lab(max_children=1)
+    try:
+        first = small.fork_child()
+        with pytest.raises(LabError, match="the limit is 1"):
+            small.fork_child()
+        assert len(small.processes) == 1
+        small.kill(first)
+        small.join(first)
+    finally:
+        small.shutdown()
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_other_start_methods_send_output_to_the_log(method):
+    lab = Lab(start_method=method)
+    events = []
+    lab.subscribe(events.append)
+    try:
+        child = lab.fork_child()
+        wait_until(lambda: events_of(events, EventKind.OUTPUT, child.pid), timeout=30, what="output")
+        [out] = events_of(events, EventKind.OUTPUT, child.pid)
+        assert f"PID: {child.pid}" in out.text
+        assert child.start_method == method
+        lab.terminate(child)
+        assert lab.join(child) == -signal.SIGTERM
+    finally:
+        lab.shutdown()
+
+
+def test_shutdown_ends_and_reaps_every_kind_of_process():
+    lab = Lab()
+    running = lab.fork_child()
+    stopped = lab.fork_child()
+    zombie = lab.leave_zombie()
+    joined_in_thread = lab.fork_child()
+    joiner = threading.Thread(target=lambda: lab.join(joined_in_thread))
+    joiner.start()
+    os.kill(stopped.pid, signal.SIGSTOP)
+    wait_until(lambda: proc_state(stopped.pid) == "T", what="a stopped child")
+    wait_until(lambda: proc_state(zombie.pid) == "Z", what="a zombie")
+
+    lab.shutdown()
+    joiner.join(10)
+
+    for record in (running, stopped, zombie, joined_in_thread):
+        assert proc_state(record.pid) is None, record
+    assert lab.processes == []
+    with pytest.raises(LabError, match="shut down"):
+        lab.fork_child()
+
+
+def test_records_never_render_the_process_object(lab):
+    zombie = lab.leave_zombie()
+    wait_until(lambda: proc_state(zombie.pid) == "Z", what="a zombie")
+    # repr(Process) would poll() and reap: the record's repr must not touch it.
+    assert str(zombie.pid) in repr(zombie)
+    assert proc_state(zombie.pid) == "Z"
+    lab.join(zombie)
