@@ -1,0 +1,68 @@
+"""Reading /proc: parsing, and agreement with what the kernel says about real processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+
+from helpers import proc_state, wait_until
+from proctui.core.procs import parse_stat, read_proc, snapshot_subtree, snapshot_system, state_word
+
+
+def test_comm_with_spaces_and_parentheses_is_parsed():
+    raw = b"42 (a) b (c)) S 1 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 12345 0 0"
+    info = parse_stat(42, raw, uid=0)
+    assert (info.name, info.state, info.ppid, info.start_ticks) == ("a) b (c)", "S", 1, 12345)
+
+
+def test_read_proc_of_self_agrees_with_os():
+    info = read_proc(os.getpid())
+    assert info.ppid == os.getppid()
+    assert info.state == "R"  # reading its own stat, it is running
+    assert info.uid == os.getuid()
+    assert not info.kernel_thread
+
+
+def test_states_follow_the_kernel_through_stop_continue_and_exit():
+    child = subprocess.Popen(["sleep", "30"])
+    try:
+        wait_until(lambda: read_proc(child.pid).state == "S", what="S")
+        os.kill(child.pid, signal.SIGSTOP)
+        wait_until(lambda: read_proc(child.pid).state == "T", what="T")
+        assert read_proc(child.pid).state_word == "stopped"
+        os.kill(child.pid, signal.SIGKILL)
+        wait_until(lambda: read_proc(child.pid).state == "Z", what="Z")  # not reaped yet
+        assert read_proc(child.pid).is_zombie
+    finally:
+        child.kill()
+        child.wait()
+    assert read_proc(child.pid) is None
+    assert proc_state(child.pid) is None
+
+
+def test_snapshots_link_children_to_parents():
+    child = subprocess.Popen(["sh", "-c", "sleep 30 & wait"])
+    try:
+        grandchild = wait_until(
+            lambda: [p for p, i in snapshot_system().procs.items() if i.ppid == child.pid], what="grandchild"
+        )[0]
+        subtree = snapshot_subtree(os.getpid())
+        below_us = list(subtree.descendants(os.getpid()))
+        assert below_us.index(child.pid) < below_us.index(grandchild)  # depth first
+        assert subtree.children_of()[child.pid] == [grandchild]
+        assert subtree.procs[grandchild].name == "sleep"
+    finally:
+        child.kill()
+        child.wait()
+        os.kill(grandchild, signal.SIGKILL)
+        wait_until(lambda: proc_state(grandchild) in (None, "Z"), what="grandchild gone")
+        try:
+            os.waitpid(grandchild, 0)  # re-parented to the test run (a subreaper): reap it
+        except ChildProcessError:
+            pass
+
+
+def test_every_state_letter_has_a_word():
+    for letter in "RSDZTtXIPWK":
+        assert state_word(letter) != "unknown"

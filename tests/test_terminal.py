@@ -1,0 +1,142 @@
+"""The installed `proctui` in a real pseudo-terminal of 80x24, read back with pyte."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import shutil
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import psutil
+import pyte
+import pytest
+
+COLUMNS, LINES = 80, 24
+
+
+class Terminal:
+    """A pty with a program in it, and a pyte screen that shows what it drew."""
+
+    def __init__(self, argv: list[str], columns: int = COLUMNS, lines: int = LINES) -> None:
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": str(lines)}
+        env.pop("NO_COLOR", None)
+        self.process = subprocess.Popen(
+            argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True
+        )
+        os.close(slave)
+        self.screen = pyte.Screen(columns, lines)
+        self.stream = pyte.ByteStream(self.screen)
+
+    def read(self, seconds: float = 0.1) -> None:
+        deadline = time.monotonic() + seconds
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            ready, _, _ = select.select([self.master], [], [], left)
+            if not ready:
+                return
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:  # the program closed the terminal
+                return
+            if not data:
+                return
+            self.stream.feed(data)
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def wait_for(self, fragment: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.read(0.05)
+            if fragment in self.text():
+                return self.text()
+        raise AssertionError(f"{fragment!r} never appeared on screen:\n{self.text()}")
+
+    def wait_exit(self, timeout: float = 15.0) -> int:
+        """Wait for the program to end, reading what it writes meanwhile (a full pty
+        buffer would block its last writes, and so its exit)."""
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"proctui did not exit:\n{self.text()}")
+            self.read(0.05)
+        return self.process.returncode
+
+    def press(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(10)
+        os.close(self.master)
+
+
+def installed_proctui() -> str:
+    found = shutil.which("proctui", path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.fail("the proctui console script is not installed next to this Python (pip install -e .)")
+    return found
+
+
+def test_installed_proctui_in_a_real_terminal():
+    term = Terminal([installed_proctui()])
+    try:
+        term.wait_for("lab: proctui and its children")
+        app_pid = term.process.pid
+        term.wait_for(f"{app_pid} S sleeping proctui (this app)")
+        term.wait_for("q Quit")
+        assert "f Fork" in term.text()
+
+        term.press("f")
+        screen = term.wait_for("child-1 fork")
+        children = psutil.Process(app_pid).children()
+        assert len(children) == 1
+        child_pid = children[0].pid
+        assert f"{child_pid} S sleeping" in screen
+        term.wait_for(f"[child child-1] PID: {child_pid}, PPID: {app_pid}")
+
+        term.press("z")
+        term.wait_for("Z zombie <defunct>")
+        zombie_pid = next(p.pid for p in psutil.Process(app_pid).children() if p.pid != child_pid)
+        assert psutil.Process(zombie_pid).status() == psutil.STATUS_ZOMBIE
+
+        # Down to child-1 (the row under the root), then terminate it.
+        term.press("\x1b[B")
+        term.wait_for(f"child-1 PID {child_pid}")
+        term.press("t")
+        term.wait_for("exit -15 (SIGTERM)")
+        term.press("w")
+        term.wait_for(f"({child_pid}, 0x000f) -> exitcode -15")
+
+        term.press("?")
+        term.wait_for("help: keys")
+        term.press("\x1b")
+        time.sleep(0.3)  # a lone ESC is told apart from an escape sequence by a pause
+
+        term.press("q")
+        assert term.wait_exit() == 0
+        for pid in (child_pid, zombie_pid):
+            assert not psutil.pid_exists(pid), f"{pid} outlived proctui"
+    finally:
+        term.close()
+
+
+def test_help_and_version_need_no_terminal():
+    out = subprocess.run([installed_proctui(), "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("proctui ")
+    bad = subprocess.run([installed_proctui(), "--start-method", "vfork"], capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert "invalid choice: 'vfork'" in bad.stderr
