@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test test-versions screenshots clean
+.PHONY: run test test-versions clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "proctui needs Python 3.10 or newer; this is " + sys.version.split()[0] + " (set PYTHON=python3.x)")'
@@ -31,3 +31,19 @@ test: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) .venv-* .pytest_cache build src/*.egg-info
+
+# The stepper reads stdlib code that differs between CPython releases: run the suite on
+# every 3.10-3.13 this machine has (under pyenv, or on PATH as python3.X), each in its
+# own .venv-3.X. Versions the machine lacks are named and skipped.
+VERSIONS ?= 3.10 3.11 3.12 3.13
+
+test-versions:
+	@set -e; for v in $(VERSIONS); do \
+	  py=""; \
+	  for candidate in $(HOME)/.pyenv/versions/$$v.*/bin/python$$v $$(command -v python$$v); do \
+	    if "$$candidate" -c 'import venv' >/dev/null 2>&1; then py=$$candidate; fi; \
+	  done; \
+	  if [ -z "$$py" ]; then echo "== Python $$v: not on this machine, skipped"; continue; fi; \
+	  echo "== Python $$v: $$py"; \
+	  $(MAKE) --no-print-directory test PYTHON=$$py VENV=.venv-$$v ARGS="$(ARGS)"; \
+	done
