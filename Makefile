@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test test-versions clean
+.PHONY: run test test-versions screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "proctui needs Python 3.10 or newer; this is " + sys.version.split()[0] + " (set PYTHON=python3.x)")'
@@ -28,6 +28,10 @@ test: $(VENV)/.installed-test
 	@$(BIN)/python -m pytest $(ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest ran no tests" >&2; fi; \
 	exit $$status
+
+# SVGs of the real app with real processes, for README.md: look at them after a UI change.
+screenshots: $(VENV)/.installed-run
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) .venv-* .pytest_cache build src/*.egg-info

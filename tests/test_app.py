@@ -203,3 +203,36 @@ async def test_q_ends_and_reaps_everything():
     assert lab.processes == []
     for record in records:
         assert proc_state(record.pid) is None
+
+
+async def test_lab_events_update_the_tree_without_waiting_for_a_refresh():
+    lab = Lab()
+    app = ProcTUI(lab, refresh_seconds=3600)  # the timer never fires during this test
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot_wait_until(pilot, lambda: row_text(app, os.getpid()), what="the first snapshot")
+            await pilot.press("z")
+            [zombie] = lab.processes
+            await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, zombie.pid) or ""), what="Z row")
+            await select(pilot, app, zombie.pid)
+            await pilot.press("w")
+            await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid) is None, what="the row to go")
+    finally:
+        lab.shutdown()
+
+
+async def test_refreshes_keep_collapsed_rows_collapsed(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        [child] = app.lab.processes
+        await pilot_wait_until(pilot, lambda: row_text(app, child.pid), what="the child")
+        await select(pilot, app, os.getpid())
+        await pilot.press("left")  # collapse proctui's row
+        assert not app.process_tree.root.is_expanded
+        await pilot.press("f")
+        await pilot_wait_until(pilot, lambda: len(app.lab.processes) == 2, what="a second child")
+        await pilot.pause(0.7)  # and a timed refresh
+        assert not app.process_tree.root.is_expanded
+        assert app.process_tree.node_for(app.lab.processes[1].pid) is not None  # there, but hidden
+        await pilot.press("right")
+        assert app.process_tree.root.is_expanded

@@ -25,6 +25,10 @@ _STATE_STYLES = {
 }
 
 
+# Wide enough for "Z zombie <defunct>", so names line up in a column.
+_STATE_WIDTH = 18
+
+
 @dataclass(frozen=True, slots=True)
 class TreeShape:
     """Which process sits under which, and in what order, for one refresh."""
@@ -75,7 +79,7 @@ def render_row(info: ProcInfo, record: LabProcess | None, own_pid: int, own_ppid
     if info.is_zombie:
         state += " <defunct>"
     row.append(state, style=_STATE_STYLES.get(info.state, ""))
-    row.append(" ")
+    row.append(" " * max(1, _STATE_WIDTH + 1 - len(state)))
     if info.pid == own_pid:
         row.append("proctui", style="bold cyan")
         row.append(f" (this app) PPID {info.ppid}", style="cyan")
@@ -168,7 +172,7 @@ class ProcessTree(Tree[int]):
         if shape.root == SYSTEM_ROOT:
             return Text.assemble(
                 ("whole system", "bold"),
-                f" {len(shape.parent_of)} processes (kernel threads hidden; only lab rows can be acted on)",
+                f" · {len(shape.parent_of)} processes (kernel threads hidden)",
             )
         info = snapshot.procs.get(shape.root)
         if info is None:
