@@ -75,7 +75,7 @@ async def test_z_leaves_a_zombie_and_w_reaps_it(app):
         assert "exit 0" in row_text(app, zombie.pid)
 
         await select(pilot, app, zombie.pid)
-        await pilot.press("w")
+        await pilot.press("w", "c")  # join, stepped straight through
         await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid) is None, what="the zombie row to go")
         assert proc_state(zombie.pid) is None
         assert log_has(app, f"waitpid({zombie.pid}, 0) -> ({zombie.pid}, 0x0000) -> exitcode 0")
@@ -96,7 +96,7 @@ async def test_t_and_x_signal_the_selected_child(app):
         await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, second.pid) or ""), what="SIGKILL'd")
         assert "exit -9 (SIGKILL)" in row_text(app, second.pid)
 
-        await pilot.press("w")
+        await pilot.press("w", "c")  # join, stepped straight through
         await pilot_wait_until(pilot, lambda: log_has(app, f"({second.pid}, 0x0009) -> exitcode -9 (SIGKILL)"),
                                what="the reap of the killed child")
 
@@ -106,8 +106,9 @@ async def test_w_on_a_running_child_waits_and_the_app_stays_live(app):
         await pilot.press("f")
         [child] = app.lab.processes
         await select(pilot, app, child.pid)
-        await pilot.press("w")
-        await pilot_wait_until(pilot, lambda: log_has(app, "blocks: the child is still running"), what="blocking")
+        await pilot.press("w", "c")  # join, stepped straight through
+        await pilot_wait_until(pilot, lambda: "Blocked in the kernel inside os.waitpid" in screen_text(app),
+                               what="blocking")
         # The join blocks in a worker thread; keys still work meanwhile.
         await pilot.press("f")
         await pilot_wait_until(pilot, lambda: len(app.lab.processes) == 2, what="a second fork")
@@ -164,7 +165,7 @@ async def test_refreshes_keep_the_cursor_on_the_same_process(app):
         await pilot.pause(0.7)  # at least one timed refresh too
         assert app.process_tree.selected_pid == second.pid
         # When the selected process goes, the cursor stays on its line (as in htop).
-        await pilot.press("x", "w")
+        await pilot.press("x", "w", "c")
         await pilot_wait_until(pilot, lambda: row_text(app, second.pid) is None, what="reaped")
         assert app.process_tree.selected_pid is not None
 
@@ -215,7 +216,7 @@ async def test_lab_events_update_the_tree_without_waiting_for_a_refresh():
             [zombie] = lab.processes
             await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, zombie.pid) or ""), what="Z row")
             await select(pilot, app, zombie.pid)
-            await pilot.press("w")
+            await pilot.press("w", "c")  # join, stepped straight through
             await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid) is None, what="the row to go")
     finally:
         lab.shutdown()

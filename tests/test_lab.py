@@ -181,3 +181,121 @@ def test_records_never_render_the_process_object(lab):
     assert str(zombie.pid) in repr(zombie)
     assert proc_state(zombie.pid) == "Z"
     lab.join(zombie)
+
+
+# -- stepping through join() ---------------------------------------------------------
+
+
+def step_until(stepper, predicate, limit: int = 200):
+    step = stepper.step
+    for _ in range(limit):
+        if predicate(step):
+            return step
+        step = stepper.next()
+    raise AssertionError(f"no such step within {limit}; last: {step}")
+
+
+def is_waitpid(kind):
+    return lambda step: step.kind == kind and (step.call or "").startswith("os.waitpid(")
+
+
+def test_a_stepped_join_reaps_at_the_waitpid_step(lab, lab_events):
+    zombie = lab.leave_zombie(exit_code=3)
+    wait_until(lambda: proc_state(zombie.pid) == "Z", what="a zombie")
+    stepper = lab.step_join(zombie)
+    assert stepper.step.frame.func == "BaseProcess.join"
+
+    before = step_until(stepper, is_waitpid("call"))
+    assert before.call == f"os.waitpid({zombie.pid}, 0)"
+    assert proc_state(zombie.pid) == "Z"
+    assert not zombie.reaped.is_set()
+
+    after = stepper.next()
+    assert is_waitpid("return")(after) and after.status == 0x0300
+    assert proc_state(zombie.pid) is None
+    assert zombie.reaped.is_set() and zombie.exitcode == 3
+    # Paused right after the kernel forgot the child: its PID is not ours to signal.
+    with pytest.raises(LabError, match="already been reaped"):
+        lab.kill(zombie)
+    [reaped] = events_of(lab_events, EventKind.REAPED, zombie.pid)
+    assert f"os.waitpid({zombie.pid}, 0) -> ({zombie.pid}, 0x0300) -> exitcode 3" in reaped.text
+
+    final = stepper.run_to_end()
+    assert final.kind == "done" and final.result == "3"
+    assert lab.get(zombie.pid) is None
+
+
+def test_a_stepped_join_with_timeout_leaves_a_running_child_alone(lab, lab_events):
+    child = lab.fork_child()
+    stepper = lab.step_join(child, timeout=0.1)
+    final = stepper.run_to_end()
+    assert final.kind == "done" and final.result == "None"
+    assert proc_state(child.pid) in ("S", "R")
+    assert lab.get(child.pid) is child
+    assert any("returned None: the child is still running" in e.text for e in events_of(lab_events, EventKind.NOTE))
+    lab.terminate(child)
+    assert lab.join(child) == -signal.SIGTERM  # the stepper let go of it
+
+
+def test_only_one_join_at_a_time(lab):
+    zombie = lab.leave_zombie()
+    stepper = lab.step_join(zombie)
+    with pytest.raises(LabError, match="already waiting"):
+        lab.join(zombie)
+    with pytest.raises(LabError, match="already waiting"):
+        lab.step_join(zombie)
+    stepper.run_to_end()
+
+
+def test_forkserver_join_is_reaped_by_the_fork_server(lab_events):
+    lab = Lab(start_method="forkserver")
+    events = []
+    lab.subscribe(events.append)
+    try:
+        zombie = lab.leave_zombie(exit_code=5)
+        wait_until(lambda: events_of(events, EventKind.OUTPUT, zombie.pid), timeout=30, what="output")
+        stepper = lab.step_join(zombie)
+        final = stepper.run_to_end()
+        assert final.result == "5"
+        assert zombie.reaped.is_set() and zombie.exitcode == 5
+        [reaped] = events_of(events, EventKind.REAPED, zombie.pid)
+        assert "the fork server reaped it" in reaped.text
+    finally:
+        lab.shutdown()
+
+
+def test_shutdown_with_a_paused_stepper_leaves_nothing():
+    lab = Lab()
+    running = lab.fork_child()
+    zombie = lab.leave_zombie()
+    timed = lab.fork_child()
+    wait_until(lambda: proc_state(zombie.pid) == "Z", what="a zombie")
+    steppers = [lab.step_join(running), lab.step_join(zombie), lab.step_join(timed, timeout=30)]
+    for stepper in steppers:
+        stepper.next()
+    lab.shutdown()
+    for record in (running, zombie, timed):
+        assert proc_state(record.pid) is None, record
+        assert record.reaped.is_set()
+    for stepper in steppers:
+        assert stepper.wait_step(10).kind == "done"
+
+
+def test_joining_a_never_started_process_fails_at_the_assert(lab):
+    process = lab.unstarted_process()
+    from proctui.core.stepper import Stepper
+
+    stepper = Stepper(process)
+    stepper.start()
+    final = stepper.run_to_end()
+    assert final.kind == "exception"
+    assert final.result == "AssertionError: can only join a started process"
+
+
+def test_continue_at_once_still_reports_the_real_waitpid(lab, lab_events):
+    zombie = lab.leave_zombie(exit_code=4)
+    wait_until(lambda: proc_state(zombie.pid) == "Z", what="a zombie")
+    final = lab.step_join(zombie).run_to_end()
+    assert final.result == "4"
+    [reaped] = events_of(lab_events, EventKind.REAPED, zombie.pid)
+    assert reaped.text.startswith(f"os.waitpid({zombie.pid}, 0) -> ({zombie.pid}, 0x0400) -> exitcode 4")

@@ -20,6 +20,7 @@ import pyte
 import pytest
 
 COLUMNS, LINES = 80, 24
+DOWN = "\x1b[B"
 
 
 class Terminal:
@@ -122,12 +123,46 @@ def test_installed_proctui_in_a_real_terminal():
         assert psutil.Process(zombie_pid).status() == psutil.STATUS_ZOMBIE
 
         # Down to child-1 (the row under the root), then terminate it.
-        term.press("\x1b[B")
+        term.press(DOWN)
         term.wait_for(f"child-1 PID {child_pid}")
         term.press("t")
         term.wait_for("exit -15 (SIGTERM)")
+
+        # Down to the zombie, and step through its join() down to os.waitpid.
+        term.press(DOWN)
+        term.wait_for(f"zombie-1 PID {zombie_pid}")
         term.press("w")
+        term.wait_for("zombie-1.join()")
+        for _ in range(40):
+            if f"Next: os.waitpid({zombie_pid}, 0)" in term.flowing_text():
+                break
+            term.press("n")
+            term.read(0.15)
+        else:
+            raise AssertionError(f"never reached os.waitpid:\n{term.text()}")
+        assert f"{zombie_pid} Z zombie <defunct>" in term.text()
+        assert psutil.Process(zombie_pid).status() == psutil.STATUS_ZOMBIE
+        term.press("n")
+        term.wait_for(f"waitpid returned ({zombie_pid}, 0x0000): WIFEXITED, WEXITSTATUS=0")
+        assert not psutil.pid_exists(zombie_pid)
+        deadline = time.monotonic() + 10
+        while f"{zombie_pid} Z zombie" in term.text() and time.monotonic() < deadline:
+            term.read(0.05)
+        assert f"{zombie_pid} Z zombie" not in term.text()
+        term.press("c")
+        term.wait_for("finished")
+        term.press("\x1b")
+        time.sleep(0.3)  # a lone ESC is told apart from an escape sequence by a pause
+
+        # The SIGTERM'd child is a zombie too; the cursor fell back onto its row (the
+        # last one) when the zombie's row went: join it in one go.
+        term.wait_for(f"child-1 PID {child_pid}")
+        term.press("w")
+        term.wait_for("child-1.join()")
+        term.press("c")
         term.wait_for(f"({child_pid}, 0x000f) -> exitcode -15")
+        term.press("\x1b")
+        time.sleep(0.3)
 
         term.press("?")
         term.wait_for("help: keys")

@@ -41,6 +41,7 @@ from proctui.core.linux import (
     signal_name,
     wait_exit_status,
 )
+from proctui.core.stepper import Step, Stepper
 from proctui.core.watcher import ChildWatcher
 
 START_METHODS = ("fork", "spawn", "forkserver")
@@ -128,6 +129,7 @@ class Lab:
         self._lock = threading.Lock()
         self._watcher = ChildWatcher()
         self._warned_threaded_fork = False
+        self._steppers: dict[int, Stepper] = {}  # joins being stepped through, by PID
         self._closed = False
 
     # -- observers -------------------------------------------------------------------
@@ -334,6 +336,24 @@ class Lab:
         )
         return exitcode  # type: ignore[return-value]
 
+    def _reap_for_shutdown(self, record: LabProcess, deadline: float) -> None:
+        """Reap record's process by deadline, unless a join (plain or stepped) does it first."""
+        # A join holding the lock ends soon: our SIGTERM ends its child, or its timeout.
+        if not record.reap_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            record.reaped.wait(timeout=max(0.0, deadline - time.monotonic()))
+            return
+        try:
+            if record.reaped.is_set():
+                return
+            if wait_exit_status(record.pid, timeout=max(0.0, deadline - time.monotonic())) is None:
+                self._signal_unreaped(record, signal.SIGKILL)
+                wait_exit_status(record.pid)
+            with record.signal_lock:
+                record.process.join()
+                self._mark_reaped(record)
+        finally:
+            record.reap_lock.release()
+
     @staticmethod
     def _signal_unreaped(record: LabProcess, signum: int) -> None:
         """kill() a child not yet reaped: until it is, its PID cannot name another process."""
@@ -352,6 +372,93 @@ class Lab:
         record.reaped_at = time.time()
         record.reaped.set()
 
+    # -- stepping through join() ------------------------------------------------------------
+
+    def step_join(
+        self, record: LabProcess, timeout: float | None = None, on_step: Callable[[Step], None] | None = None
+    ) -> Stepper:
+        """Start the real ``process.join(timeout)`` under the stepper, paused at its first line.
+
+        The stepper's own ``os.waitpid`` reaps the child, at the step the user takes; the
+        record learns of it from that step. ``on_step`` is called from the joining thread.
+        """
+        if not record.reap_lock.acquire(blocking=False):
+            raise LabError(f"a join of {record.label} (PID {record.pid}) is already waiting")
+        if record.reaped.is_set():
+            record.reap_lock.release()
+            raise LabError(f"{record.label} (PID {record.pid}) has already been reaped")
+
+        def stepped(step: Step) -> None:
+            if step.kind == "return" and step.status is not None and stepper.reaped_status is not None:
+                self._stepped_join_reaped(record, step.call or "os.waitpid()", stepper.reaped_status)
+            if step.kind in ("done", "exception"):
+                self._finish_stepped_join(record, stepper)
+            if on_step is not None:
+                on_step(step)
+
+        stepper = Stepper(record.process, on_step=stepped)
+        self._steppers[record.pid] = stepper
+        call = f"{record.label}.join({'' if timeout is None else timeout})"
+        self._emit(EventKind.JOINING, f"{call}: stepping through join() in the code viewer", record)
+        try:
+            stepper.start(timeout)
+        except BaseException:
+            record.reap_lock.release()
+            raise
+        return stepper
+
+    def _stepped_join_reaped(self, record: LabProcess, call: str, status: int) -> None:
+        """The stepped join's os.waitpid has reaped record's child."""
+        if record.reaped.is_set():
+            return
+        # The kernel has just forgotten the child: from here its PID may name another
+        # process, so no signal may go to it.
+        with record.signal_lock:
+            record.exit_status = status
+            record.exitcode = os.waitstatus_to_exitcode(status)
+            record.reaped_at = time.time()
+            record.reaped.set()
+        self._emit(
+            EventKind.REAPED,
+            f"{call} -> ({record.pid}, {status:#06x}) -> exitcode {describe_exitcode(record.exitcode)}; "
+            f"PID {record.pid} is gone",
+            record,
+        )
+
+    def _finish_stepped_join(self, record: LabProcess, stepper: Stepper) -> None:
+        self._steppers.pop(record.pid, None)
+        if stepper.reaped_status is not None:
+            # Steps after c (continue) are not reported, but the waitpid happened.
+            self._stepped_join_reaped(record, f"os.waitpid({record.pid}, 0)", stepper.reaped_status)
+        elif stepper.result is not None and record.start_method == "forkserver":
+            # The fork server reaped the child and sent its exit code down the sentinel;
+            # no waitpid of ours was involved.
+            with record.signal_lock:
+                record.exitcode = stepper.result
+                record.reaped_at = time.time()
+                record.reaped.set()
+            self._emit(
+                EventKind.REAPED,
+                f"{record.label}.join() -> exitcode {describe_exitcode(stepper.result)} "
+                "(read from the sentinel: the fork server reaped it)",
+                record,
+            )
+        if record.reaped.is_set():
+            record.process.close()
+        elif stepper.error is None:
+            self._emit(
+                EventKind.NOTE,
+                f"{record.label}.join({stepper.timeout}) returned None: the child is still running, not reaped",
+                record,
+            )
+        record.reap_lock.release()
+
+    def unstarted_process(self) -> multiprocessing.process.BaseProcess:
+        """A Process created but never started: what join() refuses (the article's assert)."""
+        label = self._next_label("unstarted")
+        ctx = multiprocessing.get_context(self.start_method)
+        return ctx.Process(target=workers.sleeper, name=label)
+
     # -- the end ---------------------------------------------------------------------
 
     def shutdown(self, grace: float = 1.0) -> None:
@@ -363,23 +470,13 @@ class Lab:
         for record in live:
             self._signal_unreaped(record, signal.SIGCONT)  # a stopped child cannot act on SIGTERM
             self._signal_unreaped(record, signal.SIGTERM)
+        for stepper in list(self._steppers.values()):
+            stepper.cancel()  # no more pauses: a stepped join now finishes by itself
         deadline = time.monotonic() + grace
         for record in live:
-            if not record.reap_lock.acquire(blocking=False):
-                continue  # a join() in a worker thread is reaping it; our signal ends its wait
-            try:
-                if record.reaped.is_set():
-                    continue
-                if wait_exit_status(record.pid, timeout=max(0.0, deadline - time.monotonic())) is None:
-                    self._signal_unreaped(record, signal.SIGKILL)
-                    wait_exit_status(record.pid)
-                with record.signal_lock:
-                    record.process.join()
-                    self._mark_reaped(record)
-            finally:
-                record.reap_lock.release()
+            self._reap_for_shutdown(record, deadline)
         for record in live:
-            if not record.reaped.wait(timeout=grace):
+            if not record.reaped.is_set():
                 self._signal_unreaped(record, signal.SIGKILL)
-                record.reaped.wait(timeout=grace)
+                self._reap_for_shutdown(record, time.monotonic() + grace)
         self._watcher.stop()

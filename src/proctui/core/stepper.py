@@ -336,6 +336,7 @@ class Stepper:
             raise TypeError(f"expected a multiprocessing process, not {type(process).__name__}")
         self._process = process
         self._on_step = on_step
+        self.timeout: float | None = None  # join's argument, once started
         self._functions: dict[str, types.FunctionType] | None = None
         self._traced: dict[types.CodeType, str] = {}
         self._join_code: types.CodeType | None = None
@@ -354,6 +355,7 @@ class Stepper:
         self._tracer_error: BaseException | None = None
         self._result: int | None = None
         self._error: BaseException | None = None
+        self._reaped_status: int | None = None
 
     # -- what is traced ------------------------------------------------------------
 
@@ -386,6 +388,7 @@ class Stepper:
         """
         if self._thread is not None:
             raise RuntimeError("this stepper has already been started")
+        self.timeout = timeout
         self._functions = self._traced_functions()
         self._traced = {function.__code__: name for name, function in self._functions.items()}
         self._join_code = BaseProcess.join.__code__
@@ -471,6 +474,12 @@ class Stepper:
         """The exitcode join() left in the process: None while the child runs, or if
         its status was taken by someone else's waitpid."""
         return self._result
+
+    @property
+    def reaped_status(self) -> int | None:
+        """The raw status of the child once this join's os.waitpid has reaped it, paused
+        at or not (after cancel() steps are no longer reported, but still happen)."""
+        return self._reaped_status
 
     @property
     def error(self) -> BaseException | None:
@@ -643,6 +652,8 @@ class Stepper:
             result = None if value is _UNKNOWN else describe_value(value)
             if pending.callable is os.waitpid and isinstance(value, tuple) and len(value) == 2:
                 status = value[1]
+                if value[0] != 0:  # (0, 0) is WNOHANG's "not yet": nothing was reaped
+                    self._reaped_status = status
         else:
             raised = pending.error or error or sys.exc_info()[1]
             result = f"raised {_describe_error(raised)}" if raised is not None else "raised"

@@ -10,20 +10,29 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from collections.abc import Iterable
+
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widgets import Footer, Tree
 
+from proctui.core import explain
 from proctui.core.lab import Lab, LabError, LabEvent, LabProcess
-from proctui.core.procs import Snapshot, snapshot_system
+from proctui.core.procs import Snapshot, read_proc, snapshot_system
+from proctui.core.stepper import Step, Stepper
 from proctui.ui.screens.exit_code import ExitCodeScreen
 from proctui.ui.screens.help import HelpScreen
 from proctui.ui.widgets.event_log import EventLog
 from proctui.ui.widgets.process_tree import ProcessTree, lab_shape, system_shape
 from proctui.ui.widgets.selection_bar import SelectionBar
+from proctui.ui.widgets.stepper_pane import StepperPane
+
+#: join(timeout) from W: long enough to read, short enough to wait for.
+JOIN_TIMEOUT = 1.0
 
 SCOPES = ("lab", "system")
 
@@ -33,6 +42,15 @@ class LabEventArrived(Message):
     """A Lab event, carried from whichever thread raised it to the app's thread."""
 
     event: LabEvent
+
+
+@dataclass
+class StepReached(Message):
+    """The stepped join paused at a step (or ended), reported from its thread.
+
+    Only one join is stepped at a time, so a step always belongs to ``app.stepper``."""
+
+    step: Step
 
 
 @dataclass
@@ -58,8 +76,19 @@ class ProcTUI(App[None]):
         ),
         Binding("t", "terminate", "Term", id="terminate", tooltip="terminate() the selected lab process: SIGTERM"),
         Binding("x", "kill", "Kill", id="kill", tooltip="kill() the selected lab process: SIGKILL"),
-        Binding("w", "join", "Join", id="join", tooltip="join() the selected lab process: waitpid() reaps it"),
-        Binding("a", "toggle_scope", "All/lab", id="scope", tooltip="tree scope: lab only <-> whole system"),
+        Binding("w", "join", "Join", id="join", tooltip="join() the selected lab process, step by step in the code viewer"),
+        Binding(
+            "W",
+            "join_with_timeout",
+            "Join(1s)",
+            show=False,
+            id="join-timeout",
+            tooltip=f"join({JOIN_TIMEOUT}) step by step: the connection.wait branch",
+        ),
+        Binding("n", "step_next", "Next", id="step-next", tooltip="stepper: run the next line of join()"),
+        Binding("c", "step_continue", "Cont", id="step-continue", tooltip="stepper: continue to the end of join()"),
+        Binding("escape", "close_stepper", "Close", show=False, id="stepper-close", tooltip="close the code viewer"),
+        Binding("a", "toggle_scope", "Scope", id="scope", tooltip="tree scope: lab only <-> whole system"),
         Binding("question_mark", "help", "Help", id="help", tooltip="this help"),
         Binding("q", "quit", "Quit", id="quit", tooltip="quit: end and reap every lab process first"),
     ]
@@ -81,6 +110,10 @@ class ProcTUI(App[None]):
         self.snapshot: Snapshot | None = None
         self._snapshot_busy = False
         self._snapshot_again = False
+        self.stepper: Stepper | None = None
+        self._stepped_pid: int | None = None  # None for a never-started process
+        self._stepper_sources: dict[str, tuple[list[str], int]] = {}
+        self._shown_step: Step | None = None
 
     # -- layout ----------------------------------------------------------------------
 
@@ -89,10 +122,13 @@ class ProcTUI(App[None]):
         self.process_tree = ProcessTree(self.own_pid, id="tree")
         self.selection_bar = SelectionBar(id="selection")
         self.event_log = EventLog(id="log")
+        self.stepper_pane = StepperPane(id="stepper")
         yield self.process_tree
         yield self.selection_bar
+        yield self.stepper_pane
         yield self.event_log
-        yield Footer()
+        # Compact, and no palette hint (? lists ctrl+p): every key fits in 80 columns.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.lab.subscribe(self._lab_event_from_any_thread)
@@ -237,18 +273,136 @@ class ProcTUI(App[None]):
         except LabError as exc:
             self.say(str(exc), error=True)
 
-    def action_join(self) -> None:
-        record = self._selected_lab_process("join")
-        if record is not None:
-            self._join(record)
+    # -- the stepper ---------------------------------------------------------------------
 
-    @work(thread=True, group="join", exit_on_error=False)
-    def _join(self, record: LabProcess) -> None:
-        # join() blocks until the child exits: in a thread, so the app stays live meanwhile.
+    def action_join(self) -> None:
+        self._join_selected(timeout=None)
+
+    def action_join_with_timeout(self) -> None:
+        self._join_selected(timeout=JOIN_TIMEOUT)
+
+    def _join_selected(self, timeout: float | None) -> None:
+        if self._stepping():
+            self.say("a join is being stepped through: n steps, c finishes it", error=True)
+            self.stepper_pane.focus()
+            return
+        record = self._selected_lab_process("join")
+        if record is None:
+            return
         try:
-            self.lab.join(record)
-        except LabError as exc:
-            self.call_from_thread(self.say, str(exc), True)
+            stepper = self.lab.step_join(record, timeout, on_step=self._step_from_any_thread)
+        except (LabError, RuntimeError) as exc:
+            self.say(str(exc), error=True)
+            return
+        call = f"{record.label}.join({'' if timeout is None else timeout})"
+        self._open_stepper(stepper, call, record.pid)
+
+    def action_join_unstarted(self) -> None:
+        """The article's assert: join() on a Process that was created but never started."""
+        if self._stepping():
+            self.say("a join is being stepped through: n steps, c finishes it", error=True)
+            return
+        process = self.lab.unstarted_process()
+        stepper = Stepper(process, on_step=self._step_from_any_thread)
+        self.event_log.add_message(f"{process.name} = Process(...) is created but never started; stepping its join()")
+        try:
+            stepper.start()
+        except RuntimeError as exc:
+            self.say(str(exc), error=True)
+            return
+        self._open_stepper(stepper, f"{process.name}.join()", None)
+
+    def _open_stepper(self, stepper: Stepper, call: str, pid: int | None) -> None:
+        self.stepper = stepper
+        self._stepped_pid = pid
+        self._stepper_sources = stepper.sources()
+        self.stepper_pane.begin(call)
+        self.screen.add_class("-stepping")
+        self.stepper_pane.focus()
+        if stepper.step is not None:
+            self._show_step(stepper.step)
+
+    def _stepping(self) -> bool:
+        return self.stepper is not None and not self.stepper.done
+
+    def _step_from_any_thread(self, step: Step) -> None:
+        self.post_message(StepReached(step))
+
+    def on_step_reached(self, message: StepReached) -> None:
+        # The first step is shown when the viewer opens, and reported again from the thread.
+        if self.stepper is not None and message.step is not self._shown_step:
+            self._show_step(message.step)
+        self.request_snapshot()  # the tree shows the kernel's view at this very step
+
+    def _show_step(self, step: Step) -> None:
+        pid = self._stepped_pid
+        info = read_proc(pid) if pid is not None else None
+        note = explain.step_note(step, pid, info.state if info else None)
+        if not note and step.kind == "line":
+            lines, first = self._stepper_sources.get(step.frame.func, ([], 0))
+            index = step.frame.lineno - first
+            source_line = lines[index] if 0 <= index < len(lines) else ""
+            note = explain.line_note(source_line) or ""
+            if "waitstatus_to_exitcode" in source_line:
+                note = f"{note}. {explain.version_note(explain.poll_source(self._stepper_sources)) or ''}"
+        if self.stepper_pane.steps_taken == 0:
+            note = f"{note} ({explain.assertions_note()})".strip()
+        self._shown_step = step
+        self.stepper_pane.show_step(step, self._stepper_sources, note)
+        self.refresh_bindings()  # n and c come and go with the join
+
+    def action_step_next(self) -> None:
+        if not self._stepping():
+            self.say("no join is being stepped: select a lab process and press w", error=True)
+            return
+        assert self.stepper is not None
+        self.stepper.advance()
+        self.set_timer(0.3, self._show_if_blocked)
+
+    def action_step_continue(self) -> None:
+        if not self._stepping():
+            self.say("no join is being stepped: select a lab process and press w", error=True)
+            return
+        assert self.stepper is not None
+        self.stepper.cancel()
+        self.set_timer(0.3, self._show_if_blocked)
+
+    def _show_if_blocked(self) -> None:
+        stepper = self.stepper
+        if stepper is not None and not stepper.done and not stepper.paused and stepper.inside_call:
+            self.stepper_pane.show_blocked(stepper.inside_call)
+
+    def action_close_stepper(self) -> None:
+        if self.stepper is None:
+            return
+        if self._stepping():
+            self.say("the join is still going: c finishes it (it waits for the child to exit)", error=True)
+            return
+        self.stepper = None
+        self.screen.remove_class("-stepping")
+        self.refresh_bindings()
+        self.process_tree.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # n and c only mean something while a join is being stepped: show them then.
+        if action in ("step_next", "step_continue"):
+            return self._stepping()
+        if action == "close_stepper":
+            return self.stepper is not None
+        return True
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            f"Join with a timeout ({JOIN_TIMEOUT} s)",
+            "step through join(timeout) of the selected lab process: the connection.wait branch",
+            self.action_join_with_timeout,
+        )
+        yield SystemCommand(
+            "Join a Process that was never started",
+            "step through join() of a Process whose start() was never called: the article's assert",
+            self.action_join_unstarted,
+        )
 
     def action_toggle_scope(self) -> None:
         self.scope = "system" if self.scope == "lab" else "lab"

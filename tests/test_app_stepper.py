@@ -1,0 +1,155 @@
+"""The stepper in the real app, driven by keys: the tree changes at the very step."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from helpers import pilot_wait_until, proc_state, screen_text
+from proctui.core.lab import Lab
+from proctui.ui.app import ProcTUI
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def app():
+    lab = Lab()
+    yield ProcTUI(lab, refresh_seconds=3600)  # only events move the tree here
+    lab.shutdown()
+
+
+def row_text(app: ProcTUI, pid: int) -> str | None:
+    node = app.process_tree.node_for(pid)
+    return None if node is None else str(node.label)
+
+
+async def select(pilot, app, pid):
+    await pilot_wait_until(pilot, lambda: app.process_tree.node_for(pid) is not None, what=f"row {pid}")
+    app.process_tree.move_cursor(app.process_tree.node_for(pid))
+    await pilot.pause()
+
+
+async def press_until(pilot, app, key, condition, limit=60, what="step"):
+    for _ in range(limit):
+        if condition():
+            return
+        before = app._shown_step
+        await pilot.press(key)
+        await pilot_wait_until(pilot, lambda: app._shown_step is not before or app.stepper.done, what="a new step")
+    raise AssertionError(f"never reached {what}")
+
+
+def at_waitpid(app, kind):
+    step = app._shown_step
+    return step is not None and step.kind == kind and (step.call or "").startswith("os.waitpid(")
+
+
+async def test_stepping_a_zombie_to_waitpid_makes_it_vanish_at_that_step(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("z")
+        [zombie] = app.lab.processes
+        await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, zombie.pid) or ""), what="zombie row")
+        await select(pilot, app, zombie.pid)
+        await pilot.press("w")
+        await pilot_wait_until(pilot, lambda: app.stepper is not None, what="the stepper")
+        text = screen_text(app)
+        assert "▶" in text and "self._check_closed()" in text  # join's first line, marked
+        assert "asserts are on" in text
+
+        await press_until(pilot, app, "n", lambda: at_waitpid(app, "call"), what="the waitpid call")
+        await pilot.pause(0.2)
+        assert proc_state(zombie.pid) == "Z"
+        assert "Z zombie" in row_text(app, zombie.pid)
+        text = screen_text(app)
+        assert f"Next: os.waitpid({zombie.pid}, 0)" in text
+        assert "Popen.poll" in text
+
+        await pilot.press("n")
+        await pilot_wait_until(pilot, lambda: at_waitpid(app, "return"), what="the waitpid return")
+        assert proc_state(zombie.pid) is None
+        await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid) is None, what="the row to vanish")
+        text = " ".join(screen_text(app).replace("│", " ").split())
+        assert f"waitpid returned ({zombie.pid}, 0x0000): WIFEXITED, WEXITSTATUS=0" in text
+
+        await pilot.press("c")
+        await pilot_wait_until(pilot, lambda: app.stepper.done, what="join to finish")
+        await pilot_wait_until(pilot, lambda: "finished" in app.stepper_pane.border_title, what="finished")
+        await pilot.press("escape")
+        assert app.stepper is None
+
+
+async def test_a_blocking_waitpid_leaves_the_app_usable_until_t(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        [child] = app.lab.processes
+        await select(pilot, app, child.pid)
+        await pilot.press("w")
+        await pilot_wait_until(pilot, lambda: app.stepper is not None, what="the stepper")
+        await press_until(pilot, app, "n", lambda: at_waitpid(app, "call"), what="the waitpid call")
+        assert "will block in the kernel until it exits" in " ".join(screen_text(app).replace("│", " ").split())
+        await pilot.press("n")
+        await pilot_wait_until(pilot, lambda: "Blocked in the kernel inside os.waitpid" in screen_text(app),
+                               what="the blocked note")
+        # The UI still works: fork another child while the join blocks.
+        await pilot.press("f")
+        await pilot_wait_until(pilot, lambda: len(app.lab.processes) == 2, what="another fork")
+        await select(pilot, app, child.pid)
+        await pilot.press("t")
+        await pilot_wait_until(pilot, lambda: at_waitpid(app, "return"), what="waitpid to return")
+        assert app._shown_step.status == 0x000F
+        text = " ".join(screen_text(app).replace("│", " ").split())
+        assert "WIFSIGNALED, WTERMSIG=15 (SIGTERM)" in text and "= -15 (SIGTERM)" in text
+
+
+async def test_join_with_timeout_walks_the_connection_wait_branch(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        [child] = app.lab.processes
+        await select(pilot, app, child.pid)
+        await pilot.press("W")
+        await pilot_wait_until(pilot, lambda: app.stepper is not None, what="the stepper")
+        await press_until(pilot, app, "n", lambda: (app._shown_step.call or "").startswith("connection.wait("),
+                          what="connection.wait")
+        await pilot.press("n")
+        await pilot_wait_until(
+            pilot, lambda: app._shown_step.kind == "return" and app._shown_step.result == "[]", what="[] returned"
+        )
+        assert "the timeout passed with the child still running" in " ".join(screen_text(app).replace("│", " ").split())
+        await pilot.press("c")
+        await pilot_wait_until(pilot, lambda: app.stepper.done, what="join to return")
+        assert app.stepper.result is None
+        assert proc_state(child.pid) in ("S", "R")
+        assert app.lab.get(child.pid) is child
+
+
+async def test_join_of_a_never_started_process_shows_the_assert(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*"never started")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot_wait_until(pilot, lambda: app.stepper is not None, what="the stepper")
+        await pilot.press("c")
+        await pilot_wait_until(pilot, lambda: app.stepper.done, what="the failure")
+        await pilot_wait_until(pilot, lambda: "failed" in app.stepper_pane.border_title, what="failed")
+        text = screen_text(app)
+        assert "✗" in text and "can only join a started process" in text
+        assert "AssertionError" in text
+
+
+async def test_keys_n_and_c_show_only_while_stepping(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "Next" not in footer and "Fork" in footer
+        await pilot.press("z")
+        [zombie] = app.lab.processes
+        await select(pilot, app, zombie.pid)
+        await pilot.press("w")
+        await pilot_wait_until(pilot, lambda: "Next" in screen_text(app).splitlines()[-1], what="n in the footer")
+        assert "? Help" in screen_text(app).splitlines()[-1]  # everything still fits at 80 columns
+        await pilot.press("c")
+        await pilot_wait_until(pilot, lambda: "Next" not in screen_text(app).splitlines()[-1], what="n gone")
