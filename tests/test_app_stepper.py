@@ -153,3 +153,43 @@ async def test_keys_n_and_c_show_only_while_stepping(app):
         assert "? Help" in screen_text(app).splitlines()[-1]  # everything still fits at 80 columns
         await pilot.press("c")
         await pilot_wait_until(pilot, lambda: "Next" not in screen_text(app).splitlines()[-1], what="n gone")
+
+
+async def test_forkserver_join_says_who_reaped_the_child():
+    lab = Lab(start_method="forkserver")
+    app = ProcTUI(lab, refresh_seconds=3600)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("z")
+            [zombie] = lab.processes
+            await pilot_wait_until(pilot, lambda: zombie.exited_at is not None, timeout=30, what="the exit")
+            # The fork server, its parent, reaped it at once: /proc has no zombie, but the
+            # row stays (from the exit event) so that it can still be joined.
+            assert proc_state(zombie.pid) is None
+            await pilot_wait_until(pilot, lambda: "gone (reaped)" in (row_text(app, zombie.pid) or ""), what="row")
+            await select(pilot, app, zombie.pid)
+            await pilot.press("w")
+            await pilot_wait_until(pilot, lambda: app.stepper is not None, what="the stepper")
+            assert "the fork server, not proctui, is this child's parent" in " ".join(
+                screen_text(app).replace("│", " ").split())
+            await press_until(pilot, app, "n", lambda: (app._shown_step.call or "").startswith("forkserver.read_signed("),
+                              what="read_signed")
+            await pilot.press("c")
+            await pilot_wait_until(pilot, lambda: app.stepper.done, what="join to finish")
+            assert app.stepper.result == 0
+    finally:
+        lab.shutdown()
+
+
+async def test_quit_while_a_join_is_paused_leaves_nothing():
+    lab = Lab()
+    app = ProcTUI(lab, refresh_seconds=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "z")
+        child, zombie = lab.processes
+        await select(pilot, app, child.pid)
+        await pilot.press("w", "n", "n")
+        await pilot_wait_until(pilot, lambda: app.stepper is not None, what="the stepper")
+        await pilot.press("q")
+    assert lab.processes == []
+    assert proc_state(child.pid) is None and proc_state(zombie.pid) is None

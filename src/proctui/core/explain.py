@@ -116,6 +116,15 @@ def step_note(step: Step, pid: int | None, child_state: str | None) -> str:
     return ""
 
 
+def start_method_note(start_method: str) -> str | None:
+    """Said once, when a join starts: how this start method's join learns of the exit."""
+    if start_method == "forkserver":
+        return ("forkserver: the fork server, not proctui, is this child's parent. It reaps the "
+                "child itself and sends the exit code down the sentinel, so poll() never calls "
+                "waitpid and no zombie can be seen")
+    return None
+
+
 def assertions_note() -> str:
     if sys.flags.optimize:
         return (f"asserts are off (python -O, sys.flags.optimize={sys.flags.optimize}): join of an "

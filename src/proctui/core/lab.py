@@ -21,12 +21,14 @@ forgets: the label, how it was started, and its exit code once it has been reape
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import itertools
 import multiprocessing
 import multiprocessing.process
 import os
 import signal
+import sys
 import threading
 import time
 import warnings
@@ -116,6 +118,31 @@ class LabProcess:
 Listener = Callable[[LabEvent], None]
 
 
+@contextlib.contextmanager
+def _stderr_with_a_fileno():
+    """Give sys.stderr a real file descriptor while a process starts.
+
+    spawn and forkserver start multiprocessing's resource tracker with
+    ``sys.stderr.fileno()`` among the descriptors it keeps; under a running Textual app
+    sys.stderr is a print capture whose fileno() is -1, and the start fails with
+    "bad value(s) in fds_to_keep". /dev/null serves: the descriptor is only kept open.
+    """
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable:
+        yield
+        return
+    saved = sys.stderr
+    with open(os.devnull, "w") as devnull:
+        sys.stderr = devnull
+        try:
+            yield
+        finally:
+            sys.stderr = saved
+
+
 class Lab:
     def __init__(self, start_method: str = "fork", max_children: int = DEFAULT_MAX_CHILDREN) -> None:
         if start_method not in START_METHODS:
@@ -196,7 +223,7 @@ class Lab:
             target=target, args=(label, workers.ChildOutput(write_fd), *extra_args), name=label
         )
         try:
-            with warnings.catch_warnings(record=True) as caught:
+            with warnings.catch_warnings(record=True) as caught, _stderr_with_a_fileno():
                 warnings.simplefilter("always", DeprecationWarning)
                 process.start()
         except OSError as exc:
@@ -258,7 +285,16 @@ class Lab:
     def _on_exit(self, record: LabProcess) -> None:
         status = peek_exit_status(record.pid)
         if status is None:
-            return  # a join() reaped it first; it reports the status itself
+            if record.start_method == "forkserver" and not record.reaped.is_set():
+                # Not our child: its parent, the fork server, has reaped it already.
+                record.exited_at = time.time()
+                self._emit(
+                    EventKind.EXITED,
+                    f"child {record.pid} ({record.label}) exited; its parent is the fork server, which "
+                    "reaps it at once (no zombie). join() reads its exit code from the sentinel.",
+                    record,
+                )
+            return  # otherwise a join() reaped it first, and reports the status itself
         record.exit_status = status
         record.exited_at = time.time()
         code = describe_exitcode(os.waitstatus_to_exitcode(status))

@@ -27,7 +27,7 @@ from proctui.core.stepper import Step, Stepper
 from proctui.ui.screens.exit_code import ExitCodeScreen
 from proctui.ui.screens.help import HelpScreen
 from proctui.ui.widgets.event_log import EventLog
-from proctui.ui.widgets.process_tree import ProcessTree, lab_shape, system_shape
+from proctui.ui.widgets.process_tree import ProcessTree, lab_shape, system_shape, with_gone_lab_processes
 from proctui.ui.widgets.selection_bar import SelectionBar
 from proctui.ui.widgets.stepper_pane import StepperPane
 
@@ -192,6 +192,7 @@ class ProcTUI(App[None]):
         else:
             shape = system_shape(self.snapshot)
         records = {record.pid: record for record in self.lab.processes}
+        shape = with_gone_lab_processes(shape, self.snapshot, records, self.own_pid)
         self.process_tree.show(shape, self.snapshot, records)
         self._show_selection()
 
@@ -347,6 +348,10 @@ class ProcTUI(App[None]):
                 note = f"{note}. {explain.version_note(explain.poll_source(self._stepper_sources)) or ''}"
         if self.stepper_pane.steps_taken == 0:
             note = f"{note} ({explain.assertions_note()})".strip()
+            record = self.lab.get(pid) if pid is not None else None
+            method_note = explain.start_method_note(record.start_method) if record else None
+            if method_note:
+                note = f"{method_note}. {note}"
         self._shown_step = step
         self.stepper_pane.show_step(step, self._stepper_sources, note)
         self.refresh_bindings()  # n and c come and go with the join

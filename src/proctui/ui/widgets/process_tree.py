@@ -95,6 +95,38 @@ def render_row(info: ProcInfo, record: LabProcess | None, own_pid: int, own_ppid
     return row
 
 
+def render_gone_row(record: LabProcess) -> Text:
+    """A lab process that /proc no longer has but that nobody has joined yet.
+
+    Only a forkserver child gets here: its parent, the fork server, reaps it the moment
+    it exits. The row stays (from the exit event) so that it can still be joined: join()
+    reads the exit code from the sentinel.
+    """
+    row = Text()
+    row.append(f"{record.pid:>6} ", style="bold")
+    state = "- gone (reaped)"
+    row.append(state, style="dim")
+    row.append(" " * max(1, _STATE_WIDTH + 1 - len(state)))
+    row.append(record.label, style="bold cyan")
+    row.append(f" {record.start_method}", style="dim")
+    row.append(" by the fork server; w joins", style="italic")
+    return row
+
+
+def with_gone_lab_processes(shape: TreeShape, snapshot: Snapshot, records: dict[int, LabProcess],
+                            own_pid: int) -> TreeShape:
+    """shape plus a row under proctui for each forkserver child that has exited (the event
+    said so) and is gone from /proc, but has not been joined."""
+    gone = [
+        pid
+        for pid, record in records.items()
+        if pid not in snapshot.procs and record.start_method == "forkserver" and record.exited_at is not None
+    ]
+    if not gone:
+        return shape
+    return TreeShape(shape.root, {**shape.parent_of, **{pid: own_pid for pid in gone}})
+
+
 class ProcessTree(Tree[int]):
     """Each node's data is its PID. Refreshes add, move, relabel and remove nodes by PID,
     so the cursor and every expanded node stay where the user left them."""
@@ -149,8 +181,11 @@ class ProcessTree(Tree[int]):
 
         kids = shape.children()
         for pid in shape.top_down():
-            info = snapshot.procs[pid]
-            label = render_row(info, records.get(pid), self.own_pid)
+            info = snapshot.procs.get(pid)
+            if info is not None:
+                label = render_row(info, records.get(pid), self.own_pid)
+            else:
+                label = render_gone_row(records[pid])
             node = self._node_by_pid.get(pid)
             if node is None:
                 parent = self.node_for(shape.parent_of[pid])
