@@ -37,7 +37,9 @@ from dataclasses import dataclass, field
 
 from proctui.core import procs, workers
 from proctui.core.linux import (
+    PR_SET_CHILD_SUBREAPER,
     decode_status,
+    prctl,
     describe_exitcode,
     peek_exit_status,
     signal_name,
@@ -81,7 +83,7 @@ class LabProcess:
     """What the Lab remembers about one process it started."""
 
     label: str
-    kind: str  # what it was started as: "child", "zombie"
+    kind: str  # what it was started as: "child", "zombie", "orphan", "daemon", ...
     pid: int
     start_method: str
     started_at: float
@@ -91,8 +93,11 @@ class LabProcess:
     exited_at: float | None = None
     exitcode: int | None = None  # multiprocessing's exitcode, once join() has reaped it
     reaped_at: float | None = None
-    # Never render this object: repr(Process) calls poll(), which reaps.
-    process: multiprocessing.process.BaseProcess = field(repr=False, default=None)  # type: ignore[assignment]
+    # Never render this object: repr(Process) calls poll(), which reaps. None for a
+    # grandchild: its Process object lives (or lived) in its parent, not in proctui.
+    process: multiprocessing.process.BaseProcess | None = field(repr=False, default=None)
+    former_parent: int | None = None  # a grandchild's parent, the process that started it
+    adopted_by: int | None = None  # who the kernel re-parented an orphaned grandchild to
     reaped: threading.Event = field(repr=False, default_factory=threading.Event)
     # Held by whoever is reaping this process (a join, or shutdown), so two threads
     # never wait for the same child: the loser's waitpid() would fail with ECHILD.
@@ -144,7 +149,9 @@ def _stderr_with_a_fileno():
 
 
 class Lab:
-    def __init__(self, start_method: str = "fork", max_children: int = DEFAULT_MAX_CHILDREN) -> None:
+    def __init__(
+        self, start_method: str = "fork", max_children: int = DEFAULT_MAX_CHILDREN, subreaper: bool = True
+    ) -> None:
         if start_method not in START_METHODS:
             raise LabError(f"unknown start method {start_method!r}: choose one of {', '.join(START_METHODS)}")
         self.start_method = start_method
@@ -158,6 +165,20 @@ class Lab:
         self._warned_threaded_fork = False
         self._steppers: dict[int, Stepper] = {}  # joins being stepped through, by PID
         self._closed = False
+        self.subreaper = False
+        if subreaper:
+            self.set_subreaper(True)
+
+    def set_subreaper(self, on: bool) -> None:
+        """Make proctui a child subreaper (or not): orphaned descendants come to it, not
+        to PID 1 or another subreaper further up."""
+        prctl(PR_SET_CHILD_SUBREAPER, 1 if on else 0)
+        self.subreaper = on
+
+    def cycle_start_method(self) -> str:
+        """fork -> spawn -> forkserver -> fork, for children started from now on."""
+        self.start_method = START_METHODS[(START_METHODS.index(self.start_method) + 1) % len(START_METHODS)]
+        return self.start_method
 
     # -- observers -------------------------------------------------------------------
 
@@ -189,9 +210,11 @@ class Lab:
         """Every process the Lab started, reaped ones included."""
         return list(self._records.values())
 
+    def _next_number(self, kind: str) -> int:
+        return next(self._counters.setdefault(kind, itertools.count(1)))
+
     def _next_label(self, kind: str) -> str:
-        counter = self._counters.setdefault(kind, itertools.count(1))
-        return f"{kind}-{next(counter)}"
+        return f"{kind}-{self._next_number(kind)}"
 
     # -- starting --------------------------------------------------------------------
 
@@ -207,7 +230,71 @@ class Lab:
         label = self._next_label("zombie")
         return self._start("zombie", label, workers.exit_at_once, (exit_code,))
 
-    def _start(self, kind: str, label: str, target, extra_args: tuple) -> LabProcess:
+    def make_orphan(self) -> tuple[LabProcess, LabProcess]:
+        """A child starts a grandchild and leaves with os._exit(): the grandchild is orphaned.
+
+        With proctui a child subreaper, the kernel re-parents the grandchild to proctui,
+        which then has to reap it itself (multiprocessing never heard of it).
+        """
+        number = self._next_number("orphan")
+        parent, grandchild = self._start_with_grandchild(
+            "orphan", f"orphan-{number} (parent)", workers.orphan_parent,
+            "grandchild", f"orphan-{number} (grandchild)", (),
+        )
+        return parent, grandchild
+
+    def start_daemon(self) -> LabProcess:
+        """A daemon=True child of proctui; it tries, and fails, to start a child of its own."""
+        return self._start("daemon", self._next_label("daemon"), workers.daemon_child, daemon=True)
+
+    def daemon_dies_with_parent(self, linger: float = 3.0) -> tuple[LabProcess, LabProcess]:
+        """A normal child with a daemon child, which returns after linger seconds: its
+        exit handler terminates the daemon."""
+        number = self._next_number("daemon")
+        return self._start_with_grandchild(
+            "daemon parent", f"daemon-{number} (parent)", workers.daemon_parent,
+            "daemon", f"daemon-{number} (daemon)", (linger,),
+        )
+
+    def start_raising_child(self) -> LabProcess:
+        """A child whose target raises: its traceback reaches the log, exit code 1."""
+        return self._start("raises", self._next_label("raises"), workers.raise_error)
+
+    def start_exiting_with_message(self) -> LabProcess:
+        """A child that calls sys.exit("message"): the message reaches the log, exit code 1."""
+        return self._start("exits", self._next_label("exits"), workers.exit_with_message)
+
+    def _start_with_grandchild(self, kind: str, label: str, target, grandchild_kind: str, grandchild_label: str,
+                               extra_args: tuple) -> tuple[LabProcess, LabProcess]:
+        """Start a child that starts a grandchild and tells us its PID through a pipe."""
+        grandchild_read, grandchild_write = os.pipe()
+        report_read, report_write = multiprocessing.get_context(self.start_method).Pipe(duplex=False)
+        try:
+            parent = self._start(
+                kind, label, target,
+                (grandchild_label, workers.ChildOutput(grandchild_write), report_write, *extra_args),
+            )
+        except LabError:
+            os.close(grandchild_read)
+            raise
+        finally:
+            os.close(grandchild_write)
+            report_write.close()
+        with report_read:
+            if not report_read.poll(30):
+                os.close(grandchild_read)
+                raise LabError(f"{label} (PID {parent.pid}) never said which grandchild it started")
+            grandchild_pid = report_read.recv()
+        grandchild = self._record(grandchild_label, grandchild_kind, grandchild_pid, former_parent=parent.pid)
+        self._emit(
+            EventKind.STARTED,
+            f"{label} forked grandchild {grandchild_pid} ({grandchild_label}); proctui has no Process object for it",
+            grandchild,
+        )
+        self._watch(grandchild, grandchild_read)
+        return parent, grandchild
+
+    def _start(self, kind: str, label: str, target, extra_args: tuple = (), daemon: bool = False) -> LabProcess:
         if self._closed:
             raise LabError("the lab is shut down")
         if threading.current_thread() is not threading.main_thread():
@@ -220,7 +307,7 @@ class Lab:
         ctx = multiprocessing.get_context(self.start_method)
         read_fd, write_fd = os.pipe()
         process = ctx.Process(
-            target=target, args=(label, workers.ChildOutput(write_fd), *extra_args), name=label
+            target=target, args=(label, workers.ChildOutput(write_fd), *extra_args), name=label, daemon=daemon
         )
         try:
             with warnings.catch_warnings(record=True) as caught, _stderr_with_a_fileno():
@@ -238,8 +325,18 @@ class Lab:
         # and so reaping, this child: it is the user's to reap.
         multiprocessing.process._children.discard(process)
 
-        pid = process.pid
-        assert pid is not None
+        assert process.pid is not None
+        record = self._record(label, kind, process.pid, process=process)
+        self._report_fork_warning(caught)
+        call = "fork()" if self.start_method == "fork" else f"{self.start_method}: fork() + exec()"
+        if self.start_method == "forkserver":
+            call = "forkserver: the fork server forks"
+        daemonic = ", daemon=True" if daemon else ""
+        self._emit(EventKind.STARTED, f"{label}.start() -> {call} -> child {process.pid} ({kind}{daemonic})", record)
+        self._watch(record, read_fd)
+        return record
+
+    def _record(self, label: str, kind: str, pid: int, **extra) -> LabProcess:
         info = procs.read_proc(pid)
         record = LabProcess(
             label=label,
@@ -248,24 +345,20 @@ class Lab:
             start_method=self.start_method,
             started_at=time.time(),
             start_ticks=info.start_ticks if info else -1,
-            process=process,
+            **extra,
         )
         with self._lock:
             self._records[pid] = record
-        self._report_fork_warning(caught)
-        call = "fork()" if self.start_method == "fork" else f"{self.start_method}: fork() + exec()"
-        if self.start_method == "forkserver":
-            call = "forkserver: the fork server forks"
-        self._emit(EventKind.STARTED, f"{label}.start() -> {call} -> child {pid} ({kind})", record)
-
-        self._watcher.watch_output(read_fd, lambda line, r=record: self._on_output(r, line))
-        try:
-            pidfd = os.pidfd_open(pid)
-        except ProcessLookupError:
-            pidfd = None
-        if pidfd is not None:
-            self._watcher.watch_exit(pidfd, lambda r=record: self._on_exit(r), output_fd=read_fd)
         return record
+
+    def _watch(self, record: LabProcess, output_fd: int) -> None:
+        """Log record's output, and notice its exit the moment it happens."""
+        self._watcher.watch_output(output_fd, lambda line, r=record: self._on_output(r, line))
+        try:
+            pidfd = os.pidfd_open(record.pid)
+        except ProcessLookupError:
+            return
+        self._watcher.watch_exit(pidfd, lambda r=record: self._on_exit(r), output_fd=output_fd)
 
     def _report_fork_warning(self, caught: list[warnings.WarningMessage]) -> None:
         for warning in caught:
@@ -283,6 +376,11 @@ class Lab:
         self._emit(EventKind.OUTPUT, f"[{record.pid}] {line}", record)
 
     def _on_exit(self, record: LabProcess) -> None:
+        for orphan in self._grandchildren_of(record):
+            self._report_adoption(orphan)
+        if record.process is None:
+            self._on_grandchild_exit(record)
+            return
         status = peek_exit_status(record.pid)
         if status is None:
             if record.start_method == "forkserver" and not record.reaped.is_set():
@@ -305,26 +403,129 @@ class Lab:
             record,
         )
 
+    def _grandchildren_of(self, record: LabProcess) -> list[LabProcess]:
+        return [r for r in self.processes if r.former_parent == record.pid]
+
+    def _report_adoption(self, orphan: LabProcess) -> None:
+        """Its parent just exited: say who the kernel re-parented the grandchild to.
+
+        The kernel re-parents a dying process's children before it notifies anyone of
+        the death, so /proc already shows the adopter when the parent's exit is noticed.
+        """
+        info = procs.read_proc(orphan.pid)
+        if info is None or info.start_ticks != orphan.start_ticks:
+            return
+        orphan.adopted_by = info.ppid
+        if info.ppid == self.pid:
+            who = "proctui, a child subreaper (prctl PR_SET_CHILD_SUBREAPER)"
+        elif info.ppid == 1:
+            who = "PID 1, init"
+        else:
+            who = "the nearest child subreaper above proctui"
+        self._emit(
+            EventKind.NOTE,
+            f"{orphan.label} (PID {orphan.pid}) lost its parent {orphan.former_parent}: "
+            f"the kernel re-parented it to PID {info.ppid}, {who}",
+            orphan,
+        )
+
+    def _on_grandchild_exit(self, record: LabProcess) -> None:
+        """A grandchild ended. If the kernel made it ours (adoption), reap it now:
+        multiprocessing never heard of it, so nobody else will."""
+        status = peek_exit_status(record.pid)
+        if status is not None:
+            with record.signal_lock:
+                os.waitpid(record.pid, 0)
+                record.exit_status = status
+                record.exitcode = os.waitstatus_to_exitcode(status)
+                record.exited_at = record.reaped_at = time.time()
+                record.reaped.set()
+            self._emit(
+                EventKind.REAPED,
+                f"{record.label} exited; proctui adopted it, so proctui reaps it: waitpid({record.pid}, 0) -> "
+                f"({record.pid}, {status:#06x}) -> exitcode {describe_exitcode(record.exitcode)}",
+                record,
+            )
+            return
+        # Someone else's child (its first parent, or another adopter): they reap it.
+        with record.signal_lock:
+            record.exited_at = record.reaped_at = time.time()
+            record.reaped.set()
+        if record.kind == "daemon":
+            why = (f"its parent {record.former_parent} is exiting: multiprocessing's exit handler "
+                   "terminate()s and joins every daemonic child")
+        else:
+            why = f"its parent PID {record.adopted_by or record.former_parent} reaps it"
+        self._emit(EventKind.EXITED, f"{record.label} (PID {record.pid}) ended; {why}", record)
+
     # -- signals ---------------------------------------------------------------------
 
     def terminate(self, record: LabProcess) -> None:
         """Process.terminate(): SIGTERM."""
-        self._signal(record, "terminate")
+        self._signal(record, "terminate", signal.SIGTERM)
 
     def kill(self, record: LabProcess) -> None:
         """Process.kill(): SIGKILL."""
-        self._signal(record, "kill")
+        self._signal(record, "kill", signal.SIGKILL)
 
-    def _signal(self, record: LabProcess, method: str) -> None:
-        signum = signal.SIGTERM if method == "terminate" else signal.SIGKILL
+    def _signal(self, record: LabProcess, method: str, signum: int) -> None:
         with record.signal_lock:
             self._check_same_process(record)
             info = procs.read_proc(record.pid)
-            getattr(record.process, method)()
-        text = f"{record.label}.{method}() -> kill({record.pid}, {signal_name(signum)})"
+            if record.process is not None:
+                getattr(record.process, method)()
+                text = f"{record.label}.{method}() -> kill({record.pid}, {signal_name(signum)})"
+            else:
+                os.kill(record.pid, signum)  # no Process object here: the system call itself
+                text = f"kill({record.pid}, {signal_name(signum)}) -> {record.label}"
         if info is not None and info.is_zombie:
             text += f": {record.pid} is a zombie; a dead process cannot be signalled, only reaped"
         self._emit(EventKind.SIGNALLED, text, record)
+
+    def stop_or_continue(self, record: LabProcess) -> None:
+        """SIGSTOP a running process, SIGCONT a stopped one (the kernel's T state)."""
+        with record.signal_lock:
+            self._check_same_process(record)
+            info = procs.read_proc(record.pid)
+            assert info is not None
+            if info.is_zombie:
+                raise LabError(f"{record.label} (PID {record.pid}) is a zombie: it cannot stop or continue")
+            signum = signal.SIGCONT if info.state in "Tt" else signal.SIGSTOP
+            os.kill(record.pid, signum)
+        effect = "it runs again" if signum == signal.SIGCONT else "the kernel stops it (T) until SIGCONT"
+        self._emit(EventKind.SIGNALLED, f"kill({record.pid}, {signal_name(signum)}) -> {record.label}: {effect}",
+                   record)
+
+    def is_alive(self, record: LabProcess) -> bool:
+        """Process.is_alive(), which polls with waitpid(WNOHANG): on a zombie, that reaps it."""
+        if record.process is None:
+            raise LabError(f"{record.label} has no Process object in proctui: is_alive() is its parent's to call")
+        with record.signal_lock:
+            self._check_same_process(record)
+            status = peek_exit_status(record.pid)
+            alive = record.process.is_alive()
+            if not alive:
+                self._mark_reaped(record)
+        call = f"{record.label}.is_alive() -> poll() -> waitpid({record.pid}, WNOHANG)"
+        if alive:
+            self._emit(EventKind.NOTE, f"{call} -> (0, 0) -> True: still running, nothing reaped", record)
+        else:
+            shown = f"{status:#06x}" if status is not None else "?"
+            self._emit(
+                EventKind.REAPED,
+                f"{call} -> ({record.pid}, {shown}) -> False. is_alive() just reaped it: exitcode "
+                f"{describe_exitcode(record.exitcode)}, and PID {record.pid} is gone",
+                record,
+            )
+        return alive
+
+    @staticmethod
+    def _check_joinable(record: LabProcess) -> None:
+        if record.process is None:
+            raise LabError(
+                f"{record.label} (PID {record.pid}) was started by PID {record.former_parent}, not by proctui: "
+                "only its parent can join() it. If proctui adopts it, proctui reaps it when it exits."
+            )
 
     def _check_same_process(self, record: LabProcess) -> None:
         """Refuse unless record.pid still names the very process we started."""
@@ -341,6 +542,7 @@ class Lab:
 
         Call it from a worker thread: with a running child it waits until the child ends.
         """
+        self._check_joinable(record)
         if not record.reap_lock.acquire(blocking=False):
             raise LabError(f"a join of {record.label} (PID {record.pid}) is already waiting")
         try:
@@ -374,6 +576,13 @@ class Lab:
 
     def _reap_for_shutdown(self, record: LabProcess, deadline: float) -> None:
         """Reap record's process by deadline, unless a join (plain or stepped) does it first."""
+        if record.process is None:
+            # A grandchild: the watcher reaps it if it is ours by adoption; else its parent does.
+            while not record.reaped.wait(0.01) and time.monotonic() < deadline:
+                info = procs.read_proc(record.pid)
+                if info is None or info.start_ticks != record.start_ticks:
+                    break
+            return
         # A join holding the lock ends soon: our SIGTERM ends its child, or its timeout.
         if not record.reap_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
             record.reaped.wait(timeout=max(0.0, deadline - time.monotonic()))
@@ -418,6 +627,7 @@ class Lab:
         The stepper's own ``os.waitpid`` reaps the child, at the step the user takes; the
         record learns of it from that step. ``on_step`` is called from the joining thread.
         """
+        self._check_joinable(record)
         if not record.reap_lock.acquire(blocking=False):
             raise LabError(f"a join of {record.label} (PID {record.pid}) is already waiting")
         if record.reaped.is_set():

@@ -11,6 +11,7 @@ print, sleep and exit; multiprocessing's fork path leaves through ``os._exit``.
 from __future__ import annotations
 
 import io
+import multiprocessing
 import os
 import signal
 import sys
@@ -47,7 +48,7 @@ def _rebuild_child_output(dup_fd) -> ChildOutput:
 _RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGWINCH", "SIGCHLD", "SIGTSTP", "SIGCONT")
 
 
-def _become_lab_child(out: ChildOutput) -> None:
+def _become_lab_child(out: ChildOutput, die_with_parent: bool = True) -> None:
     for name in _RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
     os.dup2(out.fd, 1)
@@ -62,12 +63,18 @@ def _become_lab_child(out: ChildOutput) -> None:
     sys.stderr = sys.__stderr__ = io.TextIOWrapper(
         io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace", line_buffering=True
     )
-    # If proctui dies without ending us (SIGKILL), the kernel ends us too. This fires
-    # when the *thread* that forked us exits, which is why the Lab forks only from
-    # proctui's main thread. If proctui died before this line, we are already orphaned.
-    set_parent_death_signal(signal.SIGKILL)
-    import multiprocessing
+    if die_with_parent:
+        _die_with_parent()
 
+
+def _die_with_parent() -> None:
+    """If our parent dies without ending us (SIGKILL of proctui), the kernel ends us too.
+
+    This fires when the *thread* that forked us exits, which is why the Lab forks only
+    from proctui's main thread. If the parent died before this call, we are orphaned
+    already and leave at once.
+    """
+    set_parent_death_signal(signal.SIGKILL)
     parent = multiprocessing.parent_process()
     if parent is not None and not parent.is_alive():
         os._exit(1)
@@ -77,9 +84,7 @@ def sleeper(label: str, out: ChildOutput) -> None:
     """The article's first child: say who we are and who our parent is, then wait."""
     _become_lab_child(out)
     print(f"[child {label}] PID: {os.getpid()}, PPID: {os.getppid()}")
-    while True:
-        # Sleeps until a signal ends it: terminate(), kill(), or proctui quitting.
-        time.sleep(3600)
+    _sleep_for_ever()
 
 
 def exit_at_once(label: str, out: ChildOutput, exit_code: int) -> None:
@@ -87,3 +92,98 @@ def exit_at_once(label: str, out: ChildOutput, exit_code: int) -> None:
     _become_lab_child(out)
     print(f"[zombie {label}] PID: {os.getpid()}, PPID: {os.getppid()}, exiting with code {exit_code}")
     sys.exit(exit_code)
+
+
+def _sleep_for_ever() -> None:
+    while True:
+        # Until a signal ends it: terminate(), kill(), or proctui quitting.
+        time.sleep(3600)
+
+
+def orphan_parent(label: str, out: ChildOutput, grandchild_label: str, grandchild_out: ChildOutput, report) -> None:
+    """Start a grandchild, then leave with os._exit(), so the grandchild is orphaned.
+
+    A normal return would not orphan it: multiprocessing's exit handler joins a
+    non-daemon child first. os._exit() skips every exit handler.
+    """
+    _become_lab_child(out)
+    grandchild = multiprocessing.get_context("fork").Process(
+        target=orphan_grandchild, args=(grandchild_label, grandchild_out, os.getpid()), name=grandchild_label
+    )
+    grandchild.start()
+    report.send(grandchild.pid)
+    report.close()
+    print(f"[{label}] PID: {os.getpid()}, PPID: {os.getppid()}: started grandchild {grandchild.pid}, "
+          "now leaving with os._exit(0) without joining it")
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def orphan_grandchild(label: str, out: ChildOutput, parent_pid: int) -> None:
+    # No parent-death signal yet: it would fire the moment our parent leaves, which is
+    # the point of the exercise. We arm it once adopted, against the adopter.
+    _become_lab_child(out, die_with_parent=False)
+    print(f"[{label}] PID: {os.getpid()}, PPID: {parent_pid}")
+    while os.getppid() == parent_pid:
+        time.sleep(0.005)
+    adopter = os.getppid()
+    print(f"[{label}] my parent {parent_pid} is gone: PPID is now {adopter}")
+    set_parent_death_signal(signal.SIGKILL)
+    if os.getppid() != adopter:
+        os._exit(1)
+    _sleep_for_ever()
+
+
+def daemon_child(label: str, out: ChildOutput) -> None:
+    """A daemon=True child, which then tries to start a child of its own."""
+    _become_lab_child(out)
+    me = multiprocessing.current_process()
+    print(f"[{label}] PID: {os.getpid()}, PPID: {os.getppid()}, daemon={me.daemon}")
+    try:
+        child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(0.1,))
+        child.start()
+    except AssertionError as error:
+        print(f"[{label}] Process.start() of a child failed: AssertionError: {error}")
+    else:
+        print(f"[{label}] started child {child.pid}: asserts are off (python -O), so nothing stopped it")
+        child.join()
+    _sleep_for_ever()
+
+
+def daemon_parent(label: str, out: ChildOutput, daemon_label: str, daemon_out: ChildOutput, report,
+                  linger: float) -> None:
+    """A normal child with a daemon child; it then returns normally after ``linger`` s.
+
+    On its way out, multiprocessing's exit handler (util._exit_function) terminates
+    every daemonic child and joins it: the daemon dies with its parent.
+    """
+    _become_lab_child(out)
+    daemon = multiprocessing.get_context("fork").Process(
+        target=daemon_grandchild, args=(daemon_label, daemon_out), name=daemon_label, daemon=True
+    )
+    daemon.start()
+    report.send(daemon.pid)
+    report.close()
+    print(f"[{label}] PID: {os.getpid()}: started daemon child {daemon.pid}; returning normally in {linger:g} s")
+    time.sleep(linger)
+    print(f"[{label}] returning: multiprocessing's exit handler now terminate()s and joins daemon {daemon.pid}")
+
+
+def daemon_grandchild(label: str, out: ChildOutput) -> None:
+    _become_lab_child(out)
+    print(f"[{label}] PID: {os.getpid()}, PPID: {os.getppid()}, daemon=True")
+    _sleep_for_ever()
+
+
+def raise_error(label: str, out: ChildOutput) -> None:
+    """A child whose target raises: multiprocessing prints the traceback, exit code 1."""
+    _become_lab_child(out)
+    print(f"[{label}] PID: {os.getpid()}: about to raise")
+    raise RuntimeError(f"{label} raised this on purpose")
+
+
+def exit_with_message(label: str, out: ChildOutput) -> None:
+    """sys.exit("message"): the message goes to stderr, exit code 1."""
+    _become_lab_child(out)
+    print(f"[{label}] PID: {os.getpid()}: calling sys.exit() with a message")
+    sys.exit(f"{label}: goodbye from sys.exit()")
