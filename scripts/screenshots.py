@@ -54,6 +54,38 @@ async def shot_tree(name: str, keys: list[str], scope: str = "lab") -> None:
         lab.shutdown()
 
 
+async def shot_stepper_at_waitpid() -> None:
+    """The code viewer paused before os.waitpid of a zombie, still Z in the tree."""
+    lab = Lab()
+    app = ProcTUI(lab)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f", "z")
+            await wait_for(pilot, lambda: len(lab.processes) == 2 and all(row(app, r.pid) for r in lab.processes))
+            zombie = lab.processes[1]
+            await wait_for(pilot, lambda: "Z zombie" in row(app, zombie.pid))
+            app.process_tree.move_cursor(app.process_tree.node_for(zombie.pid))
+            await pilot.pause(0.1)
+            await pilot.press("w")
+            await wait_for(pilot, lambda: app.stepper is not None)
+            for _ in range(60):
+                step = app._shown_step
+                if step is not None and step.kind == "call" and (step.call or "").startswith("os.waitpid("):
+                    break
+                await pilot.press("n")
+                await pilot.pause(0.1)
+            await pilot.pause(0.3)
+            app.save_screenshot(filename="stepper-waitpid.svg", path=str(OUT))
+            print("screenshots/stepper-waitpid.svg")
+            await pilot.press("n")
+            await wait_for(pilot, lambda: not row(app, zombie.pid))
+            await pilot.pause(0.3)
+            app.save_screenshot(filename="stepper-reaped.svg", path=str(OUT))
+            print("screenshots/stepper-reaped.svg")
+    finally:
+        lab.shutdown()
+
+
 async def shot_help() -> None:
     lab = Lab()
     app = ProcTUI(lab)
@@ -71,7 +103,9 @@ async def shot_help() -> None:
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     await shot_tree("tree-zombie", ["f", "z", "f", "z"])
+    await shot_tree("tree-kinds", ["o", "D", "p"])
     await shot_tree("tree-system", ["f", "z"], scope="system")
+    await shot_stepper_at_waitpid()
     await shot_help()
 
 

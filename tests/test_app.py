@@ -12,7 +12,8 @@ from helpers import pilot_wait_until, proc_state, screen_text
 from proctui.core.lab import Lab
 from proctui.ui.app import ProcTUI
 from proctui.ui.screens.help import HelpScreen
-from proctui.ui.widgets.process_tree import SYSTEM_ROOT
+from proctui.ui.widgets.process_tree import SYSTEM_ROOT, ProcessTree
+from proctui.ui.widgets.stepper_pane import StepperPane
 
 SIZE = (80, 24)
 
@@ -171,12 +172,12 @@ async def test_refreshes_keep_the_cursor_on_the_same_process(app):
 
 
 async def test_help_lists_every_binding(app):
-    async with app.run_test(size=(120, 50)) as pilot:  # room for all the help at once
+    async with app.run_test(size=(130, 90)) as pilot:  # room for all the help at once
         await pilot.press("question_mark")
         await pilot_wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
         await pilot.pause()
         shown = screen_text(app)
-        for binding in app.BINDINGS:
+        for binding in [*app.BINDINGS, *ProcessTree.BINDINGS, *StepperPane.BINDINGS]:
             assert f"{app.get_key_display(binding)}  " in shown
             assert binding.tooltip in shown
         await pilot.press("escape")

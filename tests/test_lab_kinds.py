@@ -163,3 +163,23 @@ def test_shutdown_ends_every_kind():
     lab.shutdown()
     for record in made:
         assert proc_state(record.pid) is None, record
+
+
+def test_shutdown_survives_a_pool_whose_idle_worker_was_killed():
+    # A worker killed while it waits for a task dies holding the task queue's lock:
+    # Pool.terminate() would then block for ever. Shutdown must still end everything.
+    lab = Lab()
+    events = []
+    lab.subscribe(events.append)
+    pool = lab.start_pool(processes=2, maxtasksperchild=None, tasks=2)
+    workers = wait_until(lambda: len(pool.workers()) == 2 and pool.workers(), what="two workers")
+    wait_until(lambda: all(proc_state(pid) == "S" for pid in workers), what="idle workers")
+    import time
+
+    time.sleep(1.5)  # the two tasks (0.5 s each) are done: both workers wait for work
+    for pid in workers:  # one of them holds the lock
+        os.kill(pid, signal.SIGKILL)
+    lab.shutdown(grace=0.5)
+    assert any("terminate() hangs" in e.text for e in events)
+    for pid in workers:
+        assert proc_state(pid) is None, pid

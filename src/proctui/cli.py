@@ -49,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"most lab processes alive at once (default: {DEFAULT_MAX_CHILDREN})",
     )
+    parser.add_argument(
+        "--no-subreaper",
+        action="store_true",
+        help="do not make proctui a child subreaper: orphans go to PID 1 or the nearest subreaper",
+    )
     parser.add_argument("--no-mouse", action="store_true", help="no mouse tracking (less traffic on slow links)")
     return parser
 
@@ -60,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from proctui.ui.app import ProcTUI
 
-    lab = Lab(start_method=args.start_method, max_children=args.max_children)
+    lab = Lab(start_method=args.start_method, max_children=args.max_children, subreaper=not args.no_subreaper)
     app = ProcTUI(lab, refresh_seconds=args.refresh, scope=args.scope)
     try:
         app.run(mouse=not args.no_mouse)

@@ -45,6 +45,7 @@ from proctui.core.linux import (
     signal_name,
     wait_exit_status,
 )
+from proctui.core.pool import LabPool, PoolError
 from proctui.core.stepper import Step, Stepper
 from proctui.core.watcher import ChildWatcher
 
@@ -164,6 +165,7 @@ class Lab:
         self._watcher = ChildWatcher()
         self._warned_threaded_fork = False
         self._steppers: dict[int, Stepper] = {}  # joins being stepped through, by PID
+        self._pools: list[LabPool] = []
         self._closed = False
         self.subreaper = False
         if subreaper:
@@ -187,7 +189,10 @@ class Lab:
         self._listeners.append(listener)
 
     def _emit(self, kind: EventKind, text: str, record: LabProcess | None = None) -> None:
-        event = LabEvent(kind, text, record.pid if record else None, record.label if record else None)
+        self._emit_about(kind, text, record.pid if record else None, record.label if record else None)
+
+    def _emit_about(self, kind: EventKind, text: str, pid: int | None, label: str | None) -> None:
+        event = LabEvent(kind, text, pid, label)
         for listener in list(self._listeners):
             listener(event)
 
@@ -256,6 +261,34 @@ class Lab:
             "daemon", f"daemon-{number} (daemon)", (linger,),
         )
 
+    def start_pool(self, processes: int = 2, maxtasksperchild: int | None = 2, tasks: int = 6) -> LabPool:
+        """A multiprocessing.Pool of our own start method, mapping ``tasks`` tasks."""
+        self._check_room(processes)
+        label = self._next_label("pool")
+        try:
+            with _stderr_with_a_fileno():
+                pool = LabPool(label, self.start_method, self._pool_event, processes, maxtasksperchild)
+        except PoolError as exc:
+            raise LabError(str(exc)) from exc
+        self._pools.append(pool)
+        pool.map(tasks)
+        return pool
+
+    def _pool_event(self, kind: str, text: str, pid: int | None = None, label: str | None = None) -> None:
+        self._emit_about(EventKind(kind), text, pid, label)
+
+    @property
+    def pools(self) -> list[LabPool]:
+        """Pools not yet closed and joined or terminated, oldest first."""
+        return [pool for pool in self._pools if not pool.closed]
+
+    def pool_workers(self) -> dict[int, str]:
+        """PID -> label of every current pool worker."""
+        found: dict[int, str] = {}
+        for pool in self.pools:
+            found.update(pool.workers())
+        return found
+
     def start_raising_child(self) -> LabProcess:
         """A child whose target raises: its traceback reaches the log, exit code 1."""
         return self._start("raises", self._next_label("raises"), workers.raise_error)
@@ -295,15 +328,11 @@ class Lab:
         return parent, grandchild
 
     def _start(self, kind: str, label: str, target, extra_args: tuple = (), daemon: bool = False) -> LabProcess:
-        if self._closed:
-            raise LabError("the lab is shut down")
         if threading.current_thread() is not threading.main_thread():
             # PR_SET_PDEATHSIG fires when the forking *thread* ends, so a child forked
             # from a short-lived worker thread would be killed as soon as it returns.
             raise LabError("lab processes are started from the main thread only")
-        live = len(self.processes)
-        if live >= self.max_children:
-            raise LabError(f"{live} lab processes already (the limit is {self.max_children}): not starting another")
+        self._check_room(1)
         ctx = multiprocessing.get_context(self.start_method)
         read_fd, write_fd = os.pipe()
         process = ctx.Process(
@@ -335,6 +364,15 @@ class Lab:
         self._emit(EventKind.STARTED, f"{label}.start() -> {call} -> child {process.pid} ({kind}{daemonic})", record)
         self._watch(record, read_fd)
         return record
+
+    def _check_room(self, wanted: int) -> None:
+        if self._closed:
+            raise LabError("the lab is shut down")
+        live = len(self.processes) + sum(pool.processes for pool in self.pools)
+        if live + wanted > self.max_children:
+            raise LabError(
+                f"{live} lab processes already (the limit is {self.max_children}): not starting {wanted} more"
+            )
 
     def _record(self, label: str, kind: str, pid: int, **extra) -> LabProcess:
         info = procs.read_proc(pid)
@@ -378,6 +416,12 @@ class Lab:
     def _on_exit(self, record: LabProcess) -> None:
         for orphan in self._grandchildren_of(record):
             self._report_adoption(orphan)
+        try:
+            self._on_lab_process_exit(record)
+        finally:
+            self._reap_adopted_zombies()
+
+    def _on_lab_process_exit(self, record: LabProcess) -> None:
         if record.process is None:
             self._on_grandchild_exit(record)
             return
@@ -402,6 +446,44 @@ class Lab:
             f"({decode_status(status)}) -> exitcode {code}; it stays a zombie until waitpid({record.pid})",
             record,
         )
+
+    def _reap_adopted_zombies(self) -> None:
+        """Reap the zombies that the kernel handed to proctui as a subreaper.
+
+        A grandchild that died before its parent is re-parented to us as a zombie when
+        the parent dies without reaping it (killed, or os._exit). multiprocessing knows
+        nothing of it, so if we did not reap it, nobody would. Zombies that multiprocessing
+        will reap (our own Process children, pool workers) are left alone, each waited for
+        by its own PID: never waitpid(-1), which would steal their statuses.
+        """
+        if not self.subreaper:
+            return
+        ours = {r.pid for r in self.processes if r.process is not None}
+        ours.update(self.pool_workers())
+        for pid, info in procs.snapshot_system().procs.items():
+            if info.ppid != self.pid or not info.is_zombie or pid in ours:
+                continue
+            try:
+                _, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                continue
+            record = self._records.get(pid)
+            if record is not None and record.start_ticks != info.start_ticks:
+                record = None  # an older lab process had this PID
+            if record is not None:
+                with record.signal_lock:
+                    record.exit_status = status
+                    record.exitcode = os.waitstatus_to_exitcode(status)
+                    record.reaped_at = time.time()
+                    record.reaped.set()
+            name = record.label if record is not None else f"PID {pid}"
+            self._emit_about(
+                EventKind.REAPED,
+                f"waitpid({pid}, WNOHANG) -> ({pid}, {status:#06x}): proctui reaped {name}, a zombie it "
+                "adopted as subreaper when its parent died without reaping it",
+                pid,
+                record.label if record else None,
+            )
 
     def _grandchildren_of(self, record: LabProcess) -> list[LabProcess]:
         return [r for r in self.processes if r.former_parent == record.pid]
@@ -574,6 +656,36 @@ class Lab:
         )
         return exitcode  # type: ignore[return-value]
 
+    def _end_pool_for_shutdown(self, pool: LabPool, grace: float) -> None:
+        """pool.terminate(), but never hang on it.
+
+        A worker killed from outside while it waited for a task dies holding the task
+        queue's lock, and Pool.terminate() then blocks for ever on that lock. So it runs
+        in a thread of its own; if it has not finished in time, the workers are killed
+        and reaped here, by PID (they are our children), and the pool is left behind.
+        """
+        workers = pool.workers()
+
+        def terminate() -> None:
+            try:
+                pool.terminate()
+            except PoolError:
+                pass  # closed meanwhile by a close_and_join() that just finished
+
+        ender = threading.Thread(target=terminate, name=f"proctui-end-{pool.label}", daemon=True)
+        ender.start()
+        ender.join(grace * 3)
+        if not ender.is_alive():
+            return
+        self._emit_about(EventKind.ERROR, f"{pool.label}.terminate() hangs (a worker died holding the "
+                         "task queue's lock): killing its workers", None, pool.label)
+        for pid in workers:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass  # already reaped by the pool
+
     def _reap_for_shutdown(self, record: LabProcess, deadline: float) -> None:
         """Reap record's process by deadline, unless a join (plain or stepped) does it first."""
         if record.process is None:
@@ -712,6 +824,8 @@ class Lab:
         if self._closed:
             return
         self._closed = True
+        for pool in self.pools:
+            self._end_pool_for_shutdown(pool, grace)
         live = self.processes
         for record in live:
             self._signal_unreaped(record, signal.SIGCONT)  # a stopped child cannot act on SIGTERM
@@ -725,4 +839,5 @@ class Lab:
             if not record.reaped.is_set():
                 self._signal_unreaped(record, signal.SIGKILL)
                 self._reap_for_shutdown(record, time.monotonic() + grace)
+        self._reap_adopted_zombies()
         self._watcher.stop()

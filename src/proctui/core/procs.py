@@ -162,3 +162,23 @@ def snapshot_subtree(root: int, extra: Iterable[int] = ()) -> Snapshot:
     keep = {root, *full.descendants(root)}
     keep.update(pid for pid in extra if pid in full.procs)
     return Snapshot({pid: full.procs[pid] for pid in keep if pid in full.procs})
+
+
+#: multiprocessing's helper processes, by what their command line runs.
+_HELPER_ROLES = (
+    ("multiprocessing.forkserver", "fork server (forkserver's parent of children)"),
+    ("multiprocessing.resource_tracker", "resource tracker (spawn/forkserver helper)"),
+)
+
+
+def helper_role(pid: int) -> str | None:
+    """What a multiprocessing helper process is for, from its command line; else None."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            cmdline = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return None
+    for marker, role in _HELPER_ROLES:
+        if marker in cmdline:
+            return role
+    return None

@@ -49,6 +49,13 @@ _RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGWINCH", "SIGCHLD
 
 
 def _become_lab_child(out: ChildOutput, die_with_parent: bool = True) -> None:
+    take_over_stdio(out)
+    if die_with_parent:
+        _die_with_parent()
+
+
+def take_over_stdio(out: ChildOutput) -> None:
+    """Default signal handlers, and stdout/stderr into the pipe that ends in the log."""
     for name in _RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
     os.dup2(out.fd, 1)
@@ -63,8 +70,6 @@ def _become_lab_child(out: ChildOutput, die_with_parent: bool = True) -> None:
     sys.stderr = sys.__stderr__ = io.TextIOWrapper(
         io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace", line_buffering=True
     )
-    if die_with_parent:
-        _die_with_parent()
 
 
 def _die_with_parent() -> None:

@@ -22,7 +22,7 @@ from textual.widgets import Footer, Tree
 
 from proctui.core import explain
 from proctui.core.lab import Lab, LabError, LabEvent, LabProcess
-from proctui.core.procs import Snapshot, read_proc, snapshot_system
+from proctui.core.procs import Snapshot, helper_role, read_proc, snapshot_system
 from proctui.core.stepper import Step, Stepper
 from proctui.ui.screens.exit_code import ExitCodeScreen
 from proctui.ui.screens.help import HelpScreen
@@ -33,6 +33,14 @@ from proctui.ui.widgets.stepper_pane import StepperPane
 
 #: join(timeout) from W: long enough to read, short enough to wait for.
 JOIN_TIMEOUT = 1.0
+
+START_METHOD_NOTES = {
+    "fork": "fork(): the child is a copy of proctui and starts running the target at once.",
+    "spawn": "fork() + exec() of a fresh Python, which imports the target; the first spawn also "
+    "starts multiprocessing's resource tracker.",
+    "forkserver": "a fork server (started once, as a fresh Python) forks every child: it, not "
+    "proctui, is their parent, and it reaps them.",
+}
 
 SCOPES = ("lab", "system")
 
@@ -63,32 +71,27 @@ class ProcTUI(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "proctui"
 
+    # What starts things, and what works everywhere. Keys that act on the selected row
+    # live on ProcessTree, keys that drive a stepped join on StepperPane, so the footer
+    # shows what applies to the focused pane and fits in 80 columns.
     BINDINGS = [
         Binding("f", "fork", "Fork", id="fork", tooltip="fork: start a child that prints its PID/PPID and sleeps"),
         Binding("z", "zombie", "Zombie", id="zombie", tooltip="start a child that exits at once and is not reaped"),
-        Binding(
-            "Z",
-            "zombie_with_code",
-            "Zombie…",
-            show=False,
-            id="zombie-code",
-            tooltip="the same, with an exit code you choose",
-        ),
-        Binding("t", "terminate", "Term", id="terminate", tooltip="terminate() the selected lab process: SIGTERM"),
-        Binding("x", "kill", "Kill", id="kill", tooltip="kill() the selected lab process: SIGKILL"),
-        Binding("w", "join", "Join", id="join", tooltip="join() the selected lab process, step by step in the code viewer"),
-        Binding(
-            "W",
-            "join_with_timeout",
-            "Join(1s)",
-            show=False,
-            id="join-timeout",
-            tooltip=f"join({JOIN_TIMEOUT}) step by step: the connection.wait branch",
-        ),
-        Binding("n", "step_next", "Next", id="step-next", tooltip="stepper: run the next line of join()"),
-        Binding("c", "step_continue", "Cont", id="step-continue", tooltip="stepper: continue to the end of join()"),
-        Binding("escape", "close_stepper", "Close", show=False, id="stepper-close", tooltip="close the code viewer"),
-        Binding("a", "toggle_scope", "Scope", id="scope", tooltip="tree scope: lab only <-> whole system"),
+        Binding("Z", "zombie_with_code", "Zombie…", show=False, id="zombie-code",
+                tooltip="the same, with an exit code you choose"),
+        Binding("o", "orphan", "Orphan", id="orphan",
+                tooltip="a child forks a grandchild, then os._exit(): an orphaned grandchild"),
+        Binding("d", "daemon", "Daemon", id="daemon",
+                tooltip="a daemon=True child (which may not have children of its own)"),
+        Binding("D", "daemon_with_parent", "Daemon…", show=False, id="daemon-parent",
+                tooltip="a child with a daemon child, which exits: the daemon dies with it"),
+        Binding("p", "pool", "Pool", id="pool",
+                tooltip="a multiprocessing.Pool (2 workers, maxtasksperchild=2) maps 6 tasks"),
+        Binding("P", "pool_close", "Pool close", show=False, id="pool-close",
+                tooltip="close() and join() the newest pool"),
+        Binding("m", "cycle_start_method", "Method", show=False, id="start-method",
+                tooltip="start method for new children: fork -> spawn -> forkserver"),
+        Binding("a", "toggle_scope", "Scope", show=False, id="scope", tooltip="tree scope: lab only <-> whole system"),
         Binding("question_mark", "help", "Help", id="help", tooltip="this help"),
         Binding("q", "quit", "Quit", id="quit", tooltip="quit: end and reap every lab process first"),
     ]
@@ -114,6 +117,7 @@ class ProcTUI(App[None]):
         self._stepped_pid: int | None = None  # None for a never-started process
         self._stepper_sources: dict[str, tuple[list[str], int]] = {}
         self._shown_step: Step | None = None
+        self._roles_seen: dict[tuple[int, int], str | None] = {}
 
     # -- layout ----------------------------------------------------------------------
 
@@ -145,7 +149,8 @@ class ProcTUI(App[None]):
 
     def _update_titles(self) -> None:
         if self.scope == "lab":
-            title = f"lab: proctui and its children · start method {self.lab.start_method}"
+            subreaper = " · subreaper" if self.lab.subreaper else ""
+            title = f"lab: proctui and its children · start method {self.lab.start_method}{subreaper}"
         else:
             title = "whole system · read-only except lab rows"
         self.process_tree.border_title = title
@@ -193,15 +198,37 @@ class ProcTUI(App[None]):
             shape = system_shape(self.snapshot)
         records = {record.pid: record for record in self.lab.processes}
         shape = with_gone_lab_processes(shape, self.snapshot, records, self.own_pid)
-        self.process_tree.show(shape, self.snapshot, records)
+        workers = self.lab.pool_workers()
+        self.process_tree.show(shape, self.snapshot, records, self._helper_roles(records, workers), workers)
         self._show_selection()
+
+    def _helper_roles(self, records: dict[int, LabProcess], workers: dict[int, str]) -> dict[int, str]:
+        """multiprocessing's own helper processes among proctui's children, by PID.
+
+        Only proctui's direct children that are not lab processes are looked at, and each
+        command line is read once per process (a PID with the same start time)."""
+        assert self.snapshot is not None
+        roles: dict[int, str] = {}
+        for pid, info in self.snapshot.procs.items():
+            if info.ppid != self.own_pid or pid in records or pid in workers:
+                continue
+            key = (pid, info.start_ticks)
+            if key not in self._roles_seen:
+                self._roles_seen[key] = helper_role(pid)
+            role = self._roles_seen[key]
+            if role is not None:
+                roles[pid] = role
+        return roles
 
     def _show_selection(self) -> None:
         pid = self.process_tree.selected_pid
         if pid is None and self.scope == "lab":
             pid = self.own_pid
         info = self.snapshot.procs.get(pid) if (self.snapshot and pid is not None) else None
-        self.selection_bar.show_selection(info, self.lab.get(pid) if pid else None, self.own_pid)
+        role = None
+        if pid is not None:
+            role = self.lab.pool_workers().get(pid) or self._roles_seen.get((pid, info.start_ticks if info else -1))
+        self.selection_bar.show_selection(info, self.lab.get(pid) if pid else None, self.own_pid, role)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         self._show_selection()
@@ -236,6 +263,51 @@ class ProcTUI(App[None]):
 
         self.push_screen(ExitCodeScreen(), chosen)
 
+    def action_orphan(self) -> None:
+        if not self.lab.subreaper:
+            self.event_log.add_message(
+                "proctui is not a child subreaper now: the orphan goes to PID 1 or the nearest subreaper "
+                "above proctui, and leaves this tree (on some machines PID 1 kills what it adopts)"
+            )
+        self._start(self.lab.make_orphan)
+
+    def action_daemon(self) -> None:
+        self._start(self.lab.start_daemon)
+
+    def action_daemon_with_parent(self) -> None:
+        self._start(self.lab.daemon_dies_with_parent)
+
+    def action_pool(self) -> None:
+        self._start(self.lab.start_pool)
+
+    def action_pool_close(self) -> None:
+        self._end_newest_pool("close and join")
+
+    def action_pool_terminate(self) -> None:
+        self._end_newest_pool("terminate")
+
+    def _end_newest_pool(self, how: str) -> None:
+        pools = self.lab.pools
+        if not pools:
+            self.say("no pool is open: p starts one", error=True)
+            return
+        self._end_pool(pools[-1], how)
+
+    @work(thread=True, group="pool", exit_on_error=False)
+    def _end_pool(self, pool, how: str) -> None:
+        # join() waits for the workers to finish their tasks: in a thread, so the app stays live.
+        if how == "terminate":
+            pool.terminate()
+        else:
+            pool.close_and_join()
+        self.call_from_thread(self.request_snapshot)
+
+    def action_raising_child(self) -> None:
+        self._start(self.lab.start_raising_child)
+
+    def action_exiting_child(self) -> None:
+        self._start(self.lab.start_exiting_with_message)
+
     def _start(self, start) -> None:
         try:
             start()
@@ -252,7 +324,11 @@ class ProcTUI(App[None]):
             self.say(f"PID {pid} is proctui itself: it will not {verb} itself. Nothing done.", error=True)
             return None
         record = self.lab.get(pid)
-        if record is None:
+        worker = self.lab.pool_workers().get(pid)
+        if worker is not None:
+            self.say(f"PID {pid} is {worker}: its pool owns it. P closes and joins the pool; the palette "
+                     "can terminate it. Nothing done.", error=True)
+        elif record is None:
             self.say(
                 f"PID {pid} is not a lab process: proctui only acts on processes it started. Nothing done.",
                 error=True,
@@ -264,6 +340,29 @@ class ProcTUI(App[None]):
 
     def action_kill(self) -> None:
         self._signal("kill", self.lab.kill)
+
+    def action_stop_or_continue(self) -> None:
+        self._signal("stop or continue", self.lab.stop_or_continue)
+
+    def action_is_alive(self) -> None:
+        self._signal("call is_alive() on", self.lab.is_alive)
+
+    def action_terminate_stepped(self) -> None:
+        self._signal_stepped("terminate", self.lab.terminate)
+
+    def action_kill_stepped(self) -> None:
+        self._signal_stepped("kill", self.lab.kill)
+
+    def _signal_stepped(self, verb: str, send) -> None:
+        """t and x in the code viewer: they act on the child whose join is stepped."""
+        record = self.lab.get(self._stepped_pid) if self._stepped_pid is not None else None
+        if record is None:
+            self.say(f"the stepped join has no live child to {verb}", error=True)
+            return
+        try:
+            send(record)
+        except LabError as exc:
+            self.say(str(exc), error=True)
 
     def _signal(self, verb: str, send) -> None:
         record = self._selected_lab_process(verb)
@@ -283,7 +382,7 @@ class ProcTUI(App[None]):
         self._join_selected(timeout=JOIN_TIMEOUT)
 
     def _join_selected(self, timeout: float | None) -> None:
-        if self._stepping():
+        if self.stepping:
             self.say("a join is being stepped through: n steps, c finishes it", error=True)
             self.stepper_pane.focus()
             return
@@ -300,7 +399,7 @@ class ProcTUI(App[None]):
 
     def action_join_unstarted(self) -> None:
         """The article's assert: join() on a Process that was created but never started."""
-        if self._stepping():
+        if self.stepping:
             self.say("a join is being stepped through: n steps, c finishes it", error=True)
             return
         process = self.lab.unstarted_process()
@@ -323,7 +422,9 @@ class ProcTUI(App[None]):
         if stepper.step is not None:
             self._show_step(stepper.step)
 
-    def _stepping(self) -> bool:
+    @property
+    def stepping(self) -> bool:
+        """A join is being stepped through and has not finished."""
         return self.stepper is not None and not self.stepper.done
 
     def _step_from_any_thread(self, step: Step) -> None:
@@ -357,17 +458,11 @@ class ProcTUI(App[None]):
         self.refresh_bindings()  # n and c come and go with the join
 
     def action_step_next(self) -> None:
-        if not self._stepping():
-            self.say("no join is being stepped: select a lab process and press w", error=True)
-            return
-        assert self.stepper is not None
+        assert self.stepper is not None  # check_action lets n through only while stepping
         self.stepper.advance()
         self.set_timer(0.3, self._show_if_blocked)
 
     def action_step_continue(self) -> None:
-        if not self._stepping():
-            self.say("no join is being stepped: select a lab process and press w", error=True)
-            return
         assert self.stepper is not None
         self.stepper.cancel()
         self.set_timer(0.3, self._show_if_blocked)
@@ -378,36 +473,66 @@ class ProcTUI(App[None]):
             self.stepper_pane.show_blocked(stepper.inside_call)
 
     def action_close_stepper(self) -> None:
-        if self.stepper is None:
-            return
-        if self._stepping():
-            self.say("the join is still going: c finishes it (it waits for the child to exit)", error=True)
-            return
         self.stepper = None
         self.screen.remove_class("-stepping")
         self.refresh_bindings()
         self.process_tree.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # n and c only mean something while a join is being stepped: show them then.
+        # The code viewer's n and c work while a join runs; its escape once it is over.
         if action in ("step_next", "step_continue"):
-            return self._stepping()
+            return self.stepping
         if action == "close_stepper":
-            return self.stepper is not None
+            return self.stepper is not None and not self.stepping
         return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            f"Join with a timeout ({JOIN_TIMEOUT} s)",
-            "step through join(timeout) of the selected lab process: the connection.wait branch",
-            self.action_join_with_timeout,
-        )
-        yield SystemCommand(
-            "Join a Process that was never started",
-            "step through join() of a Process whose start() was never called: the article's assert",
-            self.action_join_unstarted,
-        )
+        lab = [
+            ("Zombie with an exit code…", "a child that exits at once with a code you choose", self.action_zombie_with_code),
+            ("Daemon dies with its parent", "a child with a daemon child returns: its exit handler terminates the daemon",
+             self.action_daemon_with_parent),
+            ("Child that raises", "its target raises: the traceback goes to the log, exit code 1",
+             self.action_raising_child),
+            ("Child that calls sys.exit('message')", "the message goes to the log, exit code 1",
+             self.action_exiting_child),
+            ("is_alive() on the selected process", "Process.is_alive() polls with waitpid(WNOHANG): on a zombie, it reaps",
+             self.action_is_alive),
+            ("Stop / continue the selected process", "SIGSTOP or SIGCONT (s)", self.action_stop_or_continue),
+            (f"Join with a timeout ({JOIN_TIMEOUT} s)",
+             "step through join(timeout) of the selected lab process: the connection.wait branch (W)",
+             self.action_join_with_timeout),
+            ("Join a Process that was never started",
+             "step through join() of a Process whose start() was never called: the article's assert",
+             self.action_join_unstarted),
+            ("Start method: next", "fork -> spawn -> forkserver for new children (m)", self.action_cycle_start_method),
+            ("Subreaper on/off", "whether orphans below proctui are re-parented to proctui (prctl 36)",
+             self.action_toggle_subreaper),
+            ("Pool: close and join", "close() the newest pool, then join() it (P)", self.action_pool_close),
+            ("Pool: terminate", "terminate() the newest pool: SIGTERM to its workers", self.action_pool_terminate),
+            ("Tree scope: lab / whole system", "a", self.action_toggle_scope),
+        ]
+        for title, help_text, callback in lab:
+            yield SystemCommand(title, help_text, callback)
+
+    def action_cycle_start_method(self) -> None:
+        method = self.lab.cycle_start_method()
+        self._update_titles()
+        self.event_log.add_message(f"start method for new children: {method}. {START_METHOD_NOTES[method]}")
+
+    def action_toggle_subreaper(self) -> None:
+        try:
+            self.lab.set_subreaper(not self.lab.subreaper)
+        except OSError as exc:
+            self.say(f"prctl(PR_SET_CHILD_SUBREAPER) failed: {exc}", error=True)
+            return
+        if self.lab.subreaper:
+            self.event_log.add_message("prctl(PR_SET_CHILD_SUBREAPER, 1): orphans below proctui now come to proctui")
+        else:
+            self.event_log.add_message(
+                "prctl(PR_SET_CHILD_SUBREAPER, 0): orphans now go to PID 1 or the nearest subreaper above proctui"
+            )
+        self._update_titles()
 
     def action_toggle_scope(self) -> None:
         self.scope = "system" if self.scope == "lab" else "lab"
@@ -426,10 +551,12 @@ class ProcTUI(App[None]):
             ]
 
         return [
-            ("lab and app", rows(self.BINDINGS)),
-            ("process tree", [("↑ ↓", "move the cursor"), *rows(ProcessTree.BINDINGS),
-                              ("enter", "expand or collapse the selected row")]),
-            ("everywhere", [("tab / shift+tab", "next / previous pane"), ("ctrl+p", "command palette")]),
+            ("start things, and everywhere", rows(self.BINDINGS)),
+            ("process tree (the selected row)", [("↑ ↓", "move the cursor"), *rows(ProcessTree.BINDINGS),
+                                                 ("enter", "expand or collapse the selected row")]),
+            ("code viewer (a stepped join)", rows(StepperPane.BINDINGS)),
+            ("panes", [("tab / shift+tab", "next / previous pane"),
+                       ("ctrl+p", "command palette: every action above, and more, by name")]),
         ]
 
     async def action_quit(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,15 +21,19 @@ INTRO = (
 KeyHelp = list[tuple[str, list[tuple[str, str]]]]
 
 
-def keys_table(groups: KeyHelp) -> Table:
-    table = Table(box=None, show_header=False, padding=(0, 1), expand=False)
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
+def keys_table(groups: KeyHelp) -> Group:
+    """A heading and a two-column table per group (one table would size its key column
+    by the longest heading)."""
+    parts = []
     for title, rows in groups:
-        table.add_row(Text(title, style="underline"), "")
+        parts.append(Text(title, style="bold underline"))
+        table = Table(box=None, show_header=False, padding=(0, 1), expand=False)
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
         for key, what in rows:
             table.add_row(key, what)
-    return table
+        parts.append(table)
+    return Group(*parts)
 
 
 class HelpScreen(ModalScreen[None]):

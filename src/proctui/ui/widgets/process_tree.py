@@ -25,8 +25,9 @@ _STATE_STYLES = {
 }
 
 
-# Wide enough for "Z zombie <defunct>", so names line up in a column.
-_STATE_WIDTH = 18
+# Wide enough for "S sleeping", so names line up; a zombie's longer "Z zombie <defunct>"
+# pushes its row right, which only makes it stand out more. Width is scarce at 80 columns.
+_STATE_WIDTH = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,8 @@ def system_shape(snapshot: Snapshot) -> TreeShape:
     return TreeShape(SYSTEM_ROOT, parent_of)
 
 
-def render_row(info: ProcInfo, record: LabProcess | None, own_pid: int, own_ppid: int | None = None) -> Text:
+def render_row(info: ProcInfo, record: LabProcess | None, own_pid: int, helper: str | None = None,
+               pool_worker: str | None = None) -> Text:
     """One row: PID, the kernel's state letter and its meaning, name, and what the lab knows."""
     row = Text()
     row.append(f"{info.pid:>6} ", style="bold" if record else "")
@@ -84,11 +86,19 @@ def render_row(info: ProcInfo, record: LabProcess | None, own_pid: int, own_ppid
         row.append("proctui", style="bold cyan")
         row.append(f" (this app) PPID {info.ppid}", style="cyan")
         return row
-    row.append(info.name, style="" if record else "dim")
+    row.append(info.name, style="" if (record or pool_worker) else "dim")
+    if pool_worker is not None:
+        row.append(f"  {pool_worker}", style="bold cyan")
+    if helper is not None:
+        row.append(f"  {helper}", style="italic cyan")
     if record is not None:
         row.append("  ")
         row.append(record.label, style="bold cyan")
         row.append(f" {record.start_method}", style="dim")
+        if record.process is not None and record.process.daemon:  # a stored flag: reading it reaps nothing
+            row.append(" daemon", style="magenta")
+        if record.former_parent is not None and info.ppid != record.former_parent:
+            row.append(f" orphan of {record.former_parent}", style="bold yellow")
         exit_text = record.exit_text
         if exit_text is not None:
             row.append(f" exit {exit_text}", style="yellow")
@@ -132,6 +142,16 @@ class ProcessTree(Tree[int]):
     so the cursor and every expanded node stay where the user left them."""
 
     BINDINGS = [
+        Binding("t", "app.terminate", "Term", id="terminate", tooltip="terminate() the selected lab process: SIGTERM"),
+        Binding("x", "app.kill", "Kill", id="kill", tooltip="kill() the selected lab process: SIGKILL"),
+        Binding("s", "app.stop_or_continue", "Stop", show=False, id="stop",
+                tooltip="stop / continue the selected lab process: SIGSTOP / SIGCONT"),
+        Binding("w", "app.join", "Join", id="join",
+                tooltip="join() the selected lab process, step by step (code viewer)"),
+        Binding("W", "app.join_with_timeout", "Join(1s)", show=False, id="join-timeout",
+                tooltip="join(1.0) step by step: the connection.wait branch"),
+        Binding("i", "app.is_alive", "is_alive", show=False, id="is-alive",
+                tooltip="is_alive() on the selected lab process: on a zombie, it reaps"),
         Binding("j", "cursor_down", "Down", show=False, id="tree.down", tooltip="move down (as ↓)"),
         Binding("k", "cursor_up", "Up", show=False, id="tree.up", tooltip="move up (as ↑)"),
         Binding("left", "collapse_here", "Collapse", show=False, id="tree.collapse",
@@ -159,7 +179,8 @@ class ProcessTree(Tree[int]):
             return self.root
         return self._node_by_pid.get(pid)
 
-    def show(self, shape: TreeShape, snapshot: Snapshot, records: dict[int, LabProcess]) -> None:
+    def show(self, shape: TreeShape, snapshot: Snapshot, records: dict[int, LabProcess],
+             helpers: dict[int, str] | None = None, pool_workers: dict[int, str] | None = None) -> None:
         """Make the tree match ``shape``, touching only the rows that changed."""
         cursor_pid = self.cursor_node.data if self.cursor_node is not None else None
         cursor_line = self.cursor_line
@@ -183,7 +204,8 @@ class ProcessTree(Tree[int]):
         for pid in shape.top_down():
             info = snapshot.procs.get(pid)
             if info is not None:
-                label = render_row(info, records.get(pid), self.own_pid)
+                label = render_row(info, records.get(pid), self.own_pid, (helpers or {}).get(pid),
+                                   (pool_workers or {}).get(pid))
             else:
                 label = render_gone_row(records[pid])
             node = self._node_by_pid.get(pid)

@@ -12,7 +12,9 @@ from proctui.core.lab import LabProcess
 from proctui.core.procs import ProcInfo
 
 
-def describe_selection(info: ProcInfo | None, record: LabProcess | None, own_pid: int) -> Text:
+def describe_selection(info: ProcInfo | None, record: LabProcess | None, own_pid: int,
+                       role: str | None = None) -> Text:
+    """role: what a non-lab process is to proctui (a pool worker, a multiprocessing helper)."""
     if info is None:
         return Text("")
     text = Text()
@@ -22,11 +24,20 @@ def describe_selection(info: ProcInfo | None, record: LabProcess | None, own_pid
     if record is not None:
         started = time.strftime("%H:%M:%S", time.localtime(record.started_at))
         text.append(f"{record.label}", style="bold cyan")
+        if record.process is None:
+            # A grandchild: what matters is who started it, not when.
+            text.append(f" PID {info.pid} · started by PID {record.former_parent} · t/x end it")
+            return text
         text.append(f" PID {info.pid} · {record.kind} · {record.start_method} · started {started}")
         if info.is_zombie:
             text.append(" · w reaps it", style="yellow")
         else:
             text.append(" · t/x end it, w joins")
+        return text
+    if role is not None:
+        text.append(f"PID {info.pid} · ", style="dim")
+        text.append(role, style="bold cyan")
+        text.append(" · run by multiprocessing, not a lab process", style="dim")
         return text
     try:
         # psutil for the one selected row only: cmdline and owner are not in /proc/PID/stat.
@@ -46,5 +57,6 @@ class SelectionBar(Static):
     SelectionBar { height: 1; padding: 0 1; }
     """
 
-    def show_selection(self, info: ProcInfo | None, record: LabProcess | None, own_pid: int) -> None:
-        self.update(describe_selection(info, record, own_pid))
+    def show_selection(self, info: ProcInfo | None, record: LabProcess | None, own_pid: int,
+                       role: str | None = None) -> None:
+        self.update(describe_selection(info, record, own_pid, role))

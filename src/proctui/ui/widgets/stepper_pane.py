@@ -6,6 +6,7 @@ import os
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
@@ -21,6 +22,16 @@ def short_path(filename: str) -> str:
 
 
 class StepperPane(Vertical, can_focus=True):
+    BINDINGS = [
+        Binding("n", "app.step_next", "Next", id="step-next", tooltip="run to the next step of join()"),
+        Binding("c", "app.step_continue", "Cont", id="step-continue", tooltip="continue to the end of join()"),
+        Binding("t", "app.terminate_stepped", "Term", show=False, id="stepped-terminate",
+                tooltip="terminate() the child being joined: SIGTERM"),
+        Binding("x", "app.kill_stepped", "Kill", show=False, id="stepped-kill",
+                tooltip="kill() the child being joined: SIGKILL"),
+        Binding("escape", "app.close_stepper", "Close", id="stepper-close", tooltip="close the code viewer"),
+    ]
+
     DEFAULT_CSS = """
     StepperPane { height: 1fr; min-height: 9; border: round $secondary; border-title-align: left; }
     StepperPane:focus { border: round $accent-lighten-2; }

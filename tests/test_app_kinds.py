@@ -1,0 +1,159 @@
+"""Issue-4 keys in the real app: o, d, D, s, m, p, and the palette's is_alive()."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from helpers import pilot_wait_until, proc_state, screen_text
+from proctui.core.lab import Lab
+from proctui.core.procs import read_proc
+from proctui.ui.app import ProcTUI
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def app():
+    lab = Lab()
+    yield ProcTUI(lab, refresh_seconds=0.5)
+    lab.shutdown()
+
+
+def row_text(app, pid):
+    node = app.process_tree.node_for(pid)
+    return None if node is None else str(node.label)
+
+
+def log_has(app, fragment):
+    return any(fragment in line for line in app.event_log.lines_text)
+
+
+async def select(pilot, app, pid):
+    await pilot_wait_until(pilot, lambda: app.process_tree.node_for(pid) is not None, what=f"row {pid}")
+    app.process_tree.move_cursor(app.process_tree.node_for(pid))
+    await pilot.pause()
+
+
+async def run_command(pilot, name):
+    await pilot.press("ctrl+p")
+    await pilot.pause(0.3)
+    await pilot.press(*name)
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+    await pilot.pause(0.2)
+
+
+async def test_o_shows_the_orphan_move_under_proctui(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        parent, grandchild = app.lab.processes
+        await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid), what="the grandchild row")
+        await pilot_wait_until(
+            pilot, lambda: app.process_tree.node_for(grandchild.pid).parent is app.process_tree.root,
+            what="the grandchild under proctui")
+        assert read_proc(grandchild.pid).ppid == os.getpid()
+        assert f"orphan of {parent.pid}" in row_text(app, grandchild.pid)
+        assert "(grandchild)" in row_text(app, grandchild.pid)
+        assert log_has(app, f"re-parented it to PID {os.getpid()}")
+        await select(pilot, app, grandchild.pid)
+        await pilot.press("x")
+        await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid) is None, what="reaped by proctui")
+        assert proc_state(grandchild.pid) is None
+        assert log_has(app, "proctui adopted it, so proctui reaps it")
+
+
+async def test_d_and_shift_d_show_the_daemon_rules(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d")
+        [daemon] = app.lab.processes
+        await pilot_wait_until(pilot, lambda: log_has(app, "daemonic processes are not allowed to have children"),
+                               what="the AssertionError in the log")
+        assert "daemon" in row_text(app, daemon.pid)
+        app.lab.daemon_dies_with_parent(linger=0.5)  # D, with a shorter wait
+        parent, grandchild = app.lab.processes[1:]
+        await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid), what="the daemon grandchild row")
+        assert app.process_tree.node_for(grandchild.pid).parent is app.process_tree.node_for(parent.pid)
+        await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid) is None, what="it dies with its parent")
+        assert proc_state(grandchild.pid) is None
+        await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, parent.pid) or ""), what="parent exits")
+
+
+async def test_s_stops_and_continues(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        [child] = app.lab.processes
+        await select(pilot, app, child.pid)
+        await pilot.press("s")
+        await pilot_wait_until(pilot, lambda: "T stopped" in (row_text(app, child.pid) or ""), what="T stopped")
+        assert proc_state(child.pid) == "T"
+        await pilot.press("s")
+        await pilot_wait_until(pilot, lambda: "S sleeping" in (row_text(app, child.pid) or ""), what="S again")
+
+
+async def test_m_cycles_start_methods_and_helpers_are_labelled(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        assert app.lab.start_method == "spawn"
+        await pilot.press("f")
+        await pilot.press("m")
+        assert app.lab.start_method == "forkserver"
+        await pilot.press("f")
+        spawned, served = app.lab.processes
+        await pilot_wait_until(pilot, lambda: row_text(app, served.pid), timeout=30, what="the forkserver child")
+        server = app.process_tree.node_for(served.pid).parent
+        assert server.data == read_proc(served.pid).ppid != os.getpid()
+        assert "fork server" in str(server.label)
+        assert "spawn" in row_text(app, spawned.pid) and "forkserver" in row_text(app, served.pid)
+        await pilot_wait_until(pilot, lambda: any("resource tracker" in str(n.label)
+                                                  for n in app.process_tree.root.children), what="resource tracker")
+        await pilot.press("m")
+        assert app.lab.start_method == "fork"
+        assert "start method fork" in app.process_tree.border_title
+
+
+async def test_is_alive_from_the_palette_reaps_the_zombie(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("z")
+        [zombie] = app.lab.processes
+        await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, zombie.pid) or ""), what="Z")
+        await select(pilot, app, zombie.pid)
+        await run_command(pilot, "is_alive")
+        await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid) is None, what="the zombie to be reaped")
+        assert proc_state(zombie.pid) is None
+        assert log_has(app, "is_alive() just reaped it")
+
+
+async def test_p_starts_a_pool_whose_workers_are_labelled_rows(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        [pool] = app.lab.pools
+        workers = await pilot_wait_until(pilot, pool.workers, what="pool workers")
+        for pid, label in workers.items():
+            await pilot_wait_until(pilot, lambda: row_text(app, pid), what=label)
+            assert label in row_text(app, pid)
+            assert read_proc(pid).ppid == os.getpid()
+        await select(pilot, app, next(iter(workers)))
+        await pilot.press("t")
+        assert log_has(app, "its pool owns it")
+        await pilot_wait_until(pilot, lambda: sum("-> " in line and "on PID" in line for line in app.event_log.lines_text) >= 6,
+                               timeout=30, what="six task results")
+        await pilot.press("P")
+        await pilot_wait_until(pilot, lambda: pool.closed, timeout=30, what="close and join")
+        for pid in workers:
+            assert proc_state(pid) is None
+
+
+async def test_child_errors_reach_the_log(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await run_command(pilot, "Child that raises")
+        await run_command(pilot, "sys.exit('message')")
+        await pilot_wait_until(pilot, lambda: log_has(app, "RuntimeError: raises-1 raised this on purpose"),
+                               what="the traceback")
+        await pilot_wait_until(pilot, lambda: log_has(app, "exits-1: goodbye from sys.exit()"), what="the message")
+        raiser, exiter = app.lab.processes
+        await pilot_wait_until(pilot, lambda: "exit 1" in (row_text(app, raiser.pid) or ""), what="exit 1")
+        await pilot_wait_until(pilot, lambda: "exit 1" in (row_text(app, exiter.pid) or ""), what="exit 1")
+        text = screen_text(app)
+        assert "raises-1" in text and "exits-1" in text

@@ -1,0 +1,328 @@
+"""LabPool with real pools: which PIDs /proc shows, what the log says, who reaps whom."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+
+import psutil
+import pytest
+
+from helpers import proc_state, wait_until
+from proctui.core.pool import LabPool, PoolError
+from proctui.core.procs import read_proc
+
+RESULT = re.compile(r"^pool-1: task (\d+) -> (\d+) on PID (\d+) \((pool-1 worker \d+)\)$")
+TASK_LINE = re.compile(r"^\[pool-1 worker PID (\d+)\] task (\d+)$")  # printed by the task itself
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    text: str
+    pid: int | None
+    label: str | None
+
+
+class PoolRecorder:
+    """Starts LabPools and keeps every event they emit, in order."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self.pools: list[LabPool] = []
+
+    def emit(self, kind: str, text: str, pid: int | None = None, label: str | None = None) -> None:
+        self.events.append(Event(kind, text, pid, label))  # one append: safe from any thread
+
+    def start(self, start_method: str = "fork", **options) -> LabPool:
+        pool = LabPool("pool-1", start_method, self.emit, **options)
+        self.pools.append(pool)
+        return pool
+
+    def of(self, kind: str) -> list[Event]:
+        return [e for e in list(self.events) if e.kind == kind]
+
+    def results(self) -> list[tuple[int, int, int, str, Event]]:
+        """(x, x*x, pid, label, event) for each task result logged so far."""
+        found = []
+        for event in self.of("output"):
+            match = RESULT.match(event.text)
+            if match:
+                x, square, pid, label = match.groups()
+                found.append((int(x), int(square), int(pid), label, event))
+        return found
+
+    def lines_of_task(self, x: int) -> list[Event]:
+        return [e for e in self.of("output") if (m := TASK_LINE.match(e.text)) and int(m[2]) == x]
+
+
+@pytest.fixture
+def pools():
+    recorder = PoolRecorder()
+    try:
+        yield recorder
+    finally:
+        for pool in recorder.pools:
+            if not pool.closed:
+                pool.terminate()
+
+
+def started_pids(recorder: PoolRecorder) -> list[int]:
+    return [e.pid for e in recorder.of("started")]
+
+
+def test_workers_are_labelled_children_of_this_process(pools):
+    before = {child.pid for child in psutil.Process().children()}
+    pool = pools.start(processes=2)
+
+    workers = pool.workers()
+    assert sorted(workers.values()) == ["pool-1 worker 1", "pool-1 worker 2"]
+    assert set(workers) == {child.pid for child in psutil.Process().children()} - before
+    for pid in workers:
+        assert read_proc(pid).ppid == os.getpid()
+        assert pool.owns(pid)
+    assert not pool.owns(os.getpid())
+    started = pools.of("started")
+    assert [(e.pid, e.label) for e in started] == sorted(workers.items(), key=lambda item: item[1])
+    assert all("started by Pool(2): fork()" in e.text for e in started)
+
+
+def test_each_result_names_the_worker_that_ran_it(pools):
+    pool = pools.start(processes=2, maxtasksperchild=None)
+    workers = pool.workers()
+
+    pool.map(6)
+    assert pools.results() == []  # map() returned at once: every task sleeps
+
+    wait_until(lambda: len(pools.results()) == 6, what="six results")
+    results = pools.results()
+    assert sorted(x for x, *_ in results) == list(range(6))
+    for x, square, pid, label, event in results:
+        assert square == x * x
+        assert workers[pid] == label
+        assert (event.pid, event.label) == (pid, label)
+
+
+def test_worker_output_reaches_the_log(pools):
+    pool = pools.start(processes=2, maxtasksperchild=None)
+    workers = pool.workers()
+    pool.map(2)
+
+    for x in range(2):
+        [line] = wait_until(lambda: pools.lines_of_task(x), what=f"task {x}'s line")
+        assert int(TASK_LINE.match(line.text)[1]) in workers
+        assert line.label == "pool-1"
+    greetings = [e.text for e in pools.of("output") if "initializer ran" in e.text]
+    assert sorted(greetings) == sorted(
+        f"[pool-1 worker PID {pid}] initializer ran: PPID {os.getpid()}, stdout/stderr go to the log"
+        for pid in workers
+    )
+
+
+def test_maxtasksperchild_makes_the_handler_reap_and_replace_workers(pools):
+    pool = pools.start(processes=2, maxtasksperchild=1)
+    first = set(pool.workers())
+    pool.map(4)
+
+    # Four tasks, one per worker: four workers run one each and exit, and each is
+    # replaced while the pool runs, so six workers in all.
+    wait_until(lambda: len(pool.workers()) == 2 and len(started_pids(pools)) == 6, what="six workers")
+    assert len(set(started_pids(pools))) == 6
+    assert {e.label for e in pools.of("started")} == {f"pool-1 worker {n}" for n in range(1, 7)}
+    replacements = [e for e in pools.of("started") if e.pid not in first]
+    assert all("started by the pool's worker handler thread to replace pool-1 worker" in e.text for e in replacements)
+
+    wait_until(lambda: len(pools.results()) == 4, what="four results")
+    ran_tasks = {pid for _, _, pid, _, _ in pools.results()}
+    assert len(ran_tasks) == 4
+    reaped = pools.of("reaped")
+    assert {e.pid for e in reaped} == ran_tasks
+    for event in reaped:
+        assert "the pool's worker handler thread joined" in event.text
+        assert "maxtasksperchild=1 reached, exitcode 0" in event.text
+        assert f"waitpid({event.pid}, WNOHANG)" in event.text
+        assert proc_state(event.pid) is None  # reaped, not a zombie: /proc has forgotten it
+    assert set(pool.workers()) == set(started_pids(pools)) - ran_tasks
+
+
+def test_close_and_join_waits_for_the_tasks_then_reaps_every_worker(pools):
+    pool = pools.start(processes=2, maxtasksperchild=2)
+    pool.map(6)
+
+    pool.close_and_join()
+
+    assert pool.closed
+    assert pool.workers() == {}
+    assert len(pools.results()) == 6  # join() waited for the tasks and their callback
+    pids = started_pids(pools)
+    assert len(pids) > 2  # with 6 tasks, maxtasksperchild=2 replaced some workers
+    for pid in pids:
+        assert proc_state(pid) is None, pid
+        assert not pool.owns(pid)
+    reaped = pools.of("reaped")
+    assert sorted(e.pid for e in reaped) == sorted(pids)  # each worker reaped once, and said so
+    by_join = [e for e in reaped if e.text.startswith("pool-1.join(): waited for")]
+    assert len(by_join) == 2 and all("exitcode 0" in e.text for e in by_join)
+    assert any(e.text.startswith("pool-1.close()") for e in pools.of("note"))
+
+    with pytest.raises(PoolError, match="closed"):
+        pool.map(1)
+    with pytest.raises(PoolError, match="already closed"):
+        pool.close_and_join()
+    with pytest.raises(PoolError, match="already closed"):
+        pool.terminate()
+
+
+def test_terminate_ends_a_map_in_flight(pools):
+    pool = pools.start(processes=2, maxtasksperchild=None)
+    workers = pool.workers()
+    pool.map(20)
+    wait_until(lambda: pools.lines_of_task(0) and pools.lines_of_task(1), what="two tasks running")
+
+    pool.terminate()
+
+    assert pool.closed
+    for pid in workers:
+        assert proc_state(pid) is None, pid
+    reaped = pools.of("reaped")
+    assert sorted(e.pid for e in reaped) == sorted(workers)
+    assert all("ended with exitcode -15 (SIGTERM) and was reaped by join()" in e.text for e in reaped)
+    assert pools.results() == []
+    assert any("1 map(s) never finished" in e.text for e in pools.of("note"))
+
+
+def test_a_worker_killed_mid_task_is_replaced_and_its_task_lost(pools):
+    # Killed from outside proctui (proctui refuses to signal pool workers). Mid-task a
+    # worker holds no lock, so the pool survives; an idle one would die holding the task
+    # queue's lock, and the pool would hang for good.
+    pool = pools.start(processes=1, maxtasksperchild=None)
+    [worker] = pool.workers()
+    pool.map(1)
+    wait_until(lambda: pools.lines_of_task(0), what="the task running")
+
+    os.kill(worker, signal.SIGKILL)
+
+    [reaped] = wait_until(lambda: pool.workers() and pools.of("reaped"), what="the handler to reap it")
+    assert reaped.pid == worker and proc_state(worker) is None
+    assert "exited (exitcode -9 (SIGKILL))" in reaped.text and "task is lost" in reaped.text
+    [replacement] = pool.workers()
+    assert replacement != worker
+    pool.terminate()
+    assert pools.results() == []
+    assert any("1 map(s) never finished" in e.text for e in pools.of("note"))
+    assert proc_state(replacement) is None
+
+
+@pytest.mark.parametrize("end", ["close_and_join", "terminate"])
+def test_a_finished_pool_leaves_no_pipe_open(pools, end):
+    def open_pipes() -> set[str]:
+        found = set()
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                target = os.readlink(f"/proc/self/fd/{fd}")
+            except OSError:
+                continue  # the descriptor listdir itself used
+            if target.startswith("pipe:"):
+                found.add(target)
+        return found
+
+    before = open_pipes()
+    pool = pools.start(processes=2, maxtasksperchild=1)
+    pool.map(3)
+    wait_until(lambda: pools.lines_of_task(0), what="a task running")
+    getattr(pool, end)()
+    gc.collect()  # the Pool's own queues are closed when it is collected
+    assert open_pipes() <= before
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_other_start_methods_map_and_log_output(pools, method):
+    pool = pools.start(method, processes=2, maxtasksperchild=None)
+    workers = pool.workers()
+    pool.map(2)
+
+    wait_until(lambda: len(pools.results()) == 2, timeout=30, what="two results")
+    assert {pid for _, _, pid, _, _ in pools.results()} <= set(workers)
+    for x in range(2):
+        assert pools.lines_of_task(x)
+    for pid in workers:
+        # A spawned worker is our child; a forkserver one is the fork server's.
+        assert (read_proc(pid).ppid == os.getpid()) == (method == "spawn")
+    pool.close_and_join()
+    assert all(proc_state(pid) is None for pid in workers)
+
+
+def run_reaping_its_helpers(command: list[str]) -> subprocess.CompletedProcess:
+    """subprocess.run, then reap the helpers the run left us.
+
+    Under spawn and forkserver the interpreter we run starts a resource tracker (and a
+    fork server) that outlive it; the test run, a child subreaper, adopts them, and
+    they exit once their parent's end of their pipe is closed.
+    """
+    before = {child.pid for child in psutil.Process().children()}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    for orphan in [child.pid for child in psutil.Process().children() if child.pid not in before]:
+        wait_until(lambda: proc_state(orphan) == "Z", what=f"the run's helper {orphan} to exit")
+        os.waitpid(orphan, 0)
+    return done
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_workers_never_write_to_the_real_stdout_or_stderr(tmp_path, method):
+    # Run the pool in a process of its own, whose fd 1 and 2 stand for proctui's terminal.
+    script = tmp_path / "run_pool.py"
+    script.write_text(textwrap.dedent("""
+        import json, sys
+        from proctui.core.pool import LabPool
+
+        if __name__ == "__main__":
+            method, log_path = sys.argv[1:]
+            events = []
+            pool = LabPool("pool-1", method, lambda kind, text, pid=None, label=None: events.append(text),
+                           processes=2, maxtasksperchild=1)
+            pool.map(3)
+            pool.close_and_join()
+            with open(log_path, "w") as log:
+                json.dump(events, log)
+    """))
+    log_path = tmp_path / "events.json"
+    done = run_reaping_its_helpers([sys.executable, str(script), method, str(log_path)])
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    logged = json.loads(log_path.read_text())
+    for x in range(3):
+        assert any((m := TASK_LINE.match(text)) and int(m[2]) == x for text in logged), logged
+
+
+def test_workers_exit_by_themselves_when_proctui_is_killed(tmp_path):
+    # Pool workers have no parent-death signal: when their parent dies, the task
+    # queue's last write end closes, get() sees end of file and they return. The test
+    # run is a child subreaper, so the orphans come to us and we can watch them end.
+    script = tmp_path / "pool_then_wait.py"
+    script.write_text(textwrap.dedent("""
+        import json, time
+        from proctui.core.pool import LabPool
+
+        pool = LabPool("pool-1", "fork", lambda *event: None, processes=2, maxtasksperchild=None)
+        print(json.dumps(list(pool.workers())), flush=True)
+        time.sleep(600)
+    """))
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        workers = json.loads(parent.stdout.readline())
+    finally:
+        parent.kill()
+        parent.wait()
+        parent.stdout.close()
+    assert len(workers) == 2
+    for pid in workers:
+        wait_until(lambda: proc_state(pid) == "Z", what=f"orphaned worker {pid} to exit")
+        assert read_proc(pid).ppid == os.getpid()  # adopted by the subreaper
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0  # it returned; nobody killed it
