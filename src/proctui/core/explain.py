@@ -143,3 +143,33 @@ def version_note(poll_source: str) -> str | None:
 def poll_source(stepper_sources: dict[str, tuple[list[str], int]]) -> str:
     lines, _ = stepper_sources.get("Popen.poll", ([], 0))
     return "".join(lines)
+
+
+def viewer_note(
+    step: Step,
+    *,
+    pid: int | None,
+    child_state: str | None,
+    sources: dict[str, tuple[list[str], int]],
+    first: bool,
+    start_method: str | None,
+) -> str:
+    """Everything the code viewer says under the code at this step.
+
+    The step's own meaning if it has one; else a word on the line it is at. The first
+    step also says whether asserts are on and, for forkserver, who the parent is.
+    """
+    note = step_note(step, pid, child_state)
+    if not note and step.kind == "line":
+        lines, first_line = sources.get(step.frame.func, ([], 0))
+        index = step.frame.lineno - first_line
+        source_line = lines[index] if 0 <= index < len(lines) else ""
+        note = line_note(source_line) or ""
+        if "waitstatus_to_exitcode" in source_line:
+            note = f"{note}. {version_note(poll_source(sources)) or ''}"
+    if first:
+        note = f"{note} ({assertions_note()})".strip()
+        method_note = start_method_note(start_method) if start_method else None
+        if method_note:
+            note = f"{method_note}. {note}"
+    return note

@@ -8,9 +8,8 @@ The app never forks, signals or waits itself: the Lab does.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -41,9 +40,6 @@ START_METHOD_NOTES = {
     "forkserver": "a fork server (started once, as a fresh Python) forks every child: it, not "
     "proctui, is their parent, and it reaps them.",
 }
-
-SCOPES = ("lab", "system")
-
 
 @dataclass
 class LabEventArrived(Message):
@@ -438,21 +434,16 @@ class ProcTUI(App[None]):
 
     def _show_step(self, step: Step) -> None:
         pid = self._stepped_pid
-        info = read_proc(pid) if pid is not None else None
-        note = explain.step_note(step, pid, info.state if info else None)
-        if not note and step.kind == "line":
-            lines, first = self._stepper_sources.get(step.frame.func, ([], 0))
-            index = step.frame.lineno - first
-            source_line = lines[index] if 0 <= index < len(lines) else ""
-            note = explain.line_note(source_line) or ""
-            if "waitstatus_to_exitcode" in source_line:
-                note = f"{note}. {explain.version_note(explain.poll_source(self._stepper_sources)) or ''}"
-        if self.stepper_pane.steps_taken == 0:
-            note = f"{note} ({explain.assertions_note()})".strip()
-            record = self.lab.get(pid) if pid is not None else None
-            method_note = explain.start_method_note(record.start_method) if record else None
-            if method_note:
-                note = f"{method_note}. {note}"
+        info = read_proc(pid) if pid is not None else None  # the kernel's view at this very step
+        record = self.lab.get(pid) if pid is not None else None
+        note = explain.viewer_note(
+            step,
+            pid=pid,
+            child_state=info.state if info else None,
+            sources=self._stepper_sources,
+            first=self.stepper_pane.steps_taken == 0,
+            start_method=record.start_method if record else None,
+        )
         self._shown_step = step
         self.stepper_pane.show_step(step, self._stepper_sources, note)
         self.refresh_bindings()  # n and c come and go with the join
