@@ -162,7 +162,9 @@ class Lab:
         self._counters: dict[str, itertools.count] = {}
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
-        self._watcher = ChildWatcher()
+        self._watcher = ChildWatcher(
+            on_error=lambda exc: self._emit(EventKind.ERROR, f"internal error while watching children: {exc!r}")
+        )
         self._warned_threaded_fork = False
         self._steppers: dict[int, Stepper] = {}  # joins being stepped through, by PID
         self._pools: list[LabPool] = []

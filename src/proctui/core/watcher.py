@@ -26,7 +26,9 @@ class _Watch:
 
 
 class ChildWatcher:
-    def __init__(self) -> None:
+    def __init__(self, on_error: Callable[[BaseException], None] | None = None) -> None:
+        # A failing callback must not end the thread: every later exit would go unseen.
+        self._on_error = on_error
         self._poll = select.poll()
         self._watches: dict[int, _Watch] = {}
         self._lock = threading.Lock()
@@ -51,22 +53,31 @@ class ChildWatcher:
 
     def _add(self, fd: int, watch: _Watch) -> None:
         with self._lock:
+            if self._stopping:
+                os.close(fd)  # nobody will watch it any more
+                return
             self._pending.append((fd, watch))
-        self._wake()
+            self._wake()
 
     def _wake(self) -> None:
+        # Called with self._lock held, so the wake pipe is still open (stop closes it
+        # only after taking the lock and seeing the thread gone).
         try:
             os.write(self._wake_w, b"x")
         except BlockingIOError:
             pass  # already woken
 
     def stop(self) -> None:
-        """Stop the thread and close every descriptor it still holds."""
-        if self._stopping:
-            return
-        self._stopping = True
-        self._wake()
+        """Stop the thread; it closes every descriptor it still watches."""
+        with self._lock:
+            if self._stopping:
+                return
+            self._stopping = True
+            self._wake()
         self._thread.join(timeout=2)
+        if not self._thread.is_alive():
+            os.close(self._wake_r)
+            os.close(self._wake_w)
 
     def _run(self) -> None:
         while not self._stopping:
@@ -78,20 +89,22 @@ class ChildWatcher:
                 watch = self._watches.get(fd)
                 if watch is None:
                     continue
-                if watch.on_exit is not None:
-                    self._forget(fd)
-                    self._read_available(watch.output_fd)
-                    watch.on_exit()
-                else:
-                    self._read_output(fd, watch, events)
+                try:
+                    if watch.on_exit is not None:
+                        self._forget(fd)
+                        self._read_available(watch.output_fd)
+                        watch.on_exit()
+                    else:
+                        self._read_output(fd, watch, events)
+                except Exception as exc:  # noqa: BLE001 - reported, and the watch goes on
+                    if self._on_error is not None:
+                        self._on_error(exc)
         self._take_pending()
         for fd in list(self._watches):
             watch = self._watches[fd]
             if watch.on_output is not None:
                 self._drain(fd, watch)
             self._forget(fd)
-        os.close(self._wake_r)
-        os.close(self._wake_w)
 
     def _take_pending(self) -> None:
         with self._lock:
