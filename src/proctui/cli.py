@@ -7,6 +7,10 @@ import sys
 
 from proctui import __version__
 from proctui.core.lab import DEFAULT_MAX_CHILDREN, START_METHODS, Lab
+from proctui.core.lessons import LANGUAGES
+
+#: --theme choices; the app maps them to Textual themes.
+THEMES = ("dark", "light", "ansi")
 
 
 def positive_float(text: str) -> float:
@@ -43,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--scope", choices=("lab", "system"), default="lab", help="tree scope at start (default: lab)")
     parser.add_argument(
+        "--lang", choices=LANGUAGES, default=None, help="language of the lessons (default: from the locale)"
+    )
+    parser.add_argument(
+        "--theme", choices=tuple(THEMES), default="dark",
+        help="colours: dark, light, or ansi (the terminal's own 16 colours)",
+    )
+    parser.add_argument(
         "--max-children",
         type=child_limit,
         default=DEFAULT_MAX_CHILDREN,
@@ -66,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     from proctui.ui.app import ProcTUI
 
     lab = Lab(start_method=args.start_method, max_children=args.max_children, subreaper=not args.no_subreaper)
-    app = ProcTUI(lab, refresh_seconds=args.refresh, scope=args.scope)
+    app = ProcTUI(lab, refresh_seconds=args.refresh, scope=args.scope, lang=args.lang, theme=args.theme)
     try:
         app.run(mouse=not args.no_mouse)
     finally:

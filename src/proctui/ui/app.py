@@ -21,14 +21,22 @@ from textual.widgets import Footer, Tree
 
 from proctui.core import explain
 from proctui.core.lab import Lab, LabError, LabEvent, LabProcess
+from proctui.core.lessons import LessonRun, Progress, default_language, load_glossary, load_lessons
 from proctui.core.procs import Snapshot, helper_role, read_proc, snapshot_system
 from proctui.core.stepper import Step, Stepper
 from proctui.ui.screens.exit_code import ExitCodeScreen
 from proctui.ui.screens.help import HelpScreen
+from proctui.ui.screens.lessons import LessonPicker
+from proctui.ui.screens.main import MainScreen
+from proctui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from proctui.ui.widgets.event_log import EventLog
+from proctui.ui.widgets.lesson_panel import LessonPanel
 from proctui.ui.widgets.process_tree import ProcessTree, lab_shape, system_shape, with_gone_lab_processes
 from proctui.ui.widgets.selection_bar import SelectionBar
 from proctui.ui.widgets.stepper_pane import StepperPane
+
+#: --theme names -> Textual themes. ansi-dark uses the terminal's own 16 colours.
+THEMES = {"dark": "textual-dark", "light": "textual-light", "ansi": "ansi-dark"}
 
 #: join(timeout) from W: long enough to read, short enough to wait for.
 JOIN_TIMEOUT = 1.0
@@ -77,7 +85,7 @@ class ProcTUI(App[None]):
                 tooltip="the same, with an exit code you choose"),
         Binding("o", "orphan", "Orphan", id="orphan",
                 tooltip="a child forks a grandchild, then os._exit(): an orphaned grandchild"),
-        Binding("d", "daemon", "Daemon", id="daemon",
+        Binding("d", "daemon", "Daemon", show=False, id="daemon",
                 tooltip="a daemon=True child (which may not have children of its own)"),
         Binding("D", "daemon_with_parent", "Daemon…", show=False, id="daemon-parent",
                 tooltip="a child with a daemon child, which exits: the daemon dies with it"),
@@ -88,6 +96,11 @@ class ProcTUI(App[None]):
         Binding("m", "cycle_start_method", "Method", show=False, id="start-method",
                 tooltip="start method for new children: fork -> spawn -> forkserver"),
         Binding("a", "toggle_scope", "Scope", show=False, id="scope", tooltip="tree scope: lab only <-> whole system"),
+        Binding("l", "lessons", "Lessons", id="lessons", tooltip="lessons: choose one, or leave the one under way"),
+        Binding("right_square_bracket", "lesson_forward", "Next step", show=False, id="lesson-next",
+                tooltip="lesson: skip to the next step (or the next lesson)"),
+        Binding("left_square_bracket", "lesson_back", "Back", show=False, id="lesson-back",
+                tooltip="lesson: back to the previous step"),
         Binding("question_mark", "help", "Help", id="help", tooltip="this help"),
         Binding("q", "quit", "Quit", id="quit", tooltip="quit: end and reap every lab process first"),
     ]
@@ -100,8 +113,17 @@ class ProcTUI(App[None]):
         *,
         refresh_seconds: float = 1.0,
         scope: str = "lab",
+        lang: str | None = None,
+        theme: str = "dark",
     ) -> None:
         super().__init__()
+        self.lang = lang or default_language()
+        self.lessons = load_lessons(self.lang)
+        self.glossary = load_glossary(self.lang)
+        self.lesson_run: LessonRun | None = None
+        self._lesson_number = 0
+        self._lesson_events: list[LabEvent] = []
+        self.theme = THEMES[theme]
         self.lab = lab if lab is not None else Lab()
         self.refresh_seconds = refresh_seconds
         self.set_reactive(ProcTUI.scope, scope)
@@ -123,9 +145,11 @@ class ProcTUI(App[None]):
         self.selection_bar = SelectionBar(id="selection")
         self.event_log = EventLog(id="log")
         self.stepper_pane = StepperPane(id="stepper")
+        self.lesson_panel = LessonPanel(id="lesson")
         yield self.process_tree
         yield self.selection_bar
         yield self.stepper_pane
+        yield self.lesson_panel
         yield self.event_log
         # Compact, and no palette hint (? lists ctrl+p): every key fits in 80 columns.
         yield Footer(compact=True, show_command_palette=False)
@@ -138,10 +162,11 @@ class ProcTUI(App[None]):
         self.event_log.add_message(
             f"proctui is PID {self.own_pid}, its parent PPID {os.getppid()}. "
             f"New children use start method '{self.lab.start_method}'. "
-            "f forks a child, z leaves a zombie, ? lists every key."
+            "f forks a child, z leaves a zombie, l opens the lessons, ? lists every key."
         )
         self.set_interval(self.refresh_seconds, self.request_snapshot)
         self.request_snapshot()
+        self.check_size()
 
     def _update_titles(self) -> None:
         if self.scope == "lab":
@@ -197,6 +222,7 @@ class ProcTUI(App[None]):
         workers = self.lab.pool_workers()
         self.process_tree.show(shape, self.snapshot, records, self._helper_roles(records, workers), workers)
         self._show_selection()
+        self._check_lesson()
 
     def _helper_roles(self, records: dict[int, LabProcess], workers: dict[int, str]) -> dict[int, str]:
         """multiprocessing's own helper processes among proctui's children, by PID.
@@ -236,6 +262,8 @@ class ProcTUI(App[None]):
 
     def on_lab_event_arrived(self, message: LabEventArrived) -> None:
         self.event_log.add_event(message.event)
+        if self.lesson_run is not None:
+            self._lesson_events.append(message.event)
         self.request_snapshot()
 
     def say(self, text: str, error: bool = False) -> None:
@@ -413,7 +441,8 @@ class ProcTUI(App[None]):
         self._stepped_pid = pid
         self._stepper_sources = stepper.sources()
         self.stepper_pane.begin(call)
-        self.screen.add_class("-stepping")
+        self.process_tree.screen.add_class("-stepping")
+        self._show_lesson()
         self.stepper_pane.focus()
         if stepper.step is not None:
             self._show_step(stepper.step)
@@ -447,6 +476,7 @@ class ProcTUI(App[None]):
         self._shown_step = step
         self.stepper_pane.show_step(step, self._stepper_sources, note)
         self.refresh_bindings()  # n and c come and go with the join
+        self._check_lesson()
 
     def action_step_next(self) -> None:
         assert self.stepper is not None  # check_action lets n through only while stepping
@@ -465,7 +495,8 @@ class ProcTUI(App[None]):
 
     def action_close_stepper(self) -> None:
         self.stepper = None
-        self.screen.remove_class("-stepping")
+        self.process_tree.screen.remove_class("-stepping")
+        self._show_lesson()
         self.refresh_bindings()
         self.process_tree.focus()
 
@@ -505,6 +536,89 @@ class ProcTUI(App[None]):
         ]
         for title, help_text, callback in lab:
             yield SystemCommand(title, help_text, callback)
+        for index, lesson in enumerate(self.lessons):
+            yield SystemCommand(f"Lesson {lesson.title}", lesson.steps[0].do,
+                                lambda index=index: self.start_lesson(index))
+
+    # -- terminal size -------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(id="_default")
+
+    def check_size(self) -> None:
+        """Cover the app with a clear message while the terminal is below 80x24."""
+        width, height = self.size
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        showing = isinstance(self.screen, TooSmallScreen)
+        if too_small and not showing:
+            self.push_screen(TooSmallScreen())
+        elif too_small and showing:
+            self.screen.show_size(width, height)
+        elif showing:
+            self.pop_screen()
+
+    # -- lessons ---------------------------------------------------------------------------
+
+    def action_lessons(self) -> None:
+        if self.lesson_run is not None:
+            self.lesson_run = None
+            self.process_tree.screen.remove_class("-lesson")
+            self.event_log.add_message("left the lesson; l chooses one again")
+            return
+        title = "lessons" if self.lang == "en" else "课程"
+        self.push_screen(LessonPicker(self.lessons, title),
+                         lambda index: self.start_lesson(index) if index is not None else None)
+
+    def start_lesson(self, index: int) -> None:
+        self._lesson_number = index
+        self.lesson_run = LessonRun(self.lessons[index])
+        self._lesson_events = []
+        self.process_tree.screen.add_class("-lesson")
+        self._show_lesson()
+        self._check_lesson()
+
+    def action_lesson_forward(self) -> None:
+        run = self.lesson_run
+        if run is None:
+            return
+        if run.finished or (run.index == len(run.lesson.steps) - 1):
+            if self._lesson_number + 1 < len(self.lessons):
+                self.start_lesson(self._lesson_number + 1)
+            return
+        run.forward()
+        self._lesson_events = []
+        self._show_lesson()
+
+    def action_lesson_back(self) -> None:
+        if self.lesson_run is not None and self.lesson_run.back():
+            self._lesson_events = []
+            self._show_lesson()
+
+    def _check_lesson(self) -> None:
+        """Move the lesson on if the real state has reached its step's goal."""
+        run = self.lesson_run
+        if run is None or self.snapshot is None:
+            return
+        progress = Progress(
+            events=self._lesson_events,
+            processes=self.lab.processes,
+            procs=self.snapshot.procs,
+            own_pid=self.own_pid,
+            step=self._shown_step if self.stepper is not None else None,
+            start_method=self.lab.start_method,
+        )
+        was_finished = run.finished
+        if run.check(progress):
+            self._lesson_events = []
+        if run.finished != was_finished or run.index != getattr(self, "_shown_lesson_index", None):
+            self._show_lesson()
+
+    def _show_lesson(self) -> None:
+        run = self.lesson_run
+        if run is None:
+            return
+        self._shown_lesson_index = run.index
+        self.lesson_panel.show_run(run, self.lang, self._lesson_number, compact=self.stepper is not None)
 
     def action_cycle_start_method(self) -> None:
         method = self.lab.cycle_start_method()
@@ -529,7 +643,7 @@ class ProcTUI(App[None]):
         self.scope = "system" if self.scope == "lab" else "lab"
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.key_help()))
+        self.push_screen(HelpScreen(self.key_help(), self.glossary))
 
     def key_help(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """Every key the user can press and what it does, read from the bindings."""

@@ -36,6 +36,15 @@ def keys_table(groups: KeyHelp) -> Group:
     return Group(*parts)
 
 
+def glossary_table(glossary: dict[str, str]) -> Group:
+    table = Table(box=None, show_header=False, padding=(0, 1), expand=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for term, meaning in glossary.items():
+        table.add_row(term, meaning)
+    return Group(Text("glossary", style="bold underline"), table)
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="help.close"),
@@ -51,12 +60,14 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, groups: KeyHelp) -> None:
+    def __init__(self, groups: KeyHelp, glossary: dict[str, str]) -> None:
         super().__init__()
         self._groups = groups
+        self._glossary = glossary
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.border_title = "help: keys (esc to close)"
             yield Static(INTRO, classes="intro")
             yield Static(keys_table(self._groups), id="help-keys")
+            yield Static(glossary_table(self._glossary), id="help-glossary")

@@ -1,0 +1,183 @@
+"""Lessons: guided steps that advance when the real state is reached, not on a timer.
+
+The texts are data (``proctui/lessons/<lang>.toml``); each step names a *goal*, a check
+over what really happened: the lab's events since the step began, the kernel's view of
+the lab processes, and where a stepped join stands. Every language file must have the
+same lessons, steps and goals, so a lesson behaves the same whatever the language.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from proctui.core.lab import EventKind, LabEvent, LabProcess
+from proctui.core.procs import ProcInfo
+from proctui.core.stepper import Step
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10
+    import tomli as tomllib
+
+LANGUAGES = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class LessonStep:
+    say: str  # why, and what is going on
+    do: str  # which key to press
+    look: str  # what to look at once done
+    goal: str  # the name of a check in GOALS
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    steps: tuple[LessonStep, ...]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the app can tell a goal about the real world right now."""
+
+    events: Sequence[LabEvent]  # lab events since the step began
+    processes: Sequence[LabProcess]  # lab processes not yet reaped
+    procs: dict[int, ProcInfo]  # the latest /proc snapshot
+    own_pid: int
+    step: Step | None  # where a stepped join stands, if one is open
+    start_method: str
+
+
+def _said(progress: Progress, kind: EventKind, fragment: str) -> bool:
+    return any(e.kind is kind and fragment in e.text for e in progress.events)
+
+
+def _lab_state(progress: Progress, kind: str, state: str) -> bool:
+    return any(
+        r.kind == kind and (info := progress.procs.get(r.pid)) is not None and info.state == state
+        for r in progress.processes
+    )
+
+
+def _exited_with(progress: Progress, code: str) -> bool:
+    return any(e.kind is EventKind.EXITED and f"-> exitcode {code}" in e.text for e in progress.events)
+
+
+def _at_call(progress: Progress, kind: str, call: str) -> bool:
+    step = progress.step
+    return step is not None and step.kind == kind and (step.call or "").startswith(call)
+
+
+GOALS: dict[str, Callable[[Progress], bool]] = {
+    # Reading steps: the user moves on with ] when ready.
+    "read": lambda p: False,
+    "child_started": lambda p: _said(p, EventKind.OUTPUT, "[child ") and _lab_state(p, "child", "S"),
+    "zombie_exists": lambda p: _lab_state(p, "zombie", "Z"),
+    "join_stepping": lambda p: p.step is not None,
+    "at_waitpid": lambda p: _at_call(p, "call", "os.waitpid("),
+    "reaped": lambda p: _said(p, EventKind.REAPED, "PID"),
+    "terminated": lambda p: _exited_with(p, "-15 (SIGTERM)"),
+    "killed": lambda p: _exited_with(p, "-9 (SIGKILL)"),
+    "exit_code_chosen": lambda p: any(
+        e.kind is EventKind.EXITED and "-> exitcode " in e.text and "-> exitcode 0;" not in e.text
+        and "SIG" not in e.text for e in p.events
+    ),
+    "reaped_by_is_alive": lambda p: _said(p, EventKind.REAPED, "is_alive() just reaped it"),
+    "assert_failed": lambda p: p.step is not None and p.step.kind == "exception"
+    and "can only join a started process" in (p.step.result or ""),
+    "join_timed_out": lambda p: p.step is not None and p.step.kind == "done" and p.step.result == "None",
+    "orphan_adopted": lambda p: _said(p, EventKind.NOTE, f"re-parented it to PID {p.own_pid}"),
+    "orphan_reaped": lambda p: _said(p, EventKind.REAPED, "proctui adopted it, so proctui reaps it"),
+    "daemon_refused": lambda p: _said(p, EventKind.OUTPUT, "daemonic processes are not allowed to have children")
+    or _said(p, EventKind.OUTPUT, "asserts are off"),
+    "daemon_died_with_parent": lambda p: _said(p, EventKind.EXITED, "daemonic child"),
+    "pool_results": lambda p: sum(e.kind is EventKind.OUTPUT and " on PID " in e.text for e in p.events) >= 6,
+    "pool_joined": lambda p: _said(p, EventKind.REAPED, ".join(): waited for"),
+    "spawn_method": lambda p: p.start_method == "spawn",
+    "spawn_child": lambda p: _said(p, EventKind.STARTED, "spawn: fork() + exec()"),
+    "forkserver_child": lambda p: _said(p, EventKind.STARTED, "forkserver: the fork server forks"),
+}
+
+
+def _load(lang: str) -> dict:
+    if lang not in LANGUAGES:
+        raise ValueError(f"no lessons in {lang!r}: choose one of {', '.join(LANGUAGES)}")
+    return tomllib.loads(resources.files("proctui.lessons").joinpath(f"{lang}.toml").read_text("utf-8"))
+
+
+def load_glossary(lang: str) -> dict[str, str]:
+    """Term -> meaning, for the help screen."""
+    return dict(_load(lang)["glossary"])
+
+
+def load_lessons(lang: str) -> tuple[Lesson, ...]:
+    """The lessons in one language, from the package's data files."""
+    data = _load(lang)
+    lessons = []
+    for entry in data["lesson"]:
+        steps = tuple(LessonStep(s["say"].strip(), s["do"].strip(), s["look"].strip(), s["goal"]) for s in entry["step"])
+        for step in steps:
+            if step.goal not in GOALS:
+                raise ValueError(f"lesson {entry['id']!r} ({lang}) names an unknown goal {step.goal!r}")
+        lessons.append(Lesson(entry["id"], entry["title"], steps))
+    return tuple(lessons)
+
+
+def default_language() -> str:
+    """zh where the locale says Chinese, else en."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    try:
+        code = locale.getlocale()[0] or ""
+    except ValueError:
+        code = ""
+    return "zh" if code.lower().startswith("zh") else "en"
+
+
+class LessonRun:
+    """One lesson under way: which step, and whether its goal has been reached."""
+
+    def __init__(self, lesson: Lesson) -> None:
+        self.lesson = lesson
+        self.index = 0
+        self.reached = False
+
+    @property
+    def step(self) -> LessonStep:
+        return self.lesson.steps[self.index]
+
+    @property
+    def finished(self) -> bool:
+        return self.index == len(self.lesson.steps) - 1 and (self.reached or self.step.goal == "read")
+
+    def check(self, progress: Progress) -> bool:
+        """Has the step's goal been reached? Moves on to the next step if so."""
+        if GOALS[self.step.goal](progress):
+            self.reached = True
+            if self.index < len(self.lesson.steps) - 1:
+                self.index += 1
+                self.reached = False
+                return True
+        return False
+
+    def forward(self) -> bool:
+        if self.index < len(self.lesson.steps) - 1:
+            self.index += 1
+            self.reached = False
+            return True
+        return False
+
+    def back(self) -> bool:
+        if self.index > 0:
+            self.index -= 1
+            self.reached = False
+            return True
+        return False

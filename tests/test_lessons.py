@@ -1,0 +1,209 @@
+"""Every lesson walked to its end with real processes, in English and in Chinese, the
+way a student would: from the first lesson to the last, moving on with ]."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+
+from helpers import pilot_wait_until, screen_text
+from proctui.core.lab import Lab
+from proctui.core.lessons import GOALS, LANGUAGES, load_glossary, load_lessons
+from proctui.ui.app import ProcTUI
+
+SIZE = (80, 24)
+
+
+def test_every_language_has_the_same_lessons_steps_and_goals():
+    shapes = {lang: [(l.id, [s.goal for s in l.steps]) for l in load_lessons(lang)] for lang in LANGUAGES}
+    assert shapes["en"] == shapes["zh"]
+    assert load_glossary("en").keys() and len(load_glossary("en")) == len(load_glossary("zh"))
+    used = {goal for _, goals in shapes["en"] for goal in goals}
+    assert used <= set(GOALS)
+
+
+async def select(pilot, app, pid):
+    await pilot_wait_until(pilot, lambda: app.process_tree.node_for(pid) is not None, what=f"row {pid}")
+    app.process_tree.move_cursor(app.process_tree.node_for(pid))
+    app.process_tree.focus()
+    await pilot.pause()
+
+
+async def step_to(pilot, app, index, timeout=20.0):
+    await pilot_wait_until(pilot, lambda: app.lesson_run.index >= index, timeout=timeout,
+                           what=f"{app.lesson_run.lesson.id} step {index + 1}")
+
+
+async def finish(pilot, app, timeout=20.0):
+    await pilot_wait_until(pilot, lambda: app.lesson_run.finished, timeout=timeout,
+                           what=f"the end of {app.lesson_run.lesson.id}")
+
+
+def newest(app, kind):
+    return [r for r in app.lab.processes if r.kind == kind][-1]
+
+
+async def close_stepper(pilot, app):
+    await pilot.press("c")
+    await pilot_wait_until(pilot, lambda: app.stepper.done, what="join to finish")
+    await pilot.press("escape")
+    await pilot_wait_until(pilot, lambda: app.stepper is None, what="the viewer to close")
+
+
+async def lesson_process(pilot, app):
+    await pilot.press("f")
+    await finish(pilot, app)
+
+
+async def lesson_join(pilot, app):
+    await pilot.press("z")
+    await step_to(pilot, app, 1)
+    await select(pilot, app, newest(app, "zombie").pid)
+    await pilot.press("w")
+    await step_to(pilot, app, 2)
+    for _ in range(60):
+        if app.lesson_run.index >= 3:
+            break
+        await pilot.press("n")
+        await pilot.pause(0.05)
+    await step_to(pilot, app, 3)
+    await pilot.press("n")
+    await finish(pilot, app)
+    await close_stepper(pilot, app)
+
+
+async def lesson_exitcodes(pilot, app):
+    await pilot.press("f")
+    child = await pilot_wait_until(pilot, lambda: newest(app, "child"), what="a child")
+    await select(pilot, app, child.pid)
+    await pilot.press("t")
+    await step_to(pilot, app, 1)
+    await pilot.press("f")
+    await pilot_wait_until(pilot, lambda: newest(app, "child") is not child, what="another child")
+    await select(pilot, app, newest(app, "child").pid)
+    await pilot.press("x")
+    await step_to(pilot, app, 2)
+    await pilot.press("Z")
+    await pilot.press("backspace", "3", "enter")
+    await finish(pilot, app)
+
+
+async def lesson_is_alive(pilot, app):
+    await pilot.press("z")
+    zombie = await pilot_wait_until(pilot, lambda: newest(app, "zombie"), what="a zombie")
+    await pilot_wait_until(pilot, lambda: zombie.exit_status is not None, what="its exit")
+    await select(pilot, app, zombie.pid)
+    await pilot.press("i")
+    await finish(pilot, app)
+
+
+async def lesson_assert(pilot, app):
+    app.action_join_unstarted()  # what ctrl+p "Join a Process that was never started" runs
+    await pilot.press("c")
+    await finish(pilot, app)
+    await pilot.press("escape")
+
+
+async def lesson_timeout(pilot, app):
+    await pilot.press("f")
+    await pilot.pause(0.1)
+    await select(pilot, app, newest(app, "child").pid)
+    await pilot.press("W")
+    await pilot_wait_until(pilot, lambda: app.stepper is not None, what="the viewer")
+    await pilot.press("c")
+    await finish(pilot, app)
+    await pilot.press("escape")
+
+
+async def lesson_orphans(pilot, app):
+    await pilot.press("o")
+    await step_to(pilot, app, 1)
+    await select(pilot, app, newest(app, "grandchild").pid)
+    await pilot.press("x")
+    await finish(pilot, app)
+
+
+async def lesson_daemons(pilot, app):
+    await pilot.press("d")
+    await step_to(pilot, app, 1)
+    await pilot.press("D")
+    await finish(pilot, app, timeout=30)
+
+
+async def lesson_pool(pilot, app):
+    await pilot.press("p")
+    await step_to(pilot, app, 1, timeout=30)
+    await pilot.press("P")
+    await finish(pilot, app, timeout=30)
+
+
+async def lesson_methods(pilot, app):
+    await pilot.press("m")
+    await step_to(pilot, app, 1)
+    await pilot.press("f")
+    await step_to(pilot, app, 2, timeout=30)
+    await pilot.press("m", "f")
+    await finish(pilot, app, timeout=30)
+    await pilot.press("m")
+
+
+WALKS = {
+    "process": lesson_process,
+    "join": lesson_join,
+    "exitcodes": lesson_exitcodes,
+    "is_alive": lesson_is_alive,
+    "assert": lesson_assert,
+    "timeout": lesson_timeout,
+    "orphans": lesson_orphans,
+    "daemons": lesson_daemons,
+    "pool": lesson_pool,
+    "methods": lesson_methods,
+}
+
+
+def assert_fits(app):
+    for line in screen_text(app).splitlines():
+        assert cell_len(line) <= SIZE[0], line
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_every_lesson_from_first_to_last(lang):
+    lab = Lab()
+    app = ProcTUI(lab, refresh_seconds=0.5, lang=lang)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("l")
+            await pilot.pause(0.2)
+            await pilot.press("enter")  # the first lesson
+            await pilot_wait_until(pilot, lambda: app.lesson_run is not None, what="a lesson")
+            assert set(WALKS) == {lesson.id for lesson in app.lessons}
+            for number, lesson in enumerate(app.lessons):
+                assert app.lesson_run.lesson is lesson
+                assert lesson.title in app.lesson_panel.border_title
+                assert_fits(app)  # CJK text is double width: it must still fit in 80 columns
+                await WALKS[lesson.id](pilot, app)
+                assert app.lesson_run.finished
+                if number + 1 < len(app.lessons):
+                    await pilot.press("right_square_bracket")
+                    await pilot_wait_until(pilot, lambda: app.lesson_run.lesson is not lesson, what="next lesson")
+            await pilot.press("l")  # leave
+            assert app.lesson_run is None
+    finally:
+        lab.shutdown()
+
+
+async def test_back_and_skip_move_between_steps():
+    lab = Lab()
+    app = ProcTUI(lab, refresh_seconds=0.5, lang="en")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            app.start_lesson(1)
+            await pilot.pause()
+            assert app.lesson_run.index == 0
+            await pilot.press("right_square_bracket", "right_square_bracket")
+            assert app.lesson_run.index == 2
+            await pilot.press("left_square_bracket")
+            assert app.lesson_run.index == 1
+            assert "step 2/5" in app.lesson_panel.border_title
+    finally:
+        lab.shutdown()
