@@ -36,10 +36,13 @@ screenshots: $(VENV)/.installed-run
 clean:
 	rm -rf $(VENV) .venv-* .pytest_cache build src/*.egg-info
 
-# The stepper reads stdlib code that differs between CPython releases: run the suite on
-# every 3.10-3.13 this machine has (under pyenv, or on PATH as python3.X), each in its
-# own .venv-3.X. Versions the machine lacks are named and skipped.
+# The stepper reads stdlib code that differs between CPython releases, and the lab leans
+# on multiprocessing internals: run the tests of those parts on every 3.10-3.13 this
+# machine has (under pyenv, or on PATH as python3.X), each in its own .venv-3.X.
+# Versions the machine lacks are named and skipped. VERSION_TESTS="" runs everything.
 VERSIONS ?= 3.10 3.11 3.12 3.13
+VERSION_TESTS ?= tests/test_stepper.py tests/test_explain.py tests/test_lab.py tests/test_lab_kinds.py \
+	tests/test_pool.py tests/test_app_stepper.py tests/test_architecture.py
 
 test-versions:
 	@set -e; for v in $(VERSIONS); do \
@@ -49,5 +52,5 @@ test-versions:
 	  done; \
 	  if [ -z "$$py" ]; then echo "== Python $$v: not on this machine, skipped"; continue; fi; \
 	  echo "== Python $$v: $$py"; \
-	  $(MAKE) --no-print-directory test PYTHON=$$py VENV=.venv-$$v ARGS="$(ARGS)"; \
+	  $(MAKE) --no-print-directory test PYTHON=$$py VENV=.venv-$$v ARGS="$(VERSION_TESTS) $(ARGS)"; \
 	done

@@ -35,7 +35,7 @@ def row(app, pid):
 
 async def shot_tree(name: str, keys: list[str], scope: str = "lab") -> None:
     lab = Lab()
-    app = ProcTUI(lab, scope=scope)
+    app = ProcTUI(lab, scope=scope, lang="en")
     try:
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: row(app, os.getpid()) or scope == "system")
@@ -57,7 +57,7 @@ async def shot_tree(name: str, keys: list[str], scope: str = "lab") -> None:
 async def shot_stepper_at_waitpid() -> None:
     """The code viewer paused before os.waitpid of a zombie, still Z in the tree."""
     lab = Lab()
-    app = ProcTUI(lab)
+    app = ProcTUI(lab, lang="en")
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("f", "z")
@@ -86,9 +86,25 @@ async def shot_stepper_at_waitpid() -> None:
         lab.shutdown()
 
 
+async def shot_lesson(lang: str) -> None:
+    """The join lesson, after its first step (a zombie) was reached."""
+    lab = Lab()
+    app = ProcTUI(lab, lang=lang)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            app.start_lesson(1)
+            await pilot.press("z")
+            await wait_for(pilot, lambda: app.lesson_run.index == 1)
+            await pilot.pause(0.3)
+            app.save_screenshot(filename=f"lesson-{lang}.svg", path=str(OUT))
+            print(f"screenshots/lesson-{lang}.svg")
+    finally:
+        lab.shutdown()
+
+
 async def shot_help() -> None:
     lab = Lab()
-    app = ProcTUI(lab)
+    app = ProcTUI(lab, lang="en")
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("question_mark")
@@ -106,6 +122,8 @@ async def main() -> None:
     await shot_tree("tree-kinds", ["o", "D", "p"])
     await shot_tree("tree-system", ["f", "z"], scope="system")
     await shot_stepper_at_waitpid()
+    await shot_lesson("en")
+    await shot_lesson("zh")
     await shot_help()
 
 

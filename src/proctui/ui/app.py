@@ -511,6 +511,14 @@ class ProcTUI(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         lab = [
+            ("Fork a child", "f: a child that prints its PID and PPID, then sleeps", self.action_fork),
+            ("Leave a zombie", "z: a child that exits at once and is not reaped", self.action_zombie),
+            ("Make an orphan", "o: a child forks a grandchild and leaves with os._exit()", self.action_orphan),
+            ("Daemon child", "d: daemon=True; it may not have children", self.action_daemon),
+            ("Pool", "p: a Pool of 2 workers maps 6 tasks", self.action_pool),
+            ("Terminate the selected process", "t: Process.terminate(), SIGTERM", self.action_terminate),
+            ("Kill the selected process", "x: Process.kill(), SIGKILL", self.action_kill),
+            ("Join the selected process", "w: step through join() down to os.waitpid", self.action_join),
             ("Zombie with an exit code…", "a child that exits at once with a code you choose", self.action_zombie_with_code),
             ("Daemon dies with its parent", "a child with a daemon child returns: its exit handler terminates the daemon",
              self.action_daemon_with_parent),
