@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from helpers import pilot_wait_until, proc_state, screen_text
+from helpers import log_has, pilot_wait_until, proc_state, row_text, screen_text, select
 from proctui.core.lab import Lab
 from proctui.ui.app import ProcTUI
 from proctui.ui.screens.help import HelpScreen
@@ -25,20 +25,7 @@ def app():
     lab.shutdown()
 
 
-def row_text(app: ProcTUI, pid: int) -> str | None:
-    node = app.process_tree.node_for(pid)
-    return None if node is None else str(node.label)
 
-
-def log_has(app: ProcTUI, fragment: str) -> bool:
-    return any(fragment in line for line in app.event_log.lines_text)
-
-
-async def select(pilot, app: ProcTUI, pid: int) -> None:
-    await pilot_wait_until(pilot, lambda: app.process_tree.node_for(pid) is not None, what=f"row {pid}")
-    app.process_tree.move_cursor(app.process_tree.node_for(pid))
-    await pilot.pause()
-    assert app.process_tree.selected_pid == pid
 
 
 async def test_tree_is_rooted_at_proctui_with_pid_and_ppid(app):

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from helpers import pilot_wait_until, proc_state, screen_text
+from helpers import log_has, pilot_wait_until, proc_state, row_text, screen_text, select
 from proctui.core.lab import Lab
 from proctui.core.procs import read_proc
 from proctui.ui.app import ProcTUI
@@ -21,19 +21,7 @@ def app():
     lab.shutdown()
 
 
-def row_text(app, pid):
-    node = app.process_tree.node_for(pid)
-    return None if node is None else str(node.label)
 
-
-def log_has(app, fragment):
-    return any(fragment in line for line in app.event_log.lines_text)
-
-
-async def select(pilot, app, pid):
-    await pilot_wait_until(pilot, lambda: app.process_tree.node_for(pid) is not None, what=f"row {pid}")
-    app.process_tree.move_cursor(app.process_tree.node_for(pid))
-    await pilot.pause()
 
 
 async def run_command(pilot, name):

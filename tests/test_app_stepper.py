@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import pilot_wait_until, proc_state, screen_text
+from helpers import pilot_wait_until, proc_state, row_text, screen_text, select
 from proctui.core.lab import Lab
 from proctui.ui.app import ProcTUI
 
@@ -19,15 +19,6 @@ def app():
     lab.shutdown()
 
 
-def row_text(app: ProcTUI, pid: int) -> str | None:
-    node = app.process_tree.node_for(pid)
-    return None if node is None else str(node.label)
-
-
-async def select(pilot, app, pid):
-    await pilot_wait_until(pilot, lambda: app.process_tree.node_for(pid) is not None, what=f"row {pid}")
-    app.process_tree.move_cursor(app.process_tree.node_for(pid))
-    await pilot.pause()
 
 
 async def press_until(pilot, app, key, condition, limit=60, what="step"):

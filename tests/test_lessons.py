@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
-from helpers import pilot_wait_until, screen_text
+from helpers import pilot_wait_until, screen_text, select
 from proctui.core.lab import Lab
 from proctui.core.lessons import GOALS, LANGUAGES, load_glossary, load_lessons
 from proctui.ui.app import ProcTUI
@@ -21,12 +21,6 @@ def test_every_language_has_the_same_lessons_steps_and_goals():
     used = {goal for _, goals in shapes["en"] for goal in goals}
     assert used <= set(GOALS)
 
-
-async def select(pilot, app, pid):
-    await pilot_wait_until(pilot, lambda: app.process_tree.node_for(pid) is not None, what=f"row {pid}")
-    app.process_tree.move_cursor(app.process_tree.node_for(pid))
-    app.process_tree.focus()
-    await pilot.pause()
 
 
 async def step_to(pilot, app, index, timeout=20.0):
