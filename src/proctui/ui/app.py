@@ -103,6 +103,8 @@ class ProcTUI(App[None]):
                 tooltip="lesson: back to the previous step"),
         Binding("question_mark", "help", "Help", id="help", tooltip="this help"),
         Binding("q", "quit", "Quit", id="quit", tooltip="quit: end and reap every lab process first"),
+        # In the app's raw terminal ctrl+c is a key, not SIGINT; users expect it to quit.
+        Binding("ctrl+c", "quit", "Quit", show=False, id="quit-ctrl-c", tooltip="quit, as q does"),
     ]
 
     scope: reactive[str] = reactive("lab")

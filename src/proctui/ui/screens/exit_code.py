@@ -13,6 +13,8 @@ from textual.widgets import Input, Label
 class ExitCodeScreen(ModalScreen[int | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="exit-code.cancel")]
 
+    _answered = False
+
     DEFAULT_CSS = """
     ExitCodeScreen { align: center middle; }
     ExitCodeScreen > Vertical {
@@ -33,7 +35,14 @@ class ExitCodeScreen(ModalScreen[int | None]):
         if result is not None and not result.is_valid:
             self.query_one("#exit-code-error", Label).update("; ".join(result.failure_descriptions))
             return
-        self.dismiss(int(event.value))
+        self._close(int(event.value))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._close(None)
+
+    def _close(self, result: int | None) -> None:
+        # Keys typed ahead can submit or cancel again before the screen is gone; a
+        # second dismiss() would pop the screen below it.
+        if not self._answered:
+            self._answered = True
+            self.dismiss(result)

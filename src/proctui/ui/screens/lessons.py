@@ -31,6 +31,7 @@ class LessonPicker(ModalScreen[int | None]):
         super().__init__()
         self._lessons = lessons
         self._title = title
+        self._answered = False
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -38,7 +39,14 @@ class LessonPicker(ModalScreen[int | None]):
             yield OptionList(*[Option(lesson.title, id=lesson.id) for lesson in self._lessons])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option_index)
+        self._close(event.option_index)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._close(None)
+
+    def _close(self, result: int | None) -> None:
+        # Keys typed ahead (one read over SSH) can select again before the screen is
+        # gone; a second dismiss() would pop the screen below it.
+        if not self._answered:
+            self._answered = True
+            self.dismiss(result)

@@ -16,8 +16,13 @@ class TooSmallScreen(Screen[None]):
     TooSmallScreen > Static { width: auto; height: auto; text-style: bold; }
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        # Made here, not in compose: a resize may ask for show_size before compose ran.
+        self._message = Static(id="too-small-message")
+
     def compose(self) -> ComposeResult:
-        yield Static(id="too-small-message")
+        yield self._message
 
     def on_mount(self) -> None:
         self.show_size(self.app.size.width, self.app.size.height)
@@ -26,6 +31,6 @@ class TooSmallScreen(Screen[None]):
         self.app.check_size()
 
     def show_size(self, width: int, height: int) -> None:
-        self.query_one(Static).update(
+        self._message.update(
             f"terminal too small: need {MIN_WIDTH}×{MIN_HEIGHT}, have {width}×{height}"
         )
