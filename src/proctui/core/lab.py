@@ -681,12 +681,20 @@ class Lab:
             return
         self._emit_about(EventKind.ERROR, f"{pool.label}.terminate() hangs (a worker died holding the "
                          "task queue's lock): killing its workers", None, pool.label)
-        for pid in workers:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass  # already reaped by the pool
+        # The pool's handler may have started replacements before terminate() stopped it:
+        # look again until no worker is left.
+        for _ in range(5):
+            workers = {**workers, **pool.workers()}
+            alive = [pid for pid in workers if procs.read_proc(pid) is not None]
+            if not alive:
+                return
+            for pid in alive:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                except (ProcessLookupError, ChildProcessError):
+                    pass  # already reaped by the pool
+            time.sleep(0.05)
 
     def _reap_for_shutdown(self, record: LabProcess, deadline: float) -> None:
         """Reap record's process by deadline, unless a join (plain or stepped) does it first."""
