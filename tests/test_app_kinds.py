@@ -44,7 +44,8 @@ async def test_o_shows_the_orphan_move_under_proctui(app):
         assert read_proc(grandchild.pid).ppid == os.getpid()
         assert f"orphan of {parent.pid}" in row_text(app, grandchild.pid)
         assert "(grandchild)" in row_text(app, grandchild.pid)
-        assert log_has(app, f"re-parented it to PID {os.getpid()}")
+        await pilot_wait_until(pilot, lambda: log_has(app, f"re-parented it to PID {os.getpid()}"),
+                               what="the adoption in the log")
         await select(pilot, app, grandchild.pid)
         await pilot.press("x")
         await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid) is None, what="reaped by proctui")

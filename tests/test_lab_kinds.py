@@ -25,7 +25,8 @@ def test_an_orphan_is_re_parented_to_proctui_and_reaped_by_it(lab, lab_events):
     assert grandchild.label.endswith("(grandchild)") and grandchild.former_parent == parent.pid
     wait_until(lambda: proc_state(parent.pid) == "Z", what="the parent to exit (os._exit) and be a zombie")
     wait_until(lambda: read_proc(grandchild.pid).ppid == os.getpid(), what="re-parenting to us")
-    assert grandchild.adopted_by == os.getpid()
+    # The lab learns of it from the parent's exit event, in its watcher thread.
+    wait_until(lambda: grandchild.adopted_by == os.getpid(), what="the lab to see the adoption")
     assert any("re-parented it to PID" in t and "subreaper" in t for t in texts(lab_events, EventKind.NOTE))
     wait_until(lambda: any("PPID is now" in t for t in texts(lab_events, EventKind.OUTPUT, grandchild.pid)),
                what="the grandchild's own word")
