@@ -6,6 +6,10 @@ terminal proctui draws on, and signal handlers are proctui's. So every target fi
 calls ``_become_lab_child``: its stdout and stderr go to a pipe that ends in the event
 log, and the signals a user sends have their default effect. After that, children only
 print, sleep and exit; multiprocessing's fork path leaves through ``os._exit``.
+
+Nothing a child does may outlive proctui, even a SIGKILL of proctui that gives it no
+chance to clean up: every child arranges to be ended by the kernel when its parent
+goes (see ``_die_with_parent`` and ``_leave_when_parent_process_dies``).
 """
 
 from __future__ import annotations
@@ -48,16 +52,24 @@ def _rebuild_child_output(dup_fd) -> ChildOutput:
 _RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGWINCH", "SIGCHLD", "SIGTSTP", "SIGCONT")
 
 
+#: The parent-death signal of pool workers: a catchable one, because it only asks.
+_PARENT_THREAD_ENDED = signal.SIGUSR1
+
+
 def _become_lab_child(out: ChildOutput, die_with_parent: bool = True) -> None:
-    take_over_stdio(out)
+    take_over_stdio(out, leave_with_parent=False)
     if die_with_parent:
         _die_with_parent()
 
 
-def take_over_stdio(out: ChildOutput) -> None:
-    """Default signal handlers, and stdout/stderr into the pipe that ends in the log."""
+def take_over_stdio(out: ChildOutput, leave_with_parent: bool = True) -> None:
+    """Default signal handlers, stdout/stderr into the pipe that ends in the log, and
+    (unless the caller arranges its own end) an exit once the parent process is gone."""
     for name in _RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
+    _let_go_of_the_fork_server()
+    if leave_with_parent:
+        _leave_when_parent_process_dies()
     os.dup2(out.fd, 1)
     os.dup2(out.fd, 2)
     if out.fd not in (1, 2):
@@ -70,6 +82,53 @@ def take_over_stdio(out: ChildOutput) -> None:
     sys.stderr = sys.__stderr__ = io.TextIOWrapper(
         io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace", line_buffering=True
     )
+
+
+def _let_go_of_the_fork_server() -> None:
+    """Close our copy of the write end of the fork server's "alive" pipe.
+
+    The fork server leaves when every copy of it is closed. Each child of the fork
+    server gets one (to ask the server for children of its own, which ours never do),
+    and so does every process forked from proctui while a fork server runs. Kept, it
+    would make a SIGKILL of proctui leave the fork server waiting for us, and us (our
+    parent-death signal armed against the fork server) waiting for it, for ever.
+    """
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    fd = server._forkserver_alive_fd
+    if fd is None:
+        return
+    server._forkserver_alive_fd = None
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def _leave_when_parent_process_dies() -> None:
+    """Exit once our parent *process* is gone, whichever of its threads forked us.
+
+    For pool workers. Pool forks replacement workers from its worker-handler thread,
+    which ends at every close() or terminate() while workers may still finish their
+    tasks, so a PR_SET_PDEATHSIG of SIGKILL (it fires when the forking *thread* ends)
+    would kill them there. The signal armed here only asks: the kernel sends it each
+    time the thread that is our parent ends, and we leave only if getppid() says the
+    whole process is gone. Waiting for end of file on the task queue is not enough:
+    a worker of one pool inherits the other pools' queues, and after a SIGKILL of
+    proctui the workers of two pools would keep each other waiting for ever.
+    """
+    parent = os.getppid()
+
+    def parent_thread_ended(signum, frame) -> None:
+        if os.getppid() != parent:
+            os._exit(0)  # as a worker whose task queue reached end of file leaves
+
+    signal.signal(_PARENT_THREAD_ENDED, parent_thread_ended)
+    set_parent_death_signal(_PARENT_THREAD_ENDED)
+    creator = multiprocessing.parent_process()
+    if os.getppid() != parent or (creator is not None and not creator.is_alive()):
+        os._exit(0)  # the parent went before the signal was armed
 
 
 def _die_with_parent() -> None:
