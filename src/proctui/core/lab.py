@@ -8,8 +8,8 @@ in ``is_alive()``, ``.exitcode``, ``repr(process)``, ``active_children()``, ``jo
 ``process._cleanup()`` to poll every child in ``multiprocessing.process._children``.
 So:
 
-* right after ``start()`` the Lab takes the new child out of ``_children``: no later
-  ``start()`` or ``active_children()`` polls it; only an explicit join reaps it;
+* the Lab's children never enter ``_children`` (see ``_ChildrenButTheLab``): no later
+  ``start()`` or ``active_children()`` polls them; only an explicit join reaps them;
 * exits are noticed through a pidfd, which says "exited" without reaping;
 * a child's fate is read with ``waitid(WNOWAIT)``, which leaves it waitable;
 * a ``Process`` object is never printed: records have a ``repr`` of their own.
@@ -27,6 +27,7 @@ import itertools
 import multiprocessing
 import multiprocessing.process
 import os
+import select
 import signal
 import sys
 import threading
@@ -43,7 +44,6 @@ from proctui.core.linux import (
     describe_exitcode,
     peek_exit_status,
     signal_name,
-    wait_exit_status,
 )
 from proctui.core.pool import LabPool, PoolError
 from proctui.core.stepper import Step, Stepper
@@ -149,6 +149,31 @@ def _stderr_with_a_fileno():
             sys.stderr = saved
 
 
+class _ChildrenButTheLab(set):
+    """``multiprocessing.process._children``, which never takes in a Lab child.
+
+    ``start()`` adds each new Process to that set, and every later ``start()``, in any
+    thread, polls (so reaps) all of them. Taking a Lab child out right after its start()
+    is not enough: a Pool's worker handler thread starts replacement workers whenever it
+    likes, and a child that exits at once (a zombie, an orphan's parent) could be reaped
+    by it in between.
+    """
+
+    def add(self, process) -> None:
+        if not getattr(process, "_proctui_lab_child", False):
+            super().add(process)
+
+
+def _keep_lab_children_out_of_multiprocessing() -> None:
+    if not isinstance(multiprocessing.process._children, _ChildrenButTheLab):
+        multiprocessing.process._children = _ChildrenButTheLab(multiprocessing.process._children)
+
+
+def _exits_within(pidfd: int, timeout: float | None) -> bool:
+    """Wait until the process behind pidfd has exited (a pidfd turns readable then)."""
+    return bool(select.select([pidfd], [], [], timeout)[0])
+
+
 class Lab:
     def __init__(
         self, start_method: str = "fork", max_children: int = DEFAULT_MAX_CHILDREN, subreaper: bool = True
@@ -169,6 +194,14 @@ class Lab:
         self._steppers: dict[int, Stepper] = {}  # joins being stepped through, by PID
         self._pools: list[LabPool] = []
         self._closed = False
+        _keep_lab_children_out_of_multiprocessing()
+        # Held from a child's start() until its record exists, and while adopted zombies
+        # are reaped: a child that exits at once (an orphan's parent) must not be taken for
+        # an adopted stranger in between.
+        self._start_lock = threading.Lock()
+        # shutdown() may be called from the UI, from main()'s finally and from the
+        # watchdog of a signal at once: the first does the work, the others wait for it.
+        self._shutdown_lock = threading.Lock()
         self.subreaper = False
         if subreaper:
             self.set_subreaper(True)
@@ -340,24 +373,25 @@ class Lab:
         process = ctx.Process(
             target=target, args=(label, workers.ChildOutput(write_fd), *extra_args), name=label, daemon=daemon
         )
-        try:
-            with warnings.catch_warnings(record=True) as caught, _stderr_with_a_fileno():
-                warnings.simplefilter("always", DeprecationWarning)
-                process.start()
-        except OSError as exc:
-            os.close(read_fd)
-            syscall = "fork()" if self.start_method == "fork" else f"start() ({self.start_method})"
-            raise LabError(f"{syscall} failed: {exc.strerror or exc}: the system refused a new process") from exc
-        finally:
-            # The child has its own copy now (or none was made): ours would keep the pipe
-            # open after the child is gone.
-            os.close(write_fd)
-        # Keep every later start() (its _cleanup()) and active_children() from polling,
-        # and so reaping, this child: it is the user's to reap.
-        multiprocessing.process._children.discard(process)
-
-        assert process.pid is not None
-        record = self._record(label, kind, process.pid, process=process)
+        process._proctui_lab_child = True  # never polled by another start(): see _ChildrenButTheLab
+        with self._start_lock:
+            try:
+                with warnings.catch_warnings(record=True) as caught, _stderr_with_a_fileno():
+                    warnings.simplefilter("always", DeprecationWarning)
+                    process.start()
+            except OSError as exc:
+                os.close(read_fd)
+                syscall = "fork()" if self.start_method == "fork" else f"start() ({self.start_method})"
+                raise LabError(f"{syscall} failed: {exc.strerror or exc}: the system refused a new process") from exc
+            finally:
+                # The child has its own copy now (or none was made): ours would keep the pipe
+                # open after the child is gone.
+                os.close(write_fd)
+            # It is the user's to reap: no later start() (its _cleanup()) or active_children()
+            # may poll it. (It never got into _children; this is in case someone replaced the set.)
+            multiprocessing.process._children.discard(process)
+            assert process.pid is not None
+            record = self._record(label, kind, process.pid, process=process)
         self._report_fork_warning(caught)
         call = "fork()" if self.start_method == "fork" else f"{self.start_method}: fork() + exec()"
         if self.start_method == "forkserver":
@@ -460,6 +494,10 @@ class Lab:
         """
         if not self.subreaper:
             return
+        with self._start_lock:
+            self._reap_strangers()
+
+    def _reap_strangers(self) -> None:
         ours = {r.pid for r in self.processes if r.process is not None}
         ours.update(self.pool_workers())
         for pid, info in procs.snapshot_system().procs.items():
@@ -554,13 +592,12 @@ class Lab:
 
     def _signal(self, record: LabProcess, method: str, signum: int) -> None:
         with record.signal_lock:
-            self._check_same_process(record)
-            info = procs.read_proc(record.pid)
+            info = self._send(record, signum)
             if record.process is not None:
-                getattr(record.process, method)()
+                # What Process.terminate() / kill() do: kill(pid, sig); sent by _send
+                # through a pidfd, so that it reaches this very process.
                 text = f"{record.label}.{method}() -> kill({record.pid}, {signal_name(signum)})"
             else:
-                os.kill(record.pid, signum)  # no Process object here: the system call itself
                 text = f"kill({record.pid}, {signal_name(signum)}) -> {record.label}"
         if info is not None and info.is_zombie:
             text += f": {record.pid} is a zombie; a dead process cannot be signalled, only reaped"
@@ -569,13 +606,11 @@ class Lab:
     def stop_or_continue(self, record: LabProcess) -> None:
         """SIGSTOP a running process, SIGCONT a stopped one (the kernel's T state)."""
         with record.signal_lock:
-            self._check_same_process(record)
-            info = procs.read_proc(record.pid)
-            assert info is not None
+            info = self._check_same_process(record)
             if info.is_zombie:
                 raise LabError(f"{record.label} (PID {record.pid}) is a zombie: it cannot stop or continue")
             signum = signal.SIGCONT if info.state in "Tt" else signal.SIGSTOP
-            os.kill(record.pid, signum)
+            self._send(record, signum)
         effect = "it runs again" if signum == signal.SIGCONT else "the kernel stops it (T) until SIGCONT"
         self._emit(EventKind.SIGNALLED, f"kill({record.pid}, {signal_name(signum)}) -> {record.label}: {effect}",
                    record)
@@ -611,13 +646,49 @@ class Lab:
                 "only its parent can join() it. If proctui adopts it, proctui reaps it when it exits."
             )
 
-    def _check_same_process(self, record: LabProcess) -> None:
-        """Refuse unless record.pid still names the very process we started."""
+    def _check_same_process(self, record: LabProcess) -> procs.ProcInfo:
+        """Refuse unless record.pid still names the very process we started; its /proc view."""
         if record.reaped.is_set() or self._records.get(record.pid) is not record:
             raise LabError(f"{record.label} (PID {record.pid}) has already been reaped: nothing sent")
         info = procs.read_proc(record.pid)
         if info is None or info.start_ticks != record.start_ticks:
             raise LabError(f"PID {record.pid} is no longer {record.label}: nothing sent")
+        self._refuse_foreign(info)
+        return info
+
+    def _refuse_foreign(self, info: procs.ProcInfo) -> None:
+        """Never, whatever a record says: proctui itself, PID 1, another user's process."""
+        if info.pid <= 1:
+            raise LabError(f"PID {info.pid} is init: proctui never signals it. Nothing sent")
+        if info.pid == self.pid:
+            raise LabError(f"PID {info.pid} is proctui itself: it never signals itself. Nothing sent")
+        if info.uid != os.geteuid():
+            raise LabError(f"PID {info.pid} belongs to user {info.uid}, not to you: proctui never signals it. "
+                           "Nothing sent")
+
+    def _send(self, record: LabProcess, signum: int) -> procs.ProcInfo:
+        """Send signum to the very process record names, or send nothing and raise LabError.
+
+        Through a pidfd, opened *before* the identity check: if the check passes, the
+        pidfd names the process that passed it, so a PID that is reaped and handed to
+        another process in between cannot receive the signal. Call with signal_lock held.
+        """
+        gone = f"PID {record.pid} is no longer {record.label}: nothing sent"
+        if record.reaped.is_set() or self._records.get(record.pid) is not record:
+            raise LabError(f"{record.label} (PID {record.pid}) has already been reaped: nothing sent")
+        try:
+            pidfd = os.pidfd_open(record.pid)
+        except ProcessLookupError:
+            raise LabError(gone) from None
+        try:
+            info = self._check_same_process(record)
+            try:
+                signal.pidfd_send_signal(pidfd, signum)
+            except ProcessLookupError:
+                raise LabError(gone) from None
+            return info
+        finally:
+            os.close(pidfd)
 
     # -- reaping ---------------------------------------------------------------------
 
@@ -640,7 +711,13 @@ class Lab:
                     f"the child is still running (end it with t or x)",
                     record,
                 )
-                status = wait_exit_status(record.pid)
+                pidfd = self._pidfd_if_same(record)  # never wait on a PID that may name another process
+                if pidfd is not None:
+                    try:
+                        _exits_within(pidfd, None)
+                    finally:
+                        os.close(pidfd)
+                status = peek_exit_status(record.pid)
             with record.signal_lock:
                 record.process.join()  # multiprocessing's own waitpid() reaps it here
                 exitcode = record.process.exitcode
@@ -658,15 +735,13 @@ class Lab:
         )
         return exitcode  # type: ignore[return-value]
 
-    def _end_pool_for_shutdown(self, pool: LabPool, grace: float) -> None:
-        """pool.terminate(), but never hang on it.
+    @staticmethod
+    def _start_ending_pool(pool: LabPool) -> threading.Thread:
+        """pool.terminate() in a thread of its own, so that a hang cannot hold up shutdown.
 
         A worker killed from outside while it waited for a task dies holding the task
-        queue's lock, and Pool.terminate() then blocks for ever on that lock. So it runs
-        in a thread of its own; if it has not finished in time, the workers are killed
-        and reaped here, by PID (they are our children), and the pool is left behind.
+        queue's lock, and Pool.terminate() then blocks for ever on that lock.
         """
-        workers = pool.workers()
 
         def terminate() -> None:
             try:
@@ -676,25 +751,62 @@ class Lab:
 
         ender = threading.Thread(target=terminate, name=f"proctui-end-{pool.label}", daemon=True)
         ender.start()
-        ender.join(grace * 3)
+        return ender
+
+    def _finish_ending_pool(self, pool: LabPool, ender: threading.Thread, deadline: float) -> None:
+        """If pool.terminate() has not finished by deadline, kill and reap its workers here
+        and leave the pool behind."""
+        ender.join(max(0.0, deadline - time.monotonic()))
         if not ender.is_alive():
             return
         self._emit_about(EventKind.ERROR, f"{pool.label}.terminate() hangs (a worker died holding the "
                          "task queue's lock): killing its workers", None, pool.label)
-        # The pool's handler may have started replacements before terminate() stopped it:
-        # look again until no worker is left.
-        for _ in range(5):
-            workers = {**workers, **pool.workers()}
-            alive = [pid for pid in workers if procs.read_proc(pid) is not None]
-            if not alive:
-                return
-            for pid in alive:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-                except (ProcessLookupError, ChildProcessError):
-                    pass  # already reaped by the pool
-            time.sleep(0.05)
+        # terminate() has told the worker handler to stop, but it may have started
+        # replacements for the dead workers just before: look again until none is alive.
+        for _ in range(50):
+            killed = [pid for pid in pool.workers() if self._kill_pool_worker(pid)]
+            if not killed:
+                break
+            time.sleep(0.01)
+
+    def _kill_pool_worker(self, pid: int) -> bool:
+        """SIGKILL a pool worker of ours, and reap it if it is our child (not the fork server's).
+
+        The PID comes from the pool's list, which the worker handler thread may have just
+        reaped it from: a pidfd, checked against /proc, makes sure that the process we
+        signal is a live child of proctui or of our fork server, never a newcomer."""
+        try:
+            pidfd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            return False
+        try:
+            info = procs.read_proc(pid)
+            if info is None:
+                return False
+            if info.is_zombie:
+                if info.ppid == self.pid:
+                    self._reap_by_pidfd(pidfd)
+                return False
+            parent = procs.read_proc(info.ppid)
+            if info.ppid != self.pid and (parent is None or parent.ppid != self.pid):
+                return False
+            try:
+                self._refuse_foreign(info)
+                signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+            except (LabError, ProcessLookupError):
+                return False
+            if info.ppid == self.pid:
+                self._reap_by_pidfd(pidfd)
+            return True
+        finally:
+            os.close(pidfd)
+
+    @staticmethod
+    def _reap_by_pidfd(pidfd: int) -> None:
+        try:
+            os.waitid(os.P_PIDFD, pidfd, os.WEXITED)  # reaps this very process, whatever its PID
+        except ChildProcessError:
+            pass  # the pool's worker handler reaped it first
 
     def _reap_for_shutdown(self, record: LabProcess, deadline: float) -> None:
         """Reap record's process by deadline, unless a join (plain or stepped) does it first."""
@@ -712,30 +824,53 @@ class Lab:
         try:
             if record.reaped.is_set():
                 return
-            if wait_exit_status(record.pid, timeout=max(0.0, deadline - time.monotonic())) is None:
-                self._signal_unreaped(record, signal.SIGKILL)
-                wait_exit_status(record.pid)
+            # Wait through a pidfd on the very process we started, never on its bare PID:
+            # a forkserver child is reaped by the fork server, and its PID may name another
+            # process by now (even a child of ours, which waitid() would wait for).
+            pidfd = self._pidfd_if_same(record)
+            if pidfd is not None:
+                try:
+                    if not _exits_within(pidfd, max(0.0, deadline - time.monotonic())):
+                        self._signal_unreaped(record, signal.SIGKILL)
+                        _exits_within(pidfd, None)
+                finally:
+                    os.close(pidfd)
             with record.signal_lock:
-                record.process.join()
+                record.process.join()  # reaps a child of ours; a forkserver child's code comes from the server
                 self._mark_reaped(record)
         finally:
             record.reap_lock.release()
 
     @staticmethod
-    def _signal_unreaped(record: LabProcess, signum: int) -> None:
-        """kill() a child not yet reaped: until it is, its PID cannot name another process."""
+    def _pidfd_if_same(record: LabProcess) -> int | None:
+        """A pidfd on record's process if its PID still names it (a zombie included), else None."""
+        try:
+            pidfd = os.pidfd_open(record.pid)
+        except ProcessLookupError:
+            return None
+        info = procs.read_proc(record.pid)
+        if info is None or info.start_ticks != record.start_ticks:
+            os.close(pidfd)
+            return None
+        return pidfd
+
+    def _signal_unreaped(self, record: LabProcess, signum: int) -> None:
+        """Signal a lab process not yet reaped, if it is still the one we started."""
         with record.signal_lock:
             if record.reaped.is_set():
                 return
             try:
-                os.kill(record.pid, signum)
-            except ProcessLookupError:
-                pass
+                self._send(record, signum)
+            except LabError:
+                pass  # gone, or its PID now names another process: nothing to end
 
     def _mark_reaped(self, record: LabProcess) -> None:
         """After multiprocessing's join() has reaped record's process."""
         record.exitcode = record.process.exitcode
-        record.process.close()  # frees the sentinel; exitcode stays known to us
+        try:
+            record.process.close()  # frees the sentinel; exitcode stays known to us
+        except ValueError:
+            pass  # someone else reaped it (join() found no child): multiprocessing thinks it runs
         record.reaped_at = time.time()
         record.reaped.set()
 
@@ -830,24 +965,31 @@ class Lab:
     # -- the end ---------------------------------------------------------------------
 
     def shutdown(self, grace: float = 1.0) -> None:
-        """End and reap every lab process: SIGCONT + SIGTERM, then SIGKILL after grace."""
-        if self._closed:
-            return
-        self._closed = True
-        for pool in self.pools:
-            self._end_pool_for_shutdown(pool, grace)
-        live = self.processes
-        for record in live:
-            self._signal_unreaped(record, signal.SIGCONT)  # a stopped child cannot act on SIGTERM
-            self._signal_unreaped(record, signal.SIGTERM)
-        for stepper in list(self._steppers.values()):
-            stepper.cancel()  # no more pauses: a stepped join now finishes by itself
-        deadline = time.monotonic() + grace
-        for record in live:
-            self._reap_for_shutdown(record, deadline)
-        for record in live:
-            if not record.reaped.is_set():
-                self._signal_unreaped(record, signal.SIGKILL)
-                self._reap_for_shutdown(record, time.monotonic() + grace)
-        self._reap_adopted_zombies()
-        self._watcher.stop()
+        """End and reap every lab process: SIGCONT + SIGTERM, then SIGKILL after grace.
+
+        From any thread, as often as you like: a call while another is under way waits
+        for it, so when any call returns, everything has been reaped. Pools are ended
+        alongside the other processes, so that all of it takes little more than grace.
+        """
+        with self._shutdown_lock:
+            if self._closed:
+                return
+            self._closed = True
+            live = self.processes
+            for record in live:
+                self._signal_unreaped(record, signal.SIGCONT)  # a stopped child cannot act on SIGTERM
+                self._signal_unreaped(record, signal.SIGTERM)
+            for stepper in list(self._steppers.values()):
+                stepper.cancel()  # no more pauses: a stepped join now finishes by itself
+            deadline = time.monotonic() + grace
+            enders = [(pool, self._start_ending_pool(pool)) for pool in self.pools]
+            for record in live:
+                self._reap_for_shutdown(record, deadline)
+            for record in live:
+                if not record.reaped.is_set():
+                    self._signal_unreaped(record, signal.SIGKILL)
+                    self._reap_for_shutdown(record, time.monotonic() + grace)
+            for pool, ender in enders:
+                self._finish_ending_pool(pool, ender, deadline)
+            self._reap_adopted_zombies()
+            self._watcher.stop()
