@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
+import select
+import signal
 import sys
+import threading
 
 from proctui import __version__
 from proctui.core.lab import DEFAULT_MAX_CHILDREN, START_METHODS, Lab
@@ -69,6 +73,107 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Signals that end proctui the way q does. SIGHUP is what a closing terminal window or
+#: a dropped SSH connection sends.
+EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+
+#: After an exit signal, how long the app has to end the lab itself before it is ended
+#: from another thread (the UI may be stuck writing to a terminal that has gone) ...
+CLEANUP_AFTER = 0.5
+#: ... and how long after that proctui still waits for the UI to restore the terminal.
+GIVE_UP_AFTER = 2.0
+
+
+class Ending:
+    """Ends proctui on SIGTERM, SIGHUP or SIGINT, or when its terminal hangs up, the
+    way q does: the app exits, every lab process is ended and reaped, and then proctui
+    dies of the signal it got, so that whoever started it sees why (a shell does).
+
+    The signal handler only writes the signal's number to a pipe. A thread of our own
+    reads it (and watches the terminal for POLLHUP), asks the app to exit and, as a
+    watchdog, ends the lab itself if the app has not done so in time: the main thread
+    may be stuck, for instance writing to a terminal that is gone.
+    """
+
+    def __init__(self, app, lab: Lab) -> None:
+        self.app = app
+        self.lab = lab
+        self.pid = os.getpid()
+        self.signum: int | None = None
+        self.finished = threading.Event()  # main() has shut the lab down after the app
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_w, False)
+
+    def install(self) -> None:
+        """From the main thread, before the app runs."""
+        for signum in EXIT_SIGNALS:
+            signal.signal(signum, self._on_signal)
+        terminal = sys.__stdin__.fileno() if sys.__stdin__ is not None and sys.__stdin__.isatty() else None
+        threading.Thread(target=self._watch, args=(terminal,), name="proctui-exit", daemon=True).start()
+
+    def _on_signal(self, signum: int, frame) -> None:
+        if os.getpid() != self.pid:
+            # A child just forked from proctui that has not yet reset its handlers (the
+            # lab's children and pool workers do so first thing): the default action, as
+            # if it had never had ours. It must not wake proctui's thread either.
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        try:
+            os.write(self._wake_w, bytes([signum]))
+        except BlockingIOError:
+            pass  # the thread is awake already
+
+    def _watch(self, terminal: int | None) -> None:
+        poller = select.poll()
+        poller.register(self._wake_r, select.POLLIN)
+        if terminal is not None:
+            poller.register(terminal, 0)  # POLLHUP and POLLERR are reported anyway
+        while True:
+            for fd, events in poller.poll():
+                if fd == self._wake_r:
+                    self._end(os.read(self._wake_r, 1)[0])
+                    return
+                if events & (select.POLLHUP | select.POLLERR | select.POLLNVAL):
+                    self._end(signal.SIGHUP)  # the terminal hung up, whether or not SIGHUP comes
+                    return
+
+    def _end(self, signum: int) -> None:
+        self.signum = signum
+        self.app.exit(return_code=128 + signum)  # thread-safe: it posts a message
+        if self.finished.wait(CLEANUP_AFTER):
+            return
+        self.lab.shutdown()  # waits for a shutdown under way in the main thread
+        if self.finished.wait(GIVE_UP_AFTER):
+            return
+        os._exit(128 + signum)  # the UI is stuck; the lab is ended already
+
+    def die_of_the_signal(self) -> None:
+        """After the cleanup: end proctui by the signal it got, with its default action."""
+        if self.signum is None:
+            return
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass  # the terminal is gone
+        signal.signal(self.signum, signal.SIG_DFL)
+        os.kill(os.getpid(), self.signum)
+
+
+def write_utf8_to_the_terminal() -> None:
+    """Under a locale that is not UTF-8 (LANG=C with Python's UTF-8 mode turned off,
+    say), Python would write the app's box drawing as backslash escapes. Terminals
+    speak UTF-8 (Textual assumes it, and reads its input as UTF-8 anyway): write it."""
+    for stream in (sys.__stdout__, sys.__stderr__):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if stream is not None and encoding != "utf8" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(encoding="utf-8")
+            except (OSError, ValueError):
+                pass  # already written to in another encoding: leave it
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not sys.platform.startswith("linux"):
@@ -78,8 +183,13 @@ def main(argv: list[str] | None = None) -> int:
 
     lab = Lab(start_method=args.start_method, max_children=args.max_children, subreaper=not args.no_subreaper)
     app = ProcTUI(lab, refresh_seconds=args.refresh, scope=args.scope, lang=args.lang, theme=args.theme)
+    write_utf8_to_the_terminal()
+    ending = Ending(app, lab)
+    ending.install()
     try:
         app.run(mouse=not args.no_mouse)
     finally:
         lab.shutdown()
+        ending.finished.set()
+    ending.die_of_the_signal()
     return app.return_code or 0
