@@ -1,0 +1,339 @@
+"""Only our own processes: proctui never signals a process it did not start, whatever
+the keys, the PID reuse or the record.
+
+Sentinels stand outside the lab: real processes that write down every signal they get
+(all but SIGKILL and SIGSTOP can be caught; those two would show as death or `T`).
+One is a child of the test process, which under Pilot *is* proctui, so it sits in the
+lab tree as a non-lab row; one belongs to another user. Then thousands of random keys
+go into the running app, in both tree scopes, and every sentinel must come out
+untouched, with no exception in the app and no lab process left after quit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import unicodedata
+
+import pytest
+from textual import events
+from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
+
+from helpers import pilot_wait_until, proc_state, wait_until
+from proctui.core.lab import EventKind, Lab, LabError, LabProcess
+from proctui.core.procs import read_proc
+from proctui.ui.app import ProcTUI
+
+SIZE = (80, 24)
+NOBODY = 65534
+
+SENTINEL = r"""
+import os, signal, time
+def note(signum, frame):
+    os.write(1, (signal.Signals(signum).name + "\n").encode())
+for signum in signal.valid_signals():
+    if signum not in (signal.SIGKILL, signal.SIGSTOP):
+        try:
+            signal.signal(signum, note)
+        except (OSError, ValueError):
+            pass
+os.write(1, b"ready\n")
+while True:
+    time.sleep(3600)
+"""
+
+
+class Sentinel:
+    """A process outside the lab that reports every signal it receives on its stdout."""
+
+    def __init__(self, argv: list[str]) -> None:
+        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE)
+        self.pid = self.process.pid
+        assert self.process.stdout.readline() == b"ready\n"
+        os.set_blocking(self.process.stdout.fileno(), False)
+        self.start_ticks = read_proc(self.pid).start_ticks
+
+    def signals_received(self) -> list[str]:
+        try:
+            data = self.process.stdout.read() or b""
+        except BlockingIOError:
+            data = b""
+        return data.decode().split()
+
+    def assert_untouched(self) -> None:
+        info = read_proc(self.pid)
+        assert info is not None and info.start_ticks == self.start_ticks, f"sentinel {self.pid} is gone"
+        assert info.state not in "TtZ", f"sentinel {self.pid} is in state {info.state}"
+        assert self.signals_received() == [], f"sentinel {self.pid} got signals"
+
+    def end(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        self.process.stdout.close()
+
+
+def other_users_python() -> str | None:
+    """A Python another user may run (ours may live under /root), and a way to become them."""
+    python = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin")
+    if os.geteuid() != 0 or shutil.which("setpriv") is None or python is None:
+        return None
+    return python
+
+
+@pytest.fixture
+def sentinels():
+    made: list[Sentinel] = []
+
+    def make(argv: list[str]) -> Sentinel:
+        made.append(Sentinel(argv))
+        return made[-1]
+
+    mine = make([sys.executable, "-c", SENTINEL])
+    python = other_users_python()
+    theirs = None
+    if python is not None:
+        theirs = make(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", python, "-c", SENTINEL])
+        assert read_proc(theirs.pid).uid == NOBODY
+    yield mine, theirs, make
+    for sentinel in made:
+        sentinel.end()
+
+
+def log_has(app, fragment: str) -> bool:
+    return any(fragment in line for line in app.event_log.lines_text)
+
+
+async def select(pilot, app, pid: int) -> None:
+    await pilot_wait_until(pilot, lambda: app.process_tree.node_for(pid) is not None, what=f"row {pid}")
+    app.process_tree.move_cursor(app.process_tree.node_for(pid))
+    await pilot.pause()
+    assert app.process_tree.selected_pid == pid
+
+
+# -- targeted: t, x, s (and w, i) on rows that are not lab processes ----------------------------
+
+
+async def test_keys_on_other_rows_send_nothing_and_say_why(sentinels):
+    mine, theirs, _ = sentinels
+    lab = Lab()
+    app = ProcTUI(lab, refresh_seconds=0.3)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            # Lab scope: the sentinel is a child of proctui's process, but not a lab process.
+            await select(pilot, app, mine.pid)
+            for key in "txswi":
+                await pilot.press(key)
+                await pilot.pause()
+            assert log_has(app, f"PID {mine.pid} is not a lab process")
+            await pilot.press("a")
+            # System scope: PID 1, proctui itself, another user's process.
+            others = [1, os.getpid()] + ([theirs.pid] if theirs else [])
+            for pid in others:
+                await select(pilot, app, pid)
+                for key in "txs":
+                    await pilot.press(key)
+                    await pilot.pause()
+            assert log_has(app, "PID 1 is not a lab process")
+            assert log_has(app, f"PID {os.getpid()} is proctui itself")
+            if theirs:
+                assert log_has(app, f"PID {theirs.pid} is not a lab process")
+            assert not lab.history  # nothing was started, so nothing could be signalled
+    finally:
+        lab.shutdown()
+    mine.assert_untouched()
+    if theirs:
+        theirs.assert_untouched()
+    assert proc_state(1) not in ("T", None)
+
+
+# -- the Lab's last line of defence: whatever a record says --------------------------------------
+
+
+def planted(lab: Lab, pid: int) -> LabProcess:
+    """A lab record for a process the lab did not start, as a bug could make one."""
+    record = LabProcess(label="planted", kind="child", pid=pid, start_method="fork", started_at=time.time(),
+                        start_ticks=read_proc(pid).start_ticks)
+    lab._records[pid] = record
+    return record
+
+
+def test_the_lab_never_signals_itself_pid_1_or_another_user(lab, sentinels):
+    _, theirs, _ = sentinels
+    # Only SIGKILL and SIGSTOP for PID 1: the kernel drops them for init, so even a broken
+    # guard could not harm this machine.
+    init = planted(lab, 1)
+    with pytest.raises(LabError, match="PID 1 is init: proctui never signals it. Nothing sent"):
+        lab.kill(init)
+    with pytest.raises(LabError, match="PID 1 is init"):
+        lab.stop_or_continue(init)
+    me = planted(lab, os.getpid())
+    for operation in (lab.terminate, lab.kill, lab.stop_or_continue):
+        with pytest.raises(LabError, match=f"PID {os.getpid()} is proctui itself"):
+            operation(me)
+    if theirs is not None:
+        record = planted(lab, theirs.pid)
+        for operation in (lab.terminate, lab.kill, lab.stop_or_continue):
+            with pytest.raises(LabError, match=f"PID {theirs.pid} belongs to user {NOBODY}"):
+                operation(record)
+        theirs.assert_untouched()
+    # Shutdown goes through the same guard: it must skip all three, silently.
+    lab.shutdown(grace=0.2)
+    if theirs is not None:
+        theirs.assert_untouched()
+
+
+def start_with_pid(make, pid: int):
+    """A sentinel that gets this very PID, through /proc/sys/kernel/ns_last_pid, or None."""
+    for _ in range(20):
+        try:
+            with open("/proc/sys/kernel/ns_last_pid", "w") as f:
+                f.write(str(pid - 1))
+        except OSError:
+            return None
+        sentinel = make([sys.executable, "-c", SENTINEL])
+        if sentinel.pid == pid:
+            return sentinel
+    return None
+
+
+def test_a_reused_pid_gets_nothing(lab, sentinels):
+    # A forkserver child is reaped by the fork server the moment it exits, while the
+    # lab keeps its record until join(): its PID is free for anyone, and t, x or s on
+    # the old row must not reach the newcomer.
+    _, _, make = sentinels
+    lab.start_method = "forkserver"
+    child = lab.fork_child()
+    os.kill(child.pid, signal.SIGKILL)
+    wait_until(lambda: read_proc(child.pid) is None, what="the fork server to reap it")
+    newcomer = start_with_pid(make, child.pid)
+    if newcomer is None:
+        pytest.skip("cannot choose the next PID here (/proc/sys/kernel/ns_last_pid needs CAP_SYS_ADMIN)")
+    for operation in (lab.terminate, lab.kill, lab.stop_or_continue):
+        with pytest.raises(LabError, match=f"PID {child.pid} is no longer {child.label}: nothing sent"):
+            operation(child)
+    lab.shutdown(grace=0.2)  # it holds the same record: it must not signal the newcomer either
+    newcomer.assert_untouched()
+    assert child.exitcode == -signal.SIGKILL  # join() read it from the fork server
+
+
+# -- the fuzz ----------------------------------------------------------------------------------
+
+#: Every key of the app except the ones that leave it (q, ctrl+q, ctrl+c) and the command
+#: palette (its system commands can quit or save screenshots); a, the scope, is pressed
+#: between the two rounds. The keys that signal come often.
+KEYS = (
+    list("txs") * 12 + list("fzodpwWinc") * 3 + list("DPm") + ["l", "question_mark", "Z"]
+    + ["up", "down", "j", "k", "left", "right"] * 10
+    + ["enter", "home", "end", "pageup", "pagedown", "space", "backspace", "left_square_bracket",
+       "right_square_bracket"] * 3
+    + ["tab", "shift+tab"] + ["escape"] * 8  # escape often: it closes whatever screen is on top
+)
+KEYS_PER_SCOPE = 1000
+#: A cap, not a target: on a slow machine fewer keys go in (the test says how many).
+SECONDS_PER_SCOPE = 15.0
+#: Keys arrive in bursts, as they do from a terminal over SSH (one read, many keys).
+BURST = 20
+
+
+def key_event(key: str) -> events.Key:
+    """The event Pilot.press() sends for key (see App._press_keys)."""
+    original = REPLACED_KEYS.get(key, key)
+    try:
+        char = unicodedata.lookup(_get_unicode_name_from_key(original))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+def send(app, key: str) -> None:
+    """A key to the driver, as Pilot.press() sends it, without its wait for the whole
+    process to go idle after each key (which a lab busy forking makes take 0.1 s)."""
+    event = key_event(key)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
+async def until(condition, timeout: float = 1.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        await asyncio.sleep(0.005)
+
+
+async def fuzz(pilot, rng: random.Random, keys: int, seconds: float) -> int:
+    """Random keys in bursts, into whatever screen is on top; returns how many were sent.
+    After each burst the app takes it all before the next one comes."""
+    sent = 0
+    deadline = time.monotonic() + seconds
+    while sent < keys and time.monotonic() < deadline:
+        for _ in range(BURST):
+            send(pilot.app, rng.choice(KEYS))
+            sent += 1
+        # Every pump on screen takes what it has queued (twice: the app hands keys on
+        # to the screen and the focused widget), without waiting for the CPU to go idle.
+        await pilot.pause(0)
+        await pilot.pause(0)
+    return sent
+
+
+async def test_thousands_of_random_keys_touch_nothing_outside_the_lab(sentinels):
+    mine, theirs, _ = sentinels
+    rng = random.Random(6)
+    lab = Lab(max_children=12)
+    signalled = []
+    lab.subscribe(lambda event: signalled.append(event) if event.kind is EventKind.SIGNALLED else None)
+    app = ProcTUI(lab, refresh_seconds=0.2)
+    pressed = {}
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            for scope in ("lab", "system"):
+                if app.scope != scope:
+                    await pilot.press("a")
+                    await until(lambda: app.scope == scope)
+                pressed[scope] = await fuzz(pilot, rng, KEYS_PER_SCOPE, SECONDS_PER_SCOPE)
+                await pilot.pause(0.3)
+            assert app.is_running
+            started = list(lab.history)
+            log = list(app.event_log.lines_text)
+            while len(app.screen_stack) > 1:
+                await pilot.press("escape")
+            await app.action_quit()
+            await pilot.pause()
+    finally:
+        lab.shutdown()
+    print(f"keys pressed: {pressed}; lab processes started: {len(started)}, signalled: {len(signalled)}")
+    assert min(pressed.values()) >= 200, pressed  # the time cap may stop it early, but not that early
+    assert len(started) >= 10  # the fuzz really made processes to signal...
+    assert signalled  # ... signalled some of them (how many depends on timing: focus wanders) ...
+    assert sum("is not a lab process" in line for line in log) >= 10  # ... and was refused elsewhere
+    assert lab.processes == []
+    for record in started:
+        info = read_proc(record.pid)
+        assert info is None or info.start_ticks != record.start_ticks, record
+    mine.assert_untouched()
+    if theirs:
+        theirs.assert_untouched()
+
+
+@pytest.mark.parametrize("keys", [["l", "enter", "enter"], ["Z", "1", "enter", "escape"]],
+                         ids=["lesson picker", "exit code"])
+async def test_keys_typed_ahead_into_a_prompt(keys):
+    # Over SSH keys typed ahead arrive in one read: the app gets them all at once. Each
+    # of these once dismissed its screen twice and popped the main screen with it.
+    lab = Lab()
+    app = ProcTUI(lab, refresh_seconds=0.5)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            for key in keys:
+                send(app, key)
+            await pilot.pause(0.5)
+            assert app.is_running
+            await app.action_quit()
+    finally:
+        lab.shutdown()
