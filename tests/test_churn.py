@@ -1,0 +1,285 @@
+"""Churn, limits and failures: processes that come and go while proctui reads /proc, a
+child limit, and forks the system refuses.
+
+The churner below starts and ends processes as fast as it can and, where it may, hands
+a PID that has just been freed to a brand-new, unrelated process at once (through
+/proc/sys/kernel/ns_last_pid), so that a snapshot read while it runs sees processes
+vanish, turn zombie, and PIDs change owner between two reads. It writes down who the
+true parent of each of its processes is, by (PID, start time), so the test can tell a
+wrong parent from a right one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from proctui.core.lab import Lab
+from proctui.core.procs import read_proc
+from proctui.ui.app import ProcTUI
+from proctui.ui.widgets.process_tree import SYSTEM_ROOT
+from test_exit_paths import Session, assert_nothing_left, installed_proctui
+from test_fuzz import send
+
+SIZE = (80, 24)
+
+CHURNER = r"""
+import ctypes, os, sys, time
+
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # orphans come to us, and we reap them
+seconds, high, low = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+
+def start_ticks(pid):
+    with open(f"/proc/{pid}/stat", "rb") as f:
+        raw = f.read()
+    return int(raw[raw.rindex(b")") + 2:].split()[19])
+
+def next_pid(pid):
+    # Best effort: another fork (or a thread) anywhere may take it first.
+    try:
+        with open("/proc/sys/kernel/ns_last_pid", "w") as f:
+            f.write(str(pid - 1))
+    except OSError:
+        pass
+
+me, mine = os.getpid(), start_ticks(os.getpid())
+truth = open(sys.argv[4], "w")
+# Sleepers with PIDs between the grandchildren's and their parents': a snapshot reading
+# /proc in PID order takes a while to get from one to the other.
+next_pid((low + high) // 2)
+for _ in range(150):
+    if os.fork() == 0:
+        time.sleep(seconds + 1)
+        os._exit(0)
+deadline = time.monotonic() + seconds
+k = made = 0
+while time.monotonic() < deadline:
+    k = (k + 1) % 400
+    r, w = os.pipe()
+    next_pid(high + k)
+    child = os.fork()
+    if child == 0:
+        # A grandchild with a *lower* PID than its parent, so /proc lists it first; then
+        # the parent leaves at once and the grandchild is orphaned to the churner.
+        os.close(r)
+        next_pid(low + k)
+        grandchild = os.fork()
+        if grandchild == 0:
+            os.close(w)
+            time.sleep(0.1)
+            os._exit(0)
+        c = os.getpid()
+        os.write(w, f"{c} {start_ticks(c)} {me} {mine}\n{grandchild} {start_ticks(grandchild)} {c} {start_ticks(c)}\n".encode())
+        os.close(w)
+        time.sleep(0.012)  # so that the stranger below starts a clock tick or more after the grandchild
+        os._exit(0)
+    os.close(w)
+    with os.fdopen(r) as f:
+        truth.write(f.read())
+    os.waitpid(child, 0)  # the moment it is reaped, its PID is free
+    next_pid(child)  # the PID the grandchild still names as its parent, to a stranger
+    stranger = os.fork()
+    if stranger == 0:
+        time.sleep(0.02)
+        os._exit(0)
+    truth.write(f"{stranger} {start_ticks(stranger)} {me} {mine}\n")
+    made += 3
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    except ChildProcessError:
+        pass
+truth.close()
+while True:  # the last ones
+    try:
+        os.waitpid(-1, 0)
+    except ChildProcessError:
+        break
+print(made)
+"""
+
+
+def tree_rows(app) -> list[tuple[tuple[int, int], tuple[int, int] | None, int | None]]:
+    """Each row shown: ((pid, start), (parent pid, parent start) or None for the root, and
+    the PPID the snapshot the tree was built from gives), with that snapshot's start times."""
+    procs = app.snapshot.procs
+    rows = []
+    for pid, node in list(app.process_tree._node_by_pid.items()):
+        info = procs.get(pid)
+        if info is None:
+            continue  # a lab row kept from an event (forkserver child), not from /proc
+        parent = node.parent.data if node.parent is not None else None
+        shown_under = None if parent in (None, SYSTEM_ROOT) else (parent, procs[parent].start_ticks)
+        rows.append(((pid, info.start_ticks), shown_under, info.ppid))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def churn(tmp_path_factory):
+    """proctui in system scope, refreshing every 50 ms for four seconds of churn, the cursor
+    moving all the while (the selection line reads psutil for the selected row). Returns
+    what the tree showed after each snapshot, the churner's truth and its PID."""
+    truth_path = tmp_path_factory.mktemp("churn") / "truth"
+    churner = subprocess.Popen([sys.executable, "-c", CHURNER, "4", "30000", "20000", str(truth_path)],
+                               stdout=subprocess.PIPE, text=True)
+    seen: list = []
+    snapshots = set()
+
+    async def watch() -> None:
+        lab = Lab()
+        app = ProcTUI(lab, refresh_seconds=0.05, scope="system")
+        show = app._show_snapshot
+
+        def show_and_look() -> None:  # every snapshot the tree shows, the moment it shows it
+            show()
+            if app.snapshot is not None and id(app.snapshot) not in snapshots:
+                snapshots.add(id(app.snapshot))
+                seen.extend(tree_rows(app))
+
+        app._show_snapshot = show_and_look
+        try:
+            async with app.run_test(size=SIZE) as pilot:
+                while churner.poll() is None:
+                    await pilot.pause(0.01)
+                    send(app, "down" if len(snapshots) % 7 else "home")
+                await pilot.pause(0)
+                await pilot.pause(0)
+                assert app.is_running
+        finally:
+            lab.shutdown()
+
+    try:
+        asyncio.run(watch())
+    finally:
+        churner.wait(30)
+    made = int(churner.stdout.read())
+    churner.stdout.close()
+    assert made > 300, made  # it did churn
+    assert len(snapshots) > 20, len(snapshots)
+    truth = {}
+    for line in truth_path.read_text().splitlines():
+        pid, start, ppid, pstart = map(int, line.split())
+        truth[(pid, start)] = (ppid, pstart)
+    return seen, truth, churner.pid
+
+
+def test_churn_in_system_scope_never_crashes_and_the_tree_shows_the_snapshot(churn):
+    seen, _, _ = churn  # the app ran through it all without an exception
+    for child, shown_under, ppid in seen:
+        if shown_under is not None:
+            assert shown_under[0] == ppid, (child, shown_under, ppid)
+
+
+# Not strict: the race is caught in most runs, not all. Once the tree checks start times,
+# drop the mark; the test then fails in most runs that show a wrong parent again.
+@pytest.mark.xfail(strict=False, reason="procs/UI: a PID freed and handed to a new process between two /proc "
+                   "reads of one snapshot puts a row under that stranger; a parent must be no younger than "
+                   "its child (start time), else the link is stale")
+def test_churn_in_system_scope_never_shows_a_wrong_parent(churn):
+    seen, truth, churner_pid = churn
+    # A parent is always older than its child: a row under a younger "parent" is under
+    # a stranger that took the real parent's PID.
+    younger = [(child, parent) for child, parent, _ in seen if parent and parent[1] > child[1]]
+    assert not younger, f"rows shown under a process younger than themselves: {younger[:5]}"
+    churner_itself = {parent for parent in truth.values() if parent[0] == churner_pid}
+    checked = 0
+    for child, parent, _ in seen:
+        if child in truth and parent is not None:
+            checked += 1
+            # Its parent, or the churner once its parent has gone (it is a subreaper).
+            assert parent == truth[child] or parent in churner_itself, (child, parent, truth[child])
+    assert checked > 50, checked
+
+
+# -- limits and failures ----------------------------------------------------------------------
+
+
+def test_the_child_limit_refuses_a_fork_and_says_so(session_factory):
+    session = session_factory([installed_proctui(), "--max-children", "3"])
+    session.wait_for("Quit")
+    session.press("fff")
+    session.wait_for("child-3")
+    session.press("fz")
+    session.wait_for("3 lab processes already (the limit is 3): not starting 1 more")
+    app_children = [pid for pid in session.below() if read_proc(pid) and read_proc(pid).ppid == session.app_pid]
+    assert len(app_children) == 3
+    since = time.monotonic()
+    session.press("q")
+    assert_nothing_left(session, since, helpers=set())
+
+
+PIDS_CGROUP = Path("/sys/fs/cgroup/pids")
+
+
+@pytest.fixture
+def pids_cgroup(tmp_path):
+    """A cgroup of our own with the pids controller (cgroup v1 or v2), or skip."""
+    for root in (PIDS_CGROUP, Path("/sys/fs/cgroup")):
+        if (root / "cgroup.procs").exists() and (root != Path("/sys/fs/cgroup") or
+                                                 "pids" in (root / "cgroup.controllers").read_text()):
+            group = root / f"proctui-test-{os.getpid()}"
+            try:
+                group.mkdir()
+            except OSError:
+                continue
+            if not (group / "pids.max").exists():
+                group.rmdir()
+                continue
+            try:
+                yield group
+            finally:
+                deadline = time.monotonic() + 10
+                while True:
+                    try:
+                        group.rmdir()
+                        break
+                    except OSError:  # a process is still in it
+                        if time.monotonic() > deadline:
+                            raise
+                        time.sleep(0.05)
+            return
+    pytest.skip("no pids cgroup we may create here: cannot make the kernel refuse a fork")
+
+
+def test_a_fork_the_system_refuses_gives_a_clear_message_and_the_app_keeps_working(pids_cgroup, session_factory):
+    # The kernel's own refusal: the pids controller makes fork() fail with EAGAIN, as
+    # RLIMIT_NPROC would (root is exempt from that one).
+    session = session_factory()
+    (pids_cgroup / "cgroup.procs").write_text(str(session.app_pid))
+    session.wait_for("Quit")
+    session.press("f")
+    session.wait_for("child-1")
+    tasks = int((pids_cgroup / "pids.current").read_text())
+    (pids_cgroup / "pids.max").write_text(str(tasks))  # not one more process (or thread)
+    session.press("f")
+    session.wait_for("fork() failed: Resource temporarily unavailable: the system refused a new process")
+    assert "child-2" not in session.text()
+    session.press("p")
+    session.wait_for("Pool() failed")
+    (pids_cgroup / "pids.max").write_text("max")
+    session.press("f")  # the app kept working: now it forks again
+    session.wait_for("child-3 fork")  # (child-2 was the one refused)
+    since = time.monotonic()
+    session.press("q")
+    assert_nothing_left(session, since, helpers=set())
+    assert session.final_status() == 0, session.text()
+
+
+@pytest.fixture
+def session_factory(tmp_path):
+    sessions: list[Session] = []
+
+    def start(command: list[str] | None = None, **kwargs) -> Session:
+        session = Session(tmp_path, command or [installed_proctui()], columns=100, lines=30, **kwargs)
+        sessions.append(session)
+        return session
+
+    yield start
+    for session in sessions:
+        session.close()
