@@ -301,9 +301,9 @@ def test_workers_never_write_to_the_real_stdout_or_stderr(tmp_path, method):
 
 
 def test_workers_exit_by_themselves_when_proctui_is_killed(tmp_path):
-    # Pool workers have no parent-death signal: when their parent dies, the task
-    # queue's last write end closes, get() sees end of file and they return. The test
-    # run is a child subreaper, so the orphans come to us and we can watch them end.
+    # Pool workers arm a catchable parent-death signal and leave with exit code 0 once
+    # getppid() says their parent process is gone (workers._leave_when_parent_process_dies).
+    # The test run is a child subreaper, so the orphans come to us and we can watch them end.
     script = tmp_path / "pool_then_wait.py"
     script.write_text(textwrap.dedent("""
         import json, time
@@ -326,3 +326,49 @@ def test_workers_exit_by_themselves_when_proctui_is_killed(tmp_path):
         assert read_proc(pid).ppid == os.getpid()  # adopted by the subreaper
         _, status = os.waitpid(pid, 0)
         assert os.waitstatus_to_exitcode(status) == 0  # it returned; nobody killed it
+
+
+ORPHANED_BEFORE_FIRST_LINE = """
+import json, multiprocessing, os, sys, time
+from proctui.core import workers
+
+def late(how):
+    # Stands for a child the scheduler had not run yet when proctui was SIGKILLed.
+    while os.getppid() == multiprocessing.parent_process().pid:
+        time.sleep(0.005)
+    out = workers.ChildOutput(os.open(os.devnull, os.O_WRONLY))
+    if how == "pool worker":
+        workers.take_over_stdio(out)
+    else:
+        workers._become_lab_child(out)
+    time.sleep(600)  # only reached if it failed to notice
+
+ctx = multiprocessing.get_context("fork")
+late_child = ctx.Process(target=late, args=(sys.argv[1],))
+late_child.start()
+# A later sibling inherits the write end of late_child's parent sentinel, so the
+# sentinel says "parent alive" for as long as the sibling lives.
+sibling = ctx.Process(target=time.sleep, args=(3,))
+sibling.start()
+print(json.dumps([late_child.pid, sibling.pid]), flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("how", ["pool worker", "lab child"])
+def test_a_child_whose_parent_died_before_its_first_line_leaves(tmp_path, how):
+    script = tmp_path / "orphaned_early.py"
+    script.write_text(ORPHANED_BEFORE_FIRST_LINE)
+    parent = subprocess.Popen([sys.executable, str(script), how], stdout=subprocess.PIPE, text=True)
+    try:
+        late, sibling = json.loads(parent.stdout.readline())
+    finally:
+        parent.kill()
+        parent.wait()
+        parent.stdout.close()
+    # The sibling is still asleep (3 s) while the late child decides, adopted by us.
+    wait_until(lambda: proc_state(late) == "Z", what=f"child {late}, orphaned before it armed anything, to leave")
+    assert proc_state(sibling) == "S"
+    _, status = os.waitpid(late, 0)
+    assert os.waitstatus_to_exitcode(status) == (0 if how == "pool worker" else 1)
+    os.waitpid(sibling, 0)

@@ -67,6 +67,9 @@ def take_over_stdio(out: ChildOutput, leave_with_parent: bool = True) -> None:
     (unless the caller arranges its own end) an exit once the parent process is gone."""
     for name in _RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
+    global _parent_at_start
+    # Before letting go of the fork server: while we hold its pipe it cannot have left.
+    _parent_at_start = _parent_that_forked_us()
     _let_go_of_the_fork_server()
     if leave_with_parent:
         _leave_when_parent_process_dies()
@@ -82,6 +85,36 @@ def take_over_stdio(out: ChildOutput, leave_with_parent: bool = True) -> None:
     sys.stderr = sys.__stderr__ = io.TextIOWrapper(
         io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace", line_buffering=True
     )
+
+
+#: The PID of the process that forked us, or None if it had died before we could ask.
+_parent_at_start: int | None = None
+
+
+def _parent_that_forked_us() -> int | None:
+    """The PID of our parent, or None if it died before this child's first line.
+
+    ``os.getppid()`` alone cannot tell: once the parent is gone it names whoever adopted
+    us (a subreaper, PID 1), and a parent-death signal armed then never fires. So the
+    answer is checked against what multiprocessing recorded in the parent before the
+    fork: the creator's PID, which is our parent under fork and spawn. Under forkserver
+    the fork server forked us instead; it is known by its command line, and cannot be
+    gone yet (we still hold a copy of its "alive" pipe). ``parent_process().is_alive()``
+    is no help: the later siblings inherit the write end of its sentinel pipe.
+    """
+    ppid = os.getppid()
+    creator = multiprocessing.parent_process()
+    if creator is None or creator.pid == ppid or _is_fork_server(ppid):
+        return ppid
+    return None
+
+
+def _is_fork_server(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return b"multiprocessing.forkserver" in f.read()
+    except OSError:
+        return False
 
 
 def _let_go_of_the_fork_server() -> None:
@@ -118,7 +151,7 @@ def _leave_when_parent_process_dies() -> None:
     a worker of one pool inherits the other pools' queues, and after a SIGKILL of
     proctui the workers of two pools would keep each other waiting for ever.
     """
-    parent = os.getppid()
+    parent = _parent_at_start
 
     def parent_thread_ended(signum, frame) -> None:
         if os.getppid() != parent:
@@ -126,8 +159,7 @@ def _leave_when_parent_process_dies() -> None:
 
     signal.signal(_PARENT_THREAD_ENDED, parent_thread_ended)
     set_parent_death_signal(_PARENT_THREAD_ENDED)
-    creator = multiprocessing.parent_process()
-    if os.getppid() != parent or (creator is not None and not creator.is_alive()):
+    if parent is None or os.getppid() != parent:
         os._exit(0)  # the parent went before the signal was armed
 
 
@@ -135,12 +167,11 @@ def _die_with_parent() -> None:
     """If our parent dies without ending us (SIGKILL of proctui), the kernel ends us too.
 
     This fires when the *thread* that forked us exits, which is why the Lab forks only
-    from proctui's main thread. If the parent died before this call, we are orphaned
-    already and leave at once.
+    from proctui's main thread. If the parent died before the signal was armed, we are
+    orphaned already and leave at once.
     """
     set_parent_death_signal(signal.SIGKILL)
-    parent = multiprocessing.parent_process()
-    if parent is not None and not parent.is_alive():
+    if _parent_at_start is None or os.getppid() != _parent_at_start:
         os._exit(1)
 
 
