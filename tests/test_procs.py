@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
 
 from helpers import proc_state, wait_until
-from proctui.core.procs import parse_stat, read_proc, snapshot_subtree, snapshot_system, state_word
+from proctui.core.procs import Snapshot, parse_stat, read_proc, snapshot_subtree, snapshot_system, state_word
 
 
 def test_comm_with_spaces_and_parentheses_is_parsed():
@@ -66,3 +67,23 @@ def test_snapshots_link_children_to_parents():
 def test_every_state_letter_has_a_word():
     for letter in "RSDZTtXIPWK":
         assert state_word(letter) != "unknown"
+
+
+def test_a_ppid_that_names_a_younger_process_is_not_a_parent_link():
+    # Read in this order, a snapshot can hold a child whose parent exited, and a new
+    # process that was given the parent's PID: the kernel never makes a parent younger
+    # than its child, so that link is stale and the child has no parent in the snapshot.
+    me = read_proc(os.getpid())
+    child = subprocess.Popen(["sleep", "30"])
+    try:
+        info = wait_until(lambda: read_proc(child.pid))
+        snapshot = Snapshot({me.pid: me, child.pid: info})
+        assert snapshot.parent_link(child.pid) == me.pid
+        assert child.pid in snapshot.children_of()[me.pid]
+        stranger = dataclasses.replace(me, start_ticks=info.start_ticks + 1)  # our PID, born later
+        stale = Snapshot({me.pid: stranger, child.pid: info})
+        assert stale.parent_link(child.pid) is None
+        assert me.pid not in stale.children_of()
+    finally:
+        child.kill()
+        child.wait()

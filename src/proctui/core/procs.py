@@ -126,11 +126,27 @@ class Snapshot:
 
     procs: dict[int, ProcInfo]
 
+    def parent_link(self, pid: int) -> int | None:
+        """The PPID of pid if it still names its parent in this snapshot, else None.
+
+        A snapshot reads one /proc/PID/stat after another. If a parent exits after its
+        child's line was read and a new process is given the parent's PID before that
+        PID's line is read, the child's PPID names a stranger. A parent is never younger
+        than its child, so a PPID that names a younger process is such a stale link.
+        """
+        info = self.procs[pid]
+        parent = self.procs.get(info.ppid)
+        if parent is not None and parent.start_ticks > info.start_ticks:
+            return None
+        return info.ppid
+
     def children_of(self) -> dict[int, list[int]]:
-        """ppid -> sorted child PIDs, for every process in the snapshot."""
+        """ppid -> sorted child PIDs, for every process in the snapshot (stale links left out)."""
         kids: dict[int, list[int]] = {}
         for info in self.procs.values():
-            kids.setdefault(info.ppid, []).append(info.pid)
+            ppid = self.parent_link(info.pid)
+            if ppid is not None:
+                kids.setdefault(ppid, []).append(info.pid)
         for pids in kids.values():
             pids.sort()
         return kids

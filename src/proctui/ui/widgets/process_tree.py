@@ -65,10 +65,11 @@ def lab_shape(snapshot: Snapshot, own_pid: int) -> TreeShape:
 
 def system_shape(snapshot: Snapshot) -> TreeShape:
     """Every user-space process; those whose parent we cannot see hang off the root."""
-    shown = {pid: info for pid, info in snapshot.procs.items() if not info.kernel_thread}
-    parent_of = {
-        pid: (info.ppid if info.ppid in shown else SYSTEM_ROOT) for pid, info in shown.items()
-    }
+    shown = {pid for pid, info in snapshot.procs.items() if not info.kernel_thread}
+    parent_of = {}
+    for pid in shown:
+        ppid = snapshot.parent_link(pid)
+        parent_of[pid] = ppid if ppid in shown else SYSTEM_ROOT
     return TreeShape(SYSTEM_ROOT, parent_of)
 
 
