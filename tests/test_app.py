@@ -77,7 +77,7 @@ async def test_t_and_x_signal_the_selected_child(app):
         await pilot.press("t")
         await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, first.pid) or ""), what="SIGTERM'd")
         assert "exit -15 (SIGTERM)" in row_text(app, first.pid)
-        assert log_has(app, f"terminate() -> kill({first.pid}, SIGTERM)")
+        assert log_has(app, f"terminate() is kill({first.pid}, SIGTERM)")
 
         await select(pilot, app, second.pid)
         await pilot.press("x")

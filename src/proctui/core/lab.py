@@ -593,12 +593,12 @@ class Lab:
     def _signal(self, record: LabProcess, method: str, signum: int) -> None:
         with record.signal_lock:
             info = self._send(record, signum)
+            # Process.terminate() / kill() would call kill(pid, sig); _send sends the
+            # same signal through a pidfd instead, and the log says so.
+            text = f"kill({record.pid}, {signal_name(signum)}) -> {record.label}"
             if record.process is not None:
-                # What Process.terminate() / kill() do: kill(pid, sig); sent by _send
-                # through a pidfd, so that it reaches this very process.
-                text = f"{record.label}.{method}() -> kill({record.pid}, {signal_name(signum)})"
-            else:
-                text = f"kill({record.pid}, {signal_name(signum)}) -> {record.label}"
+                text = f"{record.label}.{method}() is " + text
+            text += " (sent through a pidfd: only this very process can get it)"
         if info is not None and info.is_zombie:
             text += f": {record.pid} is a zombie; a dead process cannot be signalled, only reaped"
         self._emit(EventKind.SIGNALLED, text, record)
