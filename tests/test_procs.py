@@ -6,6 +6,7 @@ import dataclasses
 import os
 import signal
 import subprocess
+import threading
 
 from helpers import proc_state, wait_until
 from proctui.core.procs import Snapshot, parse_stat, read_proc, snapshot_subtree, snapshot_system, state_word
@@ -87,3 +88,30 @@ def test_a_ppid_that_names_a_younger_process_is_not_a_parent_link():
     finally:
         child.kill()
         child.wait()
+
+
+def test_the_subtree_walk_finds_children_of_every_thread_and_matches_a_full_scan():
+    # A child forked by another thread is listed in that thread's children file only.
+    from proctui.core.procs import children_files_exist
+
+    started: list[subprocess.Popen] = []
+    forker = threading.Thread(target=lambda: started.append(subprocess.Popen(["sleep", "30"])))
+    forker.start()
+    forker.join()
+    here = subprocess.Popen(["sh", "-c", "sleep 30 & wait"])
+    try:
+        grandchild = wait_until(lambda: next((pid for pid, i in snapshot_system().procs.items()
+                                              if i.ppid == here.pid), None), what="grandchild")
+        walked = snapshot_subtree(os.getpid())
+        full = snapshot_system()
+        scanned = {os.getpid(), *full.descendants(os.getpid())}
+        assert {started[0].pid, here.pid, grandchild} <= set(walked.procs)
+        if children_files_exist():
+            assert set(walked.procs) == scanned
+        extra = snapshot_subtree(started[0].pid, extra=[here.pid])
+        assert set(extra.procs) == {started[0].pid, here.pid}  # extra: the PID itself, not its subtree
+    finally:
+        os.kill(grandchild, signal.SIGKILL)  # the shell's wait reaps it, then the shell ends
+        here.wait(10)
+        started[0].kill()
+        started[0].wait()

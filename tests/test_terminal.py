@@ -105,7 +105,7 @@ def test_installed_proctui_in_a_real_terminal():
         term.wait_for("lab: proctui and its children")
         app_pid = term.process.pid
         screen = term.wait_for("proctui (this app)")
-        assert re.search(rf"{app_pid} [SR] (sleeping|running) +proctui \(this app\) PPID {os.getpid()}", screen)
+        assert re.search(rf"{app_pid} self +proctui \(this app\) PPID {os.getpid()}", screen)
         term.wait_for("q Quit")
         assert "f Fork" in term.text()
 

@@ -243,7 +243,8 @@ class Lab:
     @property
     def processes(self) -> list[LabProcess]:
         """Lab processes not yet reaped, oldest first."""
-        return [r for r in self._records.values() if not r.reaped.is_set()]
+        # list() first: a copy taken in one step, so any thread may ask while another forks.
+        return [r for r in list(self._records.values()) if not r.reaped.is_set()]
 
     @property
     def history(self) -> list[LabProcess]:

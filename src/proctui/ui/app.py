@@ -22,7 +22,8 @@ from textual.widgets import Footer, Tree
 from proctui.core import explain
 from proctui.core.lab import Lab, LabError, LabEvent, LabProcess
 from proctui.core.lessons import LessonRun, Progress, default_language, load_glossary, load_lessons
-from proctui.core.procs import Snapshot, helper_role, read_proc, snapshot_system
+from proctui.core.procs import LabSnapshots, Snapshot, helper_role, read_proc, snapshot_system
+from proctui.core.reader import SnapshotReader
 from proctui.core.stepper import Step, Stepper
 from proctui.ui.screens.exit_code import ExitCodeScreen
 from proctui.ui.screens.help import HelpScreen
@@ -131,8 +132,8 @@ class ProcTUI(App[None]):
         self.set_reactive(ProcTUI.scope, scope)
         self.own_pid = os.getpid()
         self.snapshot: Snapshot | None = None
-        self._snapshot_busy = False
-        self._snapshot_again = False
+        self._reader: SnapshotReader | None = None
+        self._lab_snapshots = LabSnapshots(self.own_pid)
         self.stepper: Stepper | None = None
         self._stepped_pid: int | None = None  # None for a never-started process
         self._stepper_sources: dict[str, tuple[list[str], int]] = {}
@@ -166,6 +167,7 @@ class ProcTUI(App[None]):
             f"New children use start method '{self.lab.start_method}'. "
             "f forks a child, z leaves a zombie, l opens the lessons, ? lists every key."
         )
+        self._reader = SnapshotReader(self._read_snapshot, self._snapshot_from_reader)
         self.set_interval(self.refresh_seconds, self.request_snapshot)
         self.request_snapshot()
         self.check_size()
@@ -186,31 +188,25 @@ class ProcTUI(App[None]):
     # -- kernel -> tree ------------------------------------------------------------------
 
     def request_snapshot(self) -> None:
-        """Read /proc again soon. Never two reads at once: a request during a read
-        makes one more read after it, so the latest event is always shown."""
-        if self._snapshot_busy:
-            self._snapshot_again = True
-            return
-        self._snapshot_busy = True
-        self._read_proc()
+        """Read /proc again soon (in the reader thread; never two reads at once)."""
+        if self._reader is not None:
+            self._reader.request()
 
-    @work(thread=True, group="snapshot", exit_on_error=False)
-    def _read_proc(self) -> None:
-        try:
-            self.post_message(SnapshotTaken(snapshot_system()))
-        except Exception as exc:  # a snapshot must never take the app down
-            self.post_message(SnapshotTaken(None, error=f"reading /proc failed: {exc!r}"))
+    def _read_snapshot(self) -> Snapshot:
+        """In the reader thread: the whole system, or proctui's subtree and every lab process."""
+        if self.scope == "system":
+            return snapshot_system()
+        return self._lab_snapshots(extra=[record.pid for record in self.lab.processes])
+
+    def _snapshot_from_reader(self, snapshot: Snapshot | None, error: str | None) -> None:
+        self.post_message(SnapshotTaken(snapshot, error=error))  # post_message is thread-safe
 
     def on_snapshot_taken(self, message: SnapshotTaken) -> None:
-        self._snapshot_busy = False
         if message.snapshot is None:
             self.event_log.add_message(message.error or "reading /proc failed", error=True)
         else:
             self.snapshot = message.snapshot
             self._show_snapshot()
-        if self._snapshot_again:
-            self._snapshot_again = False
-            self.request_snapshot()
 
     def _show_snapshot(self) -> None:
         if self.snapshot is None or not self.process_tree.is_mounted:
@@ -681,4 +677,6 @@ class ProcTUI(App[None]):
 
     def on_unmount(self) -> None:
         # Whatever way the app ends, nothing it started may outlive it.
+        if self._reader is not None:
+            self._reader.stop()
         self.lab.shutdown()

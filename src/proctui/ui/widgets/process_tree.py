@@ -78,15 +78,19 @@ def render_row(info: ProcInfo, record: LabProcess | None, own_pid: int, helper: 
     """One row: PID, the kernel's state letter and its meaning, name, and what the lab knows."""
     row = Text()
     row.append(f"{info.pid:>6} ", style="bold" if record else "")
+    if info.pid == own_pid:
+        # No state letter for proctui itself: it is whatever its main thread was doing
+        # the instant the reader thread looked (R or S, at random), and each flip of the
+        # root row makes Tree repaint every line.
+        row.append("self".ljust(_STATE_WIDTH + 1), style="dim")
+        row.append("proctui", style="bold cyan")
+        row.append(f" (this app) PPID {info.ppid}", style="cyan")
+        return row
     state = f"{info.state} {info.state_word}"
     if info.is_zombie:
         state += " <defunct>"
     row.append(state, style=_STATE_STYLES.get(info.state, ""))
     row.append(" " * max(1, _STATE_WIDTH + 1 - len(state)))
-    if info.pid == own_pid:
-        row.append("proctui", style="bold cyan")
-        row.append(f" (this app) PPID {info.ppid}", style="cyan")
-        return row
     row.append(info.name, style="" if (record or pool_worker) else "dim")
     if pool_worker is not None:
         row.append(f"  {pool_worker}", style="bold cyan")
@@ -220,18 +224,23 @@ class ProcessTree(Tree[int]):
             else:
                 if node.label != label:
                     node.set_label(label)
-                node.allow_expand = bool(kids.get(pid))
+                # Setting allow_expand, even to the same value, makes Tree render every
+                # line again: only say it when it changes.
+                if node.allow_expand != bool(kids.get(pid)):
+                    node.allow_expand = bool(kids.get(pid))
         root_label = self._root_label(shape, snapshot)
         if self.root.label != root_label:
             self.root.set_label(root_label)
+        # The count changes all the time: in the border, since a new root label makes
+        # Tree repaint every line (each line's cache key holds the root's).
+        count = f"{len(shape.parent_of)} processes, kernel threads hidden" if shape.root == SYSTEM_ROOT else ""
+        if self.border_subtitle != count:
+            self.border_subtitle = count
         self._restore_cursor(cursor_pid, cursor_line)
 
     def _root_label(self, shape: TreeShape, snapshot: Snapshot) -> Text:
         if shape.root == SYSTEM_ROOT:
-            return Text.assemble(
-                ("whole system", "bold"),
-                f" · {len(shape.parent_of)} processes (kernel threads hidden)",
-            )
+            return Text("whole system", style="bold")
         info = snapshot.procs.get(shape.root)
         if info is None:
             return Text(f"proctui {shape.root}")

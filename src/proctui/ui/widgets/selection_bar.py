@@ -57,6 +57,15 @@ class SelectionBar(Static):
     SelectionBar { height: 1; padding: 0 1; }
     """
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._shown: Text | None = None
+
     def show_selection(self, info: ProcInfo | None, record: LabProcess | None, own_pid: int,
                        role: str | None = None) -> None:
-        self.update(describe_selection(info, record, own_pid, role))
+        text = describe_selection(info, record, own_pid, role)
+        # Every refresh asks; an update() with the same text would still lay out the
+        # screen again and repaint this line and the scroll bars: bytes and CPU for nothing.
+        if text != self._shown:
+            self._shown = text
+            self.update(text)
