@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test test-versions screenshots clean
+.PHONY: run test test-versions screenshots bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "proctui needs Python 3.10 or newer; this is " + sys.version.split()[0] + " (set PYTHON=python3.x)")'
@@ -12,12 +12,16 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # A stamp per install, so a changed pyproject.toml reinstalls.
+# Bytecode is compiled at install, so that even the first start (or every start, where
+# PYTHONDONTWRITEBYTECODE is set) does not compile proctui's sources.
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	@$(BIN)/python -m compileall -q src
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@$(BIN)/python -m compileall -q src
 	@touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
@@ -32,6 +36,14 @@ test: $(VENV)/.installed-test
 # SVGs of the real app with real processes, for README.md: look at them after a UI change.
 screenshots: $(VENV)/.installed-run
 	$(BIN)/python scripts/screenshots.py
+
+# Every benchmark of bench/README.md, side by side with htop, ps, raw /proc reads and a bare
+# Textual app; each prints its figures and the ratio to its target (a few minutes in all).
+BENCHMARKS ?= idle_cpu system_cpu terminal_bytes event_latency startup many_children memory
+bench: $(VENV)/.installed-test
+	@bench/install-htop
+	@$(BIN)/python -m compileall -q src
+	@cd bench && for b in $(BENCHMARKS); do ../$(BIN)/python $$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) .venv-* .pytest_cache build src/*.egg-info

@@ -612,9 +612,22 @@ class Lab:
                 raise LabError(f"{record.label} (PID {record.pid}) is a zombie: it cannot stop or continue")
             signum = signal.SIGCONT if info.state in "Tt" else signal.SIGSTOP
             self._send(record, signum)
+            # kill() returns once the signal is pending; the child stops (or runs on) when
+            # the kernel next deals with it, usually within a millisecond. Wait for that,
+            # briefly, so that the snapshot this event asks for shows the new state.
+            self._await_state(record.pid, stopped=signum == signal.SIGSTOP)
         effect = "it runs again" if signum == signal.SIGCONT else "the kernel stops it (T) until SIGCONT"
         self._emit(EventKind.SIGNALLED, f"kill({record.pid}, {signal_name(signum)}) -> {record.label}: {effect}",
                    record)
+
+    @staticmethod
+    def _await_state(pid: int, stopped: bool, timeout: float = 0.05) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            info = procs.read_proc(pid)
+            if info is None or info.is_zombie or (info.state in "Tt") == stopped:
+                return
+            time.sleep(0.0005)
 
     def is_alive(self, record: LabProcess) -> bool:
         """Process.is_alive(), which polls with waitpid(WNOHANG): on a zombie, that reaps it."""

@@ -19,10 +19,6 @@ from proctui.core.lab import EventKind, LabEvent, LabProcess
 from proctui.core.procs import ProcInfo
 from proctui.core.stepper import Step
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10
-    import tomli as tomllib
 
 LANGUAGES = ("en", "zh")
 
@@ -106,6 +102,11 @@ GOALS: dict[str, Callable[[Progress], bool]] = {
 
 
 def _load(lang: str) -> dict:
+    # Imported here: the lessons are read when first asked for, not at every start.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10
+        import tomli as tomllib
     if lang not in LANGUAGES:
         raise ValueError(f"no lessons in {lang!r}: choose one of {', '.join(LANGUAGES)}")
     return tomllib.loads(resources.files("proctui.lessons").joinpath(f"{lang}.toml").read_text("utf-8"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import select
 import signal
@@ -12,7 +11,9 @@ PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 PR_GET_CHILD_SUBREAPER = 37
 
-_libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+# The C library this interpreter is already linked with: CDLL(None) looks symbols up in
+# the running process, so no ctypes.util.find_library(), which runs ldconfig or gcc.
+_libc = ctypes.CDLL(None, use_errno=True)
 
 
 def prctl(option: int, arg: int = 0) -> int:

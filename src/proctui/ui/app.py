@@ -7,6 +7,7 @@ The app never forks, signals or waits itself: the Lab does.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Tree
+from textual.widgets import Tree
 
 from proctui.core import explain
 from proctui.core.lab import Lab, LabError, LabEvent, LabProcess
@@ -31,6 +32,7 @@ from proctui.ui.screens.lessons import LessonPicker
 from proctui.ui.screens.main import MainScreen
 from proctui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from proctui.ui.widgets.event_log import EventLog
+from proctui.ui.widgets.key_footer import KeyFooter
 from proctui.ui.widgets.lesson_panel import LessonPanel
 from proctui.ui.widgets.process_tree import ProcessTree, lab_shape, system_shape, with_gone_lab_processes
 from proctui.ui.widgets.selection_bar import SelectionBar
@@ -121,8 +123,6 @@ class ProcTUI(App[None]):
     ) -> None:
         super().__init__()
         self.lang = lang or default_language()
-        self.lessons = load_lessons(self.lang)
-        self.glossary = load_glossary(self.lang)
         self.lesson_run: LessonRun | None = None
         self._lesson_number = 0
         self._lesson_events: list[LabEvent] = []
@@ -133,12 +133,22 @@ class ProcTUI(App[None]):
         self.own_pid = os.getpid()
         self.snapshot: Snapshot | None = None
         self._reader: SnapshotReader | None = None
+        self._unlogged_events: list[LabEvent] = []
         self._lab_snapshots = LabSnapshots(self.own_pid)
         self.stepper: Stepper | None = None
         self._stepped_pid: int | None = None  # None for a never-started process
         self._stepper_sources: dict[str, tuple[list[str], int]] = {}
         self._shown_step: Step | None = None
         self._roles_seen: dict[tuple[int, int], str | None] = {}
+
+    @functools.cached_property
+    def lessons(self):
+        """Read from the data files when first needed (l, ctrl+p), not at start."""
+        return load_lessons(self.lang)
+
+    @functools.cached_property
+    def glossary(self) -> dict[str, str]:
+        return load_glossary(self.lang)
 
     # -- layout ----------------------------------------------------------------------
 
@@ -155,7 +165,7 @@ class ProcTUI(App[None]):
         yield self.lesson_panel
         yield self.event_log
         # Compact, and no palette hint (? lists ctrl+p): every key fits in 80 columns.
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.lab.subscribe(self._lab_event_from_any_thread)
@@ -202,6 +212,9 @@ class ProcTUI(App[None]):
         self.post_message(SnapshotTaken(snapshot, error=error))  # post_message is thread-safe
 
     def on_snapshot_taken(self, message: SnapshotTaken) -> None:
+        unlogged, self._unlogged_events = self._unlogged_events, []
+        for event in unlogged:
+            self.event_log.add_event(event)
         if message.snapshot is None:
             self.event_log.add_message(message.error or "reading /proc failed", error=True)
         else:
@@ -259,9 +272,14 @@ class ProcTUI(App[None]):
         self.post_message(LabEventArrived(event))
 
     def on_lab_event_arrived(self, message: LabEventArrived) -> None:
-        self.event_log.add_event(message.event)
         if self.lesson_run is not None:
             self._lesson_events.append(message.event)
+        if self._reader is None:
+            self.event_log.add_event(message.event)
+            return
+        # The line goes into the log with the snapshot this event asks for, so that the
+        # line and the changed row reach the screen in one frame (one layout, not two).
+        self._unlogged_events.append(message.event)
         self.request_snapshot()
 
     def say(self, text: str, error: bool = False) -> None:
@@ -679,4 +697,5 @@ class ProcTUI(App[None]):
         # Whatever way the app ends, nothing it started may outlive it.
         if self._reader is not None:
             self._reader.stop()
+            self._reader = None
         self.lab.shutdown()

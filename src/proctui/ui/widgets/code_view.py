@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import textwrap
 
-from rich.syntax import Syntax
 from rich.text import Text
 from textual.widget import Widget
 
@@ -34,6 +33,8 @@ class CodeView(Widget):
     def show(self, source_lines: list[str], first_line: int, current: int | None, failed: bool = False) -> None:
         """source_lines as inspect.getsourcelines gives them; current is a file line number."""
         code = textwrap.dedent("".join(source_lines))
+        from rich.syntax import Syntax  # pygments: imported at the first join, not at start
+
         highlighted = Syntax(code, "python", theme="ansi_dark").highlight(code)
         self._lines = highlighted.split("\n", allow_blank=True)[: len(source_lines)]
         self._first_line = first_line

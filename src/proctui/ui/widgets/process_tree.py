@@ -169,6 +169,7 @@ class ProcessTree(Tree[int]):
         self.own_pid = own_pid
         self.guide_depth = 3
         self._node_by_pid: dict[int, TreeNode[int]] = {}
+        self._row_keys: dict[int, tuple | None] = {}  # what each row was last drawn from
         self._shape: TreeShape | None = None
         self.root.expand()
 
@@ -191,6 +192,7 @@ class ProcessTree(Tree[int]):
         cursor_line = self.cursor_line
         if self._shape is None or self._shape.root != shape.root:
             self._node_by_pid.clear()
+            self._row_keys.clear()
             self.clear()
             self.root.data = shape.root
             self.root.expand()
@@ -206,14 +208,28 @@ class ProcessTree(Tree[int]):
                 self._remove(node)
 
         kids = shape.children()
+        helpers = helpers or {}
+        pool_workers = pool_workers or {}
         for pid in shape.top_down():
             info = snapshot.procs.get(pid)
+            node = self._node_by_pid.get(pid)
+            record = records.get(pid)
+            # A row is drawn from its /proc line and what the lab knows of it: if that is
+            # what it was drawn from last time, there is nothing to redo (most rows, most
+            # refreshes). A record's label, start method and daemon flag never change.
+            key = (info, helpers.get(pid), pool_workers.get(pid), record,
+                   record.exit_text if record else None, record.former_parent if record else None)
+            if info is None:
+                key = None  # a gone forkserver child: drawn from its record each time
+            if node is not None and key is not None and self._row_keys.get(pid) == key:
+                if node.allow_expand != bool(kids.get(pid)):
+                    node.allow_expand = bool(kids.get(pid))
+                continue
+            self._row_keys[pid] = key
             if info is not None:
-                label = render_row(info, records.get(pid), self.own_pid, (helpers or {}).get(pid),
-                                   (pool_workers or {}).get(pid))
+                label = render_row(info, record, self.own_pid, helpers.get(pid), pool_workers.get(pid))
             else:
                 label = render_gone_row(records[pid])
-            node = self._node_by_pid.get(pid)
             if node is None:
                 parent = self.node_for(shape.parent_of[pid])
                 assert parent is not None
@@ -251,6 +267,7 @@ class ProcessTree(Tree[int]):
         while stack:
             current = stack.pop()
             self._node_by_pid.pop(current.data, None)
+            self._row_keys.pop(current.data, None)
             stack.extend(current.children)
         node.remove()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-import psutil
 from rich.text import Text
 from textual.widgets import Static
 
@@ -39,6 +38,8 @@ def describe_selection(info: ProcInfo | None, record: LabProcess | None, own_pid
         text.append(role, style="bold cyan")
         text.append(" · run by multiprocessing, not a lab process", style="dim")
         return text
+    import psutil  # here: only a selected system row needs it, not every start
+
     try:
         # psutil for the one selected row only: cmdline and owner are not in /proc/PID/stat.
         proc = psutil.Process(info.pid)
