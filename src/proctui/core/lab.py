@@ -603,6 +603,12 @@ class Lab:
         if info is not None and info.is_zombie:
             text += f": {record.pid} is a zombie; a dead process cannot be signalled, only reaped"
         self._emit(EventKind.SIGNALLED, text, record)
+        if info is not None and not info.is_zombie:
+            # The child dies when the kernel next runs it, usually within a millisecond.
+            # Waiting a little for that (after the event, so the log keeps cause before
+            # effect) lets the snapshot the event asks for show the zombie already: one
+            # frame, not two.
+            self._await_exit(record.pid)
 
     def stop_or_continue(self, record: LabProcess) -> None:
         """SIGSTOP a running process, SIGCONT a stopped one (the kernel's T state)."""
@@ -619,6 +625,15 @@ class Lab:
         effect = "it runs again" if signum == signal.SIGCONT else "the kernel stops it (T) until SIGCONT"
         self._emit(EventKind.SIGNALLED, f"kill({record.pid}, {signal_name(signum)}) -> {record.label}: {effect}",
                    record)
+
+    @staticmethod
+    def _await_exit(pid: int, timeout: float = 0.02) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            info = procs.read_proc(pid, owner=False)
+            if info is None or info.is_zombie:
+                return
+            time.sleep(0.0005)
 
     @staticmethod
     def _await_state(pid: int, stopped: bool, timeout: float = 0.05) -> None:
