@@ -177,9 +177,15 @@ class ProcTUI(App[None]):
             f"New children use start method '{self.lab.start_method}'. "
             "f forks a child, z leaves a zombie, l opens the lessons, ? lists every key."
         )
+        # The first snapshot is read here (a few milliseconds), so that the first frame
+        # already shows the tree; later ones come from the reader thread.
+        try:
+            self.snapshot = self._read_snapshot()
+        except Exception as exc:  # as in the reader: a failed read never takes the app down
+            self.event_log.add_message(f"reading /proc failed: {exc!r}", error=True)
+        self._show_snapshot()
         self._reader = SnapshotReader(self._read_snapshot, self._snapshot_from_reader)
         self.set_interval(self.refresh_seconds, self.request_snapshot)
-        self.request_snapshot()
         self.check_size()
 
     def _update_titles(self) -> None:

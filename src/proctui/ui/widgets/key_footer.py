@@ -25,6 +25,14 @@ class KeyFooter(Footer):
             self._rebuild_pending = True
             self.call_after_refresh(self._rebuild)
 
+    def compose(self):
+        # Footer shows nothing until its first bindings change, one frame after the
+        # screen's first: by now the screen has focused its first widget, so the keys
+        # are known, and the change that follows finds them already shown.
+        self._bindings_ready = True
+        self._shown = self._keys_to_show()
+        yield from super().compose()
+
     def _keys_to_show(self) -> tuple:
         """What compose() would draw: each shown binding, whether it is enabled, its tooltip."""
         return tuple(
