@@ -608,7 +608,7 @@ class Lab:
             # Waiting a little for that (after the event, so the log keeps cause before
             # effect) lets the snapshot the event asks for show the zombie already: one
             # frame, not two.
-            self._await_exit(record.pid)
+            self._await(record.pid, lambda info: info.is_zombie, timeout=0.02)
 
     def stop_or_continue(self, record: LabProcess) -> None:
         """SIGSTOP a running process, SIGCONT a stopped one (the kernel's T state)."""
@@ -621,26 +621,19 @@ class Lab:
             # kill() returns once the signal is pending; the child stops (or runs on) when
             # the kernel next deals with it, usually within a millisecond. Wait for that,
             # briefly, so that the snapshot this event asks for shows the new state.
-            self._await_state(record.pid, stopped=signum == signal.SIGSTOP)
+            stopping = signum == signal.SIGSTOP
+            self._await(record.pid, lambda info: info.is_zombie or (info.state in "Tt") == stopping, timeout=0.05)
         effect = "it runs again" if signum == signal.SIGCONT else "the kernel stops it (T) until SIGCONT"
         self._emit(EventKind.SIGNALLED, f"kill({record.pid}, {signal_name(signum)}) -> {record.label}: {effect}",
                    record)
 
     @staticmethod
-    def _await_exit(pid: int, timeout: float = 0.02) -> None:
+    def _await(pid: int, done: Callable[[procs.ProcInfo], bool], timeout: float) -> None:
+        """Until the kernel shows pid done (or gone), for at most timeout seconds."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             info = procs.read_proc(pid, owner=False)
-            if info is None or info.is_zombie:
-                return
-            time.sleep(0.0005)
-
-    @staticmethod
-    def _await_state(pid: int, stopped: bool, timeout: float = 0.05) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            info = procs.read_proc(pid)
-            if info is None or info.is_zombie or (info.state in "Tt") == stopped:
+            if info is None or done(info):
                 return
             time.sleep(0.0005)
 

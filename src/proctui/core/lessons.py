@@ -163,10 +163,7 @@ class LessonRun:
         """Has the step's goal been reached? Moves on to the next step if so."""
         if GOALS[self.step.goal](progress):
             self.reached = True
-            if self.index < len(self.lesson.steps) - 1:
-                self.index += 1
-                self.reached = False
-                return True
+            return self.forward()
         return False
 
     def forward(self) -> bool:

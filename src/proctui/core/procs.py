@@ -187,10 +187,7 @@ def snapshot_subtree(root: int, extra: Iterable[int] = ()) -> Snapshot:
     Snapshot.parent_link), and the next one shows it.
     """
     if not children_files_exist():
-        full = snapshot_system()
-        keep = {root, *full.descendants(root)}
-        keep.update(pid for pid in extra if pid in full.procs)
-        return Snapshot({pid: full.procs[pid] for pid in keep if pid in full.procs})
+        return _subtree_of(snapshot_system(), root, extra)
     found: dict[int, ProcInfo] = {}
     stack = [root]
     while stack:
@@ -208,6 +205,13 @@ def snapshot_subtree(root: int, extra: Iterable[int] = ()) -> Snapshot:
             if info is not None:
                 found[pid] = info
     return Snapshot(found)
+
+
+def _subtree_of(full: Snapshot, root: int, extra: Iterable[int]) -> Snapshot:
+    """The part of a whole-system snapshot that snapshot_subtree(root, extra) reads."""
+    keep = {root, *full.descendants(root)}
+    keep.update(extra)
+    return Snapshot({pid: full.procs[pid] for pid in keep if pid in full.procs})
 
 
 def children_of_process(pid: int, threads: int = 0) -> list[int]:
@@ -266,15 +270,15 @@ class LabSnapshots:
             return snapshot
         full = snapshot_system()
         self._system_size = len(full.procs)
-        keep = {self.root, *full.descendants(self.root)}
-        self._subtree_size = len(keep)
-        keep.update(pid for pid in extra if pid in full.procs)
-        return Snapshot({pid: full.procs[pid] for pid in keep if pid in full.procs})
+        snapshot = _subtree_of(full, self.root, extra)
+        self._subtree_size = len(snapshot.procs)
+        return snapshot
 
 
 #: multiprocessing's helper processes, by what their command line runs.
+FORK_SERVER = "fork server (forkserver's parent of children)"
 _HELPER_ROLES = (
-    ("multiprocessing.forkserver", "fork server (forkserver's parent of children)"),
+    ("multiprocessing.forkserver", FORK_SERVER),
     ("multiprocessing.resource_tracker", "resource tracker (spawn/forkserver helper)"),
 )
 

@@ -21,6 +21,7 @@ import signal
 import sys
 import time
 
+from proctui.core import procs
 from proctui.core.linux import set_parent_death_signal
 
 
@@ -104,17 +105,9 @@ def _parent_that_forked_us() -> int | None:
     """
     ppid = os.getppid()
     creator = multiprocessing.parent_process()
-    if creator is None or creator.pid == ppid or _is_fork_server(ppid):
+    if creator is None or creator.pid == ppid or procs.helper_role(ppid) == procs.FORK_SERVER:
         return ppid
     return None
-
-
-def _is_fork_server(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return b"multiprocessing.forkserver" in f.read()
-    except OSError:
-        return False
 
 
 def _let_go_of_the_fork_server() -> None:

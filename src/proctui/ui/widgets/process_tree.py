@@ -217,33 +217,30 @@ class ProcessTree(Tree[int]):
             # A row is drawn from its /proc line and what the lab knows of it: if that is
             # what it was drawn from last time, there is nothing to redo (most rows, most
             # refreshes). A record's label, start method and daemon flag never change.
-            key = (info, helpers.get(pid), pool_workers.get(pid), record,
-                   record.exit_text if record else None, record.former_parent if record else None)
-            if info is None:
-                key = None  # a gone forkserver child: drawn from its record each time
-            if node is not None and key is not None and self._row_keys.get(pid) == key:
-                if node.allow_expand != bool(kids.get(pid)):
-                    node.allow_expand = bool(kids.get(pid))
-                continue
-            self._row_keys[pid] = key
-            if info is not None:
-                label = render_row(info, record, self.own_pid, helpers.get(pid), pool_workers.get(pid))
-            else:
-                label = render_gone_row(records[pid])
-            if node is None:
-                parent = self.node_for(shape.parent_of[pid])
-                assert parent is not None
-                later = [sibling for sibling in parent.children if sibling.data > pid]
-                node = parent.add(label, data=pid, before=later[0] if later else None, expand=True)
-                node.allow_expand = bool(kids.get(pid))
-                self._node_by_pid[pid] = node
-            else:
-                if node.label != label:
+            # A gone forkserver child (no /proc line) is drawn from its record each time.
+            key = None if info is None else (
+                info, helpers.get(pid), pool_workers.get(pid), record,
+                record.exit_text if record else None, record.former_parent if record else None,
+            )
+            if node is None or key is None or self._row_keys.get(pid) != key:
+                self._row_keys[pid] = key
+                if info is not None:
+                    label = render_row(info, record, self.own_pid, helpers.get(pid), pool_workers.get(pid))
+                else:
+                    label = render_gone_row(records[pid])
+                if node is None:
+                    parent = self.node_for(shape.parent_of[pid])
+                    assert parent is not None
+                    later = [sibling for sibling in parent.children if sibling.data > pid]
+                    node = parent.add(label, data=pid, before=later[0] if later else None, expand=True)
+                    self._node_by_pid[pid] = node
+                elif node.label != label:
                     node.set_label(label)
-                # Setting allow_expand, even to the same value, makes Tree render every
-                # line again: only say it when it changes.
-                if node.allow_expand != bool(kids.get(pid)):
-                    node.allow_expand = bool(kids.get(pid))
+            # Setting allow_expand, even to the same value, makes Tree render every line
+            # again: only say it when it changes.
+            expandable = bool(kids.get(pid))
+            if node.allow_expand != expandable:
+                node.allow_expand = expandable
         root_label = self._root_label(shape, snapshot)
         if self.root.label != root_label:
             self.root.set_label(root_label)
