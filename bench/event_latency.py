@@ -25,6 +25,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 
 from harness import Terminal, htop_argv, htop_env, median, proctui_ready, proctui_argv, report
 
@@ -102,16 +103,12 @@ def proctui_rounds() -> dict[str, list[float]]:
 
 
 def time_kill(pid: int, signum: int) -> float:
-    import time
-
     now = time.monotonic()
     os.kill(pid, signum)
     return now
 
 
 def htop_rounds() -> dict[str, list[float]] | None:
-    import time
-
     argv = htop_argv("-F", "sleep 4242")
     if argv is None:
         return None

@@ -218,7 +218,7 @@ def start_proctui_with_children(children: int, *args: str) -> Terminal:
 
 
 def idle_side_by_side(seconds: float, children: int = 10, *proctui_args: str,
-                      settle: float = 3.0) -> tuple[dict[str, tuple[float, float]], dict[str, Terminal]]:
+                      settle: float = 3.0) -> dict[str, tuple[float, float]]:
     """proctui with ``children`` lab children and default htop, both idle in ptys of the
     same size, measured over the same ``seconds``: {name: (CPU %, bytes/s)}."""
     terms = {"proctui": start_proctui_with_children(children, *proctui_args)}
@@ -230,7 +230,7 @@ def idle_side_by_side(seconds: float, children: int = 10, *proctui_args: str,
         while time.monotonic() < deadline:
             for t in terms.values():
                 t.read(0.02)
-        return measure_idle(terms, seconds), terms
+        return measure_idle(terms, seconds)
     finally:
         for t in terms.values():
             t.close()
@@ -238,6 +238,14 @@ def idle_side_by_side(seconds: float, children: int = 10, *proctui_args: str,
 
 def ratio(ours: float, theirs: float) -> str:
     return f"{ours / theirs:.2f}x" if theirs else "n/a"
+
+
+def verdict_against_htop(result: dict[str, tuple[float, ...]], column: int) -> str:
+    """proctui <= htop on one column of idle_side_by_side's result (0: CPU %, 1: bytes/s)."""
+    if "htop" not in result:
+        return "htop is not installed: no ratio"
+    ours, theirs = result["proctui"][column], result["htop"][column]
+    return f"proctui/htop = {ratio(ours, theirs)} ({'met' if ours <= theirs else 'NOT met'}: target <= 1)"
 
 
 class Sleepers:

@@ -7,8 +7,8 @@ clock at the read that shows the next PID in the selection line.
 
 Refresh cost: in this process, a Lab forks 1,000 children and ProcTUI runs headless
 (App.run_test); one refresh is what the app does each tick: _read_snapshot() (the
-reader thread: the lab subtree, read the cheaper way) and _show_snapshot() (the tree diffed by PID and
-the selection line). The baseline is the bare read in Python: open, read and close
+reader thread's part: the lab subtree, read whichever way is fewer reads) and
+_show_snapshot() (the tree diffed by PID and the selection line). The baseline is the bare read in Python: open, read and close
 /proc/PID/stat for every PID in /proc. Both are divided by the processes read. For
 reference, in the same loop: psutil.process_iter() asked for what a row shows (ppid,
 status, name), and `ps -e -o pid,ppid,stat,comm` as a whole command.

@@ -4,14 +4,9 @@ Same set-up as idle_cpu.py (lab scope, 10 children, default refresh, 120x40 ptys
 by side); every byte read from each pty master over the window is counted.
 """
 
-from harness import idle_side_by_side, ratio, report, seconds_arg
+from harness import idle_side_by_side, report, seconds_arg, verdict_against_htop
 
 seconds = seconds_arg(30)
-result, _ = idle_side_by_side(seconds, children=10)
+result = idle_side_by_side(seconds, children=10)
 rows = [(name, f"{rate:.0f} B/s over {seconds:g} s") for name, (_, rate) in result.items()]
-if "htop" in result:
-    ours, theirs = result["proctui"][1], result["htop"][1]
-    verdict = f"proctui/htop = {ratio(ours, theirs)} ({'met' if ours <= theirs else 'NOT met'}: target <= 1)"
-else:
-    verdict = "htop is not installed: no ratio"
-report("Target 3: terminal bytes per idle second, lab scope, 10 children", rows, verdict)
+report("Target 3: terminal bytes per idle second, lab scope, 10 children", rows, verdict_against_htop(result, 1))

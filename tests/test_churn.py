@@ -27,7 +27,8 @@ from proctui.core.lab import Lab
 from proctui.core.procs import read_proc
 from proctui.ui.app import ProcTUI
 from proctui.ui.widgets.process_tree import SYSTEM_ROOT
-from test_exit_paths import Session, assert_nothing_left, installed_proctui
+from helpers import installed_proctui
+from test_exit_paths import Session, assert_nothing_left
 from test_fuzz import send
 
 SIZE = (80, 24)

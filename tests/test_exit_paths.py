@@ -23,8 +23,6 @@ import fcntl
 import os
 import pty
 import re
-import select
-import shutil
 import signal
 import struct
 import subprocess
@@ -33,9 +31,9 @@ import termios
 import time
 from pathlib import Path
 
-import pyte
 import pytest
 
+from helpers import PtyScreen, installed_proctui
 from subreaper import descendants
 
 #: A terminal tall and wide enough that every row of the tree is on screen at once.
@@ -46,19 +44,13 @@ WITHIN = 2.0
 SUBREAPER = Path(__file__).with_name("subreaper.py")
 
 
-def installed_proctui() -> str:
-    found = shutil.which("proctui", path=str(Path(sys.executable).parent))
-    if found is None:
-        pytest.fail("the proctui console script is not installed next to this Python (pip install -e .)")
-    return found
-
-
-class Session:
+class Session(PtyScreen):
     """proctui in a pty, under the test's own subreaper, read back with pyte."""
 
     def __init__(self, tmp_path: Path, command: list[str], env: dict[str, str] | None = None,
                  columns: int = COLUMNS, lines: int = LINES) -> None:
-        self.master, slave = pty.openpty()
+        master, slave = pty.openpty()
+        super().__init__(master, columns, lines)
         self.resize(columns, lines, fd=slave)
         full_env = {**os.environ, "TERM": "xterm-256color"}
         full_env.pop("NO_COLOR", None)
@@ -69,8 +61,6 @@ class Session:
             stdin=slave, stdout=slave, stderr=slave, env=full_env, start_new_session=True, close_fds=True,
         )
         os.close(slave)
-        self.screen = pyte.Screen(columns, lines)
-        self.stream = pyte.ByteStream(self.screen)
         self.terminal_closed = False
         self.app_pid = self._wait_status("started")[0]
 
@@ -116,25 +106,7 @@ class Session:
         if self.terminal_closed:
             time.sleep(seconds)
             return
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0:
-            ready, _, _ = select.select([self.master], [], [], left)
-            if not ready:
-                return
-            try:
-                data = os.read(self.master, 65536)
-            except OSError:  # proctui has gone and the terminal with it
-                return
-            if not data:
-                return
-            self.stream.feed(data)
-
-    def text(self) -> str:
-        return "\n".join(self.screen.display)
-
-    def flowing_text(self) -> str:
-        lines = (line.strip().strip("│").strip() for line in self.screen.display)
-        return " ".join(" ".join(lines).split())
+        super().read(seconds)
 
     def toast_text(self) -> str:
         """What the toasts say (they sit over the log, right of a ▌), lines joined."""
@@ -153,9 +125,6 @@ class Session:
                 break  # all it wrote has been read
         raise AssertionError(f"{fragment!r} never appeared on screen (exit status {self.exit_status()}):\n"
                              f"{self.text()}")
-
-    def press(self, keys: str) -> None:
-        os.write(self.master, keys.encode())
 
     def close_terminal(self) -> None:
         """What sshd does when the connection drops: close the pty's master side."""
@@ -295,21 +264,13 @@ def assert_died_of(status: int, signum: int) -> None:
 # -- the exit paths ------------------------------------------------------------------------
 
 
-def test_q_ends_and_reaps_everything(session_factory):
+# In the app's raw terminal ctrl+c is a key (0x03), not SIGINT: the app must quit on it.
+@pytest.mark.parametrize("key", ["q", "\x03"], ids=["q", "ctrl+c"])
+def test_a_quit_key_ends_and_reaps_everything(session_factory, key):
     session = session_factory()
     kinds = make_every_kind(session)
     since = time.monotonic()
-    session.press("q")
-    assert_nothing_left(session, since, helpers_of(kinds))
-    assert session.final_status() == 0
-
-
-def test_ctrl_c_ends_and_reaps_everything(session_factory):
-    # In the app's raw terminal ctrl+c is a key (0x03), not SIGINT: the app must quit on it.
-    session = session_factory()
-    kinds = make_every_kind(session)
-    since = time.monotonic()
-    session.press("\x03")
+    session.press(key)
     assert_nothing_left(session, since, helpers_of(kinds))
     assert session.final_status() == 0
 

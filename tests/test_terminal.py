@@ -6,28 +6,24 @@ import fcntl
 import os
 import pty
 import re
-import select
-import shutil
 import struct
 import subprocess
-import sys
 import termios
 import time
-from pathlib import Path
 
 import psutil
-import pyte
-import pytest
+
+from helpers import PtyScreen, installed_proctui
 
 COLUMNS, LINES = 80, 24
 DOWN = "\x1b[B"
 
 
-class Terminal:
+class Terminal(PtyScreen):
     """A pty with a program in it, and a pyte screen that shows what it drew."""
 
     def __init__(self, argv: list[str], columns: int = COLUMNS, lines: int = LINES) -> None:
-        self.master, slave = pty.openpty()
+        master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
         env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": str(lines)}
         env.pop("NO_COLOR", None)
@@ -35,34 +31,7 @@ class Terminal:
             argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True
         )
         os.close(slave)
-        self.screen = pyte.Screen(columns, lines)
-        self.stream = pyte.ByteStream(self.screen)
-
-    def read(self, seconds: float = 0.1) -> None:
-        deadline = time.monotonic() + seconds
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return
-            ready, _, _ = select.select([self.master], [], [], left)
-            if not ready:
-                return
-            try:
-                data = os.read(self.master, 65536)
-            except OSError:  # the program closed the terminal
-                return
-            if not data:
-                return
-            self.stream.feed(data)
-
-    def text(self) -> str:
-        return "\n".join(self.screen.display)
-
-    def flowing_text(self) -> str:
-        """The screen with box borders gone and lines joined, so that a log line the
-        app wrapped at the pane's edge can be found whole."""
-        lines = (line.strip().strip("│").strip() for line in self.screen.display)
-        return " ".join(" ".join(lines).split())
+        super().__init__(master, columns, lines)
 
     def wait_for(self, fragment: str, timeout: float = 20.0) -> str:
         deadline = time.monotonic() + timeout
@@ -82,21 +51,11 @@ class Terminal:
             self.read(0.05)
         return self.process.returncode
 
-    def press(self, keys: str) -> None:
-        os.write(self.master, keys.encode())
-
     def close(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait(10)
         os.close(self.master)
-
-
-def installed_proctui() -> str:
-    found = shutil.which("proctui", path=str(Path(sys.executable).parent))
-    if found is None:
-        pytest.fail("the proctui console script is not installed next to this Python (pip install -e .)")
-    return found
 
 
 def test_installed_proctui_in_a_real_terminal():
