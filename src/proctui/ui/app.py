@@ -126,6 +126,7 @@ class ProcTUI(App[None]):
         self.lesson_run: LessonRun | None = None
         self._lesson_number = 0
         self._lesson_events: list[LabEvent] = []
+        self._shown_lesson_index: int | None = None  # the step the lesson panel shows
         self.theme = THEMES[theme]
         self.lab = lab if lab is not None else Lab()
         self.refresh_seconds = refresh_seconds
@@ -640,7 +641,7 @@ class ProcTUI(App[None]):
         was_finished = run.finished
         if run.check(progress):
             self._lesson_events = []
-        if run.finished != was_finished or run.index != getattr(self, "_shown_lesson_index", None):
+        if run.finished != was_finished or run.index != self._shown_lesson_index:
             self._show_lesson()
 
     def _show_lesson(self) -> None:
