@@ -5,15 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.validation import Integer
 from textual.widgets import Input, Label
 
+from proctui.ui.screens.answer_once import AnswerOnceScreen
 
-class ExitCodeScreen(ModalScreen[int | None]):
+
+class ExitCodeScreen(AnswerOnceScreen):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="exit-code.cancel")]
-
-    _answered = False
 
     DEFAULT_CSS = """
     ExitCodeScreen { align: center middle; }
@@ -36,13 +35,3 @@ class ExitCodeScreen(ModalScreen[int | None]):
             self.query_one("#exit-code-error", Label).update("; ".join(result.failure_descriptions))
             return
         self._close(int(event.value))
-
-    def action_cancel(self) -> None:
-        self._close(None)
-
-    def _close(self, result: int | None) -> None:
-        # Keys typed ahead can submit or cancel again before the screen is gone; a
-        # second dismiss() would pop the screen below it.
-        if not self._answered:
-            self._answered = True
-            self.dismiss(result)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from proctui.core.lessons import Lesson
+from proctui.ui.screens.answer_once import AnswerOnceScreen
 
 
-class LessonPicker(ModalScreen[int | None]):
+class LessonPicker(AnswerOnceScreen):
     """Returns the index of the chosen lesson, or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="lessons.cancel"),
@@ -31,7 +31,6 @@ class LessonPicker(ModalScreen[int | None]):
         super().__init__()
         self._lessons = lessons
         self._title = title
-        self._answered = False
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -40,13 +39,3 @@ class LessonPicker(ModalScreen[int | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._close(event.option_index)
-
-    def action_cancel(self) -> None:
-        self._close(None)
-
-    def _close(self, result: int | None) -> None:
-        # Keys typed ahead (one read over SSH) can select again before the screen is
-        # gone; a second dismiss() would pop the screen below it.
-        if not self._answered:
-            self._answered = True
-            self.dismiss(result)
