@@ -40,6 +40,29 @@ def test_an_orphan_is_re_parented_to_proctui_and_reaped_by_it(lab, lab_events):
     assert lab.join(parent) == 0
 
 
+def test_the_adoption_is_reported_when_the_parent_exits_before_the_grandchild_is_recorded(
+        lab, lab_events, monkeypatch):
+    # The orphan's parent exits right after it names its grandchild. On a busy machine
+    # the watcher thread can handle that exit before the main thread has recorded the
+    # grandchild; the adoption must still be reported (CI once missed it). Delay the
+    # grandchild's record, not the parent, to make that order certain.
+    record_grandchild = Lab._record_grandchild
+
+    def record_late(self, parent, label, kind, pid):
+        wait_until(lambda: proc_state(parent.pid) == "Z", what="the parent to exit first")
+        wait_until(lambda: parent.exit_handled, what="the watcher to handle the parent's exit first")
+        return record_grandchild(self, parent, label, kind, pid)
+
+    monkeypatch.setattr(Lab, "_record_grandchild", record_late)
+    parent, grandchild = lab.make_orphan()
+    wait_until(lambda: grandchild.adopted_by == os.getpid(), what="the lab to see the adoption")
+    notes = [t for t in texts(lab_events, EventKind.NOTE) if "re-parented it to PID" in t]
+    assert len(notes) == 1 and grandchild.label in notes[0]
+    lab.kill(grandchild)
+    wait_until(grandchild.reaped.is_set, what="proctui to reap its adopted orphan")
+    assert lab.join(parent) == 0
+
+
 ORPHAN_WITHOUT_SUBREAPER = textwrap.dedent(
     """
     import os, sys, time

@@ -99,6 +99,7 @@ class LabProcess:
     process: multiprocessing.process.BaseProcess | None = field(repr=False, default=None)
     former_parent: int | None = None  # a grandchild's parent, the process that started it
     adopted_by: int | None = None  # who the kernel re-parented an orphaned grandchild to
+    exit_handled: bool = False  # the watcher has seen it exit (set under Lab._family_lock)
     reaped: threading.Event = field(repr=False, default_factory=threading.Event)
     # Held by whoever is reaping this process (a join, or shutdown), so two threads
     # never wait for the same child: the loser's waitpid() would fail with ECHILD.
@@ -202,6 +203,10 @@ class Lab:
         # shutdown() may be called from the UI, from main()'s finally and from the
         # watchdog of a signal at once: the first does the work, the others wait for it.
         self._shutdown_lock = threading.Lock()
+        # An orphan's parent may exit (and the watcher handle it) before the main thread
+        # has recorded the grandchild it named. Under this lock one of the two, never
+        # both nor neither, reports the adoption: see _record_grandchild and _on_exit.
+        self._family_lock = threading.Lock()
         self.subreaper = False
         if subreaper:
             self.set_subreaper(True)
@@ -354,14 +359,24 @@ class Lab:
                 os.close(grandchild_read)
                 raise LabError(f"{label} (PID {parent.pid}) never said which grandchild it started")
             grandchild_pid = report_read.recv()
-        grandchild = self._record(grandchild_label, grandchild_kind, grandchild_pid, former_parent=parent.pid)
-        self._emit(
-            EventKind.STARTED,
-            f"{label} forked grandchild {grandchild_pid} ({grandchild_label}); proctui has no Process object for it",
-            grandchild,
-        )
+        grandchild = self._record_grandchild(parent, grandchild_label, grandchild_kind, grandchild_pid)
         self._watch(grandchild, grandchild_read)
         return parent, grandchild
+
+    def _record_grandchild(self, parent: LabProcess, label: str, kind: str, pid: int) -> LabProcess:
+        with self._family_lock:
+            grandchild = self._record(label, kind, pid, former_parent=parent.pid)
+            parent_gone = parent.exit_handled
+        self._emit(
+            EventKind.STARTED,
+            f"{parent.label} forked grandchild {pid} ({label}); proctui has no Process object for it",
+            grandchild,
+        )
+        if parent_gone:
+            # The watcher handled the parent's exit before this record existed, so it
+            # could not report the adoption: we do.
+            self._report_adoption(grandchild)
+        return grandchild
 
     def _start(self, kind: str, label: str, target, extra_args: tuple = (), daemon: bool = False) -> LabProcess:
         if threading.current_thread() is not threading.main_thread():
@@ -451,7 +466,10 @@ class Lab:
         self._emit(EventKind.OUTPUT, f"[{record.pid}] {line}", record)
 
     def _on_exit(self, record: LabProcess) -> None:
-        for orphan in self._grandchildren_of(record):
+        with self._family_lock:
+            record.exit_handled = True
+            orphans = self._grandchildren_of(record)
+        for orphan in orphans:
             self._report_adoption(orphan)
         try:
             self._on_lab_process_exit(record)
