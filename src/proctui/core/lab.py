@@ -27,7 +27,6 @@ import itertools
 import multiprocessing
 import multiprocessing.process
 import os
-import select
 import signal
 import sys
 import threading
@@ -43,6 +42,7 @@ from proctui.core.linux import (
     prctl,
     describe_exitcode,
     peek_exit_status,
+    pidfd_exits_within,
     signal_name,
 )
 from proctui.core.pool import LabPool, PoolError
@@ -170,9 +170,8 @@ def _keep_lab_children_out_of_multiprocessing() -> None:
         multiprocessing.process._children = _ChildrenButTheLab(multiprocessing.process._children)
 
 
-def _exits_within(pidfd: int, timeout: float | None) -> bool:
-    """Wait until the process behind pidfd has exited (a pidfd turns readable then)."""
-    return bool(select.select([pidfd], [], [], timeout)[0])
+def _no_longer(record: LabProcess) -> str:
+    return f"PID {record.pid} is no longer {record.label}: nothing sent"
 
 
 class Lab:
@@ -688,13 +687,16 @@ class Lab:
 
     def _check_same_process(self, record: LabProcess) -> procs.ProcInfo:
         """Refuse unless record.pid still names the very process we started; its /proc view."""
-        if record.reaped.is_set() or self._records.get(record.pid) is not record:
-            raise LabError(f"{record.label} (PID {record.pid}) has already been reaped: nothing sent")
+        self._check_not_reaped(record)
         info = procs.read_proc(record.pid)
         if info is None or info.start_ticks != record.start_ticks:
-            raise LabError(f"PID {record.pid} is no longer {record.label}: nothing sent")
+            raise LabError(_no_longer(record))
         self._refuse_foreign(info)
         return info
+
+    def _check_not_reaped(self, record: LabProcess) -> None:
+        if record.reaped.is_set() or self._records.get(record.pid) is not record:
+            raise LabError(f"{record.label} (PID {record.pid}) has already been reaped: nothing sent")
 
     def _refuse_foreign(self, info: procs.ProcInfo) -> None:
         """Never, whatever a record says: proctui itself, PID 1, another user's process."""
@@ -713,19 +715,17 @@ class Lab:
         pidfd names the process that passed it, so a PID that is reaped and handed to
         another process in between cannot receive the signal. Call with signal_lock held.
         """
-        gone = f"PID {record.pid} is no longer {record.label}: nothing sent"
-        if record.reaped.is_set() or self._records.get(record.pid) is not record:
-            raise LabError(f"{record.label} (PID {record.pid}) has already been reaped: nothing sent")
+        self._check_not_reaped(record)
+        opened = self._pidfd_if_same(record)
+        if opened is None:
+            raise LabError(_no_longer(record))
+        pidfd, info = opened
         try:
-            pidfd = os.pidfd_open(record.pid)
-        except ProcessLookupError:
-            raise LabError(gone) from None
-        try:
-            info = self._check_same_process(record)
+            self._refuse_foreign(info)
             try:
                 signal.pidfd_send_signal(pidfd, signum)
             except ProcessLookupError:
-                raise LabError(gone) from None
+                raise LabError(_no_longer(record)) from None
             return info
         finally:
             os.close(pidfd)
@@ -751,12 +751,12 @@ class Lab:
                     f"the child is still running (end it with t or x)",
                     record,
                 )
-                pidfd = self._pidfd_if_same(record)  # never wait on a PID that may name another process
-                if pidfd is not None:
+                opened = self._pidfd_if_same(record)  # never wait on a PID that may name another process
+                if opened is not None:
                     try:
-                        _exits_within(pidfd, None)
+                        pidfd_exits_within(opened[0], None)
                     finally:
-                        os.close(pidfd)
+                        os.close(opened[0])
                 status = peek_exit_status(record.pid)
             with record.signal_lock:
                 record.process.join()  # multiprocessing's own waitpid() reaps it here
@@ -867,14 +867,14 @@ class Lab:
             # Wait through a pidfd on the very process we started, never on its bare PID:
             # a forkserver child is reaped by the fork server, and its PID may name another
             # process by now (even a child of ours, which waitid() would wait for).
-            pidfd = self._pidfd_if_same(record)
-            if pidfd is not None:
+            opened = self._pidfd_if_same(record)
+            if opened is not None:
                 try:
-                    if not _exits_within(pidfd, max(0.0, deadline - time.monotonic())):
+                    if not pidfd_exits_within(opened[0], max(0.0, deadline - time.monotonic())):
                         self._signal_unreaped(record, signal.SIGKILL)
-                        _exits_within(pidfd, None)
+                        pidfd_exits_within(opened[0], None)
                 finally:
-                    os.close(pidfd)
+                    os.close(opened[0])
             with record.signal_lock:
                 record.process.join()  # reaps a child of ours; a forkserver child's code comes from the server
                 self._mark_reaped(record)
@@ -882,8 +882,10 @@ class Lab:
             record.reap_lock.release()
 
     @staticmethod
-    def _pidfd_if_same(record: LabProcess) -> int | None:
-        """A pidfd on record's process if its PID still names it (a zombie included), else None."""
+    def _pidfd_if_same(record: LabProcess) -> tuple[int, procs.ProcInfo] | None:
+        """A pidfd on record's process, and its /proc view, if its PID still names it (a
+        zombie included), else None. The pidfd is opened *before* the check: if the check
+        passes, the pidfd names the process that passed it, whatever happens to the PID."""
         try:
             pidfd = os.pidfd_open(record.pid)
         except ProcessLookupError:
@@ -892,7 +894,7 @@ class Lab:
         if info is None or info.start_ticks != record.start_ticks:
             os.close(pidfd)
             return None
-        return pidfd
+        return pidfd, info
 
     def _signal_unreaped(self, record: LabProcess, signum: int) -> None:
         """Signal a lab process not yet reaped, if it is still the one we started."""

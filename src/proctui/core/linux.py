@@ -91,27 +91,8 @@ def peek_exit_status(pid: int) -> int | None:
     return status_from_siginfo(info.si_code, info.si_status)
 
 
-def wait_exit_status(pid: int, timeout: float | None = None) -> int | None:
-    """Wait until child ``pid`` has exited, then return its raw status; it stays unreaped.
-
-    None if it has not exited within ``timeout`` seconds (None: wait for ever), or if it
-    was already reaped.
-    """
-    if timeout is not None:
-        # waitid() has no timeout: wait on a pidfd, which turns readable at exit.
-        try:
-            pidfd = os.pidfd_open(pid)
-        except ProcessLookupError:
-            return None
-        try:
-            ready, _, _ = select.select([pidfd], [], [], timeout)
-        finally:
-            os.close(pidfd)
-        return peek_exit_status(pid) if ready else None
-    try:
-        info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
-    except ChildProcessError:
-        return None
-    if info is None:
-        return None
-    return status_from_siginfo(info.si_code, info.si_status)
+def pidfd_exits_within(pidfd: int, timeout: float | None) -> bool:
+    """Wait until the process behind pidfd has exited, for at most timeout seconds (None:
+    for ever); it stays unreaped. A pidfd turns readable at exit, which waitid() has no
+    timeout to wait for."""
+    return bool(select.select([pidfd], [], [], timeout)[0])
