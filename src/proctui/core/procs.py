@@ -11,6 +11,7 @@ simply left out of that snapshot rather than failing the whole read.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from typing import Iterable, Iterator
@@ -236,15 +237,10 @@ def children_of_process(pid: int, threads: int = 0) -> list[int]:
     return kids
 
 
-_children_files: bool | None = None
-
-
+@functools.cache
 def children_files_exist() -> bool:
     """Whether this kernel has /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN)."""
-    global _children_files
-    if _children_files is None:
-        _children_files = os.path.exists(f"/proc/self/task/{os.getpid()}/children")
-    return _children_files
+    return os.path.exists(f"/proc/self/task/{os.getpid()}/children")
 
 
 class LabSnapshots:
