@@ -28,7 +28,7 @@ from proctui.core.procs import read_proc
 from proctui.ui.app import ProcTUI
 from proctui.ui.widgets.process_tree import SYSTEM_ROOT
 from helpers import installed_proctui
-from test_exit_paths import Session, assert_nothing_left
+from test_exit_paths import assert_nothing_left, session_factory  # noqa: F401 (a fixture)
 from test_fuzz import send
 
 SIZE = (80, 24)
@@ -200,7 +200,7 @@ def test_churn_in_system_scope_never_shows_a_wrong_parent(churn):
 
 
 def test_the_child_limit_refuses_a_fork_and_says_so(session_factory):
-    session = session_factory([installed_proctui(), "--max-children", "3"])
+    session = session_factory([installed_proctui(), "--max-children", "3"], columns=100, lines=30)
     session.wait_for("Quit")
     session.press("fff")
     session.wait_for("child-3")
@@ -295,7 +295,7 @@ def pids_cgroup(tmp_path):
 def test_a_fork_the_system_refuses_gives_a_clear_message_and_the_app_keeps_working(pids_cgroup, session_factory):
     # The kernel's own refusal: the pids controller makes fork() fail with EAGAIN, as
     # RLIMIT_NPROC would (root is exempt from that one).
-    session = session_factory()
+    session = session_factory(columns=100, lines=30)
     (pids_cgroup / "cgroup.procs").write_text(str(session.app_pid))
     session.wait_for("Quit")
     session.press("f")
@@ -314,17 +314,3 @@ def test_a_fork_the_system_refuses_gives_a_clear_message_and_the_app_keeps_worki
     session.press("q")
     assert_nothing_left(session, since, helpers=set())
     assert session.final_status() == 0, session.text()
-
-
-@pytest.fixture
-def session_factory(tmp_path):
-    sessions: list[Session] = []
-
-    def start(command: list[str] | None = None, **kwargs) -> Session:
-        session = Session(tmp_path, command or [installed_proctui()], columns=100, lines=30, **kwargs)
-        sessions.append(session)
-        return session
-
-    yield start
-    for session in sessions:
-        session.close()

@@ -25,7 +25,7 @@ import pytest
 from textual import events
 from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 
-from helpers import pilot_wait_until, proc_state, wait_until
+from helpers import log_has, proc_state, select, wait_until
 from proctui.core.lab import EventKind, Lab, LabError, LabProcess
 from proctui.core.procs import read_proc
 from proctui.ui.app import ProcTUI
@@ -103,17 +103,6 @@ def sentinels():
     yield mine, theirs, make
     for sentinel in made:
         sentinel.end()
-
-
-def log_has(app, fragment: str) -> bool:
-    return any(fragment in line for line in app.event_log.lines_text)
-
-
-async def select(pilot, app, pid: int) -> None:
-    await pilot_wait_until(pilot, lambda: app.process_tree.node_for(pid) is not None, what=f"row {pid}")
-    app.process_tree.move_cursor(app.process_tree.node_for(pid))
-    await pilot.pause()
-    assert app.process_tree.selected_pid == pid
 
 
 # -- targeted: t, x, s (and w, i) on rows that are not lab processes ----------------------------
