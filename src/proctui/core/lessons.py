@@ -10,17 +10,23 @@ from __future__ import annotations
 
 import locale
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 from importlib import resources
 
-from proctui.core.lab import EventKind, LabEvent, LabProcess
+from proctui.core import events as ev
+from proctui.core.events import LabEvent
+from proctui.core.records import LabProcess
 from proctui.core.procs import ProcInfo
 from proctui.core.stepper import Step
 
 
 LANGUAGES = ("en", "zh")
+
+E = TypeVar("E", bound=LabEvent)
 
 
 @dataclass(frozen=True)
@@ -50,19 +56,20 @@ class Progress:
     start_method: str
 
 
-def _said(progress: Progress, kind: EventKind, fragment: str) -> bool:
-    return any(e.kind is kind and fragment in e.text for e in progress.events)
+def _happened(progress: Progress, kind: type[E], test: Callable[[E], bool] = lambda e: True) -> bool:
+    """Has an event of this class, passing test, happened since the step began?"""
+    return any(isinstance(e, kind) and test(e) for e in progress.events)
 
 
-def _lab_state(progress: Progress, kind: str, state: str) -> bool:
+def _lab_state(progress: Progress, role: str, state: str) -> bool:
     return any(
-        r.kind == kind and (info := progress.procs.get(r.pid)) is not None and info.state == state
+        r.role == role and (info := progress.procs.get(r.pid)) is not None and info.state == state
         for r in progress.processes
     )
 
 
-def _exited_with(progress: Progress, code: str) -> bool:
-    return any(e.kind is EventKind.EXITED and f"-> exitcode {code}" in e.text for e in progress.events)
+def _exited_with(progress: Progress, exitcode: int) -> bool:
+    return _happened(progress, ev.Exited, lambda e: e.exitcode == exitcode)
 
 
 def _at_call(progress: Progress, kind: str, call: str) -> bool:
@@ -70,34 +77,39 @@ def _at_call(progress: Progress, kind: str, call: str) -> bool:
     return step is not None and step.kind == kind and (step.call or "").startswith(call)
 
 
+def _child_said_who_it_is(e: ev.Output) -> bool:
+    return e.label is not None and e.label.startswith("child-") and e.pid is not None
+
+
+def _daemon_refused(e: ev.Output) -> bool:
+    # The daemon's own words (or, under -O, its note that asserts are off): see workers.daemon_child.
+    return "daemonic processes are not allowed to have children" in e.line or "asserts are off" in e.line
+
+
 GOALS: dict[str, Callable[[Progress], bool]] = {
     # Reading steps: the user moves on with ] when ready.
     "read": lambda p: False,
-    "child_started": lambda p: _said(p, EventKind.OUTPUT, "[child ") and _lab_state(p, "child", "S"),
+    "child_started": lambda p: _happened(p, ev.Output, _child_said_who_it_is) and _lab_state(p, "child", "S"),
     "zombie_exists": lambda p: _lab_state(p, "zombie", "Z"),
     "join_stepping": lambda p: p.step is not None,
     "at_waitpid": lambda p: _at_call(p, "call", "os.waitpid("),
-    "reaped": lambda p: _said(p, EventKind.REAPED, "PID"),
-    "terminated": lambda p: _exited_with(p, "-15 (SIGTERM)"),
-    "killed": lambda p: _exited_with(p, "-9 (SIGKILL)"),
-    "exit_code_chosen": lambda p: any(
-        e.kind is EventKind.EXITED and "-> exitcode " in e.text and "-> exitcode 0;" not in e.text
-        and "SIG" not in e.text for e in p.events
-    ),
-    "reaped_by_is_alive": lambda p: _said(p, EventKind.REAPED, "is_alive() just reaped it"),
+    "reaped": lambda p: _happened(p, ev.Reaped),
+    "terminated": lambda p: _exited_with(p, -signal.SIGTERM),
+    "killed": lambda p: _exited_with(p, -signal.SIGKILL),
+    "exit_code_chosen": lambda p: _happened(p, ev.Exited, lambda e: e.exitcode is not None and e.exitcode > 0),
+    "reaped_by_is_alive": lambda p: _happened(p, ev.Reaped, lambda e: e.call is ev.ReapCall.IS_ALIVE),
     "assert_failed": lambda p: p.step is not None and p.step.kind == "exception"
     and "can only join a started process" in (p.step.result or ""),
     "join_timed_out": lambda p: p.step is not None and p.step.kind == "done" and p.step.result == "None",
-    "orphan_adopted": lambda p: _said(p, EventKind.NOTE, f"re-parented it to PID {p.own_pid}"),
-    "orphan_reaped": lambda p: _said(p, EventKind.REAPED, "proctui adopted it, so proctui reaps it"),
-    "daemon_refused": lambda p: _said(p, EventKind.OUTPUT, "daemonic processes are not allowed to have children")
-    or _said(p, EventKind.OUTPUT, "asserts are off"),
-    "daemon_died_with_parent": lambda p: _said(p, EventKind.EXITED, "daemonic child"),
-    "pool_results": lambda p: sum(e.kind is EventKind.OUTPUT and " on PID " in e.text for e in p.events) >= 6,
-    "pool_joined": lambda p: _said(p, EventKind.REAPED, ".join(): waited for"),
+    "orphan_adopted": lambda p: _happened(p, ev.Adopted, lambda e: e.adopter_pid == p.own_pid),
+    "orphan_reaped": lambda p: _happened(p, ev.Reaped, lambda e: e.call is ev.ReapCall.ADOPTED_CHILD),
+    "daemon_refused": lambda p: _happened(p, ev.Output, _daemon_refused),
+    "daemon_died_with_parent": lambda p: _happened(p, ev.Exited, lambda e: e.who_reaps is ev.WhoReaps.EXIT_HANDLER),
+    "pool_results": lambda p: sum(isinstance(e, ev.PoolTaskDone) for e in p.events) >= 6,
+    "pool_joined": lambda p: _happened(p, ev.PoolWorkerReaped, lambda e: e.by is ev.PoolReap.JOIN),
     "spawn_method": lambda p: p.start_method == "spawn",
-    "spawn_child": lambda p: _said(p, EventKind.STARTED, "spawn: fork() + exec()"),
-    "forkserver_child": lambda p: _said(p, EventKind.STARTED, "forkserver: the fork server forks"),
+    "spawn_child": lambda p: _happened(p, ev.Forked, lambda e: e.start_method == "spawn"),
+    "forkserver_child": lambda p: _happened(p, ev.Forked, lambda e: e.start_method == "forkserver"),
 }
 
 

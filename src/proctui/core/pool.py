@@ -50,23 +50,46 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
-from proctui.core.linux import describe_exitcode
+from proctui.core.events import (
+    ForkWarned,
+    LabEvent,
+    Output,
+    PoolClosing,
+    PoolCreated,
+    PoolMapFailed,
+    PoolMapped,
+    PoolMapsDropped,
+    PoolReap,
+    PoolTaskDone,
+    PoolTerminating,
+    PoolWorkerReaped,
+    PoolWorkerStarted,
+    Refusal,
+    Refused,
+)
 from proctui.core.watcher import ChildWatcher
 from proctui.core.workers import ChildOutput, take_over_stdio
 
 #: How long each mapped task sleeps: long enough to watch workers come and go.
 TASK_SECONDS = 0.5
 
-#: emit(kind, text, pid=None, label=None); kind is a value of lab.EventKind.
-Emit = Callable[..., None]
+#: Where the pool's events go: the Lab's listeners.
+Emit = Callable[[LabEvent], None]
 
 # Set in each worker by its initializer, so tasks can say which pool they belong to.
 _worker_pool_label = "pool"
 
 
 class PoolError(Exception):
-    """A pool operation proctui refused or the system failed; the message is for the user."""
+    """A pool operation proctui refused or the system failed: ``refusal`` says why."""
+
+    def __init__(self, reason: Refusal, label: str | None = None, **facts: Any) -> None:
+        self.refusal = Refused(reason=reason, label=label, **facts)
+        from proctui.core.render import render  # render's English module imports the events
+
+        super().__init__(render(self.refusal))
 
 
 # -- what runs in the workers (top level, so spawn and forkserver can import it) -------
@@ -123,13 +146,13 @@ class LabPool:
     ) -> None:
         """Start the Pool and its first workers. Call from proctui's main thread."""
         if processes < 1:
-            raise PoolError(f"a pool needs at least one worker, not {processes}")
+            raise PoolError(Refusal.POOL_NEEDS_A_WORKER, value=str(processes))
         if maxtasksperchild is not None and maxtasksperchild < 1:
-            raise PoolError(f"maxtasksperchild must be None or at least 1, not {maxtasksperchild}")
+            raise PoolError(Refusal.POOL_BAD_MAXTASKS, value=str(maxtasksperchild))
         try:
             ctx = multiprocessing.get_context(start_method)
         except ValueError as exc:
-            raise PoolError(f"unknown start method {start_method!r}") from exc
+            raise PoolError(Refusal.UNKNOWN_START_METHOD, value=start_method) from exc
         self.label = label
         self.start_method = start_method
         self.processes = processes
@@ -161,28 +184,16 @@ class LabPool:
             os.close(self._output_r)
             os.close(self._output_w)
             if isinstance(exc, OSError):
-                raise PoolError(f"Pool() failed: {exc.strerror or exc}: the system refused a new process") from exc
+                raise PoolError(Refusal.POOL_FAILED, error=exc.strerror or str(exc)) from exc
             raise
 
-        limit = "no limit" if maxtasksperchild is None else f"maxtasksperchild={maxtasksperchild}"
-        self._emit(
-            "note",
-            f"{label} = Pool({processes}, {limit}) ({start_method}): proctui now has a worker handler thread "
-            "(replaces exited workers and reaps them), a task handler and a result handler thread",
-            None,
-            label,
-        )
+        self._emit(PoolCreated(label=label, processes=processes, maxtasksperchild=maxtasksperchild,
+                               start_method=start_method))
         for warning in caught:
             if "fork" in str(warning.message):
-                self._emit(
-                    "note",
-                    f"Python warns: {warning.message} Pool workers only set up their output, run tasks and "
-                    "return; the worker handler thread forks the replacements, from a thread too.",
-                    None,
-                    label,
-                )
+                self._emit(ForkWarned(label=label, message=str(warning.message), in_pool=True))
                 break
-        self._emit_all(self._refresh(started_by=f"Pool({processes})"))
+        self._emit_all(self._refresh(by_handler=False))
         # Lines written so far wait in the pipe; from here on each one is logged, and
         # each one also refreshes the worker list, so a worker is noticed as it starts.
         self._watcher = ChildWatcher()
@@ -196,29 +207,25 @@ class LabPool:
 
     def workers(self) -> dict[int, str]:
         """PID -> label for the workers the pool has now; logs who came and who went."""
-        self._emit_all(self._refresh(started_by="the pool's worker handler thread"))
+        self._emit_all(self._refresh(by_handler=True))
         with self._lock:
             return {pid: label for pid, (label, _) in self._current.items()}
 
-    def owns(self, pid: int) -> bool:
-        """Is pid a worker of this pool now?"""
-        with self._lock:
-            return not self._closed and pid in _worker_processes(self._mp_pool)
-
-    def _refresh(self, started_by: str) -> list[tuple]:
+    def _refresh(self, by_handler: bool) -> list[LabEvent]:
         """Compare pool._pool with what we saw last; return the events to emit."""
         with self._lock:
             if self._closed:
                 return []
-            return self._diff(started_by)
+            return self._diff(by_handler)
 
-    def _diff(self, started_by: str) -> list[tuple]:
+    def _diff(self, by_handler: bool) -> list[LabEvent]:
+        assert self._mp_pool is not None
         now = _worker_processes(self._mp_pool)
-        events = []
+        events: list[LabEvent] = []
         # Gone first: the handler reaps exited workers before it starts replacements.
         for pid in [pid for pid in self._current if pid not in now]:
             label, process = self._current.pop(pid)
-            events.append(("reaped", self._handler_reaped_text(label, pid, process), pid, label))
+            events.append(self._worker_reaped(PoolReap.HANDLER, label, pid, _recorded_exitcode(process)))
             self._awaiting_replacement.append(f"{label} (PID {pid})")
         for pid, process in now.items():
             if pid in self._current:
@@ -226,49 +233,23 @@ class LabPool:
             label = f"{self.label} worker {next(self._numbers)}"
             self._current[pid] = (label, process)
             self._labels[pid] = label
-            text = f"{label} (PID {pid}) started by {started_by}"
-            if self._awaiting_replacement:
-                text += f" to replace {self._awaiting_replacement.popleft()}"
-            events.append(("started", f"{text}: {self._how_started()}", pid, label))
+            replaces = self._awaiting_replacement.popleft() if self._awaiting_replacement else None
+            events.append(PoolWorkerStarted(pid=pid, label=label, pool=self.label, start_method=self.start_method,
+                                            by_handler=by_handler, processes=self.processes, replaces=replaces))
         return events
 
-    def _how_started(self) -> str:
-        if self.start_method == "fork":
-            return "fork()"
-        if self.start_method == "spawn":
-            return "spawn: fork() + exec() of a fresh python"
-        return "forkserver: the fork server forks it"
-
-    def _handler_reaped_text(self, label: str, pid: int, process) -> str:
-        code = _recorded_exitcode(process)
-        if code == 0 and self.maxtasksperchild is not None:
-            why = f"maxtasksperchild={self.maxtasksperchild} reached, exitcode 0"
-        else:
-            why = f"exitcode {describe_exitcode(code)}"
-        if self.start_method == "forkserver":
-            how = "the fork server reaped it and worker.exitcode read the status from the sentinel"
-        else:
-            how = f"its worker.exitcode called waitpid({pid}, WNOHANG), which reaped it"
-        text = (
-            f"the pool's worker handler thread joined {label} (PID {pid}) after it exited ({why}): "
-            f"{how}, then del pool._pool[i]. Pool reaps its own workers"
-        )
-        if code is not None and code < 0:
-            text += (
-                ". A killed worker's task is lost, so its map never completes; and had it been waiting "
-                "for a task it died holding the task queue's lock, which no other worker (nor "
-                "terminate()) can ever take: the pool hangs"
-            )
-        return text
+    def _worker_reaped(self, by: PoolReap, label: str, pid: int, exitcode: int | None) -> PoolWorkerReaped:
+        return PoolWorkerReaped(pid=pid, label=label, pool=self.label, by=by, exitcode=exitcode,
+                                start_method=self.start_method, maxtasksperchild=self.maxtasksperchild)
 
     def _on_output(self, line: str) -> None:
-        self._emit_all(self._refresh(started_by="the pool's worker handler thread"))
-        self._emit("output", line, None, self.label)
+        self._emit_all(self._refresh(by_handler=True))
+        self._emit(Output(label=self.label, line=line))
 
-    def _emit_all(self, events: list[tuple]) -> None:
+    def _emit_all(self, events: list[LabEvent]) -> None:
         # Outside self._lock: a listener may wait for the UI thread, which may be in workers().
-        for kind, text, pid, label in events:
-            self._emit(kind, text, pid, label)
+        for event in events:
+            self._emit(event)
 
     # -- work --------------------------------------------------------------------------
 
@@ -276,31 +257,23 @@ class LabPool:
         """map_async square_slowly over range(count); results are logged when all are done."""
         with self._lock:
             if self._closed or self._closing:
-                raise PoolError(f"{self.label} is closed: a closed Pool takes no new tasks")
+                raise PoolError(Refusal.POOL_CLOSED, self.label, verb="map")
             # chunksize=1: each number is one task, as maxtasksperchild counts them
             # (map's default would batch several numbers into one task).
             result = self._mp_pool.map_async(
                 square_slowly, range(count), chunksize=1, callback=self._on_results, error_callback=self._on_error
             )
             self._maps.append(result)
-        self._emit(
-            "note",
-            f"{self.label}.map_async(square_slowly, range({count}), chunksize=1): {count} tasks queued "
-            f"for {self.processes} workers, {TASK_SECONDS} s each",
-            None,
-            self.label,
-        )
+        self._emit(PoolMapped(label=self.label, tasks=count, processes=self.processes, seconds=TASK_SECONDS))
 
     def _on_results(self, results: list[tuple[int, int, int]]) -> None:
         # In the pool's result handler thread, once every task of the map is done.
-        self._emit_all(self._refresh(started_by="the pool's worker handler thread"))
+        self._emit_all(self._refresh(by_handler=True))
         for pid, x, square in results:
-            label = self._labels.get(pid)
-            worker = f" ({label})" if label else ""
-            self._emit("output", f"{self.label}: task {x} -> {square} on PID {pid}{worker}", pid, label)
+            self._emit(PoolTaskDone(pid=pid, label=self._labels.get(pid), pool=self.label, x=x, square=square))
 
     def _on_error(self, exc: BaseException) -> None:
-        self._emit("error", f"{self.label}: map failed: {type(exc).__name__}: {exc}", None, self.label)
+        self._emit(PoolMapFailed(label=self.label, error=f"{type(exc).__name__}: {exc}"))
 
     # -- the end -----------------------------------------------------------------------
 
@@ -308,69 +281,42 @@ class LabPool:
         """pool.close(), then pool.join(). Blocks until the queued tasks are done."""
         with self._lock:
             if self._closed:
-                raise PoolError(f"{self.label} is already closed")
+                raise PoolError(Refusal.POOL_CLOSED, self.label)
             if self._closing:
-                raise PoolError(f"{self.label}.join() is already waiting")
+                raise PoolError(Refusal.POOL_JOIN_WAITING, self.label)
             self._closing = True
             pool = self._mp_pool
+        assert pool is not None
         pool.close()
-        self._emit(
-            "note",
-            f"{self.label}.close(): no new tasks. When the queued ones are done the worker handler stops "
-            f"and each worker gets a None sentinel and exits; {self.label}.join() waits for that",
-            None,
-            self.label,
-        )
+        self._emit(PoolClosing(label=self.label))
         pool.join()
         # terminate() may have finished the pool while we waited: then it has said it all.
-        self._finish(lambda label, pid, code: (
-            f"{self.label}.join(): waited for {label} (PID {pid}) to exit and reaped it, "
-            f"exitcode {describe_exitcode(code)}{self._forkserver_aside()}"
-        ))
+        self._finish(PoolReap.JOIN)
 
     def terminate(self) -> None:
         """pool.terminate(): SIGTERM to every worker still running, then join each."""
         with self._lock:
             if self._closed:
-                raise PoolError(f"{self.label} is already closed")
+                raise PoolError(Refusal.POOL_CLOSED, self.label)
             unfinished = sum(1 for result in self._maps if not result.ready())
             pool = self._mp_pool
-        self._emit(
-            "note",
-            f"{self.label}.terminate(): stop the handler threads, kill(pid, SIGTERM) every worker still "
-            "running, then join() each",
-            None,
-            self.label,
-        )
+        assert pool is not None
+        self._emit(PoolTerminating(label=self.label))
         pool.terminate()
-        self._finish(lambda label, pid, code: (
-            f"{self.label}.terminate(): {label} (PID {pid}) ended with exitcode {describe_exitcode(code)} "
-            f"and was reaped by join(){self._forkserver_aside()}"
-        ))
+        self._finish(PoolReap.TERMINATE)
         if unfinished:
-            self._emit(
-                "note",
-                f"{self.label}: {unfinished} map(s) never finished: terminate() drops their tasks and "
-                "their callbacks never run",
-                None,
-                self.label,
-            )
+            self._emit(PoolMapsDropped(label=self.label, unfinished=unfinished))
 
-    def _forkserver_aside(self) -> str:
-        if self.start_method == "forkserver":
-            return " (the fork server did the waitpid; join() read the status from the sentinel)"
-        return ""
-
-    def _finish(self, reaped_text: Callable[[str, int, int | None], str]) -> None:
+    def _finish(self, by: PoolReap) -> None:
         """After Pool.join() or terminate(): log the last reaps and let go of everything."""
         with self._lock:
             if self._closed:
                 return
             # Workers the handler reaped (or started) since the last look, then the rest,
             # which join() or terminate() has just reaped: pool._pool still lists them.
-            events = self._diff(started_by="the pool's worker handler thread")
+            events = self._diff(by_handler=True)
             for pid, (label, process) in self._current.items():
-                events.append(("reaped", reaped_text(label, pid, _recorded_exitcode(process)), pid, label))
+                events.append(self._worker_reaped(by, label, pid, _recorded_exitcode(process)))
             self._current.clear()
             self._closed = True
             # Let the Pool go: it holds pipes and semaphores until it is collected.

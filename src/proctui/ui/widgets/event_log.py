@@ -7,46 +7,52 @@ import time
 from rich.text import Text
 from textual.widgets import RichLog
 
-from proctui.core.lab import EventKind, LabEvent
+from proctui.core.events import LabEvent, Tone
+from proctui.core.render import render
 
-_KIND_STYLES = {
-    EventKind.STARTED: "green",
-    EventKind.OUTPUT: "",
-    EventKind.EXITED: "yellow",
-    EventKind.SIGNALLED: "magenta",
-    EventKind.JOINING: "cyan",
-    EventKind.REAPED: "bold cyan",
-    EventKind.NOTE: "italic",
-    EventKind.ERROR: "bold red",
+_TONE_STYLES = {
+    Tone.STARTED: "green",
+    Tone.OUTPUT: "",
+    Tone.EXITED: "yellow",
+    Tone.SIGNALLED: "magenta",
+    Tone.JOINING: "cyan",
+    Tone.REAPED: "bold cyan",
+    Tone.NOTE: "italic",
+    Tone.ERROR: "bold red",
 }
 
-# Words that tell the kind of a line without colour (NO_COLOR, 16-colour terminals).
-_KIND_TAGS = {
-    EventKind.OUTPUT: "out ",
-    EventKind.ERROR: "err ",
+# Words that tell the tone of a line without colour (NO_COLOR, 16-colour terminals).
+_TONE_TAGS = {
+    Tone.OUTPUT: "out ",
+    Tone.ERROR: "err ",
 }
 
 
 class EventLog(RichLog):
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, language: str = "en", **kwargs) -> None:
         super().__init__(max_lines=2000, wrap=True, markup=False, highlight=False, **kwargs)
-        #: Every line written, as plain text: what tests and screen readers can rely on.
+        self.language = language
+        #: Every line written, as plain text: what screen readers can rely on.
         self.lines_text: list[str] = []
+        #: Every event logged, as data: what tests and lessons rely on (never the words).
+        self.events: list[LabEvent] = []
 
     def add_event(self, event: LabEvent) -> None:
-        self._add(event.time, event.kind, event.text)
+        self.events.append(event)
+        del self.events[:-2000]
+        self._add(event.time, event.tone, render(event, self.language))
 
     def add_message(self, text: str, error: bool = False) -> None:
-        self._add(time.time(), EventKind.ERROR if error else EventKind.NOTE, text)
+        self._add(time.time(), Tone.ERROR if error else Tone.NOTE, text)
 
-    def _add(self, when: float, kind: EventKind, text: str) -> None:
+    def _add(self, when: float, tone: Tone, text: str) -> None:
         stamp = time.strftime("%H:%M:%S", time.localtime(when))
         line = Text()
         line.append(f"{stamp} ", style="dim")
-        tag = _KIND_TAGS.get(kind, "")
+        tag = _TONE_TAGS.get(tone, "")
         if tag:
             line.append(tag, style="dim")
-        line.append(text, style=_KIND_STYLES.get(kind, ""))
+        line.append(text, style=_TONE_STYLES.get(tone, ""))
         self.lines_text.append(f"{tag}{text}")
         del self.lines_text[:-2000]
         self.write(line)

@@ -27,7 +27,7 @@ def describe_selection(info: ProcInfo | None, record: LabProcess | None, own_pid
             # A grandchild: what matters is who started it, not when.
             text.append(f" PID {info.pid} · started by PID {record.former_parent} · t/x end it")
             return text
-        text.append(f" PID {info.pid} · {record.kind} · {record.start_method} · started {started}")
+        text.append(f" PID {info.pid} · {record.role} · {record.start_method} · started {started}")
         if info.is_zombie:
             text.append(" · w reaps it", style="yellow")
         else:

@@ -1,0 +1,354 @@
+"""What happens to lab processes, as data: one class per kind of happening, its facts as fields.
+
+An event is not a sentence. Text is made from an event by a renderer, one per language
+(``proctui.core.render``); anything that decides (a lesson goal, an exercise, a test)
+reads the fields, so rewording or translating a log line never changes what it decides.
+
+The Lab, its pools and the UI's refusals share this one vocabulary. Every field is a
+fact the kernel or the call itself reported (a wait status, a PID, a state letter from
+/proc), never a guess.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+
+class Tone(enum.Enum):
+    """How a log line looks (colour, a tag without colour): what sort of thing happened."""
+
+    STARTED = "started"
+    OUTPUT = "output"
+    EXITED = "exited"
+    SIGNALLED = "signalled"
+    JOINING = "joining"
+    REAPED = "reaped"
+    NOTE = "note"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LabEvent:
+    """Something that happened; ``pid`` and ``label`` name the process it happened to."""
+
+    tone: ClassVar[Tone] = Tone.NOTE
+    pid: int | None = None
+    label: str | None = None
+    time: float = field(default_factory=time.time, compare=False)
+
+
+def exitcode_of(status: int | None) -> int | None:
+    """multiprocessing's exitcode for a raw wait status (-N for signal N), or None."""
+    return None if status is None else os.waitstatus_to_exitcode(status)
+
+
+# -- starting ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Forked(LabEvent):
+    """``label.start()`` made a child of proctui (or of the fork server)."""
+
+    tone: ClassVar[Tone] = Tone.STARTED
+    role: str  # what it was started as: "child", "zombie", "orphan", ...
+    start_method: str
+    daemon: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GrandchildForked(LabEvent):
+    """A lab child started a child of its own, which proctui has no Process object for."""
+
+    tone: ClassVar[Tone] = Tone.STARTED
+    parent_pid: int
+    parent_label: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForkWarned(LabEvent):
+    """Python warned that fork() was called in a multi-threaded process."""
+
+    message: str
+    in_pool: bool = False  # Pool(): its worker handler thread forks too
+
+
+# -- output ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Output(LabEvent):
+    """A line a process wrote. One pipe carries a child's stdout and stderr alike, so
+    the two streams arrive in the order written and cannot be told apart."""
+
+    tone: ClassVar[Tone] = Tone.OUTPUT
+    line: str
+
+
+# -- exits and reaping -------------------------------------------------------------------
+
+
+class WhoReaps(enum.Enum):
+    """Who will collect the exit status of a process that has just exited."""
+
+    WAITPID = "waitpid"  # a zombie until its parent (proctui) calls waitpid()
+    FORK_SERVER = "fork server"  # its parent, the fork server, reaps it at once
+    PARENT = "parent"  # a grandchild: its parent (or whoever adopted it) reaps it
+    EXIT_HANDLER = "exit handler"  # a daemon: its exiting parent's exit handler terminates and joins it
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Exited(LabEvent):
+    """The kernel reported the process's exit (through a pidfd), before anyone reaped it."""
+
+    tone: ClassVar[Tone] = Tone.EXITED
+    status: int | None  # the raw wait status, read with waitid(WNOWAIT); None if not ours to read
+    who_reaps: WhoReaps
+    reaper_pid: int | None = None  # for PARENT and EXIT_HANDLER
+
+    @property
+    def exitcode(self) -> int | None:
+        return exitcode_of(self.status)
+
+
+class ReapCall(enum.Enum):
+    """Which call reaped a process (took its exit status, so its PID is free again)."""
+
+    JOIN = "join"  # Process.join() -> waitpid(pid, 0)
+    STEPPED_JOIN = "stepped join"  # the stepped join's own os.waitpid
+    SENTINEL = "sentinel"  # forkserver: join() read the code the fork server sent
+    IS_ALIVE = "is_alive"  # Process.is_alive() -> poll() -> waitpid(pid, WNOHANG)
+    ADOPTED_CHILD = "adopted child"  # an adopted grandchild, waitpid(pid, 0) by proctui
+    ADOPTED_ZOMBIE = "adopted zombie"  # a zombie handed to proctui as subreaper, waitpid(pid, WNOHANG)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reaped(LabEvent):
+    """proctui reaped one of its processes: its PID is gone."""
+
+    tone: ClassVar[Tone] = Tone.REAPED
+    call: ReapCall
+    status: int | None  # None where the status never reached proctui (forkserver)
+    exitcode: int | None
+    syscall: str | None = None  # the stepped join's call, as the stepper saw it
+
+
+class PoolReap(enum.Enum):
+    HANDLER = "handler"  # the worker handler thread, after a worker exited by itself
+    JOIN = "join"  # Pool.join()
+    TERMINATE = "terminate"  # Pool.terminate()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoolWorkerReaped(LabEvent):
+    """A pool reaped one of its workers (Pool reaps its own, not proctui)."""
+
+    tone: ClassVar[Tone] = Tone.REAPED
+    pool: str
+    by: PoolReap
+    exitcode: int | None
+    start_method: str
+    maxtasksperchild: int | None
+
+
+class Adopter(enum.Enum):
+    PROCTUI = "proctui"  # proctui, a child subreaper
+    INIT = "init"  # PID 1
+    SUBREAPER_ABOVE = "subreaper above"  # the nearest child subreaper above proctui
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Adopted(LabEvent):
+    """The process lost its parent, and the kernel re-parented it (read from /proc)."""
+
+    former_parent: int | None
+    adopter_pid: int
+    adopter: Adopter
+
+
+# -- signals and waiting ----------------------------------------------------------------
+
+
+class Disposition(enum.Enum):
+    """What the receiver does with a signal, read from /proc/PID/status before sending."""
+
+    DEFAULT = "default"
+    CAUGHT = "caught"  # a handler of its own (SigCgt)
+    IGNORED = "ignored"  # SIG_IGN (SigIgn)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Signalled(LabEvent):
+    """proctui sent a signal to the process, through a pidfd on that very process."""
+
+    tone: ClassVar[Tone] = Tone.SIGNALLED
+    signal: int
+    method: str | None = None  # "terminate" or "kill": the Process method that would send it
+    was_zombie: bool = False
+    disposition: Disposition = Disposition.DEFAULT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JoinBlocks(LabEvent):
+    """join() on a running child: its waitpid(pid, 0) waits until the child ends."""
+
+    tone: ClassVar[Tone] = Tone.JOINING
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JoinStepped(LabEvent):
+    """The real join(timeout) runs in the code viewer, one line a step."""
+
+    tone: ClassVar[Tone] = Tone.JOINING
+    timeout: float | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JoinReturned(LabEvent):
+    """A join(timeout) returned before the child was reaped."""
+
+    timeout: float | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StillAlive(LabEvent):
+    """is_alive() polled with waitpid(WNOHANG) and found the child running."""
+
+
+# -- pools -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoolCreated(LabEvent):
+    processes: int
+    maxtasksperchild: int | None
+    start_method: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoolWorkerStarted(LabEvent):
+    tone: ClassVar[Tone] = Tone.STARTED
+    pool: str
+    start_method: str
+    by_handler: bool  # the worker handler thread started it (else Pool() itself)
+    processes: int
+    replaces: str | None = None  # "pool-1 worker 1 (PID 4240)"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoolMapped(LabEvent):
+    tasks: int
+    processes: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoolTaskDone(LabEvent):
+    """One task's result; pid and label name the worker that ran it."""
+
+    tone: ClassVar[Tone] = Tone.OUTPUT
+    pool: str
+    x: int
+    square: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoolClosing(LabEvent):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoolTerminating(LabEvent):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoolMapsDropped(LabEvent):
+    unfinished: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoolMapFailed(LabEvent):
+    tone: ClassVar[Tone] = Tone.ERROR
+    error: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoolHangs(LabEvent):
+    """terminate() did not finish: a worker died holding the task queue's lock."""
+
+    tone: ClassVar[Tone] = Tone.ERROR
+
+
+# -- things that went wrong --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WatchFailed(LabEvent):
+    tone: ClassVar[Tone] = Tone.ERROR
+    error: str
+
+
+class Refusal(enum.Enum):
+    """Why proctui did not do what was asked. Nothing was done in each case."""
+
+    UNKNOWN_START_METHOD = "unknown start method"
+    EXIT_CODE_RANGE = "exit code range"
+    NOT_MAIN_THREAD = "not main thread"
+    FORK_FAILED = "fork failed"
+    LAB_CLOSED = "lab closed"
+    TOO_MANY = "too many"
+    NO_GRANDCHILD_REPORT = "no grandchild report"
+    ZOMBIE_CANNOT_STOP = "zombie cannot stop"
+    NO_PROCESS_OBJECT = "no process object"
+    NOT_PROCTUIS_CHILD = "not proctui's child"
+    PID_REUSED = "pid reused"
+    ALREADY_REAPED = "already reaped"
+    JOIN_WAITING = "join waiting"
+    INIT = "init"
+    PROCTUI_ITSELF = "proctui itself"
+    OTHER_USER = "other user"
+    NOTHING_SELECTED = "nothing selected"
+    NOT_A_LAB_PROCESS = "not a lab process"
+    POOL_WORKER = "pool worker"
+    POOL_NEEDS_A_WORKER = "pool needs a worker"
+    POOL_BAD_MAXTASKS = "pool bad maxtasksperchild"
+    POOL_FAILED = "pool failed"
+    POOL_CLOSED = "pool closed"
+    POOL_JOIN_WAITING = "pool join waiting"
+    NO_POOL = "no pool"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Refused(LabEvent):
+    """An operation proctui refused, or that the system failed; the fields hold the facts
+    a sentence about it needs."""
+
+    tone: ClassVar[Tone] = Tone.ERROR
+    reason: Refusal
+    verb: str | None = None  # what the user asked for: "terminate", "join", ...
+    value: str | None = None  # the value refused (a start method, an exit code)
+    count: int | None = None  # how many there are, or were asked for
+    limit: int | None = None
+    error: str | None = None  # the system's own words (strerror)
+    other_pid: int | None = None  # a process's parent
+    uid: int | None = None  # a process's owner
+
+
+class LabError(Exception):
+    """An operation the Lab refused or the system failed: nothing was done. ``refusal``
+    says why, as data; ``str()`` is the English sentence (the UI renders its own)."""
+
+    def __init__(self, refusal: Refused) -> None:
+        self.refusal = refusal
+        from proctui.core.render import render  # render imports this module
+
+        super().__init__(render(refusal))
+
+
+def refuse(reason: Refusal, **facts: Any) -> LabError:
+    """``raise refuse(Refusal.TOO_MANY, count=3, limit=2)``."""
+    return LabError(Refused(reason=reason, **facts))

@@ -1,0 +1,253 @@
+"""The English renderer: what the event log says for each event.
+
+Sentences speak at the level of system calls (``waitpid(4242, 0) -> (4242, 0x0000)``),
+because that is what proctui teaches; facts come from the event's fields only.
+"""
+
+from __future__ import annotations
+
+import signal
+
+from proctui.core import events as ev
+from proctui.core.linux import decode_status, describe_exitcode, signal_name
+
+_START_CALL = {
+    "fork": "fork()",
+    "spawn": "spawn: fork() + exec()",
+    "forkserver": "forkserver: the fork server forks",
+}
+
+_POOL_WORKER_START = {
+    "fork": "fork()",
+    "spawn": "spawn: fork() + exec() of a fresh python",
+    "forkserver": "forkserver: the fork server forks it",
+}
+
+_ADOPTERS = {
+    ev.Adopter.PROCTUI: "proctui, a child subreaper (prctl PR_SET_CHILD_SUBREAPER)",
+    ev.Adopter.INIT: "PID 1, init",
+    ev.Adopter.SUBREAPER_ABOVE: "the nearest child subreaper above proctui",
+}
+
+
+def _status(status: int | None) -> str:
+    return "?" if status is None else f"{status:#06x}"
+
+
+def _forkserver_aside(start_method: str) -> str:
+    if start_method == "forkserver":
+        return " (the fork server did the waitpid; join() read the status from the sentinel)"
+    return ""
+
+
+class English:
+    language = "en"
+
+    # -- starting --------------------------------------------------------------------------
+
+    def forked(self, e: ev.Forked) -> str:
+        daemonic = ", daemon=True" if e.daemon else ""
+        return f"{e.label}.start() -> {_START_CALL[e.start_method]} -> child {e.pid} ({e.role}{daemonic})"
+
+    def grandchild_forked(self, e: ev.GrandchildForked) -> str:
+        return f"{e.parent_label} forked grandchild {e.pid} ({e.label}); proctui has no Process object for it"
+
+    def fork_warned(self, e: ev.ForkWarned) -> str:
+        if e.in_pool:
+            return (f"Python warns: {e.message} Pool workers only set up their output, run tasks and "
+                    "return; the worker handler thread forks the replacements, from a thread too.")
+        return (f"Python warns: {e.message} proctui's children only print, sleep "
+                "and exit, which is safe in a child of a threaded process.")
+
+    def output(self, e: ev.Output) -> str:
+        return e.line if e.pid is None else f"[{e.pid}] {e.line}"
+
+    # -- exits and reaping -------------------------------------------------------------------
+
+    def exited(self, e: ev.Exited) -> str:
+        if e.who_reaps is ev.WhoReaps.WAITPID:
+            assert e.status is not None
+            return (f"child {e.pid} ({e.label}) exited, status {e.status:#06x} ({decode_status(e.status)}) "
+                    f"-> exitcode {describe_exitcode(e.exitcode)}; it stays a zombie until waitpid({e.pid})")
+        if e.who_reaps is ev.WhoReaps.FORK_SERVER:
+            return (f"child {e.pid} ({e.label}) exited; its parent is the fork server, which reaps it at once "
+                    "(no zombie). join() reads its exit code from the sentinel.")
+        if e.who_reaps is ev.WhoReaps.EXIT_HANDLER:
+            why = (f"its parent {e.reaper_pid} is exiting: multiprocessing's exit handler "
+                   "terminate()s and joins every daemonic child")
+        else:
+            why = f"its parent PID {e.reaper_pid} reaps it"
+        return f"{e.label} (PID {e.pid}) ended; {why}"
+
+    def reaped(self, e: ev.Reaped) -> str:
+        code = describe_exitcode(e.exitcode)
+        status = _status(e.status)
+        if e.call is ev.ReapCall.JOIN:
+            return (f"{e.label}.join() -> waitpid({e.pid}, 0) -> ({e.pid}, {status}) -> exitcode {code}; "
+                    f"PID {e.pid} is gone")
+        if e.call is ev.ReapCall.STEPPED_JOIN:
+            return f"{e.syscall} -> ({e.pid}, {status}) -> exitcode {code}; PID {e.pid} is gone"
+        if e.call is ev.ReapCall.SENTINEL:
+            return f"{e.label}.join() -> exitcode {code} (read from the sentinel: the fork server reaped it)"
+        if e.call is ev.ReapCall.IS_ALIVE:
+            return (f"{e.label}.is_alive() -> poll() -> waitpid({e.pid}, WNOHANG) -> ({e.pid}, {status}) -> False. "
+                    f"is_alive() just reaped it: exitcode {code}, and PID {e.pid} is gone")
+        if e.call is ev.ReapCall.ADOPTED_CHILD:
+            return (f"{e.label} exited; proctui adopted it, so proctui reaps it: waitpid({e.pid}, 0) -> "
+                    f"({e.pid}, {status}) -> exitcode {code}")
+        name = e.label if e.label is not None else f"PID {e.pid}"
+        return (f"waitpid({e.pid}, WNOHANG) -> ({e.pid}, {status}): proctui reaped {name}, a zombie it "
+                "adopted as subreaper when its parent died without reaping it")
+
+    def pool_worker_reaped(self, e: ev.PoolWorkerReaped) -> str:
+        code = describe_exitcode(e.exitcode)
+        if e.by is ev.PoolReap.JOIN:
+            return (f"{e.pool}.join(): waited for {e.label} (PID {e.pid}) to exit and reaped it, "
+                    f"exitcode {code}{_forkserver_aside(e.start_method)}")
+        if e.by is ev.PoolReap.TERMINATE:
+            return (f"{e.pool}.terminate(): {e.label} (PID {e.pid}) ended with exitcode {code} "
+                    f"and was reaped by join(){_forkserver_aside(e.start_method)}")
+        if e.exitcode == 0 and e.maxtasksperchild is not None:
+            why = f"maxtasksperchild={e.maxtasksperchild} reached, exitcode 0"
+        else:
+            why = f"exitcode {code}"
+        if e.start_method == "forkserver":
+            how = "the fork server reaped it and worker.exitcode read the status from the sentinel"
+        else:
+            how = f"its worker.exitcode called waitpid({e.pid}, WNOHANG), which reaped it"
+        text = (f"the pool's worker handler thread joined {e.label} (PID {e.pid}) after it exited ({why}): "
+                f"{how}, then del pool._pool[i]. Pool reaps its own workers")
+        if e.exitcode is not None and e.exitcode < 0:
+            text += (". A killed worker's task is lost, so its map never completes; and had it been waiting "
+                     "for a task it died holding the task queue's lock, which no other worker (nor "
+                     "terminate()) can ever take: the pool hangs")
+        return text
+
+    def adopted(self, e: ev.Adopted) -> str:
+        return (f"{e.label} (PID {e.pid}) lost its parent {e.former_parent}: "
+                f"the kernel re-parented it to PID {e.adopter_pid}, {_ADOPTERS[e.adopter]}")
+
+    # -- signals and waiting ---------------------------------------------------------------
+
+    def signalled(self, e: ev.Signalled) -> str:
+        name = signal_name(e.signal)
+        if e.method is None:
+            effect = "it runs again" if e.signal == signal.SIGCONT else "the kernel stops it (T) until SIGCONT"
+            return f"kill({e.pid}, {name}) -> {e.label}: {effect}"
+        text = (f"{e.label}.{e.method}() is kill({e.pid}, {name}) -> {e.label} "
+                "(sent through a pidfd: only this very process can get it)")
+        if e.was_zombie:
+            text += f": {e.pid} is a zombie; a dead process cannot be signalled, only reaped"
+        elif e.disposition is ev.Disposition.CAUGHT:
+            text += (f": /proc/{e.pid}/status lists {name} as caught (SigCgt), so it does not die of it: "
+                     "its own handler decides what happens")
+        elif e.disposition is ev.Disposition.IGNORED:
+            text += (f": /proc/{e.pid}/status lists {name} as ignored (SigIgn), so nothing happens; "
+                     "kill() (SIGKILL) cannot be ignored")
+        return text
+
+    def join_blocks(self, e: ev.JoinBlocks) -> str:
+        return (f"{e.label}.join() -> waitpid({e.pid}, 0) blocks: "
+                "the child is still running (end it with t or x)")
+
+    def join_stepped(self, e: ev.JoinStepped) -> str:
+        timeout = "" if e.timeout is None else e.timeout
+        return f"{e.label}.join({timeout}): stepping through join() in the code viewer"
+
+    def join_returned(self, e: ev.JoinReturned) -> str:
+        return f"{e.label}.join({e.timeout}) returned None: the child is still running, not reaped"
+
+    def still_alive(self, e: ev.StillAlive) -> str:
+        return f"{e.label}.is_alive() -> poll() -> waitpid({e.pid}, WNOHANG) -> (0, 0) -> True: still running, nothing reaped"
+
+    # -- pools -------------------------------------------------------------------------------
+
+    def pool_created(self, e: ev.PoolCreated) -> str:
+        limit = "no limit" if e.maxtasksperchild is None else f"maxtasksperchild={e.maxtasksperchild}"
+        return (f"{e.label} = Pool({e.processes}, {limit}) ({e.start_method}): proctui now has a worker handler "
+                "thread (replaces exited workers and reaps them), a task handler and a result handler thread")
+
+    def pool_worker_started(self, e: ev.PoolWorkerStarted) -> str:
+        by = "the pool's worker handler thread" if e.by_handler else f"Pool({e.processes})"
+        text = f"{e.label} (PID {e.pid}) started by {by}"
+        if e.replaces:
+            text += f" to replace {e.replaces}"
+        return f"{text}: {_POOL_WORKER_START[e.start_method]}"
+
+    def pool_mapped(self, e: ev.PoolMapped) -> str:
+        return (f"{e.label}.map_async(square_slowly, range({e.tasks}), chunksize=1): {e.tasks} tasks queued "
+                f"for {e.processes} workers, {e.seconds} s each")
+
+    def pool_task_done(self, e: ev.PoolTaskDone) -> str:
+        worker = f" ({e.label})" if e.label else ""
+        return f"{e.pool}: task {e.x} -> {e.square} on PID {e.pid}{worker}"
+
+    def pool_closing(self, e: ev.PoolClosing) -> str:
+        return (f"{e.label}.close(): no new tasks. When the queued ones are done the worker handler stops "
+                f"and each worker gets a None sentinel and exits; {e.label}.join() waits for that")
+
+    def pool_terminating(self, e: ev.PoolTerminating) -> str:
+        return (f"{e.label}.terminate(): stop the handler threads, kill(pid, SIGTERM) every worker still "
+                "running, then join() each")
+
+    def pool_maps_dropped(self, e: ev.PoolMapsDropped) -> str:
+        return (f"{e.label}: {e.unfinished} map(s) never finished: terminate() drops their tasks and "
+                "their callbacks never run")
+
+    def pool_map_failed(self, e: ev.PoolMapFailed) -> str:
+        return f"{e.label}: map failed: {e.error}"
+
+    def pool_hangs(self, e: ev.PoolHangs) -> str:
+        return (f"{e.label}.terminate() hangs (a worker died holding the task queue's lock): "
+                "killing its workers")
+
+    # -- things that went wrong -------------------------------------------------------------
+
+    def watch_failed(self, e: ev.WatchFailed) -> str:
+        return f"internal error while watching children: {e.error}"
+
+    def refused(self, e: ev.Refused) -> str:
+        return _REFUSALS[e.reason](e)
+
+
+def _who(e: ev.Refused) -> str:
+    return f"{e.label} (PID {e.pid})"
+
+
+_R = ev.Refusal
+_REFUSALS = {
+    _R.UNKNOWN_START_METHOD: lambda e: f"unknown start method {e.value!r}: choose one of fork, spawn, forkserver",
+    _R.EXIT_CODE_RANGE: lambda e: f"exit code must be 0..255, not {e.value}",
+    _R.NOT_MAIN_THREAD: lambda e: "lab processes are started from the main thread only",
+    _R.FORK_FAILED: lambda e: f"{e.verb} failed: {e.error}: the system refused a new process",
+    _R.LAB_CLOSED: lambda e: "the lab is shut down",
+    _R.TOO_MANY: lambda e: (f"{e.count} lab processes already (the limit is {e.limit}): "
+                            f"not starting {e.value} more"),
+    _R.NO_GRANDCHILD_REPORT: lambda e: f"{_who(e)} never said which grandchild it started",
+    _R.ZOMBIE_CANNOT_STOP: lambda e: f"{_who(e)} is a zombie: it cannot stop or continue",
+    _R.NO_PROCESS_OBJECT: lambda e: f"{e.label} has no Process object in proctui: is_alive() is its parent's to call",
+    _R.NOT_PROCTUIS_CHILD: lambda e: (
+        f"{_who(e)} was started by PID {e.other_pid}, not by proctui: only its parent can join() it. "
+        "If proctui adopts it, proctui reaps it when it exits."),
+    _R.PID_REUSED: lambda e: f"PID {e.pid} is no longer {e.label}: nothing sent",
+    _R.ALREADY_REAPED: lambda e: f"{_who(e)} has already been reaped" + (": nothing sent" if e.verb == "signal" else ""),
+    _R.JOIN_WAITING: lambda e: f"a join of {_who(e)} is already waiting",
+    _R.INIT: lambda e: f"PID {e.pid} is init: proctui never signals it. Nothing sent",
+    _R.PROCTUI_ITSELF: lambda e: (f"PID {e.pid} is proctui itself: it never signals itself. Nothing sent"
+                                  if e.verb is None else
+                                  f"PID {e.pid} is proctui itself: it will not {e.verb} itself. Nothing done."),
+    _R.OTHER_USER: lambda e: (f"PID {e.pid} belongs to user {e.uid}, not to you: proctui never signals it. "
+                              "Nothing sent"),
+    _R.NOTHING_SELECTED: lambda e: f"select a lab process to {e.verb} first",
+    _R.NOT_A_LAB_PROCESS: lambda e: (f"PID {e.pid} is not a lab process: proctui only acts on processes it "
+                                     "started. Nothing done."),
+    _R.POOL_WORKER: lambda e: (f"PID {e.pid} is {e.label}: its pool owns it. P closes and joins the pool; the "
+                               "palette can terminate it. Nothing done."),
+    _R.POOL_NEEDS_A_WORKER: lambda e: f"a pool needs at least one worker, not {e.value}",
+    _R.POOL_BAD_MAXTASKS: lambda e: f"maxtasksperchild must be None or at least 1, not {e.value}",
+    _R.POOL_FAILED: lambda e: f"Pool() failed: {e.error}: the system refused a new process",
+    _R.POOL_CLOSED: lambda e: (f"{e.label} is closed: a closed Pool takes no new tasks" if e.verb == "map"
+                               else f"{e.label} is already closed"),
+    _R.POOL_JOIN_WAITING: lambda e: f"{e.label}.join() is already waiting",
+    _R.NO_POOL: lambda e: "no pool is open: p starts one",
+}
