@@ -34,7 +34,7 @@ async def finish(pilot, app, timeout=20.0):
 
 
 def newest(app, kind):
-    return [r for r in app.lab.processes if r.kind == kind][-1]
+    return [r for r in app.lab.processes if r.role == kind][-1]
 
 
 async def close_stepper(pilot, app):

@@ -137,7 +137,7 @@ class Family:
             except ChildProcessError:
                 continue
             record = self._records.latest(pid)
-            if record is not None and record.start_ticks != info.start_ticks:
+            if record is not None and not record.is_same_process(info):
                 record = None  # an older lab process had this PID
             if record is not None:
                 with record.signal_lock:

@@ -275,3 +275,30 @@ def exit_with_message(label: str, out: ChildOutput) -> None:
     _become_lab_child(out)
     print(f"[{label}] PID: {os.getpid()}: calling sys.exit() with a message")
     sys.exit(f"{label}: goodbye from sys.exit()")
+
+
+#: What sigterm_handler's handler exits with: a code of its own, not SIGTERM's -15.
+SIGTERM_HANDLER_EXIT_CODE = 3
+
+
+def sigterm_handler(label: str, out: ChildOutput) -> None:
+    """A child with its own SIGTERM handler: terminate() runs the handler, which says so
+    and exits with a code of its own, instead of the kernel ending it (-15)."""
+    _become_lab_child(out)
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        print(f"[{label}] got SIGTERM: my handler runs sys.exit({SIGTERM_HANDLER_EXIT_CODE})", flush=True)
+        sys.exit(SIGTERM_HANDLER_EXIT_CODE)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    print(f"[{label}] PID: {os.getpid()}, PPID: {os.getppid()}: SIGTERM now runs my handler")
+    _sleep_for_ever()
+
+
+def sigterm_ignorer(label: str, out: ChildOutput) -> None:
+    """A child that ignores SIGTERM: terminate() changes nothing; only kill() (SIGKILL,
+    which cannot be caught or ignored) ends it."""
+    _become_lab_child(out)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    print(f"[{label}] PID: {os.getpid()}, PPID: {os.getppid()}: SIGTERM is now ignored (SIG_IGN)")
+    _sleep_for_ever()
