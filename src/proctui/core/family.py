@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 
 from proctui.core import procs
-from proctui.core.events import Adopted, Adopter, Exited, GrandchildForked, LabEvent, Reaped, ReapCall, WhoReaps
+from proctui.core.events import Adopted, Adopter, Exited, GrandchildForked, LabEvent, ReapCall, Reaped, WhoReaps
 from proctui.core.linux import peek_exit_status
 from proctui.core.records import LabProcess, Records
 from proctui.core.start_methods import start_method

@@ -19,6 +19,7 @@ and ``ending`` (shutdown). This class ties them together and is what the UI call
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import multiprocessing.process
 import os
@@ -36,8 +37,8 @@ from proctui.core.events import (
     LabError,
     LabEvent,
     Output,
-    Reaped,
     ReapCall,
+    Reaped,
     Refusal,
     Signalled,
     StillAlive,
@@ -234,9 +235,8 @@ class Lab:
             # from a short-lived worker thread would be killed as soon as it returns.
             raise refuse(Refusal.NOT_MAIN_THREAD)
         self._check_room(1)
-        ctx = multiprocessing.get_context(self.start_method)
         read_fd, write_fd = os.pipe()
-        process = ctx.Process(
+        process = start_method(self.start_method).new_process(
             target=target, args=(label, workers.ChildOutput(write_fd), *extra_args), name=label, daemon=daemon
         )
         mark_as_lab_child(process)
@@ -270,14 +270,16 @@ class Lab:
 
     def _watch(self, record: LabProcess, output_fd: int) -> None:
         """Log record's output, and notice its exit the moment it happens."""
-        self._watcher.watch_output(
-            output_fd, lambda line, r=record: self._emit(Output(pid=r.pid, label=r.label, line=line))
-        )
+
+        def said(line: str) -> None:
+            self._emit(Output(pid=record.pid, label=record.label, line=line))
+
+        self._watcher.watch_output(output_fd, said)
         try:
             pidfd = os.pidfd_open(record.pid)
         except ProcessLookupError:
             return
-        self._watcher.watch_exit(pidfd, lambda r=record: self.family.on_exit(r), output_fd=output_fd)
+        self._watcher.watch_exit(pidfd, functools.partial(self.family.on_exit, record), output_fd=output_fd)
 
     def _report_fork_warning(self, caught: list[warnings.WarningMessage]) -> None:
         for warning in caught:
@@ -398,8 +400,7 @@ class Lab:
     def unstarted_process(self) -> multiprocessing.process.BaseProcess:
         """A Process created but never started: what join() refuses (the article's assert)."""
         label = self.records.next_label("unstarted")
-        ctx = multiprocessing.get_context(self.start_method)
-        return ctx.Process(target=workers.sleeper, name=label)
+        return start_method(self.start_method).new_process(target=workers.sleeper, name=label)
 
     # -- the end ---------------------------------------------------------------------
 

@@ -14,15 +14,14 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 from importlib import resources
+from typing import Any, TypeVar
 
 from proctui.core import events as ev
 from proctui.core.events import LabEvent
-from proctui.core.records import LabProcess
 from proctui.core.procs import ProcInfo
+from proctui.core.records import LabProcess
 from proctui.core.stepper import Step
-
 
 LANGUAGES = ("en", "zh")
 
@@ -113,7 +112,7 @@ GOALS: dict[str, Callable[[Progress], bool]] = {
 }
 
 
-def _load(lang: str) -> dict:
+def _load(lang: str) -> dict[str, Any]:
     # Imported here: the lessons are read when first asked for, not at every start.
     if sys.version_info >= (3, 11):
         import tomllib

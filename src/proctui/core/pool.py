@@ -125,12 +125,13 @@ def _worker_processes(pool: multiprocessing.pool.Pool) -> dict[int, multiprocess
     ``pool._pool`` is only changed by the worker handler; copying it is one step under
     the GIL. A Process is appended after start(), so its ``_popen`` has a PID.
     """
-    return {vars(vars(process)["_popen"])["pid"]: process for process in list(pool._pool)}
+    return {vars(vars(process)["_popen"])["pid"]: process for process in list(pool._pool)}  # type: ignore[attr-defined]  # Pool's own list; typeshed leaves it out
 
 
 def _recorded_exitcode(process: multiprocessing.process.BaseProcess) -> int | None:
     """The exit code a join() stored in the worker's Popen: reading it reaps nothing."""
-    return vars(vars(process)["_popen"])["returncode"]
+    code: int | None = vars(vars(process)["_popen"])["returncode"]
+    return code
 
 
 class LabPool:
@@ -163,7 +164,7 @@ class LabPool:
         self._labels: dict[int, str] = {}  # every worker PID ever seen, for naming results
         self._numbers = itertools.count(1)
         self._awaiting_replacement: deque[str] = deque()  # "pool-1 worker 1 (PID 4240)"
-        self._maps: list[multiprocessing.pool.MapResult] = []
+        self._maps: list[multiprocessing.pool.MapResult[tuple[int, int, int]]] = []
         self._closing = False
         self._closed = False
 
@@ -256,7 +257,7 @@ class LabPool:
     def map(self, count: int = 6) -> None:
         """map_async square_slowly over range(count); results are logged when all are done."""
         with self._lock:
-            if self._closed or self._closing:
+            if self._closed or self._closing or self._mp_pool is None:
                 raise PoolError(Refusal.POOL_CLOSED, self.label, verb="map")
             # chunksize=1: each number is one task, as maxtasksperchild counts them
             # (map's default would batch several numbers into one task).

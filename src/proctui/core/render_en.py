@@ -7,6 +7,7 @@ because that is what proctui teaches; facts come from the event's fields only.
 from __future__ import annotations
 
 import signal
+from collections.abc import Callable
 
 from proctui.core import events as ev
 from proctui.core.linux import decode_status, describe_exitcode, signal_name
@@ -215,7 +216,7 @@ def _who(e: ev.Refused) -> str:
 
 
 _R = ev.Refusal
-_REFUSALS = {
+_REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
     _R.UNKNOWN_START_METHOD: lambda e: f"unknown start method {e.value!r}: choose one of fork, spawn, forkserver",
     _R.EXIT_CODE_RANGE: lambda e: f"exit code must be 0..255, not {e.value}",
     _R.NOT_MAIN_THREAD: lambda e: "lab processes are started from the main thread only",

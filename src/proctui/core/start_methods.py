@@ -14,9 +14,12 @@ each class keeps the interface of the one it extends and overrides only what dif
 
 from __future__ import annotations
 
+import multiprocessing
 import time
+from collections.abc import Callable
+from multiprocessing.process import BaseProcess
 
-from proctui.core.events import Exited, Reaped, ReapCall, WhoReaps
+from proctui.core.events import Exited, ReapCall, Reaped, WhoReaps
 from proctui.core.linux import peek_exit_status
 from proctui.core.records import LabProcess
 
@@ -44,6 +47,15 @@ class ForkStart:
     def start_call(self) -> str:
         """The call that failed when the system refuses a new process."""
         return "fork()"
+
+    def new_process(self, target: Callable[..., object], name: str, args: tuple[object, ...] = (),
+                    daemon: bool = False) -> BaseProcess:
+        """``Process(...)`` of this method's own context, not started."""
+        context = multiprocessing.get_context(self.name)
+        process: BaseProcess = context.Process(  # type: ignore[attr-defined]  # every concrete context has one; typeshed's BaseContext does not
+            target=target, args=args, name=name, daemon=daemon
+        )
+        return process
 
 
 class SpawnStart(ForkStart):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from proctui.core.events import JoinReturned, JoinStepped, LabEvent, Reaped, ReapCall, Refusal, refuse
+from proctui.core.events import JoinReturned, JoinStepped, LabEvent, ReapCall, Reaped, Refusal, refuse
 from proctui.core.records import LabProcess
 from proctui.core.start_methods import start_method
 from proctui.core.stepper import Step, Stepper
