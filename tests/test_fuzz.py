@@ -26,7 +26,8 @@ from textual import events
 from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 
 from helpers import log_has, proc_state, select, wait_until
-from proctui.core.lab import EventKind, Lab, LabError, LabProcess
+from proctui.core.events import Forked, GrandchildForked, Refusal, Signalled
+from proctui.core.lab import Lab, LabError, LabProcess
 from proctui.core.procs import read_proc
 from proctui.ui.app import ProcTUI
 
@@ -47,6 +48,14 @@ os.write(1, b"ready\n")
 while True:
     time.sleep(3600)
 """
+
+
+def assert_refused(exc_info, reason, **facts):
+    """The LabError says why, as data: its refusal's reason and facts."""
+    refusal = exc_info.value.refusal
+    assert refusal.reason is reason, refusal
+    for name, value in facts.items():
+        assert getattr(refusal, name) == value, (name, refusal)
 
 
 class Sentinel:
@@ -111,6 +120,8 @@ def sentinels():
 async def test_keys_on_other_rows_send_nothing_and_say_why(sentinels):
     mine, theirs, _ = sentinels
     lab = Lab()
+    lab_events = []
+    lab.subscribe(lab_events.append)
     app = ProcTUI(lab, refresh_seconds=0.3)
     try:
         async with app.run_test(size=SIZE) as pilot:
@@ -132,7 +143,9 @@ async def test_keys_on_other_rows_send_nothing_and_say_why(sentinels):
             assert log_has(app, f"PID {os.getpid()} is proctui itself")
             if theirs:
                 assert log_has(app, f"PID {theirs.pid} is not a lab process")
-            assert not lab.history  # nothing was started, so nothing could be signalled
+            # Nothing was started, so nothing could be signalled.
+            assert not [e for e in lab_events if isinstance(e, (Forked, GrandchildForked, Signalled))], lab_events
+            assert lab.processes == []
     finally:
         lab.shutdown()
     mine.assert_untouched()
@@ -146,9 +159,8 @@ async def test_keys_on_other_rows_send_nothing_and_say_why(sentinels):
 
 def planted(lab: Lab, pid: int) -> LabProcess:
     """A lab record for a process the lab did not start, as a bug could make one."""
-    record = LabProcess(label="planted", kind="child", pid=pid, start_method="fork", started_at=time.time(),
-                        start_ticks=read_proc(pid).start_ticks)
-    lab._records[pid] = record
+    record = lab.records.add("planted", "child", pid, "fork")
+    assert record.start_ticks == read_proc(pid).start_ticks and lab.get(pid) is record
     return record
 
 
@@ -157,19 +169,23 @@ def test_the_lab_never_signals_itself_pid_1_or_another_user(lab, sentinels):
     # Only SIGKILL and SIGSTOP for PID 1: the kernel drops them for init, so even a broken
     # guard could not harm this machine.
     init = planted(lab, 1)
-    with pytest.raises(LabError, match="PID 1 is init: proctui never signals it. Nothing sent"):
+    with pytest.raises(LabError) as refused:
         lab.kill(init)
-    with pytest.raises(LabError, match="PID 1 is init"):
+    assert_refused(refused, Refusal.INIT, pid=1)
+    with pytest.raises(LabError) as refused:
         lab.stop_or_continue(init)
+    assert_refused(refused, Refusal.INIT, pid=1)
     me = planted(lab, os.getpid())
     for operation in (lab.terminate, lab.kill, lab.stop_or_continue):
-        with pytest.raises(LabError, match=f"PID {os.getpid()} is proctui itself"):
+        with pytest.raises(LabError) as refused:
             operation(me)
+        assert_refused(refused, Refusal.PROCTUI_ITSELF, pid=os.getpid())
     if theirs is not None:
         record = planted(lab, theirs.pid)
         for operation in (lab.terminate, lab.kill, lab.stop_or_continue):
-            with pytest.raises(LabError, match=f"PID {theirs.pid} belongs to user {NOBODY}"):
+            with pytest.raises(LabError) as refused:
                 operation(record)
+            assert_refused(refused, Refusal.OTHER_USER, pid=theirs.pid, uid=NOBODY)
         theirs.assert_untouched()
     # Shutdown goes through the same guard: it must skip all three, silently.
     lab.shutdown(grace=0.2)
@@ -204,8 +220,9 @@ def test_a_reused_pid_gets_nothing(lab, sentinels):
     if newcomer is None:
         pytest.skip("cannot choose the next PID here (/proc/sys/kernel/ns_last_pid needs CAP_SYS_ADMIN)")
     for operation in (lab.terminate, lab.kill, lab.stop_or_continue):
-        with pytest.raises(LabError, match=f"PID {child.pid} is no longer {child.label}: nothing sent"):
+        with pytest.raises(LabError) as refused:
             operation(child)
+        assert_refused(refused, Refusal.PID_REUSED, pid=child.pid, label=child.label)
     lab.shutdown(grace=0.2)  # it holds the same record: it must not signal the newcomer either
     newcomer.assert_untouched()
     assert child.exitcode == -signal.SIGKILL  # join() read it from the fork server
@@ -275,7 +292,16 @@ async def test_thousands_of_random_keys_touch_nothing_outside_the_lab(sentinels)
     rng = random.Random(6)
     lab = Lab(max_children=12)
     signalled = []
-    lab.subscribe(lambda event: signalled.append(event) if event.kind is EventKind.SIGNALLED else None)
+    started = []  # every lab process started, reaped ones included, as its record was then
+
+    def record(event) -> None:
+        if isinstance(event, Signalled):
+            signalled.append(event)
+        elif isinstance(event, (Forked, GrandchildForked)):
+            # Emitted right after the record is made, before anyone could reap the process.
+            started.append(lab.records.latest(event.pid))
+
+    lab.subscribe(record)
     app = ProcTUI(lab, refresh_seconds=0.2)
     pressed = {}
     try:
@@ -287,7 +313,6 @@ async def test_thousands_of_random_keys_touch_nothing_outside_the_lab(sentinels)
                 pressed[scope] = await fuzz(pilot, rng, KEYS_PER_SCOPE, SECONDS_PER_SCOPE)
                 await pilot.pause(0.3)
             assert app.is_running
-            started = list(lab.history)
             log = list(app.event_log.lines_text)
             while len(app.screen_stack) > 1:
                 await pilot.press("escape")
@@ -296,6 +321,7 @@ async def test_thousands_of_random_keys_touch_nothing_outside_the_lab(sentinels)
     finally:
         lab.shutdown()
     print(f"keys pressed: {pressed}; lab processes started: {len(started)}, signalled: {len(signalled)}")
+    assert None not in started
     assert min(pressed.values()) >= 200, pressed  # the time cap may stop it early, but not that early
     assert len(started) >= 10  # the fuzz really made processes to signal...
     assert signalled  # ... signalled some of them (how many depends on timing: focus wanders) ...

@@ -1,5 +1,6 @@
 """Every kind of lab process, with real processes: orphans, daemons, stop/continue,
-is_alive(), errors in children, and the start methods."""
+is_alive(), errors in children, and the start methods. Events are checked by their
+fields; a child's own output is checked as the line it printed."""
 
 from __future__ import annotations
 
@@ -12,12 +13,39 @@ import textwrap
 import pytest
 
 from helpers import proc_state, wait_until
-from proctui.core.lab import EventKind, Lab, LabError
+from proctui.core.events import (
+    Adopted,
+    Adopter,
+    Exited,
+    Output,
+    PoolHangs,
+    Reaped,
+    ReapCall,
+    Refusal,
+    Signalled,
+    StillAlive,
+    WhoReaps,
+)
+from proctui.core.family import Family
+from proctui.core.lab import Lab, LabError
 from proctui.core.procs import read_proc
 
 
-def texts(events, kind=None, pid=None):
-    return [e.text for e in events if (kind is None or e.kind is kind) and (pid is None or e.pid == pid)]
+def events_of(events, cls, pid=None):
+    return [e for e in list(events) if isinstance(e, cls) and (pid is None or e.pid == pid)]
+
+
+def said(events, pid):
+    """The lines a process printed, in order (one pipe: stdout and stderr alike)."""
+    return [e.line for e in events_of(events, Output, pid)]
+
+
+def assert_refused(exc_info, reason, **facts):
+    """The LabError says why, as data: its refusal's reason and facts."""
+    refusal = exc_info.value.refusal
+    assert refusal.reason is reason, refusal
+    for name, value in facts.items():
+        assert getattr(refusal, name) == value, (name, refusal)
 
 
 def test_an_orphan_is_re_parented_to_proctui_and_reaped_by_it(lab, lab_events):
@@ -27,16 +55,25 @@ def test_an_orphan_is_re_parented_to_proctui_and_reaped_by_it(lab, lab_events):
     wait_until(lambda: read_proc(grandchild.pid).ppid == os.getpid(), what="re-parenting to us")
     # The lab learns of it from the parent's exit event, in its watcher thread.
     wait_until(lambda: grandchild.adopted_by == os.getpid(), what="the lab to see the adoption")
-    assert any("re-parented it to PID" in t and "subreaper" in t for t in texts(lab_events, EventKind.NOTE))
-    wait_until(lambda: any("PPID is now" in t for t in texts(lab_events, EventKind.OUTPUT, grandchild.pid)),
+    [adopted] = wait_until(lambda: events_of(lab_events, Adopted, grandchild.pid), what="the adoption's event")
+    assert (adopted.label, adopted.former_parent, adopted.adopter_pid, adopted.adopter) == (
+        grandchild.label, parent.pid, os.getpid(), Adopter.PROCTUI)
+    wait_until(lambda: any("PPID is now" in line for line in said(lab_events, grandchild.pid)),
                what="the grandchild's own word")
 
-    with pytest.raises(LabError, match="only its parent can join"):
+    with pytest.raises(LabError) as refused:
         lab.join(grandchild)
+    assert_refused(refused, Refusal.NOT_PROCTUIS_CHILD, pid=grandchild.pid, other_pid=parent.pid)
     lab.terminate(grandchild)
+    [sent] = events_of(lab_events, Signalled, grandchild.pid)
+    assert sent.method is None  # no Process object in proctui: not a terminate() of ours
     wait_until(grandchild.reaped.is_set, what="proctui to reap its adopted orphan")
     assert proc_state(grandchild.pid) is None  # really reaped, not a zombie of ours
     assert grandchild.exitcode == -signal.SIGTERM
+    [reaped] = wait_until(lambda: events_of(lab_events, Reaped, grandchild.pid), what="the reap's event")
+    # Reaped by proctui, as its adopter: when the watcher sees it exit, or as an adopted zombie.
+    assert reaped.call in (ReapCall.ADOPTED_CHILD, ReapCall.ADOPTED_ZOMBIE)
+    assert (reaped.label, reaped.status, reaped.exitcode) == (grandchild.label, 0x000F, -signal.SIGTERM)
     assert lab.join(parent) == 0
 
 
@@ -46,18 +83,21 @@ def test_the_adoption_is_reported_when_the_parent_exits_before_the_grandchild_is
     # the watcher thread can handle that exit before the main thread has recorded the
     # grandchild; the adoption must still be reported (CI once missed it). Delay the
     # grandchild's record, not the parent, to make that order certain.
-    record_grandchild = Lab._record_grandchild
+    record_grandchild = Family.record_grandchild
+    late = []
 
-    def record_late(self, parent, label, kind, pid):
+    def record_late(self, parent, label, role, pid):
         wait_until(lambda: proc_state(parent.pid) == "Z", what="the parent to exit first")
         wait_until(lambda: parent.exit_handled, what="the watcher to handle the parent's exit first")
-        return record_grandchild(self, parent, label, kind, pid)
+        late.append(pid)
+        return record_grandchild(self, parent, label, role, pid)
 
-    monkeypatch.setattr(Lab, "_record_grandchild", record_late)
+    monkeypatch.setattr(Family, "record_grandchild", record_late)
     parent, grandchild = lab.make_orphan()
+    assert late == [grandchild.pid]  # the delay really happened
     wait_until(lambda: grandchild.adopted_by == os.getpid(), what="the lab to see the adoption")
-    notes = [t for t in texts(lab_events, EventKind.NOTE) if "re-parented it to PID" in t]
-    assert len(notes) == 1 and grandchild.label in notes[0]
+    adoptions = wait_until(lambda: events_of(lab_events, Adopted), what="the adoption's event")
+    assert [(e.pid, e.label, e.adopter) for e in adoptions] == [(grandchild.pid, grandchild.label, Adopter.PROCTUI)]
     lab.kill(grandchild)
     wait_until(grandchild.reaped.is_set, what="proctui to reap its adopted orphan")
     assert lab.join(parent) == 0
@@ -97,13 +137,13 @@ def test_without_the_subreaper_the_orphan_goes_to_the_nearest_subreaper():
 
 def test_a_daemon_may_not_have_children(lab, lab_events):
     daemon = lab.start_daemon()
-    wait_until(lambda: len(texts(lab_events, EventKind.OUTPUT, daemon.pid)) >= 2, what="the daemon's two lines")
-    said = texts(lab_events, EventKind.OUTPUT, daemon.pid)
-    assert "daemon=True" in said[0]
+    wait_until(lambda: len(said(lab_events, daemon.pid)) >= 2, what="the daemon's two lines")
+    lines = said(lab_events, daemon.pid)
+    assert "daemon=True" in lines[0]
     if sys.flags.optimize:
-        assert "asserts are off" in said[1]
+        assert "asserts are off" in lines[1]
     else:
-        assert "AssertionError: daemonic processes are not allowed to have children" in said[1]
+        assert "AssertionError: daemonic processes are not allowed to have children" in lines[1]
     assert proc_state(daemon.pid) == "S"
 
 
@@ -113,8 +153,10 @@ def test_a_daemon_child_dies_when_its_parent_exits(lab, lab_events):
     assert read_proc(daemon.pid).ppid == parent.pid
     wait_until(daemon.reaped.is_set, what="the daemon to end with its parent")
     assert proc_state(daemon.pid) is None
-    assert any("exit handler terminate()s and joins every daemonic child" in t
-               for t in texts(lab_events, EventKind.EXITED, daemon.pid))
+    # Not ours to reap: its parent's exit handler terminate()s and joins it.
+    [exited] = wait_until(lambda: events_of(lab_events, Exited, daemon.pid), what="the daemon's exit event")
+    assert (exited.who_reaps, exited.reaper_pid, exited.status) == (WhoReaps.EXIT_HANDLER, parent.pid, None)
+    assert events_of(lab_events, Reaped, daemon.pid) == []
     assert lab.join(parent) == 0  # the parent returned normally
 
 
@@ -127,36 +169,37 @@ def test_stop_and_continue_follow_the_kernel(lab):
     wait_until(lambda: proc_state(child.pid) == "S", what="S again")
     zombie = lab.leave_zombie()
     wait_until(lambda: proc_state(zombie.pid) == "Z", what="Z")
-    with pytest.raises(LabError, match="zombie"):
+    with pytest.raises(LabError) as refused:
         lab.stop_or_continue(zombie)
+    assert_refused(refused, Refusal.ZOMBIE_CANNOT_STOP, pid=zombie.pid, label=zombie.label)
 
 
 def test_is_alive_reaps_a_zombie(lab, lab_events):
     child = lab.fork_child()
     assert lab.is_alive(child) is True
+    assert len(events_of(lab_events, StillAlive, child.pid)) == 1
     zombie = lab.leave_zombie(exit_code=2)
     wait_until(lambda: proc_state(zombie.pid) == "Z", what="Z")
     assert lab.is_alive(zombie) is False
     assert proc_state(zombie.pid) is None  # is_alive() reaped it
     assert zombie.reaped.is_set() and zombie.exitcode == 2
-    assert any(f"waitpid({zombie.pid}, WNOHANG) -> ({zombie.pid}, 0x0200) -> False" in t
-               for t in texts(lab_events, EventKind.REAPED, zombie.pid))
+    [reaped] = events_of(lab_events, Reaped, zombie.pid)
+    assert (reaped.call, reaped.status, reaped.exitcode) == (ReapCall.IS_ALIVE, 0x0200, 2)
 
 
 def test_a_child_that_raises_shows_its_traceback_and_exits_1(lab, lab_events):
     child = lab.start_raising_child()
     assert lab.join(child) == 1
-    wait_until(lambda: any("RuntimeError" in t for t in texts(lab_events, EventKind.OUTPUT, child.pid)),
-               what="the traceback")
-    said = texts(lab_events, EventKind.OUTPUT, child.pid)
-    assert any("Traceback (most recent call last):" in t for t in said)
-    assert said[-1].endswith(f"RuntimeError: {child.label} raised this on purpose")
+    wait_until(lambda: any("RuntimeError" in line for line in said(lab_events, child.pid)), what="the traceback")
+    lines = said(lab_events, child.pid)
+    assert any("Traceback (most recent call last):" in line for line in lines)
+    assert lines[-1].endswith(f"RuntimeError: {child.label} raised this on purpose")
 
 
 def test_sys_exit_with_a_message_shows_it_and_exits_1(lab, lab_events):
     child = lab.start_exiting_with_message()
     assert lab.join(child) == 1
-    wait_until(lambda: any("goodbye from sys.exit()" in t for t in texts(lab_events, EventKind.OUTPUT, child.pid)),
+    wait_until(lambda: any("goodbye from sys.exit()" in line for line in said(lab_events, child.pid)),
                what="the message")
 
 
@@ -204,6 +247,6 @@ def test_shutdown_survives_a_pool_whose_idle_worker_was_killed():
     for pid in workers:  # one of them holds the lock
         os.kill(pid, signal.SIGKILL)
     lab.shutdown(grace=0.5)
-    assert any("terminate() hangs" in e.text for e in events)
+    assert [e.label for e in events if isinstance(e, PoolHangs)] == [pool.label]
     for pid in workers:
         assert proc_state(pid) is None, pid

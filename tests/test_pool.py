@@ -1,4 +1,7 @@
-"""LabPool with real pools: which PIDs /proc shows, what the log says, who reaps whom."""
+"""LabPool with real pools: which PIDs /proc shows, what the events say, who reaps whom.
+
+Events are checked by their fields; a worker's own output is checked as the line it
+printed. What the English log says for each event is tests/test_render.py's to check."""
 
 from __future__ import annotations
 
@@ -10,57 +13,52 @@ import signal
 import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass
 
 import psutil
 import pytest
 
 from helpers import proc_state, wait_until
+from proctui.core.events import (
+    LabEvent,
+    Output,
+    PoolClosing,
+    PoolMapsDropped,
+    PoolReap,
+    PoolTaskDone,
+    PoolWorkerReaped,
+    PoolWorkerStarted,
+    Refusal,
+)
 from proctui.core.pool import LabPool, PoolError
 from proctui.core.procs import read_proc
 
-RESULT = re.compile(r"^pool-1: task (\d+) -> (\d+) on PID (\d+) \((pool-1 worker \d+)\)$")
 TASK_LINE = re.compile(r"^\[pool-1 worker PID (\d+)\] task (\d+)$")  # printed by the task itself
-
-
-@dataclass(frozen=True)
-class Event:
-    kind: str
-    text: str
-    pid: int | None
-    label: str | None
 
 
 class PoolRecorder:
     """Starts LabPools and keeps every event they emit, in order."""
 
     def __init__(self) -> None:
-        self.events: list[Event] = []
+        self.events: list[LabEvent] = []
         self.pools: list[LabPool] = []
 
-    def emit(self, kind: str, text: str, pid: int | None = None, label: str | None = None) -> None:
-        self.events.append(Event(kind, text, pid, label))  # one append: safe from any thread
+    def emit(self, event: LabEvent) -> None:
+        self.events.append(event)  # one append: safe from any thread
 
     def start(self, start_method: str = "fork", **options) -> LabPool:
         pool = LabPool("pool-1", start_method, self.emit, **options)
         self.pools.append(pool)
         return pool
 
-    def of(self, kind: str) -> list[Event]:
-        return [e for e in list(self.events) if e.kind == kind]
+    def of(self, cls: type[LabEvent]) -> list:
+        return [e for e in list(self.events) if isinstance(e, cls)]
 
-    def results(self) -> list[tuple[int, int, int, str, Event]]:
+    def results(self) -> list[tuple[int, int, int, str, PoolTaskDone]]:
         """(x, x*x, pid, label, event) for each task result logged so far."""
-        found = []
-        for event in self.of("output"):
-            match = RESULT.match(event.text)
-            if match:
-                x, square, pid, label = match.groups()
-                found.append((int(x), int(square), int(pid), label, event))
-        return found
+        return [(e.x, e.square, e.pid, e.label, e) for e in self.of(PoolTaskDone)]
 
-    def lines_of_task(self, x: int) -> list[Event]:
-        return [e for e in self.of("output") if (m := TASK_LINE.match(e.text)) and int(m[2]) == x]
+    def lines_of_task(self, x: int) -> list[Output]:
+        return [e for e in self.of(Output) if (m := TASK_LINE.match(e.line)) and int(m[2]) == x]
 
 
 @pytest.fixture
@@ -75,7 +73,15 @@ def pools():
 
 
 def started_pids(recorder: PoolRecorder) -> list[int]:
-    return [e.pid for e in recorder.of("started")]
+    return [e.pid for e in recorder.of(PoolWorkerStarted)]
+
+
+def assert_refused(exc_info, reason, **facts):
+    """The PoolError says why, as data: its refusal's reason and facts."""
+    refusal = exc_info.value.refusal
+    assert refusal.reason is reason, refusal
+    for name, value in facts.items():
+        assert getattr(refusal, name) == value, (name, refusal)
 
 
 def test_workers_are_labelled_children_of_this_process(pools):
@@ -87,11 +93,13 @@ def test_workers_are_labelled_children_of_this_process(pools):
     assert set(workers) == {child.pid for child in psutil.Process().children()} - before
     for pid in workers:
         assert read_proc(pid).ppid == os.getpid()
-        assert pool.owns(pid)
-    assert not pool.owns(os.getpid())
-    started = pools.of("started")
+        assert pid in pool.workers()
+    assert os.getpid() not in pool.workers()
+    started = pools.of(PoolWorkerStarted)
     assert [(e.pid, e.label) for e in started] == sorted(workers.items(), key=lambda item: item[1])
-    assert all("started by Pool(2): fork()" in e.text for e in started)
+    # Started by Pool(2) itself, with fork(), replacing nobody.
+    assert [(e.pool, e.by_handler, e.processes, e.start_method, e.replaces) for e in started] == [
+        ("pool-1", False, 2, "fork", None)] * 2
 
 
 def test_each_result_names_the_worker_that_ran_it(pools):
@@ -117,9 +125,9 @@ def test_worker_output_reaches_the_log(pools):
 
     for x in range(2):
         [line] = wait_until(lambda: pools.lines_of_task(x), what=f"task {x}'s line")
-        assert int(TASK_LINE.match(line.text)[1]) in workers
-        assert line.label == "pool-1"
-    greetings = [e.text for e in pools.of("output") if "initializer ran" in e.text]
+        assert int(TASK_LINE.match(line.line)[1]) in workers
+        assert (line.label, line.pid) == ("pool-1", None)  # one pipe for the whole pool
+    greetings = [e.line for e in pools.of(Output) if "initializer ran" in e.line]
     assert sorted(greetings) == sorted(
         f"[pool-1 worker PID {pid}] initializer ran: PPID {os.getpid()}, stdout/stderr go to the log"
         for pid in workers
@@ -135,19 +143,24 @@ def test_maxtasksperchild_makes_the_handler_reap_and_replace_workers(pools):
     # replaced while the pool runs, so six workers in all.
     wait_until(lambda: len(pool.workers()) == 2 and len(started_pids(pools)) == 6, what="six workers")
     assert len(set(started_pids(pools))) == 6
-    assert {e.label for e in pools.of("started")} == {f"pool-1 worker {n}" for n in range(1, 7)}
-    replacements = [e for e in pools.of("started") if e.pid not in first]
-    assert all("started by the pool's worker handler thread to replace pool-1 worker" in e.text for e in replacements)
+    assert {e.label for e in pools.of(PoolWorkerStarted)} == {f"pool-1 worker {n}" for n in range(1, 7)}
+    replacements = [e for e in pools.of(PoolWorkerStarted) if e.pid not in first]
+    assert len(replacements) == 4
+    # Each replacement was started by the worker handler thread, in place of a worker it reaped.
+    reaped_names = {f"{e.label} (PID {e.pid})" for e in pools.of(PoolWorkerReaped)}
+    assert all(e.by_handler and e.replaces in reaped_names for e in replacements), replacements
+    assert len({e.replaces for e in replacements}) == 4
 
     wait_until(lambda: len(pools.results()) == 4, what="four results")
     ran_tasks = {pid for _, _, pid, _, _ in pools.results()}
     assert len(ran_tasks) == 4
-    reaped = pools.of("reaped")
+    reaped = pools.of(PoolWorkerReaped)
     assert {e.pid for e in reaped} == ran_tasks
     for event in reaped:
-        assert "the pool's worker handler thread joined" in event.text
-        assert "maxtasksperchild=1 reached, exitcode 0" in event.text
-        assert f"waitpid({event.pid}, WNOHANG)" in event.text
+        # The worker handler thread joined it after it exited by itself (maxtasksperchild=1
+        # reached, exitcode 0); under fork its worker.exitcode did the waitpid(pid, WNOHANG).
+        assert (event.pool, event.by, event.exitcode, event.maxtasksperchild, event.start_method) == (
+            "pool-1", PoolReap.HANDLER, 0, 1, "fork")
         assert proc_state(event.pid) is None  # reaped, not a zombie: /proc has forgotten it
     assert set(pool.workers()) == set(started_pids(pools)) - ran_tasks
 
@@ -165,19 +178,23 @@ def test_close_and_join_waits_for_the_tasks_then_reaps_every_worker(pools):
     assert len(pids) > 2  # with 6 tasks, maxtasksperchild=2 replaced some workers
     for pid in pids:
         assert proc_state(pid) is None, pid
-        assert not pool.owns(pid)
-    reaped = pools.of("reaped")
+        assert pid not in pool.workers()
+    reaped = pools.of(PoolWorkerReaped)
     assert sorted(e.pid for e in reaped) == sorted(pids)  # each worker reaped once, and said so
-    by_join = [e for e in reaped if e.text.startswith("pool-1.join(): waited for")]
-    assert len(by_join) == 2 and all("exitcode 0" in e.text for e in by_join)
-    assert any(e.text.startswith("pool-1.close()") for e in pools.of("note"))
+    by_join = [e for e in reaped if e.by is PoolReap.JOIN]
+    assert len(by_join) == 2 and all(e.exitcode == 0 for e in by_join)
+    assert all(e.by is PoolReap.HANDLER for e in reaped if e not in by_join)
+    assert [e.label for e in pools.of(PoolClosing)] == ["pool-1"]
 
-    with pytest.raises(PoolError, match="closed"):
+    with pytest.raises(PoolError) as refused:
         pool.map(1)
-    with pytest.raises(PoolError, match="already closed"):
+    assert_refused(refused, Refusal.POOL_CLOSED, label="pool-1", verb="map")
+    with pytest.raises(PoolError) as refused:
         pool.close_and_join()
-    with pytest.raises(PoolError, match="already closed"):
+    assert_refused(refused, Refusal.POOL_CLOSED, label="pool-1", verb=None)
+    with pytest.raises(PoolError) as refused:
         pool.terminate()
+    assert_refused(refused, Refusal.POOL_CLOSED, label="pool-1", verb=None)
 
 
 def test_terminate_ends_a_map_in_flight(pools):
@@ -191,11 +208,11 @@ def test_terminate_ends_a_map_in_flight(pools):
     assert pool.closed
     for pid in workers:
         assert proc_state(pid) is None, pid
-    reaped = pools.of("reaped")
+    reaped = pools.of(PoolWorkerReaped)
     assert sorted(e.pid for e in reaped) == sorted(workers)
-    assert all("ended with exitcode -15 (SIGTERM) and was reaped by join()" in e.text for e in reaped)
+    assert all((e.by, e.exitcode) == (PoolReap.TERMINATE, -signal.SIGTERM) for e in reaped), reaped
     assert pools.results() == []
-    assert any("1 map(s) never finished" in e.text for e in pools.of("note"))
+    assert [(e.label, e.unfinished) for e in pools.of(PoolMapsDropped)] == [("pool-1", 1)]
 
 
 def test_a_worker_killed_mid_task_is_replaced_and_its_task_lost(pools):
@@ -209,14 +226,15 @@ def test_a_worker_killed_mid_task_is_replaced_and_its_task_lost(pools):
 
     os.kill(worker, signal.SIGKILL)
 
-    [reaped] = wait_until(lambda: pool.workers() and pools.of("reaped"), what="the handler to reap it")
+    [reaped] = wait_until(lambda: pool.workers() and pools.of(PoolWorkerReaped), what="the handler to reap it")
     assert reaped.pid == worker and proc_state(worker) is None
-    assert "exited (exitcode -9 (SIGKILL))" in reaped.text and "task is lost" in reaped.text
+    # Killed, so its task is lost: the handler reaped it with exitcode -9.
+    assert (reaped.by, reaped.exitcode) == (PoolReap.HANDLER, -signal.SIGKILL)
     [replacement] = pool.workers()
     assert replacement != worker
     pool.terminate()
     assert pools.results() == []
-    assert any("1 map(s) never finished" in e.text for e in pools.of("note"))
+    assert [(e.label, e.unfinished) for e in pools.of(PoolMapsDropped)] == [("pool-1", 1)]
     assert proc_state(replacement) is None
 
 
@@ -280,17 +298,17 @@ def test_workers_never_write_to_the_real_stdout_or_stderr(tmp_path, method):
     script = tmp_path / "run_pool.py"
     script.write_text(textwrap.dedent("""
         import json, sys
+        from proctui.core.events import Output
         from proctui.core.pool import LabPool
 
         if __name__ == "__main__":
             method, log_path = sys.argv[1:]
             events = []
-            pool = LabPool("pool-1", method, lambda kind, text, pid=None, label=None: events.append(text),
-                           processes=2, maxtasksperchild=1)
+            pool = LabPool("pool-1", method, events.append, processes=2, maxtasksperchild=1)
             pool.map(3)
             pool.close_and_join()
             with open(log_path, "w") as log:
-                json.dump(events, log)
+                json.dump([e.line for e in events if isinstance(e, Output)], log)
     """))
     log_path = tmp_path / "events.json"
     done = run_reaping_its_helpers([sys.executable, str(script), method, str(log_path)])
@@ -309,7 +327,7 @@ def test_workers_exit_by_themselves_when_proctui_is_killed(tmp_path):
         import json, time
         from proctui.core.pool import LabPool
 
-        pool = LabPool("pool-1", "fork", lambda *event: None, processes=2, maxtasksperchild=None)
+        pool = LabPool("pool-1", "fork", lambda event: None, processes=2, maxtasksperchild=None)
         print(json.dumps(list(pool.workers())), flush=True)
         time.sleep(600)
     """))

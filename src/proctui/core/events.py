@@ -186,7 +186,7 @@ class Signalled(LabEvent):
 
     tone: ClassVar[Tone] = Tone.SIGNALLED
     signal: int
-    method: str | None = None  # "terminate" or "kill": the Process method that would send it
+    method: str | None = None  # "terminate" or "kill": the Process method that sends it (None: no Process object)
     was_zombie: bool = False
     disposition: Disposition = Disposition.DEFAULT
 

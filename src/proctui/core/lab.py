@@ -307,7 +307,9 @@ class Lab:
             # Process.terminate() / kill() would call kill(pid, sig); _send sends the
             # same signal through a pidfd instead, and the event says so.
             info = self._send(record, signum)
-        self._emit(Signalled(pid=record.pid, label=record.label, signal=signum, method=method,
+        # A grandchild has no Process object here: no terminate() or kill() of ours.
+        self._emit(Signalled(pid=record.pid, label=record.label, signal=signum,
+                             method=method if record.process is not None else None,
                              was_zombie=info.is_zombie, disposition=handling))
         if not info.is_zombie:
             # The child dies when the kernel next runs it, usually within a millisecond.

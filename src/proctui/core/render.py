@@ -29,7 +29,10 @@ def event_classes() -> list[type[events.LabEvent]]:
     todo = list(events.LabEvent.__subclasses__())
     while todo:
         cls = todo.pop(0)
-        found.append(cls)
+        # dataclass(slots=True) makes a new class and the old one lingers as a subclass
+        # too: keep only the class the module's name stands for.
+        if getattr(events, cls.__name__, None) is cls and cls not in found:
+            found.append(cls)
         todo.extend(cls.__subclasses__())
     return found
 

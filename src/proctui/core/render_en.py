@@ -132,11 +132,12 @@ class English:
 
     def signalled(self, e: ev.Signalled) -> str:
         name = signal_name(e.signal)
-        if e.method is None:
+        if e.signal in (signal.SIGSTOP, signal.SIGCONT):
             effect = "it runs again" if e.signal == signal.SIGCONT else "the kernel stops it (T) until SIGCONT"
             return f"kill({e.pid}, {name}) -> {e.label}: {effect}"
-        text = (f"{e.label}.{e.method}() is kill({e.pid}, {name}) -> {e.label} "
-                "(sent through a pidfd: only this very process can get it)")
+        text = f"kill({e.pid}, {name}) -> {e.label} (sent through a pidfd: only this very process can get it)"
+        if e.method is not None:
+            text = f"{e.label}.{e.method}() is " + text
         if e.was_zombie:
             text += f": {e.pid} is a zombie; a dead process cannot be signalled, only reaped"
         elif e.disposition is ev.Disposition.CAUGHT:

@@ -1,0 +1,475 @@
+"""The English renderer: every event has a sentence, and the sentences are the ones the log
+has always shown. No processes here: every event is built by hand, with made-up PIDs.
+
+The other tests check events by their fields; this is where the words are checked. The
+expected sentences are the log's wording from before events became data (taken from the
+old assertions and the old code), so a rewording shows up here, and only here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+
+import pytest
+
+from proctui.core import events as ev
+from proctui.core import render
+from proctui.core.events import (
+    Adopted,
+    Adopter,
+    Disposition,
+    Exited,
+    Forked,
+    ForkWarned,
+    GrandchildForked,
+    JoinBlocks,
+    JoinReturned,
+    JoinStepped,
+    LabError,
+    Output,
+    PoolClosing,
+    PoolCreated,
+    PoolHangs,
+    PoolMapFailed,
+    PoolMapped,
+    PoolMapsDropped,
+    PoolReap,
+    PoolTaskDone,
+    PoolTerminating,
+    PoolWorkerReaped,
+    PoolWorkerStarted,
+    Reaped,
+    ReapCall,
+    Refusal,
+    Refused,
+    Signalled,
+    StillAlive,
+    Tone,
+    WatchFailed,
+    WhoReaps,
+    refuse,
+)
+from proctui.core.pool import PoolError
+from proctui.core.render_en import English
+from proctui.core.start_methods import start_method
+
+ME = 100  # proctui's PID in these sentences
+WARNING = "This process (pid=100) is multi-threaded, use of fork() may lead to deadlocks in the child."
+
+# One event of every class, for the checks that every class can be said.
+SAMPLES: dict[type[ev.LabEvent], ev.LabEvent] = {
+    Forked: Forked(pid=4242, label="child-1", role="child", start_method="fork"),
+    GrandchildForked: GrandchildForked(pid=4243, label="orphan-1 (grandchild)", parent_pid=4242,
+                                       parent_label="orphan-1 (parent)"),
+    ForkWarned: ForkWarned(message=WARNING),
+    Output: Output(pid=4242, label="child-1", line="hello"),
+    Exited: Exited(pid=4242, label="zombie-1", status=0x0300, who_reaps=WhoReaps.WAITPID),
+    Reaped: Reaped(pid=4242, label="child-1", call=ReapCall.JOIN, status=0x000F, exitcode=-15),
+    PoolWorkerReaped: PoolWorkerReaped(pid=4240, label="pool-1 worker 1", pool="pool-1", by=PoolReap.JOIN,
+                                       exitcode=0, start_method="fork", maxtasksperchild=2),
+    Adopted: Adopted(pid=4243, label="orphan-1 (grandchild)", former_parent=4242, adopter_pid=ME,
+                     adopter=Adopter.PROCTUI),
+    Signalled: Signalled(pid=4242, label="child-1", signal=signal.SIGTERM, method="terminate"),
+    JoinBlocks: JoinBlocks(pid=4242, label="child-1"),
+    JoinStepped: JoinStepped(pid=4242, label="child-1", timeout=None),
+    JoinReturned: JoinReturned(pid=4242, label="child-1", timeout=0.1),
+    StillAlive: StillAlive(pid=4242, label="child-1"),
+    PoolCreated: PoolCreated(label="pool-1", processes=2, maxtasksperchild=2, start_method="fork"),
+    PoolWorkerStarted: PoolWorkerStarted(pid=4240, label="pool-1 worker 1", pool="pool-1", start_method="fork",
+                                         by_handler=False, processes=2),
+    PoolMapped: PoolMapped(label="pool-1", tasks=6, processes=2, seconds=0.5),
+    PoolTaskDone: PoolTaskDone(pid=4240, label="pool-1 worker 1", pool="pool-1", x=3, square=9),
+    PoolClosing: PoolClosing(label="pool-1"),
+    PoolTerminating: PoolTerminating(label="pool-1"),
+    PoolMapsDropped: PoolMapsDropped(label="pool-1", unfinished=1),
+    PoolMapFailed: PoolMapFailed(label="pool-1", error="ValueError: boom"),
+    PoolHangs: PoolHangs(label="pool-1"),
+    WatchFailed: WatchFailed(error="OSError(9, 'Bad file descriptor')"),
+    Refused: Refused(reason=Refusal.INIT, pid=1),
+}
+
+
+
+def event_classes() -> set[type[ev.LabEvent]]:
+    """render.event_classes() as a set; it must list each class once."""
+    classes = render.event_classes()
+    assert len(classes) == len({cls.__name__ for cls in classes}), "a class is listed twice"
+    return set(classes)
+
+
+# Every fact a refusal may carry, so each sentence can be made.
+ALL_FACTS = {"pid": 4242, "label": "child-1", "verb": "terminate", "value": "7", "count": 3, "limit": 2,
+                 "error": "Resource temporarily unavailable", "other_pid": 4241, "uid": 65534}
+
+
+# -- (a) nothing is left unsaid -------------------------------------------------------------
+
+
+def test_every_event_class_has_a_method_in_the_english_renderer():
+    classes = event_classes()
+    assert Refused in classes and PoolWorkerStarted in classes and Reaped in classes
+    english = render.renderer("en")
+    assert isinstance(english, English)
+    missing = [cls.__name__ for cls in classes if not callable(getattr(english, render.method_name(cls), None))]
+    assert missing == []
+
+
+def test_method_names_are_the_class_names_in_snake_case():
+    assert render.method_name(PoolWorkerStarted) == "pool_worker_started"
+    assert render.method_name(Forked) == "forked"
+    assert render.method_name(JoinReturned) == "join_returned"
+
+
+def test_every_event_class_renders_a_sentence():
+    assert set(SAMPLES) == event_classes(), "a new event class needs a sample here"
+    for cls, event in SAMPLES.items():
+        assert type(event) is cls
+        text = render.render(event)
+        assert isinstance(text, str) and text.strip(), cls
+
+
+@pytest.mark.parametrize("reason", list(Refusal), ids=lambda reason: reason.name)
+def test_every_refusal_has_a_sentence(reason):
+    text = render.render(Refused(reason=reason, **ALL_FACTS))
+    assert isinstance(text, str) and text.strip()
+
+
+def test_each_refusal_has_a_sentence_of_its_own():
+    sentences = {render.render(Refused(reason=reason, **ALL_FACTS)) for reason in Refusal}
+    assert len(sentences) == len(Refusal)
+
+
+def test_a_language_without_a_renderer_gets_english():
+    event = SAMPLES[Reaped]
+    assert render.render(event, "xx") == render.render(event) == render.render(event, "en")
+
+
+def test_the_tones_are_the_kinds_the_log_always_had():
+    # The old EventKind of each line: its colour in the log.
+    tones = {
+        Forked: Tone.STARTED, GrandchildForked: Tone.STARTED, PoolWorkerStarted: Tone.STARTED,
+        Output: Tone.OUTPUT, PoolTaskDone: Tone.OUTPUT,
+        Exited: Tone.EXITED,
+        Reaped: Tone.REAPED, PoolWorkerReaped: Tone.REAPED,
+        Signalled: Tone.SIGNALLED,
+        JoinBlocks: Tone.JOINING, JoinStepped: Tone.JOINING,
+        Adopted: Tone.NOTE, JoinReturned: Tone.NOTE, StillAlive: Tone.NOTE, ForkWarned: Tone.NOTE,
+        PoolCreated: Tone.NOTE, PoolMapped: Tone.NOTE, PoolClosing: Tone.NOTE, PoolTerminating: Tone.NOTE,
+        PoolMapsDropped: Tone.NOTE,
+        PoolMapFailed: Tone.ERROR, PoolHangs: Tone.ERROR, WatchFailed: Tone.ERROR, Refused: Tone.ERROR,
+    }
+    assert set(tones) == event_classes()
+    assert {cls: SAMPLES[cls].tone for cls in tones} == tones
+
+
+def test_events_are_data_compared_by_their_facts():
+    event = SAMPLES[Reaped]
+    assert dataclasses.replace(event, time=0.0) == event  # when it happened is not a fact compared
+    assert dataclasses.replace(event, exitcode=-9) != event
+    assert Exited(pid=1, status=0x000F, who_reaps=WhoReaps.WAITPID).exitcode == -15
+    assert Exited(pid=1, status=None, who_reaps=WhoReaps.FORK_SERVER).exitcode is None
+
+
+# -- (b) the sentences the log always said ----------------------------------------------------
+
+PIDFD = "(sent through a pidfd: only this very process can get it)"
+
+SENTENCES = [
+    # starting
+    (Forked(pid=4242, label="child-1", role="child", start_method="fork"),
+     "child-1.start() -> fork() -> child 4242 (child)"),
+    (Forked(pid=4242, label="daemon-1", role="daemon", start_method="spawn", daemon=True),
+     "daemon-1.start() -> spawn: fork() + exec() -> child 4242 (daemon, daemon=True)"),
+    (Forked(pid=4242, label="zombie-1", role="zombie", start_method="forkserver"),
+     "zombie-1.start() -> forkserver: the fork server forks -> child 4242 (zombie)"),
+    (GrandchildForked(pid=4243, label="orphan-1 (grandchild)", parent_pid=4242, parent_label="orphan-1 (parent)"),
+     "orphan-1 (parent) forked grandchild 4243 (orphan-1 (grandchild)); proctui has no Process object for it"),
+    (ForkWarned(message=WARNING),
+     (f"Python warns: {WARNING} proctui's children only print, sleep and exit, which is safe in a child of a "
+     "threaded process.")),
+    (ForkWarned(label="pool-1", message=WARNING, in_pool=True),
+     (f"Python warns: {WARNING} Pool workers only set up their output, run tasks and return; the worker handler "
+     "thread forks the replacements, from a thread too.")),
+    # output: a lab child's line carries its PID; a pool's one pipe carries none
+    (Output(pid=4242, label="child-1", line="[child child-1] PID: 4242, PPID: 100"),
+     "[4242] [child child-1] PID: 4242, PPID: 100"),
+    (Output(label="pool-1", line="[pool-1 worker PID 4240] task 0"), "[pool-1 worker PID 4240] task 0"),
+    # exits
+    (Exited(pid=4242, label="zombie-1", status=0x0300, who_reaps=WhoReaps.WAITPID),
+     ("child 4242 (zombie-1) exited, status 0x0300 (WIFEXITED, WEXITSTATUS=3) -> exitcode 3; "
+     "it stays a zombie until waitpid(4242)")),
+    (Exited(pid=4242, label="child-1", status=0x000F, who_reaps=WhoReaps.WAITPID),
+     ("child 4242 (child-1) exited, status 0x000f (WIFSIGNALED, WTERMSIG=15 (SIGTERM)) -> exitcode -15 (SIGTERM); "
+     "it stays a zombie until waitpid(4242)")),
+    (Exited(pid=4242, label="zombie-1", status=None, who_reaps=WhoReaps.FORK_SERVER),
+     ("child 4242 (zombie-1) exited; its parent is the fork server, which reaps it at once (no zombie). "
+     "join() reads its exit code from the sentinel.")),
+    (Exited(pid=4244, label="daemon-1 (daemon)", status=None, who_reaps=WhoReaps.EXIT_HANDLER, reaper_pid=4243),
+     ("daemon-1 (daemon) (PID 4244) ended; its parent 4243 is exiting: multiprocessing's exit handler "
+     "terminate()s and joins every daemonic child")),
+    (Exited(pid=4243, label="orphan-1 (grandchild)", status=None, who_reaps=WhoReaps.PARENT, reaper_pid=4242),
+     "orphan-1 (grandchild) (PID 4243) ended; its parent PID 4242 reaps it"),
+    # reaping
+    (Reaped(pid=4242, label="child-1", call=ReapCall.JOIN, status=0x000F, exitcode=-15),
+     "child-1.join() -> waitpid(4242, 0) -> (4242, 0x000f) -> exitcode -15 (SIGTERM); PID 4242 is gone"),
+    (Reaped(pid=4242, label="child-1", call=ReapCall.JOIN, status=0x0009, exitcode=-9),
+     "child-1.join() -> waitpid(4242, 0) -> (4242, 0x0009) -> exitcode -9 (SIGKILL); PID 4242 is gone"),
+    (Reaped(pid=4242, label="zombie-1", call=ReapCall.JOIN, status=0x0300, exitcode=3),
+     "zombie-1.join() -> waitpid(4242, 0) -> (4242, 0x0300) -> exitcode 3; PID 4242 is gone"),
+    (Reaped(pid=4242, label="zombie-1", call=ReapCall.JOIN, status=None, exitcode=3),
+     "zombie-1.join() -> waitpid(4242, 0) -> (4242, ?) -> exitcode 3; PID 4242 is gone"),
+    (Reaped(pid=4242, label="zombie-1", call=ReapCall.STEPPED_JOIN, status=0x0300, exitcode=3,
+            syscall="os.waitpid(4242, 0)"),
+     "os.waitpid(4242, 0) -> (4242, 0x0300) -> exitcode 3; PID 4242 is gone"),
+    (Reaped(pid=4242, label="zombie-1", call=ReapCall.SENTINEL, status=None, exitcode=5),
+     "zombie-1.join() -> exitcode 5 (read from the sentinel: the fork server reaped it)"),
+    (Reaped(pid=4242, label="zombie-2", call=ReapCall.IS_ALIVE, status=0x0200, exitcode=2),
+     ("zombie-2.is_alive() -> poll() -> waitpid(4242, WNOHANG) -> (4242, 0x0200) -> False. "
+     "is_alive() just reaped it: exitcode 2, and PID 4242 is gone")),
+    (Reaped(pid=4243, label="orphan-1 (grandchild)", call=ReapCall.ADOPTED_CHILD, status=0x000F, exitcode=-15),
+     ("orphan-1 (grandchild) exited; proctui adopted it, so proctui reaps it: waitpid(4243, 0) -> "
+     "(4243, 0x000f) -> exitcode -15 (SIGTERM)")),
+    (Reaped(pid=4243, label="orphan-1 (grandchild)", call=ReapCall.ADOPTED_ZOMBIE, status=0x0000, exitcode=0),
+     ("waitpid(4243, WNOHANG) -> (4243, 0x0000): proctui reaped orphan-1 (grandchild), a zombie it "
+     "adopted as subreaper when its parent died without reaping it")),
+    (Reaped(pid=4243, call=ReapCall.ADOPTED_ZOMBIE, status=0x0009, exitcode=-9),
+     ("waitpid(4243, WNOHANG) -> (4243, 0x0009): proctui reaped PID 4243, a zombie it "
+     "adopted as subreaper when its parent died without reaping it")),
+    # adoption
+    (Adopted(pid=4243, label="orphan-1 (grandchild)", former_parent=4242, adopter_pid=ME, adopter=Adopter.PROCTUI),
+     ("orphan-1 (grandchild) (PID 4243) lost its parent 4242: the kernel re-parented it to PID 100, "
+     "proctui, a child subreaper (prctl PR_SET_CHILD_SUBREAPER)")),
+    (Adopted(pid=4243, label="orphan-1 (grandchild)", former_parent=4242, adopter_pid=1, adopter=Adopter.INIT),
+     "orphan-1 (grandchild) (PID 4243) lost its parent 4242: the kernel re-parented it to PID 1, PID 1, init"),
+    (Adopted(pid=4243, label="orphan-1 (grandchild)", former_parent=4242, adopter_pid=50,
+             adopter=Adopter.SUBREAPER_ABOVE),
+     ("orphan-1 (grandchild) (PID 4243) lost its parent 4242: the kernel re-parented it to PID 50, "
+     "the nearest child subreaper above proctui")),
+    # signals
+    (Signalled(pid=4242, label="child-1", signal=signal.SIGTERM, method="terminate"),
+     f"child-1.terminate() is kill(4242, SIGTERM) -> child-1 {PIDFD}"),
+    (Signalled(pid=4242, label="child-1", signal=signal.SIGKILL, method="kill"),
+     f"child-1.kill() is kill(4242, SIGKILL) -> child-1 {PIDFD}"),
+    (Signalled(pid=4242, label="zombie-1", signal=signal.SIGTERM, method="terminate", was_zombie=True),
+     (f"zombie-1.terminate() is kill(4242, SIGTERM) -> zombie-1 {PIDFD}: 4242 is a zombie; "
+     "a dead process cannot be signalled, only reaped")),
+    (Signalled(pid=4242, label="child-1", signal=signal.SIGSTOP),
+     "kill(4242, SIGSTOP) -> child-1: the kernel stops it (T) until SIGCONT"),
+    (Signalled(pid=4242, label="child-1", signal=signal.SIGCONT),
+     "kill(4242, SIGCONT) -> child-1: it runs again"),
+    # joins
+    (JoinBlocks(pid=4242, label="child-1"),
+     "child-1.join() -> waitpid(4242, 0) blocks: the child is still running (end it with t or x)"),
+    (JoinStepped(pid=4242, label="child-1", timeout=None),
+     "child-1.join(): stepping through join() in the code viewer"),
+    (JoinStepped(pid=4242, label="child-1", timeout=0.1),
+     "child-1.join(0.1): stepping through join() in the code viewer"),
+    (JoinReturned(pid=4242, label="child-1", timeout=0.1),
+     "child-1.join(0.1) returned None: the child is still running, not reaped"),
+    (StillAlive(pid=4242, label="child-1"),
+     "child-1.is_alive() -> poll() -> waitpid(4242, WNOHANG) -> (0, 0) -> True: still running, nothing reaped"),
+    # pools
+    (PoolCreated(label="pool-1", processes=2, maxtasksperchild=2, start_method="fork"),
+     ("pool-1 = Pool(2, maxtasksperchild=2) (fork): proctui now has a worker handler thread "
+     "(replaces exited workers and reaps them), a task handler and a result handler thread")),
+    (PoolCreated(label="pool-1", processes=1, maxtasksperchild=None, start_method="spawn"),
+     ("pool-1 = Pool(1, no limit) (spawn): proctui now has a worker handler thread "
+     "(replaces exited workers and reaps them), a task handler and a result handler thread")),
+    (PoolWorkerStarted(pid=4240, label="pool-1 worker 1", pool="pool-1", start_method="fork", by_handler=False,
+                       processes=2),
+     "pool-1 worker 1 (PID 4240) started by Pool(2): fork()"),
+    (PoolWorkerStarted(pid=4245, label="pool-1 worker 3", pool="pool-1", start_method="fork", by_handler=True,
+                       processes=2, replaces="pool-1 worker 1 (PID 4240)"),
+     ("pool-1 worker 3 (PID 4245) started by the pool's worker handler thread to replace pool-1 worker 1 "
+     "(PID 4240): fork()")),
+    (PoolWorkerStarted(pid=4240, label="pool-1 worker 1", pool="pool-1", start_method="spawn", by_handler=False,
+                       processes=2),
+     "pool-1 worker 1 (PID 4240) started by Pool(2): spawn: fork() + exec() of a fresh python"),
+    (PoolWorkerStarted(pid=4240, label="pool-1 worker 1", pool="pool-1", start_method="forkserver",
+                       by_handler=False, processes=2),
+     "pool-1 worker 1 (PID 4240) started by Pool(2): forkserver: the fork server forks it"),
+    (PoolWorkerReaped(pid=4240, label="pool-1 worker 1", pool="pool-1", by=PoolReap.HANDLER, exitcode=0,
+                      start_method="fork", maxtasksperchild=1),
+     ("the pool's worker handler thread joined pool-1 worker 1 (PID 4240) after it exited "
+     "(maxtasksperchild=1 reached, exitcode 0): its worker.exitcode called waitpid(4240, WNOHANG), which "
+     "reaped it, then del pool._pool[i]. Pool reaps its own workers")),
+    (PoolWorkerReaped(pid=4240, label="pool-1 worker 1", pool="pool-1", by=PoolReap.HANDLER, exitcode=0,
+                      start_method="forkserver", maxtasksperchild=2),
+     ("the pool's worker handler thread joined pool-1 worker 1 (PID 4240) after it exited "
+     "(maxtasksperchild=2 reached, exitcode 0): the fork server reaped it and worker.exitcode read the status "
+     "from the sentinel, then del pool._pool[i]. Pool reaps its own workers")),
+    (PoolWorkerReaped(pid=4240, label="pool-1 worker 1", pool="pool-1", by=PoolReap.HANDLER, exitcode=-9,
+                      start_method="fork", maxtasksperchild=None),
+     ("the pool's worker handler thread joined pool-1 worker 1 (PID 4240) after it exited "
+     "(exitcode -9 (SIGKILL)): its worker.exitcode called waitpid(4240, WNOHANG), which reaped it, then "
+     "del pool._pool[i]. Pool reaps its own workers. A killed worker's task is lost, so its map never "
+     "completes; and had it been waiting for a task it died holding the task queue's lock, which no other "
+     "worker (nor terminate()) can ever take: the pool hangs")),
+    (PoolWorkerReaped(pid=4240, label="pool-1 worker 1", pool="pool-1", by=PoolReap.JOIN, exitcode=0,
+                      start_method="fork", maxtasksperchild=2),
+     "pool-1.join(): waited for pool-1 worker 1 (PID 4240) to exit and reaped it, exitcode 0"),
+    (PoolWorkerReaped(pid=4240, label="pool-1 worker 1", pool="pool-1", by=PoolReap.JOIN, exitcode=0,
+                      start_method="forkserver", maxtasksperchild=2),
+     ("pool-1.join(): waited for pool-1 worker 1 (PID 4240) to exit and reaped it, exitcode 0 "
+     "(the fork server did the waitpid; join() read the status from the sentinel)")),
+    (PoolWorkerReaped(pid=4240, label="pool-1 worker 1", pool="pool-1", by=PoolReap.TERMINATE, exitcode=-15,
+                      start_method="fork", maxtasksperchild=None),
+     "pool-1.terminate(): pool-1 worker 1 (PID 4240) ended with exitcode -15 (SIGTERM) and was reaped by join()"),
+    (PoolMapped(label="pool-1", tasks=6, processes=2, seconds=0.5),
+     "pool-1.map_async(square_slowly, range(6), chunksize=1): 6 tasks queued for 2 workers, 0.5 s each"),
+    (PoolTaskDone(pid=4240, label="pool-1 worker 1", pool="pool-1", x=3, square=9),
+     "pool-1: task 3 -> 9 on PID 4240 (pool-1 worker 1)"),
+    (PoolTaskDone(pid=4240, pool="pool-1", x=3, square=9), "pool-1: task 3 -> 9 on PID 4240"),
+    (PoolClosing(label="pool-1"),
+     ("pool-1.close(): no new tasks. When the queued ones are done the worker handler stops and each worker "
+     "gets a None sentinel and exits; pool-1.join() waits for that")),
+    (PoolTerminating(label="pool-1"),
+     ("pool-1.terminate(): stop the handler threads, kill(pid, SIGTERM) every worker still running, then "
+     "join() each")),
+    (PoolMapsDropped(label="pool-1", unfinished=1),
+     "pool-1: 1 map(s) never finished: terminate() drops their tasks and their callbacks never run"),
+    (PoolMapFailed(label="pool-1", error="ValueError: boom"), "pool-1: map failed: ValueError: boom"),
+    (PoolHangs(label="pool-1"),
+     "pool-1.terminate() hangs (a worker died holding the task queue's lock): killing its workers"),
+    # things that went wrong
+    (WatchFailed(error="OSError(9, 'Bad file descriptor')"),
+     "internal error while watching children: OSError(9, 'Bad file descriptor')"),
+]
+
+REFUSALS = [
+    (Refused(reason=Refusal.UNKNOWN_START_METHOD, value="vfork"),
+     "unknown start method 'vfork': choose one of fork, spawn, forkserver"),
+    (Refused(reason=Refusal.EXIT_CODE_RANGE, value="256"), "exit code must be 0..255, not 256"),
+    (Refused(reason=Refusal.NOT_MAIN_THREAD), "lab processes are started from the main thread only"),
+    (Refused(reason=Refusal.FORK_FAILED, verb="fork()", error="Resource temporarily unavailable"),
+     "fork() failed: Resource temporarily unavailable: the system refused a new process"),
+    (Refused(reason=Refusal.FORK_FAILED, verb="start() (spawn)", error="Resource temporarily unavailable"),
+     "start() (spawn) failed: Resource temporarily unavailable: the system refused a new process"),
+    (Refused(reason=Refusal.LAB_CLOSED), "the lab is shut down"),
+    (Refused(reason=Refusal.TOO_MANY, count=1, limit=1, value="1"),
+     "1 lab processes already (the limit is 1): not starting 1 more"),
+    (Refused(reason=Refusal.NO_GRANDCHILD_REPORT, pid=4242, label="orphan-1 (parent)"),
+     "orphan-1 (parent) (PID 4242) never said which grandchild it started"),
+    (Refused(reason=Refusal.ZOMBIE_CANNOT_STOP, pid=4242, label="zombie-1"),
+     "zombie-1 (PID 4242) is a zombie: it cannot stop or continue"),
+    (Refused(reason=Refusal.NO_PROCESS_OBJECT, pid=4243, label="orphan-1 (grandchild)"),
+     "orphan-1 (grandchild) has no Process object in proctui: is_alive() is its parent's to call"),
+    (Refused(reason=Refusal.NOT_PROCTUIS_CHILD, pid=4243, label="orphan-1 (grandchild)", other_pid=4242),
+     ("orphan-1 (grandchild) (PID 4243) was started by PID 4242, not by proctui: only its parent can join() it. "
+     "If proctui adopts it, proctui reaps it when it exits.")),
+    (Refused(reason=Refusal.PID_REUSED, pid=4242, label="child-1"), "PID 4242 is no longer child-1: nothing sent"),
+    (Refused(reason=Refusal.ALREADY_REAPED, pid=4242, label="child-1", verb="signal"),
+     "child-1 (PID 4242) has already been reaped: nothing sent"),
+    (Refused(reason=Refusal.ALREADY_REAPED, pid=4242, label="child-1"), "child-1 (PID 4242) has already been reaped"),
+    (Refused(reason=Refusal.JOIN_WAITING, pid=4242, label="zombie-1"),
+     "a join of zombie-1 (PID 4242) is already waiting"),
+    (Refused(reason=Refusal.INIT, pid=1), "PID 1 is init: proctui never signals it. Nothing sent"),
+    (Refused(reason=Refusal.PROCTUI_ITSELF, pid=ME),
+     "PID 100 is proctui itself: it never signals itself. Nothing sent"),
+    (Refused(reason=Refusal.PROCTUI_ITSELF, pid=ME, verb="terminate"),
+     "PID 100 is proctui itself: it will not terminate itself. Nothing done."),
+    (Refused(reason=Refusal.OTHER_USER, pid=4242, uid=65534),
+     "PID 4242 belongs to user 65534, not to you: proctui never signals it. Nothing sent"),
+    (Refused(reason=Refusal.NOTHING_SELECTED, verb="join"), "select a lab process to join first"),
+    (Refused(reason=Refusal.NOT_A_LAB_PROCESS, pid=1),
+     "PID 1 is not a lab process: proctui only acts on processes it started. Nothing done."),
+    (Refused(reason=Refusal.POOL_WORKER, pid=4240, label="pool-1 worker 1"),
+     ("PID 4240 is pool-1 worker 1: its pool owns it. P closes and joins the pool; the palette can terminate it. "
+     "Nothing done.")),
+    (Refused(reason=Refusal.POOL_NEEDS_A_WORKER, value="0"), "a pool needs at least one worker, not 0"),
+    (Refused(reason=Refusal.POOL_BAD_MAXTASKS, value="0"), "maxtasksperchild must be None or at least 1, not 0"),
+    (Refused(reason=Refusal.POOL_FAILED, error="Resource temporarily unavailable"),
+     "Pool() failed: Resource temporarily unavailable: the system refused a new process"),
+    (Refused(reason=Refusal.POOL_CLOSED, label="pool-1", verb="map"),
+     "pool-1 is closed: a closed Pool takes no new tasks"),
+    (Refused(reason=Refusal.POOL_CLOSED, label="pool-1"), "pool-1 is already closed"),
+    (Refused(reason=Refusal.POOL_JOIN_WAITING, label="pool-1"), "pool-1.join() is already waiting"),
+    (Refused(reason=Refusal.NO_POOL), "no pool is open: p starts one"),
+]
+
+
+def _event_id(value: object) -> str:
+    if isinstance(value, Refused):
+        return value.reason.name
+    return type(value).__name__ if isinstance(value, ev.LabEvent) else ""
+
+
+@pytest.mark.parametrize(("event", "sentence"), SENTENCES, ids=_event_id)
+def test_the_english_sentence_is_the_one_the_log_always_said(event, sentence):
+    assert render.render(event) == sentence
+
+
+@pytest.mark.parametrize(("refused", "sentence"), REFUSALS, ids=_event_id)
+def test_the_refusal_sentence_is_the_one_the_user_always_read(refused, sentence):
+    assert render.render(refused) == sentence
+
+
+def test_every_refusal_is_among_the_sentences_checked():
+    assert {refused.reason for refused, _ in REFUSALS} == set(Refusal)
+
+
+def test_the_sentences_checked_cover_every_event_class():
+    assert {type(event) for event, _ in SENTENCES} | {Refused} == event_classes()
+
+
+def test_an_error_says_its_refusal_in_english():
+    error = refuse(Refusal.TOO_MANY, count=1, limit=1, value="1")
+    assert isinstance(error, LabError)
+    assert error.refusal == Refused(reason=Refusal.TOO_MANY, count=1, limit=1, value="1")
+    assert str(error) == "1 lab processes already (the limit is 1): not starting 1 more"
+    pool_error = PoolError(Refusal.POOL_CLOSED, "pool-1", verb="map")
+    assert pool_error.refusal == Refused(reason=Refusal.POOL_CLOSED, label="pool-1", verb="map")
+    assert str(pool_error) == "pool-1 is closed: a closed Pool takes no new tasks"
+
+
+def test_the_failed_call_is_named_as_before():
+    # What FORK_FAILED's verb holds: the call that failed, per start method.
+    assert [start_method(name).start_call() for name in ("fork", "spawn", "forkserver")] == [
+        "fork()", "start() (spawn)", "start() (forkserver)"]
+
+
+# -- (c) a signal the receiver handles or ignores -----------------------------------------------
+
+
+def test_a_caught_signal_says_the_receiver_handles_it():
+    event = Signalled(pid=4242, label="child-1", signal=signal.SIGTERM, method="terminate",
+                      disposition=Disposition.CAUGHT)
+    text = render.render(event)
+    assert text.startswith(f"child-1.terminate() is kill(4242, SIGTERM) -> child-1 {PIDFD}: ")
+    assert "/proc/4242/status lists SIGTERM as caught (SigCgt)" in text
+    assert "does not die of it" in text and "its own handler decides" in text
+    assert "SigIgn" not in text
+
+
+def test_an_ignored_signal_says_nothing_happens():
+    event = Signalled(pid=4242, label="child-1", signal=signal.SIGTERM, method="terminate",
+                      disposition=Disposition.IGNORED)
+    text = render.render(event)
+    assert text.startswith(f"child-1.terminate() is kill(4242, SIGTERM) -> child-1 {PIDFD}: ")
+    assert "/proc/4242/status lists SIGTERM as ignored (SigIgn)" in text
+    assert "nothing happens" in text and "kill() (SIGKILL) cannot be ignored" in text
+    assert "SigCgt" not in text
+
+
+def test_a_default_disposition_adds_nothing():
+    text = render.render(Signalled(pid=4242, label="child-1", signal=signal.SIGTERM, method="terminate"))
+    assert text == f"child-1.terminate() is kill(4242, SIGTERM) -> child-1 {PIDFD}"
+    assert "SigCgt" not in text and "SigIgn" not in text
+
+
+def test_a_zombie_is_said_before_any_disposition():
+    # A zombie has no handlers left to run: that it is dead is what matters.
+    event = Signalled(pid=4242, label="zombie-1", signal=signal.SIGTERM, method="terminate", was_zombie=True,
+                      disposition=Disposition.CAUGHT)
+    text = render.render(event)
+    assert text.endswith(": 4242 is a zombie; a dead process cannot be signalled, only reaped")
+    assert "SigCgt" not in text
+
+
+def test_a_signal_to_a_grandchild_names_no_process_method():
+    # proctui has no Process object for a grandchild: no terminate() of ours sent it.
+    event = Signalled(pid=4243, label="orphan-1 (grandchild)", signal=signal.SIGTERM, method=None)
+    assert render.render(event) == (
+        "kill(4243, SIGTERM) -> orphan-1 (grandchild) (sent through a pidfd: only this very process can get it)"
+    )
