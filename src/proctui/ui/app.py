@@ -30,6 +30,7 @@ from proctui.ui.screens.exit_code import ExitCodeScreen
 from proctui.ui.screens.help import HelpScreen
 from proctui.ui.screens.lessons import LessonPicker
 from proctui.ui.screens.main import MainScreen
+from proctui.ui.themes import THEMES
 from proctui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from proctui.ui.widgets.event_log import EventLog
 from proctui.ui.widgets.key_footer import KeyFooter
@@ -38,8 +39,6 @@ from proctui.ui.widgets.process_tree import ProcessTree, lab_shape, system_shape
 from proctui.ui.widgets.selection_bar import SelectionBar
 from proctui.ui.widgets.stepper_pane import StepperPane
 
-#: --theme names -> Textual themes. ansi-dark uses the terminal's own 16 colours.
-THEMES = {"dark": "textual-dark", "light": "textual-light", "ansi": "ansi-dark"}
 
 #: join(timeout) from W: long enough to read, short enough to wait for.
 JOIN_TIMEOUT = 1.0
