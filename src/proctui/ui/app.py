@@ -573,7 +573,7 @@ class ProcTUI(App[None]):
     # -- terminal size -------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(id="_default")
+        return MainScreen(id="main")
 
     def check_size(self) -> None:
         """Cover the app with a clear message while the terminal is below 80x24."""

@@ -272,10 +272,12 @@ class ProcessTree(Tree[int]):
         """Keep the cursor on the same process; if it went away, on the same line, as
         htop does, so the row that took its place is selected."""
         target = self.node_for(pid) if pid is not None else None
-        self._tree_lines  # noqa: B018 - rebuilds line numbers now, so node.line is current
+        # Tree numbers its lines lazily (at idle, or when asked for a line): last_line,
+        # public, numbers them now, so that target.line (read by move_cursor) is current.
+        last_line = self.last_line
         if target is None:
             if line >= 0:
-                self.cursor_line = min(line, self.last_line)
+                self.cursor_line = min(line, last_line)
             return
         if target.line != self.cursor_line or self.cursor_node is not target:
             self.move_cursor(target)
