@@ -98,22 +98,22 @@ async def refresh_per_process() -> tuple[float, float, float, float, float, int]
         app = ProcTUI(lab, refresh_seconds=3600)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause(0.5)
-            app._show_snapshot()  # the first drawing of 1,000 rows is not a refresh
+            app.main_screen.show_snapshot()  # the first drawing of 1,000 rows is not a refresh
             reads, shows, raws, psutils, pss = [], [], [], [], []
             for _ in range(REPEATS):
                 raws.append(raw_read_per_process())  # the same processes, the same moment
                 psutils.append(psutil_per_process())
                 pss.append(ps_per_process())
                 start = time.perf_counter()
-                snapshot = app._read_snapshot()  # what the reader thread runs
+                snapshot = app.main_screen.read_snapshot()  # what the reader thread runs
                 middle = time.perf_counter()
-                app.snapshot = snapshot
-                app._show_snapshot()
+                app.main_screen.snapshot = snapshot
+                app.main_screen.show_snapshot()
                 end = time.perf_counter()
                 reads.append((middle - start) / len(snapshot.procs))
                 shows.append((end - middle) / len(snapshot.procs))
                 await pilot.pause(0.05)
-            shown = len(app.process_tree._node_by_pid)
+            shown = len(app.main_screen.process_tree._node_by_pid)
         return min(reads), min(shows), min(raws), min(psutils), min(pss), shown
     finally:
         lab.shutdown()

@@ -29,7 +29,7 @@ async def wait_for(pilot, condition, timeout=15.0):
 
 
 def row(app, pid):
-    node = app.process_tree.node_for(pid)
+    node = app.main_screen.process_tree.node_for(pid)
     return str(node.label) if node else ""
 
 
@@ -46,7 +46,7 @@ async def shot_tree(name: str, keys: list[str], scope: str = "lab") -> None:
             await wait_for(pilot, lambda: all("Z zombie" in row(app, r.pid) for r in lab.processes if r.kind == "zombie"))
             await pilot.pause(0.3)
             if lab.processes:
-                app.process_tree.move_cursor(app.process_tree.node_for(lab.processes[-1].pid))
+                app.main_screen.process_tree.move_cursor(app.main_screen.process_tree.node_for(lab.processes[-1].pid))
             await pilot.pause(0.3)
             app.save_screenshot(filename=f"{name}.svg", path=str(OUT))
             print(f"screenshots/{name}.svg")
@@ -64,12 +64,12 @@ async def shot_stepper_at_waitpid() -> None:
             await wait_for(pilot, lambda: len(lab.processes) == 2 and all(row(app, r.pid) for r in lab.processes))
             zombie = lab.processes[1]
             await wait_for(pilot, lambda: "Z zombie" in row(app, zombie.pid))
-            app.process_tree.move_cursor(app.process_tree.node_for(zombie.pid))
+            app.main_screen.process_tree.move_cursor(app.main_screen.process_tree.node_for(zombie.pid))
             await pilot.pause(0.1)
             await pilot.press("w")
-            await wait_for(pilot, lambda: app.stepper is not None)
+            await wait_for(pilot, lambda: app.main_screen.stepper is not None)
             for _ in range(60):
-                step = app._shown_step
+                step = app.main_screen.shown_step
                 if step is not None and step.kind == "call" and (step.call or "").startswith("os.waitpid("):
                     break
                 await pilot.press("n")
@@ -92,9 +92,9 @@ async def shot_lesson(lang: str) -> None:
     app = ProcTUI(lab, lang=lang)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            app.start_lesson(1)
+            app.main_screen.start_lesson(1)
             await pilot.press("z")
-            await wait_for(pilot, lambda: app.lesson_run.index == 1)
+            await wait_for(pilot, lambda: app.main_screen.lesson_run.index == 1)
             await pilot.pause(0.3)
             app.save_screenshot(filename=f"lesson-{lang}.svg", path=str(OUT))
             print(f"screenshots/lesson-{lang}.svg")

@@ -64,21 +64,21 @@ def screen_text(app) -> str:
 
 def row_text(app, pid: int) -> str | None:
     """The tree row of pid as plain text, or None if the tree has no such row."""
-    node = app.process_tree.node_for(pid)
+    node = app.main_screen.process_tree.node_for(pid)
     return None if node is None else str(node.label)
 
 
 def log_has(app, fragment: str) -> bool:
-    return any(fragment in line for line in app.event_log.lines_text)
+    return any(fragment in line for line in app.main_screen.event_log.lines_text)
 
 
 async def select(pilot, app, pid: int) -> None:
     """Put the tree's cursor on pid's row (and focus the tree), as the arrows would."""
-    await pilot_wait_until(pilot, lambda: app.process_tree.node_for(pid) is not None, what=f"row {pid}")
-    app.process_tree.move_cursor(app.process_tree.node_for(pid))
-    app.process_tree.focus()
+    await pilot_wait_until(pilot, lambda: app.main_screen.process_tree.node_for(pid) is not None, what=f"row {pid}")
+    app.main_screen.process_tree.move_cursor(app.main_screen.process_tree.node_for(pid))
+    app.main_screen.process_tree.focus()
     await pilot.pause()
-    assert app.process_tree.selected_pid == pid
+    assert app.main_screen.process_tree.selected_pid == pid
 
 
 def installed_proctui() -> str:

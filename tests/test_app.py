@@ -32,7 +32,7 @@ async def test_tree_is_rooted_at_proctui_with_pid_and_ppid(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot_wait_until(pilot, lambda: row_text(app, os.getpid()), what="the root row")
         root = row_text(app, os.getpid())
-        assert app.process_tree.root.data == os.getpid()
+        assert app.main_screen.process_tree.root.data == os.getpid()
         assert f"{os.getpid()}" in root and f"PPID {os.getppid()}" in root
         assert "proctui" in root
 
@@ -43,7 +43,7 @@ async def test_f_forks_a_child_shown_under_proctui(app):
         [child] = app.lab.processes
         row = await pilot_wait_until(pilot, lambda: row_text(app, child.pid), what="the child's row")
         assert "child-1" in row and "fork" in row
-        assert app.process_tree.node_for(child.pid).parent is app.process_tree.root
+        assert app.main_screen.process_tree.node_for(child.pid).parent is app.main_screen.process_tree.root
         await pilot_wait_until(pilot, lambda: "S sleeping" in row_text(app, child.pid), what="S sleeping")
         assert proc_state(child.pid) == "S"
         assert log_has(app, f"fork() -> child {child.pid}")
@@ -130,16 +130,16 @@ async def test_a_switches_to_the_whole_system_and_back(app):
         [child] = app.lab.processes
         await pilot_wait_until(pilot, lambda: row_text(app, child.pid), what="the child")
         await pilot.press("a")
-        await pilot_wait_until(pilot, lambda: app.process_tree.root.data == SYSTEM_ROOT, what="the system tree")
+        await pilot_wait_until(pilot, lambda: app.main_screen.process_tree.root.data == SYSTEM_ROOT, what="the system tree")
         await pilot_wait_until(pilot, lambda: row_text(app, 1), what="PID 1")
         # proctui and its child are in the system tree too, the child still under proctui.
-        assert app.process_tree.node_for(child.pid).parent is app.process_tree.node_for(os.getpid())
+        assert app.main_screen.process_tree.node_for(child.pid).parent is app.main_screen.process_tree.node_for(os.getpid())
         assert "child-1" in row_text(app, child.pid)
         await select(pilot, app, 1)
         await pilot.press("x")
         assert log_has(app, "PID 1 is not a lab process")
         await pilot.press("a")
-        await pilot_wait_until(pilot, lambda: app.process_tree.root.data == os.getpid(), what="the lab tree")
+        await pilot_wait_until(pilot, lambda: app.main_screen.process_tree.root.data == os.getpid(), what="the lab tree")
         assert row_text(app, 1) is None
 
 
@@ -151,11 +151,11 @@ async def test_refreshes_keep_the_cursor_on_the_same_process(app):
         await pilot.press("z", "f")
         await pilot_wait_until(pilot, lambda: len(app.lab.processes) == 4, what="two more children")
         await pilot.pause(0.7)  # at least one timed refresh too
-        assert app.process_tree.selected_pid == second.pid
+        assert app.main_screen.process_tree.selected_pid == second.pid
         # When the selected process goes, the cursor stays on its line (as in htop).
         await pilot.press("x", "w", "c")
         await pilot_wait_until(pilot, lambda: row_text(app, second.pid) is None, what="reaped")
-        assert app.process_tree.selected_pid is not None
+        assert app.main_screen.process_tree.selected_pid is not None
 
 
 async def test_help_lists_every_binding(app):
@@ -164,7 +164,7 @@ async def test_help_lists_every_binding(app):
         await pilot_wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
         await pilot.pause()
         shown = screen_text(app)
-        for binding in [*app.BINDINGS, *ProcessTree.BINDINGS, *StepperPane.BINDINGS]:
+        for binding in [*app.BINDINGS, *app.main_screen.BINDINGS, *ProcessTree.BINDINGS, *StepperPane.BINDINGS]:
             assert f"{app.get_key_display(binding)}  " in shown
             assert binding.tooltip in shown
         await pilot.press("escape")
@@ -217,11 +217,11 @@ async def test_refreshes_keep_collapsed_rows_collapsed(app):
         await pilot_wait_until(pilot, lambda: row_text(app, child.pid), what="the child")
         await select(pilot, app, os.getpid())
         await pilot.press("left")  # collapse proctui's row
-        assert not app.process_tree.root.is_expanded
+        assert not app.main_screen.process_tree.root.is_expanded
         await pilot.press("f")
         await pilot_wait_until(pilot, lambda: len(app.lab.processes) == 2, what="a second child")
         await pilot.pause(0.7)  # and a timed refresh
-        assert not app.process_tree.root.is_expanded
-        assert app.process_tree.node_for(app.lab.processes[1].pid) is not None  # there, but hidden
+        assert not app.main_screen.process_tree.root.is_expanded
+        assert app.main_screen.process_tree.node_for(app.lab.processes[1].pid) is not None  # there, but hidden
         await pilot.press("right")
-        assert app.process_tree.root.is_expanded
+        assert app.main_screen.process_tree.root.is_expanded

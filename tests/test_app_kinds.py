@@ -39,7 +39,7 @@ async def test_o_shows_the_orphan_move_under_proctui(app):
         parent, grandchild = app.lab.processes
         await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid), what="the grandchild row")
         await pilot_wait_until(
-            pilot, lambda: app.process_tree.node_for(grandchild.pid).parent is app.process_tree.root,
+            pilot, lambda: app.main_screen.process_tree.node_for(grandchild.pid).parent is app.main_screen.process_tree.root,
             what="the grandchild under proctui")
         assert read_proc(grandchild.pid).ppid == os.getpid()
         assert f"orphan of {parent.pid}" in row_text(app, grandchild.pid)
@@ -63,7 +63,7 @@ async def test_d_and_shift_d_show_the_daemon_rules(app):
         app.lab.daemon_dies_with_parent(linger=0.5)  # D, with a shorter wait
         parent, grandchild = app.lab.processes[1:]
         await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid), what="the daemon grandchild row")
-        assert app.process_tree.node_for(grandchild.pid).parent is app.process_tree.node_for(parent.pid)
+        assert app.main_screen.process_tree.node_for(grandchild.pid).parent is app.main_screen.process_tree.node_for(parent.pid)
         await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid) is None, what="it dies with its parent")
         assert proc_state(grandchild.pid) is None
         await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, parent.pid) or ""), what="parent exits")
@@ -91,15 +91,15 @@ async def test_m_cycles_start_methods_and_helpers_are_labelled(app):
         await pilot.press("f")
         spawned, served = app.lab.processes
         await pilot_wait_until(pilot, lambda: row_text(app, served.pid), timeout=30, what="the forkserver child")
-        server = app.process_tree.node_for(served.pid).parent
+        server = app.main_screen.process_tree.node_for(served.pid).parent
         assert server.data == read_proc(served.pid).ppid != os.getpid()
         assert "fork server" in str(server.label)
         assert "spawn" in row_text(app, spawned.pid) and "forkserver" in row_text(app, served.pid)
         await pilot_wait_until(pilot, lambda: any("resource tracker" in str(n.label)
-                                                  for n in app.process_tree.root.children), what="resource tracker")
+                                                  for n in app.main_screen.process_tree.root.children), what="resource tracker")
         await pilot.press("m")
         assert app.lab.start_method == "fork"
-        assert "start method fork" in app.process_tree.border_title
+        assert "start method fork" in app.main_screen.process_tree.border_title
 
 
 async def test_is_alive_from_the_palette_reaps_the_zombie(app):
@@ -126,7 +126,7 @@ async def test_p_starts_a_pool_whose_workers_are_labelled_rows(app):
         await select(pilot, app, next(iter(workers)))
         await pilot.press("t")
         assert log_has(app, "its pool owns it")
-        await pilot_wait_until(pilot, lambda: sum("-> " in line and "on PID" in line for line in app.event_log.lines_text) >= 6,
+        await pilot_wait_until(pilot, lambda: sum("-> " in line and "on PID" in line for line in app.main_screen.event_log.lines_text) >= 6,
                                timeout=30, what="six task results")
         await pilot.press("P")
         await pilot_wait_until(pilot, lambda: pool.closed, timeout=30, what="close and join")

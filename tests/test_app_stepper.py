@@ -25,14 +25,14 @@ async def press_until(pilot, app, key, condition, limit=60, what="step"):
     for _ in range(limit):
         if condition():
             return
-        before = app._shown_step
+        before = app.main_screen.shown_step
         await pilot.press(key)
-        await pilot_wait_until(pilot, lambda: app._shown_step is not before or app.stepper.done, what="a new step")
+        await pilot_wait_until(pilot, lambda: app.main_screen.shown_step is not before or app.main_screen.stepper.done, what="a new step")
     raise AssertionError(f"never reached {what}")
 
 
 def at_waitpid(app, kind):
-    step = app._shown_step
+    step = app.main_screen.shown_step
     return step is not None and step.kind == kind and (step.call or "").startswith("os.waitpid(")
 
 
@@ -43,7 +43,7 @@ async def test_stepping_a_zombie_to_waitpid_makes_it_vanish_at_that_step(app):
         await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, zombie.pid) or ""), what="zombie row")
         await select(pilot, app, zombie.pid)
         await pilot.press("w")
-        await pilot_wait_until(pilot, lambda: app.stepper is not None, what="the stepper")
+        await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
         text = screen_text(app)
         assert "▶" in text and "self._check_closed()" in text  # join's first line, marked
         assert "asserts are on" in text
@@ -64,10 +64,10 @@ async def test_stepping_a_zombie_to_waitpid_makes_it_vanish_at_that_step(app):
         assert f"waitpid returned ({zombie.pid}, 0x0000): WIFEXITED, WEXITSTATUS=0" in text
 
         await pilot.press("c")
-        await pilot_wait_until(pilot, lambda: app.stepper.done, what="join to finish")
-        await pilot_wait_until(pilot, lambda: "finished" in app.stepper_pane.border_title, what="finished")
+        await pilot_wait_until(pilot, lambda: app.main_screen.stepper.done, what="join to finish")
+        await pilot_wait_until(pilot, lambda: "finished" in app.main_screen.stepper_pane.border_title, what="finished")
         await pilot.press("escape")
-        assert app.stepper is None
+        assert app.main_screen.stepper is None
 
 
 async def test_a_blocking_waitpid_leaves_the_app_usable_until_t(app):
@@ -76,7 +76,7 @@ async def test_a_blocking_waitpid_leaves_the_app_usable_until_t(app):
         [child] = app.lab.processes
         await select(pilot, app, child.pid)
         await pilot.press("w")
-        await pilot_wait_until(pilot, lambda: app.stepper is not None, what="the stepper")
+        await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
         await press_until(pilot, app, "n", lambda: at_waitpid(app, "call"), what="the waitpid call")
         assert "will block in the kernel until it exits" in " ".join(screen_text(app).replace("│", " ").split())
         await pilot.press("n")
@@ -88,7 +88,7 @@ async def test_a_blocking_waitpid_leaves_the_app_usable_until_t(app):
         await select(pilot, app, child.pid)
         await pilot.press("t")
         await pilot_wait_until(pilot, lambda: at_waitpid(app, "return"), what="waitpid to return")
-        assert app._shown_step.status == 0x000F
+        assert app.main_screen.shown_step.status == 0x000F
         text = " ".join(screen_text(app).replace("│", " ").split())
         assert "WIFSIGNALED, WTERMSIG=15 (SIGTERM)" in text and "= -15 (SIGTERM)" in text
 
@@ -99,17 +99,17 @@ async def test_join_with_timeout_walks_the_connection_wait_branch(app):
         [child] = app.lab.processes
         await select(pilot, app, child.pid)
         await pilot.press("W")
-        await pilot_wait_until(pilot, lambda: app.stepper is not None, what="the stepper")
-        await press_until(pilot, app, "n", lambda: (app._shown_step.call or "").startswith("connection.wait("),
+        await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
+        await press_until(pilot, app, "n", lambda: (app.main_screen.shown_step.call or "").startswith("connection.wait("),
                           what="connection.wait")
         await pilot.press("n")
         await pilot_wait_until(
-            pilot, lambda: app._shown_step.kind == "return" and app._shown_step.result == "[]", what="[] returned"
+            pilot, lambda: app.main_screen.shown_step.kind == "return" and app.main_screen.shown_step.result == "[]", what="[] returned"
         )
         assert "the timeout passed with the child still running" in " ".join(screen_text(app).replace("│", " ").split())
         await pilot.press("c")
-        await pilot_wait_until(pilot, lambda: app.stepper.done, what="join to return")
-        assert app.stepper.result is None
+        await pilot_wait_until(pilot, lambda: app.main_screen.stepper.done, what="join to return")
+        assert app.main_screen.stepper.result is None
         assert proc_state(child.pid) in ("S", "R")
         assert app.lab.get(child.pid) is child
 
@@ -121,10 +121,10 @@ async def test_join_of_a_never_started_process_shows_the_assert(app):
         await pilot.press(*"never started")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await pilot_wait_until(pilot, lambda: app.stepper is not None, what="the stepper")
+        await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
         await pilot.press("c")
-        await pilot_wait_until(pilot, lambda: app.stepper.done, what="the failure")
-        await pilot_wait_until(pilot, lambda: "failed" in app.stepper_pane.border_title, what="failed")
+        await pilot_wait_until(pilot, lambda: app.main_screen.stepper.done, what="the failure")
+        await pilot_wait_until(pilot, lambda: "failed" in app.main_screen.stepper_pane.border_title, what="failed")
         text = screen_text(app)
         assert "✗" in text and "can only join a started process" in text
         assert "AssertionError" in text
@@ -161,14 +161,14 @@ async def test_forkserver_join_says_who_reaped_the_child():
             await pilot_wait_until(pilot, lambda: "gone (reaped)" in (row_text(app, zombie.pid) or ""), what="row")
             await select(pilot, app, zombie.pid)
             await pilot.press("w")
-            await pilot_wait_until(pilot, lambda: app.stepper is not None, what="the stepper")
+            await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
             assert "the fork server, not proctui, is this child's parent" in " ".join(
                 screen_text(app).replace("│", " ").split())
-            await press_until(pilot, app, "n", lambda: (app._shown_step.call or "").startswith("forkserver.read_signed("),
+            await press_until(pilot, app, "n", lambda: (app.main_screen.shown_step.call or "").startswith("forkserver.read_signed("),
                               what="read_signed")
             await pilot.press("c")
-            await pilot_wait_until(pilot, lambda: app.stepper.done, what="join to finish")
-            assert app.stepper.result == 0
+            await pilot_wait_until(pilot, lambda: app.main_screen.stepper.done, what="join to finish")
+            assert app.main_screen.stepper.result == 0
     finally:
         lab.shutdown()
 
@@ -181,7 +181,7 @@ async def test_quit_while_a_join_is_paused_leaves_nothing():
         child, zombie = lab.processes
         await select(pilot, app, child.pid)
         await pilot.press("w", "n", "n")
-        await pilot_wait_until(pilot, lambda: app.stepper is not None, what="the stepper")
+        await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
         await pilot.press("q")
     assert lab.processes == []
     assert proc_state(child.pid) is None and proc_state(zombie.pid) is None

@@ -112,9 +112,9 @@ print(made)
 def tree_rows(app) -> list[tuple[tuple[int, int], tuple[int, int] | None, int | None]]:
     """Each row shown: ((pid, start), (parent pid, parent start) or None for the root, and
     the PPID the snapshot the tree was built from gives), with that snapshot's start times."""
-    procs = app.snapshot.procs
+    procs = app.main_screen.snapshot.procs
     rows = []
-    for pid, node in list(app.process_tree._node_by_pid.items()):
+    for pid, node in list(app.main_screen.process_tree._node_by_pid.items()):
         info = procs.get(pid)
         if info is None:
             continue  # a lab row kept from an event (forkserver child), not from /proc
@@ -138,15 +138,15 @@ def churn(tmp_path_factory):
     async def watch() -> None:
         lab = Lab()
         app = ProcTUI(lab, refresh_seconds=0.05, scope="system")
-        show = app._show_snapshot
+        show = app.main_screen.show_snapshot
 
         def show_and_look() -> None:  # every snapshot the tree shows, the moment it shows it
             show()
-            if app.snapshot is not None and id(app.snapshot) not in snapshots:
-                snapshots.add(id(app.snapshot))
+            if app.main_screen.snapshot is not None and id(app.main_screen.snapshot) not in snapshots:
+                snapshots.add(id(app.main_screen.snapshot))
                 seen.extend(tree_rows(app))
 
-        app._show_snapshot = show_and_look
+        app.main_screen.show_snapshot = show_and_look
         try:
             async with app.run_test(size=SIZE) as pilot:
                 while churner.poll() is None:

@@ -307,13 +307,13 @@ async def test_thousands_of_random_keys_touch_nothing_outside_the_lab(sentinels)
     try:
         async with app.run_test(size=SIZE) as pilot:
             for scope in ("lab", "system"):
-                if app.scope != scope:
+                if app.main_screen.scope != scope:
                     await pilot.press("a")
-                    await until(lambda: app.scope == scope)
+                    await until(lambda: app.main_screen.scope == scope)
                 pressed[scope] = await fuzz(pilot, rng, KEYS_PER_SCOPE, SECONDS_PER_SCOPE)
                 await pilot.pause(0.3)
             assert app.is_running
-            log = list(app.event_log.lines_text)
+            log = list(app.main_screen.event_log.lines_text)
             while len(app.screen_stack) > 1:
                 await pilot.press("escape")
             await app.action_quit()

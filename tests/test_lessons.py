@@ -24,13 +24,13 @@ def test_every_language_has_the_same_lessons_steps_and_goals():
 
 
 async def step_to(pilot, app, index, timeout=20.0):
-    await pilot_wait_until(pilot, lambda: app.lesson_run.index >= index, timeout=timeout,
-                           what=f"{app.lesson_run.lesson.id} step {index + 1}")
+    await pilot_wait_until(pilot, lambda: app.main_screen.lesson_run.index >= index, timeout=timeout,
+                           what=f"{app.main_screen.lesson_run.lesson.id} step {index + 1}")
 
 
 async def finish(pilot, app, timeout=20.0):
-    await pilot_wait_until(pilot, lambda: app.lesson_run.finished, timeout=timeout,
-                           what=f"the end of {app.lesson_run.lesson.id}")
+    await pilot_wait_until(pilot, lambda: app.main_screen.lesson_run.finished, timeout=timeout,
+                           what=f"the end of {app.main_screen.lesson_run.lesson.id}")
 
 
 def newest(app, kind):
@@ -39,9 +39,9 @@ def newest(app, kind):
 
 async def close_stepper(pilot, app):
     await pilot.press("c")
-    await pilot_wait_until(pilot, lambda: app.stepper.done, what="join to finish")
+    await pilot_wait_until(pilot, lambda: app.main_screen.stepper.done, what="join to finish")
     await pilot.press("escape")
-    await pilot_wait_until(pilot, lambda: app.stepper is None, what="the viewer to close")
+    await pilot_wait_until(pilot, lambda: app.main_screen.stepper is None, what="the viewer to close")
 
 
 async def lesson_process(pilot, app):
@@ -56,7 +56,7 @@ async def lesson_join(pilot, app):
     await pilot.press("w")
     await step_to(pilot, app, 2)
     for _ in range(60):
-        if app.lesson_run.index >= 3:
+        if app.main_screen.lesson_run.index >= 3:
             break
         await pilot.press("n")
         await pilot.pause(0.05)
@@ -92,7 +92,7 @@ async def lesson_is_alive(pilot, app):
 
 
 async def lesson_assert(pilot, app):
-    app.action_join_unstarted()  # what ctrl+p "Join a Process that was never started" runs
+    app.main_screen.action_join_unstarted()  # what ctrl+p "Join a Process that was never started" runs
     await pilot.press("c")
     await finish(pilot, app)
     await pilot.press("escape")
@@ -103,7 +103,7 @@ async def lesson_timeout(pilot, app):
     await pilot.pause(0.1)
     await select(pilot, app, newest(app, "child").pid)
     await pilot.press("W")
-    await pilot_wait_until(pilot, lambda: app.stepper is not None, what="the viewer")
+    await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the viewer")
     await pilot.press("c")
     await finish(pilot, app)
     await pilot.press("escape")
@@ -169,19 +169,19 @@ async def test_every_lesson_from_first_to_last(lang):
             await pilot.press("l")
             await pilot.pause(0.2)
             await pilot.press("enter")  # the first lesson
-            await pilot_wait_until(pilot, lambda: app.lesson_run is not None, what="a lesson")
-            assert set(WALKS) == {lesson.id for lesson in app.lessons}
-            for number, lesson in enumerate(app.lessons):
-                assert app.lesson_run.lesson is lesson
-                assert lesson.title in app.lesson_panel.border_title
+            await pilot_wait_until(pilot, lambda: app.main_screen.lesson_run is not None, what="a lesson")
+            assert set(WALKS) == {lesson.id for lesson in app.main_screen.lessons}
+            for number, lesson in enumerate(app.main_screen.lessons):
+                assert app.main_screen.lesson_run.lesson is lesson
+                assert lesson.title in app.main_screen.lesson_panel.border_title
                 assert_fits(app)  # CJK text is double width: it must still fit in 80 columns
                 await WALKS[lesson.id](pilot, app)
-                assert app.lesson_run.finished
-                if number + 1 < len(app.lessons):
+                assert app.main_screen.lesson_run.finished
+                if number + 1 < len(app.main_screen.lessons):
                     await pilot.press("right_square_bracket")
-                    await pilot_wait_until(pilot, lambda: app.lesson_run.lesson is not lesson, what="next lesson")
+                    await pilot_wait_until(pilot, lambda: app.main_screen.lesson_run.lesson is not lesson, what="next lesson")
             await pilot.press("l")  # leave
-            assert app.lesson_run is None
+            assert app.main_screen.lesson_run is None
     finally:
         lab.shutdown()
 
@@ -191,13 +191,13 @@ async def test_back_and_skip_move_between_steps():
     app = ProcTUI(lab, refresh_seconds=0.5, lang="en")
     try:
         async with app.run_test(size=SIZE) as pilot:
-            app.start_lesson(1)
+            app.main_screen.start_lesson(1)
             await pilot.pause()
-            assert app.lesson_run.index == 0
+            assert app.main_screen.lesson_run.index == 0
             await pilot.press("right_square_bracket", "right_square_bracket")
-            assert app.lesson_run.index == 2
+            assert app.main_screen.lesson_run.index == 2
             await pilot.press("left_square_bracket")
-            assert app.lesson_run.index == 1
-            assert "step 2/5" in app.lesson_panel.border_title
+            assert app.main_screen.lesson_run.index == 1
+            assert "step 2/5" in app.main_screen.lesson_panel.border_title
     finally:
         lab.shutdown()

@@ -12,9 +12,7 @@ import threading
 from proctui import __version__
 from proctui.core.lab import DEFAULT_MAX_CHILDREN, START_METHODS, Lab
 from proctui.core.lessons import LANGUAGES
-
-#: --theme choices; the app maps them to Textual themes.
-THEMES = ("dark", "light", "ansi")
+from proctui.ui.themes import THEMES
 
 
 def positive_float(text: str) -> float:

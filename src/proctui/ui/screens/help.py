@@ -31,7 +31,7 @@ def keys_table(groups: KeyHelp) -> Group:
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for key, what in rows:
-            table.add_row(key, what)
+            table.add_row(Text(key), Text(what))  # plain text: "[sentinel]" is not markup
         parts.append(table)
     return Group(*parts)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
@@ -16,19 +15,14 @@ class TooSmallScreen(Screen[None]):
     TooSmallScreen > Static { width: auto; height: auto; text-style: bold; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, width: int, height: int) -> None:
         super().__init__()
         # Made here, not in compose: a resize may ask for show_size before compose ran.
         self._message = Static(id="too-small-message")
+        self.show_size(width, height)
 
     def compose(self) -> ComposeResult:
         yield self._message
-
-    def on_mount(self) -> None:
-        self.show_size(self.app.size.width, self.app.size.height)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.app.check_size()
 
     def show_size(self, width: int, height: int) -> None:
         self._message.update(

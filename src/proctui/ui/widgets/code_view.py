@@ -26,10 +26,6 @@ class CodeView(Widget):
         self._current: int | None = None
         self._failed = False
 
-    @property
-    def current_line(self) -> int | None:
-        return self._current
-
     def show(self, source_lines: list[str], first_line: int, current: int | None, failed: bool = False) -> None:
         """source_lines as inspect.getsourcelines gives them; current is a file line number."""
         code = textwrap.dedent("".join(source_lines))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.screen import Screen
+from textual.app import ComposeResult
 from textual.widgets import Footer
 
 
@@ -10,26 +10,21 @@ class KeyFooter(Footer):
     """Footer rebuilds all its keys (some thirty widgets here) at every change of the
     active bindings, even when the keys shown stay the same; at start-up three such
     changes come in a row (auto-focus, screen resume, an idle callback), and the
-    rebuilds cost 120 ms before the first full frame. This one rebuilds once per burst,
-    and only if what it would show differs from what it shows.
+    rebuilds cost 120 ms before the first full frame. This one rebuilds only if what it
+    would show differs from what it shows.
+
+    Only public parts of Footer are used: bindings_changed (what the screen's signal
+    calls) and recompose (what bindings_changed schedules).
     """
 
-    _rebuild_pending = False
     _shown: tuple | None = None
 
-    def bindings_changed(self, screen: Screen) -> None:
-        self._bindings_ready = True  # as Footer.bindings_changed: compose shows keys from now on
-        if not screen.app.app_focus:
-            return
-        if self.is_attached and screen is self.screen and not self._rebuild_pending:
-            self._rebuild_pending = True
-            self.call_after_refresh(self._rebuild)
-
-    def compose(self):
+    def compose(self) -> ComposeResult:
         # Footer shows nothing until its first bindings change, one frame after the
-        # screen's first: by now the screen has focused its first widget, so the keys
-        # are known, and the change that follows finds them already shown.
-        self._bindings_ready = True
+        # screen's first. By now the screen has focused its first widget, so the keys
+        # are known: say the bindings changed (which is what makes Footer show them),
+        # and draw them in this very frame. The recompose it schedules finds them shown.
+        super().bindings_changed(self.screen)
         self._shown = self._keys_to_show()
         yield from super().compose()
 
@@ -41,10 +36,9 @@ class KeyFooter(Footer):
             if binding.show
         )
 
-    async def _rebuild(self) -> None:
-        self._rebuild_pending = False
+    async def recompose(self) -> None:
         keys = self._keys_to_show()
         if keys == self._shown:
             return
         self._shown = keys
-        await self.recompose()
+        await super().recompose()

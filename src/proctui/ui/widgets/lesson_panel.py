@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from proctui.core.lessons import LessonRun
@@ -24,8 +25,24 @@ class LessonPanel(Static):
     }
     """
 
-    def show_run(self, run: LessonRun, lang: str, number: int, compact: bool) -> None:
-        """compact: the code viewer is open too; show only what to do and what to look at."""
+    #: The code viewer is open too: show only what to do and what to look at.
+    compact: reactive[bool] = reactive(False, repaint=False)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._shown: tuple[LessonRun, str, int] | None = None
+
+    def show_run(self, run: LessonRun, lang: str, number: int) -> None:
+        self._shown = (run, lang, number)
+        self._draw()
+
+    def watch_compact(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        if self._shown is None:
+            return
+        run, lang, number = self._shown
         words = _WORDS[lang]
         step = run.step
         total = len(run.lesson.steps)
@@ -33,7 +50,7 @@ class LessonPanel(Static):
         self.border_title = f"{run.lesson.title} · {position}"
         self.border_subtitle = words["keys"]
         text = Text()
-        if not compact:
+        if not self.compact:
             text.append(step.say + "\n")
         text.append(f"{words['do']}: ", style="bold")
         text.append(step.do + "\n", style="bold")

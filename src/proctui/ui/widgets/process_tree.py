@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from proctui.core.lab import LabProcess
 from proctui.core.procs import ProcInfo, Snapshot
+from proctui.ui import actions
+from proctui.ui.actions import Pane
 
 #: The data of the synthetic root of the whole-system tree (no process has PID 0 in /proc).
 SYSTEM_ROOT = 0
@@ -146,23 +147,7 @@ class ProcessTree(Tree[int]):
     """Each node's data is its PID. Refreshes add, move, relabel and remove nodes by PID,
     so the cursor and every expanded node stay where the user left them."""
 
-    BINDINGS = [
-        Binding("t", "app.terminate", "Term", id="terminate", tooltip="terminate() the selected lab process: SIGTERM"),
-        Binding("x", "app.kill", "Kill", id="kill", tooltip="kill() the selected lab process: SIGKILL"),
-        Binding("s", "app.stop_or_continue", "Stop", show=False, id="stop",
-                tooltip="stop / continue the selected lab process: SIGSTOP / SIGCONT"),
-        Binding("w", "app.join", "Join", id="join",
-                tooltip="join() the selected lab process, step by step (code viewer)"),
-        Binding("W", "app.join_with_timeout", "Join(1s)", show=False, id="join-timeout",
-                tooltip="join(1.0) step by step: the connection.wait branch"),
-        Binding("i", "app.is_alive", "is_alive", show=False, id="is-alive",
-                tooltip="is_alive() on the selected lab process: on a zombie, it reaps"),
-        Binding("j", "cursor_down", "Down", show=False, id="tree.down", tooltip="move down (as ↓)"),
-        Binding("k", "cursor_up", "Up", show=False, id="tree.up", tooltip="move up (as ↑)"),
-        Binding("left", "collapse_here", "Collapse", show=False, id="tree.collapse",
-                tooltip="collapse the row, or go to its parent"),
-        Binding("right", "expand_here", "Expand", show=False, id="tree.expand", tooltip="expand the row"),
-    ]
+    BINDINGS = actions.bindings(Pane.TREE)
 
     def __init__(self, own_pid: int, **kwargs) -> None:
         super().__init__("proctui", data=own_pid, **kwargs)
@@ -272,10 +257,12 @@ class ProcessTree(Tree[int]):
         """Keep the cursor on the same process; if it went away, on the same line, as
         htop does, so the row that took its place is selected."""
         target = self.node_for(pid) if pid is not None else None
-        self._tree_lines  # noqa: B018 - rebuilds line numbers now, so node.line is current
+        # Tree numbers its lines lazily (at idle, or when asked for a line): last_line,
+        # public, numbers them now, so that target.line (read by move_cursor) is current.
+        last_line = self.last_line
         if target is None:
             if line >= 0:
-                self.cursor_line = min(line, self.last_line)
+                self.cursor_line = min(line, last_line)
             return
         if target.line != self.cursor_line or self.cursor_node is not target:
             self.move_cursor(target)
