@@ -9,7 +9,6 @@ import signal
 
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
-PR_GET_CHILD_SUBREAPER = 37
 
 # The C library this interpreter is already linked with: CDLL(None) looks symbols up in
 # the running process, so no ctypes.util.find_library(), which runs ldconfig or gcc.

@@ -56,8 +56,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 
-from proctui.core.linux import decode_status, signal_name
-
 
 @dataclass(frozen=True)
 class Frame:
@@ -79,52 +77,6 @@ class Step:
     call: str | None = None  # 'call' and 'return': 'os.waitpid(4242, 0)'
     result: str | None = None  # 'return': the call's result; 'done': the exitcode; 'exception': the error
     status: int | None = None  # the raw wait status, for the return of os.waitpid
-
-
-# -- wait statuses ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WaitStatus:
-    """A raw waitpid() status word taken apart the way the W* macros do."""
-
-    raw: int
-    exited: bool  # WIFEXITED
-    exit_status: int | None  # WEXITSTATUS
-    signalled: bool  # WIFSIGNALED
-    term_signal: int | None  # WTERMSIG
-    signal_name: str | None
-    exitcode: int | None  # os.waitstatus_to_exitcode(raw): what multiprocessing reports
-
-    @property
-    def hex(self) -> str:
-        return f"{self.raw:#06x}"
-
-    @property
-    def macros(self) -> str:
-        return decode_status(self.raw)
-
-    def __str__(self) -> str:
-        return f"{self.hex}: {self.macros} -> os.waitstatus_to_exitcode() = {self.exitcode}"
-
-
-def decode_wait_status(status: int) -> WaitStatus:
-    exited = os.WIFEXITED(status)
-    signalled = os.WIFSIGNALED(status)
-    term_signal = os.WTERMSIG(status) if signalled else None
-    try:
-        exitcode: int | None = os.waitstatus_to_exitcode(status)
-    except ValueError:  # a stopped child's status has no exit code
-        exitcode = None
-    return WaitStatus(
-        raw=status,
-        exited=exited,
-        exit_status=os.WEXITSTATUS(status) if exited else None,
-        signalled=signalled,
-        term_signal=term_signal,
-        signal_name=signal_name(term_signal) if term_signal is not None else None,
-        exitcode=exitcode,
-    )
 
 
 # -- describing values without side effects -----------------------------------------
