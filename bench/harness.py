@@ -20,8 +20,8 @@ import sys
 import tempfile
 import termios
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pyte
 
@@ -256,7 +256,7 @@ class Sleepers:
         self.count = count
         self.processes: list[subprocess.Popen] = []
 
-    def __enter__(self) -> "Sleepers":
+    def __enter__(self) -> Sleepers:
         try:
             for _ in range(self.count):
                 self.processes.append(subprocess.Popen(["sleep", "3600"], stdin=subprocess.DEVNULL))

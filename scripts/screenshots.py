@@ -43,7 +43,8 @@ async def shot_tree(name: str, keys: list[str], scope: str = "lab") -> None:
                 await pilot.press(key)
                 await pilot.pause(0.05)
             await wait_for(pilot, lambda: all(row(app, r.pid) for r in lab.processes))
-            await wait_for(pilot, lambda: all("Z zombie" in row(app, r.pid) for r in lab.processes if r.kind == "zombie"))
+            await wait_for(pilot, lambda: all("Z zombie" in row(app, r.pid)
+                                              for r in lab.processes if r.kind == "zombie"))
             await pilot.pause(0.3)
             if lab.processes:
                 app.process_tree.move_cursor(app.process_tree.node_for(lab.processes[-1].pid))

@@ -23,11 +23,11 @@ from pathlib import Path
 import pytest
 
 import proctui
+from helpers import installed_proctui
 from proctui.core.lab import Lab
 from proctui.core.procs import read_proc
 from proctui.ui.app import ProcTUI
 from proctui.ui.widgets.process_tree import SYSTEM_ROOT
-from helpers import installed_proctui
 from test_exit_paths import assert_nothing_left, session_factory  # noqa: F401 (a fixture)
 from test_fuzz import send
 
@@ -79,7 +79,8 @@ while time.monotonic() < deadline:
             time.sleep(0.1)
             os._exit(0)
         c = os.getpid()
-        os.write(w, f"{c} {start_ticks(c)} {me} {mine}\n{grandchild} {start_ticks(grandchild)} {c} {start_ticks(c)}\n".encode())
+        lines = f"{c} {start_ticks(c)} {me} {mine}\n{grandchild} {start_ticks(grandchild)} {c} {start_ticks(c)}\n"
+        os.write(w, lines.encode())
         os.close(w)
         time.sleep(0.012)  # so that the stranger below starts a clock tick or more after the grandchild
         os._exit(0)
@@ -199,7 +200,7 @@ def test_churn_in_system_scope_never_shows_a_wrong_parent(churn):
 # -- limits and failures ----------------------------------------------------------------------
 
 
-def test_the_child_limit_refuses_a_fork_and_says_so(session_factory):
+def test_the_child_limit_refuses_a_fork_and_says_so(session_factory):  # noqa: F811 - the fixture imported above
     session = session_factory([installed_proctui(), "--max-children", "3"], columns=100, lines=30)
     session.wait_for("Quit")
     session.press("fff")
@@ -292,7 +293,9 @@ def pids_cgroup(tmp_path):
     pytest.skip("no pids cgroup we may create here: cannot make the kernel refuse a fork")
 
 
-def test_a_fork_the_system_refuses_gives_a_clear_message_and_the_app_keeps_working(pids_cgroup, session_factory):
+def test_a_fork_the_system_refuses_gives_a_clear_message_and_the_app_keeps_working(
+    pids_cgroup, session_factory  # noqa: F811 - the fixture imported above
+):
     # The kernel's own refusal: the pids controller makes fork() fail with EAGAIN, as
     # RLIMIT_NPROC would (root is exempt from that one).
     session = session_factory(columns=100, lines=30)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -157,7 +158,7 @@ def test_the_lab_never_signals_itself_pid_1_or_another_user(lab, sentinels):
     # Only SIGKILL and SIGSTOP for PID 1: the kernel drops them for init, so even a broken
     # guard could not harm this machine.
     init = planted(lab, 1)
-    with pytest.raises(LabError, match="PID 1 is init: proctui never signals it. Nothing sent"):
+    with pytest.raises(LabError, match=re.escape("PID 1 is init: proctui never signals it. Nothing sent")):
         lab.kill(init)
     with pytest.raises(LabError, match="PID 1 is init"):
         lab.stop_or_continue(init)

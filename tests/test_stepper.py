@@ -33,7 +33,7 @@ from proctui.core.stepper import Step, Stepper
 # Spawn and forkserver children import their target by module name, with the sys.path
 # they inherit from us.
 sys.path.insert(0, str(Path(__file__).parent))
-import stepper_targets  # noqa: E402
+import stepper_targets
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 JOIN = "BaseProcess.join"
@@ -486,7 +486,7 @@ def test_two_joins_stepped_at_once_keep_apart(kit):
     steps: list[list[Step]] = [[stepper.step] for stepper in steppers]
 
     while not all(stepper.done for stepper in steppers):
-        for stepper, taken in zip(steppers, steps):
+        for stepper, taken in zip(steppers, steps, strict=True):
             if not stepper.done:
                 taken.append(stepper.next())
 

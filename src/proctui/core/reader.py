@@ -12,7 +12,7 @@ per read: a third of proctui's idle CPU.)
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from proctui.core.procs import Snapshot
 
@@ -47,7 +47,7 @@ class SnapshotReader:
             self._wanted.clear()  # before the read: a request during it means one more
             try:
                 snapshot = self._read()
-            except Exception as exc:  # a failed read must never end the thread
+            except Exception as exc:  # noqa: BLE001 - a failed read must never end the thread
                 self._deliver(None, f"reading /proc failed: {exc!r}")
                 continue
             if self._stopping:

@@ -132,7 +132,8 @@ def _describe_process(process: BaseProcess) -> str:
 
 def _describe_popen(popen: object) -> str:
     fields = getattr(popen, "__dict__", {})
-    shown = " ".join(f"{key}={describe_value(fields[key])}" for key in ("pid", "returncode", "sentinel") if key in fields)
+    keys = [key for key in ("pid", "returncode", "sentinel") if key in fields]
+    shown = " ".join(f"{key}={describe_value(fields[key])}" for key in keys)
     return f"<{type(popen).__name__} {shown}>"
 
 
@@ -149,7 +150,9 @@ _WATCHED_CALLS: tuple[tuple[Callable, str], ...] = (
     (multiprocessing.forkserver.read_signed, "forkserver.read_signed"),
 )
 # The Python ones, by code object: settrace's profile events name the callee's frame.
-_WATCHED_CODES = {function.__code__: function for function, _ in _WATCHED_CALLS if isinstance(function, types.FunctionType)}
+_WATCHED_CODES = {
+    function.__code__: function for function, _ in _WATCHED_CALLS if isinstance(function, types.FunctionType)
+}
 
 
 def _watched_name(callable_: object) -> str | None:
@@ -173,12 +176,12 @@ class _CallSite:
     target: ast.expr | None  # the assignment target of its result: how a C call's result is read back
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parse_module(filename: str) -> ast.Module:
     return ast.parse("".join(linecache.getlines(filename)))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _call_sites(code: types.CodeType) -> dict[int, tuple[_CallSite, ...]]:
     """The call expressions of a function's source, by line."""
     for node in ast.walk(_parse_module(code.co_filename)):
@@ -446,7 +449,7 @@ class Stepper:
         assert self._tracer is not None
         try:
             self._tracer.install()
-        except Exception as error:  # no free sys.monitoring tool id, say: start() raises it
+        except Exception as error:  # noqa: BLE001 - no free sys.monitoring tool id, say: start() raises it
             with self._cond:
                 self._tracer_error = error
                 self._finished = True
@@ -457,7 +460,7 @@ class Stepper:
                 self._process.join(timeout)
             finally:
                 self._tracer.release()
-        except BaseException as error:
+        except BaseException as error:  # noqa: BLE001 - whatever join raised is its last step, for the UI to show
             self._error = error
             self._settle_pending(error)
             final = self._exception_step(error)
