@@ -16,7 +16,7 @@ _libc = ctypes.CDLL(None, use_errno=True)
 
 
 def prctl(option: int, arg: int = 0) -> int:
-    result = _libc.prctl(option, ctypes.c_ulong(arg), 0, 0, 0)
+    result: int = _libc.prctl(option, ctypes.c_ulong(arg), 0, 0, 0)  # restype is c_int
     if result < 0:
         err = ctypes.get_errno()
         raise OSError(err, os.strerror(err))
