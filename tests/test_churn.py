@@ -133,6 +133,7 @@ def churn(tmp_path_factory):
     truth_path = tmp_path_factory.mktemp("churn") / "truth"
     churner = subprocess.Popen([sys.executable, "-c", CHURNER, "4", "30000", "20000", str(truth_path)],
                                stdout=subprocess.PIPE, text=True)
+    assert churner.stdout is not None  # stdout=PIPE
     seen: list = []
     snapshots = set()
 
@@ -147,7 +148,8 @@ def churn(tmp_path_factory):
                 snapshots.add(id(app.snapshot))
                 seen.extend(tree_rows(app))
 
-        app._show_snapshot = show_and_look
+        # Wrapped on the instance, to see every snapshot the moment the tree shows it.
+        app._show_snapshot = show_and_look  # type: ignore[method-assign]
         try:
             async with app.run_test(size=SIZE) as pilot:
                 while churner.poll() is None:
@@ -207,7 +209,7 @@ def test_the_child_limit_refuses_a_fork_and_says_so(session_factory):  # noqa: F
     session.wait_for("child-3")
     session.press("fz")
     session.wait_for("3 lab processes already (the limit is 3): not starting 1 more")
-    app_children = [pid for pid in session.below() if read_proc(pid) and read_proc(pid).ppid == session.app_pid]
+    app_children = [pid for pid in session.below() if (info := read_proc(pid)) and info.ppid == session.app_pid]
     assert len(app_children) == 3
     since = time.monotonic()
     session.press("q")
@@ -236,7 +238,7 @@ UNUSED_UID = 54321
 
 def readable_by_anyone(path: Path) -> bool:
     """path is world-readable, and every directory above it world-readable and -searchable."""
-    return os.stat(path).st_mode & 0o004 and all(os.stat(p).st_mode & 0o005 == 0o005 for p in path.parents)
+    return bool(os.stat(path).st_mode & 0o004) and all(os.stat(p).st_mode & 0o005 == 0o005 for p in path.parents)
 
 
 def test_rlimit_nproc_refuses_a_fork_with_a_clear_message():

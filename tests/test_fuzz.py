@@ -55,14 +55,18 @@ class Sentinel:
 
     def __init__(self, argv: list[str]) -> None:
         self.process = subprocess.Popen(argv, stdout=subprocess.PIPE)
+        assert self.process.stdout is not None  # stdout=PIPE
+        self.stdout = self.process.stdout
         self.pid = self.process.pid
-        assert self.process.stdout.readline() == b"ready\n"
-        os.set_blocking(self.process.stdout.fileno(), False)
-        self.start_ticks = read_proc(self.pid).start_ticks
+        assert self.stdout.readline() == b"ready\n"
+        os.set_blocking(self.stdout.fileno(), False)
+        info = read_proc(self.pid)
+        assert info is not None
+        self.start_ticks = info.start_ticks
 
     def signals_received(self) -> list[str]:
         try:
-            data = self.process.stdout.read() or b""
+            data = self.stdout.read() or b""
         except BlockingIOError:
             data = b""
         return data.decode().split()
@@ -76,7 +80,7 @@ class Sentinel:
     def end(self) -> None:
         self.process.kill()
         self.process.wait()
-        self.process.stdout.close()
+        self.stdout.close()
 
 
 def other_users_python() -> str | None:
@@ -100,7 +104,8 @@ def sentinels():
     theirs = None
     if python is not None:
         theirs = make(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", python, "-c", SENTINEL])
-        assert read_proc(theirs.pid).uid == NOBODY
+        info = read_proc(theirs.pid)
+        assert info is not None and info.uid == NOBODY
     yield mine, theirs, make
     for sentinel in made:
         sentinel.end()
@@ -147,8 +152,10 @@ async def test_keys_on_other_rows_send_nothing_and_say_why(sentinels):
 
 def planted(lab: Lab, pid: int) -> LabProcess:
     """A lab record for a process the lab did not start, as a bug could make one."""
+    info = read_proc(pid)
+    assert info is not None
     record = LabProcess(label="planted", kind="child", pid=pid, start_method="fork", started_at=time.time(),
-                        start_ticks=read_proc(pid).start_ticks)
+                        start_ticks=info.start_ticks)
     lab._records[pid] = record
     return record
 
@@ -234,6 +241,7 @@ BURST = 20
 def key_event(key: str) -> events.Key:
     """The event Pilot.press() sends for key (see App._press_keys)."""
     original = REPLACED_KEYS.get(key, key)
+    char: str | None
     try:
         char = unicodedata.lookup(_get_unicode_name_from_key(original))
     except KeyError:
