@@ -49,8 +49,10 @@ def test_states_follow_the_kernel_through_stop_continue_and_exit():
 def test_snapshots_link_children_to_parents():
     child = subprocess.Popen(["sh", "-c", "sleep 30 & wait"])
     try:
+        # Until it has exec'd sleep: between fork and exec the grandchild is still called sh.
         grandchild = wait_until(
-            lambda: [p for p, i in snapshot_system().procs.items() if i.ppid == child.pid], what="grandchild"
+            lambda: [p for p, i in snapshot_system().procs.items() if i.ppid == child.pid and i.name == "sleep"],
+            what="grandchild",
         )[0]
         subtree = snapshot_subtree(os.getpid())
         below_us = list(subtree.descendants(os.getpid()))
