@@ -76,7 +76,9 @@ def proctui_rounds() -> dict[str, list[float]]:
                 since = term.press("f")
                 times["fork"].append(timed(term, since, lambda: label in term.text()))
                 line = next(line for line in term.lines() if label in line)
-                pid = int(re.search(r"(\d+) [A-Z] ", line)[1])
+                found = re.search(r"(\d+) [A-Z] ", line)
+                assert found is not None, line
+                pid = int(found[1])
                 term.press("\x1b[B")  # down: the child's row (the only one under proctui)
                 term.read_until(lambda: f"PID {pid} " in term.text(), TIMEOUT)
                 jitter(term, 1.0)

@@ -20,7 +20,7 @@ import sys
 import tempfile
 import termios
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pyte
@@ -240,7 +240,7 @@ def ratio(ours: float, theirs: float) -> str:
     return f"{ours / theirs:.2f}x" if theirs else "n/a"
 
 
-def verdict_against_htop(result: dict[str, tuple[float, ...]], column: int) -> str:
+def verdict_against_htop(result: Mapping[str, tuple[float, ...]], column: int) -> str:
     """proctui <= htop on one column of idle_side_by_side's result (0: CPU %, 1: bytes/s)."""
     if "htop" not in result:
         return "htop is not installed: no ratio"

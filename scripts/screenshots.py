@@ -95,7 +95,7 @@ async def shot_lesson(lang: str) -> None:
         async with app.run_test(size=SIZE) as pilot:
             app.start_lesson(1)
             await pilot.press("z")
-            await wait_for(pilot, lambda: app.lesson_run.index == 1)
+            await wait_for(pilot, lambda: app.lesson_run is not None and app.lesson_run.index == 1)
             await pilot.pause(0.3)
             app.save_screenshot(filename=f"lesson-{lang}.svg", path=str(OUT))
             print(f"screenshots/lesson-{lang}.svg")
