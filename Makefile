@@ -27,8 +27,22 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(BIN)/proctui $(ARGS)
 
+# First the static checks (pyproject.toml configures both): ruff, then mypy as for the
+# oldest Python we support (nothing newer slips in unguarded) and the newest (the
+# sys.monitoring tracer, which 3.10's stubs lack). A finding fails `make test` before
+# pytest starts. STATIC=0 skips them: test-versions does, as they read the source, not
+# the interpreter, and would find the same on every version.
 # pytest exits 5 when it ran no test: that must fail, never pass quietly.
+STATIC ?= 1
+MYPY_VERSIONS ?= 3.10 3.13
+
 test: $(VENV)/.installed-test
+	@if [ "$(STATIC)" != 0 ]; then \
+	  echo "== ruff check"; $(BIN)/ruff check || exit 1; \
+	  for v in $(MYPY_VERSIONS); do \
+	    echo "== mypy --python-version $$v"; $(BIN)/mypy --python-version $$v || exit 1; \
+	  done; \
+	fi
 	@$(BIN)/python -m pytest $(ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest ran no tests" >&2; fi; \
 	exit $$status
@@ -46,7 +60,7 @@ bench: $(VENV)/.installed-test
 	@cd bench && for b in $(BENCHMARKS); do ../$(BIN)/python $$b.py || exit 1; done
 
 clean:
-	rm -rf $(VENV) .venv-* .pytest_cache build src/*.egg-info
+	rm -rf $(VENV) .venv-* .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
 
 # The stepper reads stdlib code that differs between CPython releases, and the lab leans
 # on multiprocessing internals: run the tests of those parts on every 3.10-3.13 this
@@ -64,5 +78,5 @@ test-versions:
 	  done; \
 	  if [ -z "$$py" ]; then echo "== Python $$v: not on this machine, skipped"; continue; fi; \
 	  echo "== Python $$v: $$py"; \
-	  $(MAKE) --no-print-directory test PYTHON=$$py VENV=.venv-$$v ARGS="$(VERSION_TESTS) $(ARGS)"; \
+	  $(MAKE) --no-print-directory test STATIC=0 PYTHON=$$py VENV=.venv-$$v ARGS="$(VERSION_TESTS) $(ARGS)"; \
 	done

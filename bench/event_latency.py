@@ -27,7 +27,7 @@ import subprocess
 import sys
 import time
 
-from harness import Terminal, htop_argv, htop_env, median, proctui_ready, proctui_argv, report
+from harness import Terminal, htop_argv, htop_env, median, proctui_argv, proctui_ready, report
 
 ROUNDS = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 15
 TIMEOUT = 5.0
@@ -76,7 +76,9 @@ def proctui_rounds() -> dict[str, list[float]]:
                 since = term.press("f")
                 times["fork"].append(timed(term, since, lambda: label in term.text()))
                 line = next(line for line in term.lines() if label in line)
-                pid = int(re.search(r"(\d+) [A-Z] ", line)[1])
+                found = re.search(r"(\d+) [A-Z] ", line)
+                assert found is not None, line
+                pid = int(found[1])
                 term.press("\x1b[B")  # down: the child's row (the only one under proctui)
                 term.read_until(lambda: f"PID {pid} " in term.text(), TIMEOUT)
                 jitter(term, 1.0)
@@ -153,7 +155,8 @@ for event, values in ours.items():
     rows.append((event, f"proctui median {median(values):.0f} ms (max {max(values):.0f}){other}"))
 all_ours = [v for values in ours.values() for v in values]
 overall = median(all_ours)
-verdict = f"proctui median over all {len(all_ours)} events {overall:.0f} ms ({'met' if overall <= 50 else 'NOT met'}: target <= 50 ms)"
+verdict = (f"proctui median over all {len(all_ours)} events {overall:.0f} ms "
+           f"({'met' if overall <= 50 else 'NOT met'}: target <= 50 ms)")
 if theirs:
     all_theirs = [v for values in theirs.values() for v in values]
     verdict += f"; htop {median(all_theirs):.0f} ms"

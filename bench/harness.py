@@ -20,8 +20,8 @@ import sys
 import tempfile
 import termios
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable
 
 import pyte
 
@@ -240,7 +240,7 @@ def ratio(ours: float, theirs: float) -> str:
     return f"{ours / theirs:.2f}x" if theirs else "n/a"
 
 
-def verdict_against_htop(result: dict[str, tuple[float, ...]], column: int) -> str:
+def verdict_against_htop(result: Mapping[str, tuple[float, ...]], column: int) -> str:
     """proctui <= htop on one column of idle_side_by_side's result (0: CPU %, 1: bytes/s)."""
     if "htop" not in result:
         return "htop is not installed: no ratio"
@@ -256,7 +256,7 @@ class Sleepers:
         self.count = count
         self.processes: list[subprocess.Popen] = []
 
-    def __enter__(self) -> "Sleepers":
+    def __enter__(self) -> Sleepers:
         try:
             for _ in range(self.count):
                 self.processes.append(subprocess.Popen(["sleep", "3600"], stdin=subprocess.DEVNULL))

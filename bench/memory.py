@@ -8,8 +8,19 @@ lab children; htop is shown for reference.
 
 from __future__ import annotations
 
-from harness import (Terminal, bare_tree_argv, htop_argv, htop_env, proctui_argv, proctui_ready, ratio, report,
-                     rss_kib, seconds_arg, start_proctui_with_children)
+from harness import (
+    Terminal,
+    bare_tree_argv,
+    htop_argv,
+    htop_env,
+    proctui_argv,
+    proctui_ready,
+    ratio,
+    report,
+    rss_kib,
+    seconds_arg,
+    start_proctui_with_children,
+)
 
 seconds = seconds_arg(5)
 

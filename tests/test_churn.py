@@ -23,11 +23,11 @@ from pathlib import Path
 import pytest
 
 import proctui
+from helpers import installed_proctui
 from proctui.core.lab import Lab
 from proctui.core.procs import read_proc
 from proctui.ui.app import ProcTUI
 from proctui.ui.widgets.process_tree import SYSTEM_ROOT
-from helpers import installed_proctui
 from test_exit_paths import assert_nothing_left, session_factory  # noqa: F401 (a fixture)
 from test_fuzz import send
 
@@ -79,7 +79,8 @@ while time.monotonic() < deadline:
             time.sleep(0.1)
             os._exit(0)
         c = os.getpid()
-        os.write(w, f"{c} {start_ticks(c)} {me} {mine}\n{grandchild} {start_ticks(grandchild)} {c} {start_ticks(c)}\n".encode())
+        lines = f"{c} {start_ticks(c)} {me} {mine}\n{grandchild} {start_ticks(grandchild)} {c} {start_ticks(c)}\n"
+        os.write(w, lines.encode())
         os.close(w)
         time.sleep(0.012)  # so that the stranger below starts a clock tick or more after the grandchild
         os._exit(0)
@@ -132,6 +133,7 @@ def churn(tmp_path_factory):
     truth_path = tmp_path_factory.mktemp("churn") / "truth"
     churner = subprocess.Popen([sys.executable, "-c", CHURNER, "4", "30000", "20000", str(truth_path)],
                                stdout=subprocess.PIPE, text=True)
+    assert churner.stdout is not None  # stdout=PIPE
     seen: list = []
     snapshots = set()
 
@@ -199,14 +201,14 @@ def test_churn_in_system_scope_never_shows_a_wrong_parent(churn):
 # -- limits and failures ----------------------------------------------------------------------
 
 
-def test_the_child_limit_refuses_a_fork_and_says_so(session_factory):
+def test_the_child_limit_refuses_a_fork_and_says_so(session_factory):  # noqa: F811 - the fixture imported above
     session = session_factory([installed_proctui(), "--max-children", "3"], columns=100, lines=30)
     session.wait_for("Quit")
     session.press("fff")
     session.wait_for("child-3")
     session.press("fz")
     session.wait_for("3 lab processes already (the limit is 3): not starting 1 more")
-    app_children = [pid for pid in session.below() if read_proc(pid) and read_proc(pid).ppid == session.app_pid]
+    app_children = [pid for pid in session.below() if (info := read_proc(pid)) and info.ppid == session.app_pid]
     assert len(app_children) == 3
     since = time.monotonic()
     session.press("q")
@@ -235,7 +237,7 @@ UNUSED_UID = 54321
 
 def readable_by_anyone(path: Path) -> bool:
     """path is world-readable, and every directory above it world-readable and -searchable."""
-    return os.stat(path).st_mode & 0o004 and all(os.stat(p).st_mode & 0o005 == 0o005 for p in path.parents)
+    return bool(os.stat(path).st_mode & 0o004) and all(os.stat(p).st_mode & 0o005 == 0o005 for p in path.parents)
 
 
 def test_rlimit_nproc_refuses_a_fork_with_a_clear_message():
@@ -292,7 +294,9 @@ def pids_cgroup(tmp_path):
     pytest.skip("no pids cgroup we may create here: cannot make the kernel refuse a fork")
 
 
-def test_a_fork_the_system_refuses_gives_a_clear_message_and_the_app_keeps_working(pids_cgroup, session_factory):
+def test_a_fork_the_system_refuses_gives_a_clear_message_and_the_app_keeps_working(
+    pids_cgroup, session_factory  # noqa: F811 - the fixture imported above
+):
     # The kernel's own refusal: the pids controller makes fork() fail with EAGAIN, as
     # RLIMIT_NPROC would (root is exempt from that one).
     session = session_factory(columns=100, lines=30)

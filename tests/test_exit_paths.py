@@ -205,8 +205,8 @@ def make_every_kind(session: Session) -> dict[str, set[int]]:
     kinds: dict[str, set[int]] = {}
     deadline = time.monotonic() + 20
     while True:
-        below = {pid: stat_of(pid) for pid in descendants(app)}
-        below = {pid: stat for pid, stat in below.items() if stat is not None}
+        stats = {pid: stat_of(pid) for pid in descendants(app)}
+        below = {pid: stat for pid, stat in stats.items() if stat is not None}
         children = {pid for pid, (_, ppid) in below.items() if ppid == app}
         server = {pid for pid in children if "multiprocessing.forkserver" in cmdline_of(pid)}
         kinds = {
@@ -371,7 +371,8 @@ def test_the_subreaper_keeps_what_a_command_leaves_behind(session_factory):
     with pytest.raises(AssertionError, match="still there"):
         assert_nothing_left(session, since, helpers=set())
     [orphan] = session.below()
-    assert stat_of(orphan)[1] == session.reaper.pid
+    stat = stat_of(orphan)
+    assert stat is not None and stat[1] == session.reaper.pid
 
 
 # -- terminals -----------------------------------------------------------------------------

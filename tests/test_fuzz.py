@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -63,14 +64,18 @@ class Sentinel:
 
     def __init__(self, argv: list[str]) -> None:
         self.process = subprocess.Popen(argv, stdout=subprocess.PIPE)
+        assert self.process.stdout is not None  # stdout=PIPE
+        self.stdout = self.process.stdout
         self.pid = self.process.pid
-        assert self.process.stdout.readline() == b"ready\n"
-        os.set_blocking(self.process.stdout.fileno(), False)
-        self.start_ticks = read_proc(self.pid).start_ticks
+        assert self.stdout.readline() == b"ready\n"
+        os.set_blocking(self.stdout.fileno(), False)
+        info = read_proc(self.pid)
+        assert info is not None
+        self.start_ticks = info.start_ticks
 
     def signals_received(self) -> list[str]:
         try:
-            data = self.process.stdout.read() or b""
+            data = self.stdout.read() or b""
         except BlockingIOError:
             data = b""
         return data.decode().split()
@@ -84,7 +89,7 @@ class Sentinel:
     def end(self) -> None:
         self.process.kill()
         self.process.wait()
-        self.process.stdout.close()
+        self.stdout.close()
 
 
 def other_users_python() -> str | None:
@@ -108,7 +113,8 @@ def sentinels():
     theirs = None
     if python is not None:
         theirs = make(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", python, "-c", SENTINEL])
-        assert read_proc(theirs.pid).uid == NOBODY
+        info = read_proc(theirs.pid)
+        assert info is not None and info.uid == NOBODY
     yield mine, theirs, make
     for sentinel in made:
         sentinel.end()
@@ -250,6 +256,7 @@ BURST = 20
 def key_event(key: str) -> events.Key:
     """The event Pilot.press() sends for key (see App._press_keys)."""
     original = REPLACED_KEYS.get(key, key)
+    char: str | None
     try:
         char = unicodedata.lookup(_get_unicode_name_from_key(original))
     except KeyError:

@@ -20,6 +20,7 @@ def test_comm_with_spaces_and_parentheses_is_parsed():
 
 def test_read_proc_of_self_agrees_with_os():
     info = read_proc(os.getpid())
+    assert info is not None
     assert info.ppid == os.getppid()
     assert info.state == "R"  # reading its own stat, it is running
     assert info.uid == os.getuid()
@@ -29,13 +30,15 @@ def test_read_proc_of_self_agrees_with_os():
 def test_states_follow_the_kernel_through_stop_continue_and_exit():
     child = subprocess.Popen(["sleep", "30"])
     try:
-        wait_until(lambda: read_proc(child.pid).state == "S", what="S")
+        wait_until(lambda: proc_state(child.pid) == "S", what="S")
         os.kill(child.pid, signal.SIGSTOP)
-        wait_until(lambda: read_proc(child.pid).state == "T", what="T")
-        assert read_proc(child.pid).state_word == "stopped"
+        wait_until(lambda: proc_state(child.pid) == "T", what="T")
+        stopped = read_proc(child.pid)
+        assert stopped is not None and stopped.state_word == "stopped"
         os.kill(child.pid, signal.SIGKILL)
-        wait_until(lambda: read_proc(child.pid).state == "Z", what="Z")  # not reaped yet
-        assert read_proc(child.pid).is_zombie
+        wait_until(lambda: proc_state(child.pid) == "Z", what="Z")  # not reaped yet
+        zombie = read_proc(child.pid)
+        assert zombie is not None and zombie.is_zombie
     finally:
         child.kill()
         child.wait()
@@ -46,8 +49,10 @@ def test_states_follow_the_kernel_through_stop_continue_and_exit():
 def test_snapshots_link_children_to_parents():
     child = subprocess.Popen(["sh", "-c", "sleep 30 & wait"])
     try:
+        # Until it has exec'd sleep: between fork and exec the grandchild is still called sh.
         grandchild = wait_until(
-            lambda: [p for p, i in snapshot_system().procs.items() if i.ppid == child.pid], what="grandchild"
+            lambda: [p for p, i in snapshot_system().procs.items() if i.ppid == child.pid and i.name == "sleep"],
+            what="grandchild",
         )[0]
         subtree = snapshot_subtree(os.getpid())
         below_us = list(subtree.descendants(os.getpid()))
@@ -75,6 +80,7 @@ def test_a_ppid_that_names_a_younger_process_is_not_a_parent_link():
     # process that was given the parent's PID: the kernel never makes a parent younger
     # than its child, so that link is stale and the child has no parent in the snapshot.
     me = read_proc(os.getpid())
+    assert me is not None
     child = subprocess.Popen(["sleep", "30"])
     try:
         info = wait_until(lambda: read_proc(child.pid))

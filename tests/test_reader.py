@@ -49,7 +49,8 @@ def test_a_failed_read_is_reported_and_the_thread_goes_on():
     try:
         reader.request()
         wait_until(lambda: len(delivered) == 1, what="the error")
-        assert delivered[0][0] is None and "too many open files" in delivered[0][1]
+        snapshot, error = delivered[0]
+        assert snapshot is None and error is not None and "too many open files" in error
         reader.request()
         wait_until(lambda: len(delivered) == 2, what="a snapshot after the error")
         assert delivered[1][0] is not None

@@ -54,7 +54,7 @@ async def test_states_are_readable_without_colour(monkeypatch):
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.press("z", "f")
             await pilot_wait_until(pilot, lambda: len(lab.processes) == 2, what="two children")
-            zombie, child = lab.processes
+            _zombie, child = lab.processes
             await pilot_wait_until(pilot, lambda: "Z zombie <defunct>" in screen_text(app), what="the zombie words")
             text = screen_text(app)
             assert f"{child.pid} S sleeping" in text

@@ -9,7 +9,6 @@ import signal
 
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
-PR_GET_CHILD_SUBREAPER = 37
 
 # The C library this interpreter is already linked with: CDLL(None) looks symbols up in
 # the running process, so no ctypes.util.find_library(), which runs ldconfig or gcc.
@@ -17,7 +16,7 @@ _libc = ctypes.CDLL(None, use_errno=True)
 
 
 def prctl(option: int, arg: int = 0) -> int:
-    result = _libc.prctl(option, ctypes.c_ulong(arg), 0, 0, 0)
+    result: int = _libc.prctl(option, ctypes.c_ulong(arg), 0, 0, 0)  # restype is c_int
     if result < 0:
         err = ctypes.get_errno()
         raise OSError(err, os.strerror(err))

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 #: What each state letter of /proc/PID/stat means (see proc(5)).
 STATE_WORDS: dict[str, str] = {

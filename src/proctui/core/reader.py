@@ -12,7 +12,7 @@ per read: a third of proctui's idle CPU.)
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from proctui.core.procs import Snapshot
 
@@ -25,7 +25,7 @@ class SnapshotReader:
         self._read = read
         self._deliver = deliver
         self._wanted = threading.Event()
-        self._stopping = False
+        self._stopping = threading.Event()  # set by stop(), from another thread
         self._thread = threading.Thread(target=self._run, name="proctui-snapshot", daemon=True)
         self._thread.start()
 
@@ -34,7 +34,7 @@ class SnapshotReader:
         self._wanted.set()
 
     def stop(self, timeout: float = 2.0) -> None:
-        self._stopping = True
+        self._stopping.set()
         self._wanted.set()
         if self._thread is not threading.current_thread():
             self._thread.join(timeout)
@@ -42,14 +42,14 @@ class SnapshotReader:
     def _run(self) -> None:
         while True:
             self._wanted.wait()
-            if self._stopping:
+            if self._stopping.is_set():
                 return
             self._wanted.clear()  # before the read: a request during it means one more
             try:
                 snapshot = self._read()
-            except Exception as exc:  # a failed read must never end the thread
+            except Exception as exc:  # noqa: BLE001 - a failed read must never end the thread
                 self._deliver(None, f"reading /proc failed: {exc!r}")
                 continue
-            if self._stopping:
+            if self._stopping.is_set():
                 return
             self._deliver(snapshot, None)

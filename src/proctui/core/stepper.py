@@ -52,11 +52,13 @@ import os
 import sys
 import threading
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
+from typing import TYPE_CHECKING, Protocol, TypeGuard, cast
 
-from proctui.core.linux import decode_status, signal_name
+if TYPE_CHECKING:
+    from _typeshed import TraceFunction
 
 
 @dataclass(frozen=True)
@@ -81,52 +83,6 @@ class Step:
     status: int | None = None  # the raw wait status, for the return of os.waitpid
 
 
-# -- wait statuses ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WaitStatus:
-    """A raw waitpid() status word taken apart the way the W* macros do."""
-
-    raw: int
-    exited: bool  # WIFEXITED
-    exit_status: int | None  # WEXITSTATUS
-    signalled: bool  # WIFSIGNALED
-    term_signal: int | None  # WTERMSIG
-    signal_name: str | None
-    exitcode: int | None  # os.waitstatus_to_exitcode(raw): what multiprocessing reports
-
-    @property
-    def hex(self) -> str:
-        return f"{self.raw:#06x}"
-
-    @property
-    def macros(self) -> str:
-        return decode_status(self.raw)
-
-    def __str__(self) -> str:
-        return f"{self.hex}: {self.macros} -> os.waitstatus_to_exitcode() = {self.exitcode}"
-
-
-def decode_wait_status(status: int) -> WaitStatus:
-    exited = os.WIFEXITED(status)
-    signalled = os.WIFSIGNALED(status)
-    term_signal = os.WTERMSIG(status) if signalled else None
-    try:
-        exitcode: int | None = os.waitstatus_to_exitcode(status)
-    except ValueError:  # a stopped child's status has no exit code
-        exitcode = None
-    return WaitStatus(
-        raw=status,
-        exited=exited,
-        exit_status=os.WEXITSTATUS(status) if exited else None,
-        signalled=signalled,
-        term_signal=term_signal,
-        signal_name=signal_name(term_signal) if term_signal is not None else None,
-        exitcode=exitcode,
-    )
-
-
 # -- describing values without side effects -----------------------------------------
 
 _MAX_TEXT = 60
@@ -145,9 +101,9 @@ def describe_value(value: object, _depth: int = 0) -> str:
         return _describe_process(value)
     if kind.__module__.startswith("multiprocessing.popen_"):
         return _describe_popen(value)
-    if kind in (list, tuple) and _depth < 2:
-        items = [describe_value(item, _depth + 1) for item in value[:_MAX_ITEMS]]  # type: ignore[index]
-        if len(value) > _MAX_ITEMS:  # type: ignore[arg-type]
+    if _is_plain_sequence(value) and _depth < 2:
+        items = [describe_value(item, _depth + 1) for item in value[:_MAX_ITEMS]]
+        if len(value) > _MAX_ITEMS:
             items.append("...")
         inner = ", ".join(items)
         if kind is list:
@@ -163,9 +119,31 @@ def describe_value(value: object, _depth: int = 0) -> str:
     return f"<{kind.__name__}>"
 
 
-def _popen_of(process: BaseProcess) -> object | None:
+def _is_plain_sequence(value: object) -> TypeGuard[list[object] | tuple[object, ...]]:
+    """Exactly a list or a tuple: a subclass's own methods are not ours to run."""
+    return type(value) in (list, tuple)
+
+
+class _Popen(Protocol):
+    """multiprocessing's Popen classes (popen_fork and the two that subclass it): the
+    two methods that are traced. Their fields are read through ``_popen_field``."""
+
+    def wait(self, timeout: float | None = None) -> int | None: ...
+
+    def poll(self, flag: int = ...) -> int | None: ...
+
+
+def _plain_function(method: Callable[..., object]) -> types.FunctionType:
+    """A method read off its class, as a plain function, with the code object the tracers
+    match. typeshed types a method as a mere callable: only a def can be traced, and
+    join, wait and poll are defs in multiprocessing's source."""
+    return cast("types.FunctionType", method)
+
+
+def _popen_of(process: BaseProcess) -> _Popen | None:
     """process._popen read from the instance: the Popen that wait() and poll() belong to."""
-    return vars(process).get("_popen")
+    # What BaseProcess.start() stored: a private attribute, which typeshed does not declare.
+    return cast("_Popen | None", vars(process).get("_popen"))
 
 
 def _popen_field(popen: object | None, name: str) -> object:
@@ -180,7 +158,8 @@ def _describe_process(process: BaseProcess) -> str:
 
 def _describe_popen(popen: object) -> str:
     fields = getattr(popen, "__dict__", {})
-    shown = " ".join(f"{key}={describe_value(fields[key])}" for key in ("pid", "returncode", "sentinel") if key in fields)
+    keys = [key for key in ("pid", "returncode", "sentinel") if key in fields]
+    shown = " ".join(f"{key}={describe_value(fields[key])}" for key in keys)
     return f"<{type(popen).__name__} {shown}>"
 
 
@@ -191,13 +170,15 @@ def _describe_error(error: BaseException) -> str:
 
 # -- the calls that are steps of their own ---------------------------------------------
 
-_WATCHED_CALLS: tuple[tuple[Callable, str], ...] = (
+_WATCHED_CALLS: tuple[tuple[Callable[..., object], str], ...] = (
     (os.waitpid, "os.waitpid"),
     (multiprocessing.connection.wait, "connection.wait"),
     (multiprocessing.forkserver.read_signed, "forkserver.read_signed"),
 )
 # The Python ones, by code object: settrace's profile events name the callee's frame.
-_WATCHED_CODES = {function.__code__: function for function, _ in _WATCHED_CALLS if isinstance(function, types.FunctionType)}
+_WATCHED_CODES = {
+    function.__code__: function for function, _ in _WATCHED_CALLS if isinstance(function, types.FunctionType)
+}
 
 
 def _watched_name(callable_: object) -> str | None:
@@ -221,12 +202,12 @@ class _CallSite:
     target: ast.expr | None  # the assignment target of its result: how a C call's result is read back
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parse_module(filename: str) -> ast.Module:
     return ast.parse("".join(linecache.getlines(filename)))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _call_sites(code: types.CodeType) -> dict[int, tuple[_CallSite, ...]]:
     """The call expressions of a function's source, by line."""
     for node in ast.walk(_parse_module(code.co_filename)):
@@ -256,7 +237,11 @@ class _NotEvaluable(Exception):
     """An expression the stepper will not evaluate, because it might run code."""
 
 
-def _evaluate(node: ast.expr, namespaces: tuple) -> object:
+#: A frame's locals, globals and builtins, searched in that order.
+_Namespaces = tuple[Mapping[str, object], ...]
+
+
+def _evaluate(node: ast.expr, namespaces: _Namespaces) -> object:
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, ast.Name):
@@ -278,11 +263,11 @@ def _evaluate(node: ast.expr, namespaces: tuple) -> object:
     raise _NotEvaluable(type(node).__name__)
 
 
-def _namespaces(frame: types.FrameType) -> tuple:
+def _namespaces(frame: types.FrameType) -> _Namespaces:
     return (frame.f_locals, frame.f_globals, frame.f_builtins)
 
 
-def _describe_expression(node: ast.expr, namespaces: tuple) -> str:
+def _describe_expression(node: ast.expr, namespaces: _Namespaces) -> str:
     try:
         return describe_value(_evaluate(node, namespaces))
     except _NotEvaluable:
@@ -297,7 +282,7 @@ _UNKNOWN = object()  # a C call's result before it has been read back from its a
 class _PendingCall:
     """A watched call from its 'call' step until its 'return' step has been made."""
 
-    def __init__(self, callable_: Callable, text: str, site: _CallSite | None,
+    def __init__(self, callable_: object, text: str, site: _CallSite | None,
                  frame: types.FrameType, stack: tuple[Frame, ...]) -> None:
         self.callable = callable_
         self.text = text
@@ -339,10 +324,10 @@ class Stepper:
         self.timeout: float | None = None  # join's argument, once started
         self._functions: dict[str, types.FunctionType] | None = None
         self._traced: dict[types.CodeType, str] = {}
-        self._join_code: types.CodeType | None = None
+        self._join_code = BaseProcess.join.__code__
         self._thread: threading.Thread | None = None
         self._thread_ident: int | None = None
-        self._tracer: _SettraceTracer | _MonitoringTracer | None = None
+        self._tracer: _Tracer | None = None
         self._pending: _PendingCall | None = None
         self._join_exit: Frame | None = None
         self._cond = threading.Condition()
@@ -363,11 +348,11 @@ class Stepper:
         """join, and wait and poll of the Popen class in use, once the process is started."""
         if self._functions is not None:
             return self._functions
-        functions = [BaseProcess.join]
+        functions: list[Callable[..., object]] = [BaseProcess.join]
         popen = _popen_of(self._process)
         if popen is not None:
             functions += [type(popen).wait, type(popen).poll]
-        return {function.__qualname__: function for function in functions}
+        return {function.__qualname__: _plain_function(function) for function in functions}
 
     def sources(self) -> dict[str, tuple[list[str], int]]:
         """Each traced function's source lines and first line number, as this interpreter has them."""
@@ -391,8 +376,10 @@ class Stepper:
         self.timeout = timeout
         self._functions = self._traced_functions()
         self._traced = {function.__code__: name for name, function in self._functions.items()}
-        self._join_code = BaseProcess.join.__code__
-        self._tracer = _MonitoringTracer(self) if hasattr(sys, "monitoring") else _SettraceTracer(self)
+        if sys.version_info >= (3, 12):
+            self._tracer = _MonitoringTracer(self)
+        else:
+            self._tracer = _SettraceTracer(self)
         pid = _popen_field(_popen_of(self._process), "pid")
         self._thread = threading.Thread(
             target=self._join_traced, args=(timeout,), name=f"proctui-stepper-{pid}", daemon=True
@@ -494,7 +481,7 @@ class Stepper:
         assert self._tracer is not None
         try:
             self._tracer.install()
-        except Exception as error:  # no free sys.monitoring tool id, say: start() raises it
+        except Exception as error:  # noqa: BLE001 - no free sys.monitoring tool id, say: start() raises it
             with self._cond:
                 self._tracer_error = error
                 self._finished = True
@@ -505,13 +492,14 @@ class Stepper:
                 self._process.join(timeout)
             finally:
                 self._tracer.release()
-        except BaseException as error:
+        except BaseException as error:  # noqa: BLE001 - whatever join raised is its last step, for the UI to show
             self._error = error
             self._settle_pending(error)
             final = self._exception_step(error)
         else:
             self._settle_pending()
-            self._result = _popen_field(_popen_of(self._process), "returncode")  # type: ignore[assignment]
+            # Popen.returncode: None until the child is reaped, then its exitcode.
+            self._result = cast("int | None", _popen_field(_popen_of(self._process), "returncode"))
             frame = self._join_exit or self._entry_frame()
             final = Step("done", frame, (frame,), result=str(self._result))
         with self._cond:
@@ -554,7 +542,6 @@ class Stepper:
     def _entry_frame(self) -> Frame:
         """join before its first line: for an end no traced frame saw (a subclass's
         join that never calls BaseProcess.join)."""
-        assert self._join_code is not None
         code = self._join_code
         return Frame(self._traced[code], code.co_filename, code.co_firstlineno, {})
 
@@ -575,7 +562,9 @@ class Stepper:
         stack = self._stack(frame)
         self._pause(Step("line", stack[-1], stack))
 
-    def _on_call(self, frame: types.FrameType, callable_: Callable) -> None:
+    # The watched callables are compared by identity only: object is all they need be.
+
+    def _on_call(self, frame: types.FrameType, callable_: object) -> None:
         """Before a watched call made from a traced frame."""
         self._settle_pending()
         name = _watched_name(callable_)
@@ -598,14 +587,14 @@ class Stepper:
         pending.state = "running"
         self._inside_call = text
 
-    def _on_call_returned(self, callable_: Callable, value: object = _UNKNOWN) -> None:
+    def _on_call_returned(self, callable_: object, value: object = _UNKNOWN) -> None:
         pending = self._pending
         if pending is not None and pending.state == "running" and pending.callable is callable_:
             pending.state = "returned"
             pending.value = value
             self._inside_call = None
 
-    def _on_call_raised(self, callable_: Callable) -> None:
+    def _on_call_raised(self, callable_: object) -> None:
         pending = self._pending
         if pending is not None and pending.state == "running" and pending.callable is callable_:
             pending.state = "raised"
@@ -665,6 +654,14 @@ class Stepper:
 # -- tracers ---------------------------------------------------------------------------
 
 
+class _Tracer(Protocol):
+    """Reports the joining thread's events to the Stepper while installed."""
+
+    def install(self) -> None: ...
+
+    def release(self) -> None: ...
+
+
 class _SettraceTracer:
     """CPython 3.10/3.11: trace and profile functions set in the joining thread only."""
 
@@ -679,18 +676,20 @@ class _SettraceTracer:
         sys.settrace(None)
         sys.setprofile(None)
 
-    def _on_frame_start(self, frame: types.FrameType, event: str, arg: object):
+    def _on_frame_start(self, frame: types.FrameType, event: str, arg: object) -> TraceFunction | None:
         # Only the traced functions get a local trace function: every other frame of
         # the thread (the selectors under connection.wait, say) runs untraced.
         if frame.f_code in self._stepper._traced:
             return self._on_traced_event
         return None
 
-    def _on_traced_event(self, frame: types.FrameType, event: str, arg):
+    def _on_traced_event(self, frame: types.FrameType, event: str, arg: object) -> TraceFunction:
         if event == "line":
             self._stepper._on_line(frame)
         elif event == "exception":
-            self._stepper._on_exception(arg[1])
+            # settrace's 'exception' event comes with sys.exc_info()'s triple.
+            exc_info = cast("tuple[type[BaseException], BaseException, types.TracebackType]", arg)
+            self._stepper._on_exception(exc_info[1])
         elif event == "return":
             self._stepper._on_frame_return(frame)
         return self._on_traced_event
@@ -699,11 +698,11 @@ class _SettraceTracer:
         stepper = self._stepper
         if event == "c_call":
             if frame.f_code in stepper._traced and _watched_name(arg) is not None:
-                stepper._on_call(frame, arg)  # type: ignore[arg-type]
+                stepper._on_call(frame, arg)
         elif event == "c_return":
-            stepper._on_call_returned(arg)  # type: ignore[arg-type]
+            stepper._on_call_returned(arg)
         elif event == "c_exception":
-            stepper._on_call_raised(arg)  # type: ignore[arg-type]
+            stepper._on_call_raised(arg)
         elif event == "call":
             callee = _WATCHED_CODES.get(frame.f_code)
             if callee is not None and frame.f_back is not None and frame.f_back.f_code in stepper._traced:
@@ -718,83 +717,87 @@ class _SettraceTracer:
 _FREE_TOOL_IDS = (0, 3, 4)  # 0 is sys.monitoring.DEBUGGER_ID
 
 
-class _MonitoringTracer:
-    """CPython 3.12+: sys.monitoring local events on the traced code objects only."""
+# sys.monitoring is new in 3.12: behind this check mypy reads the class as 3.12+ code
+# (make test runs mypy as for 3.10 and for 3.13), and Stepper.start() makes the same test.
+if sys.version_info >= (3, 12):
 
-    def __init__(self, stepper: Stepper) -> None:
-        self._stepper = stepper
-        self._tool_id = -1
+    class _MonitoringTracer:
+        """CPython 3.12+: sys.monitoring local events on the traced code objects only."""
 
-    @staticmethod
-    def _claim_tool_id() -> int:
-        for tool_id in _FREE_TOOL_IDS:
-            try:
-                sys.monitoring.use_tool_id(tool_id, "proctui stepper")
-            except ValueError:
-                continue
-            return tool_id
-        raise RuntimeError(f"sys.monitoring tool ids {_FREE_TOOL_IDS} are all in use")
+        def __init__(self, stepper: Stepper) -> None:
+            self._stepper = stepper
+            self._tool_id = -1
 
-    def _callbacks(self) -> dict[int, Callable | None]:
-        events = sys.monitoring.events
-        return {
-            events.LINE: self._on_line,
-            events.CALL: self._on_call,
-            events.C_RETURN: self._on_c_return,
-            events.C_RAISE: self._on_c_raise,
-            events.PY_RETURN: self._on_py_return,
-        }
+        @staticmethod
+        def _claim_tool_id() -> int:
+            for tool_id in _FREE_TOOL_IDS:
+                try:
+                    sys.monitoring.use_tool_id(tool_id, "proctui stepper")
+                except ValueError:
+                    continue
+                return tool_id
+            raise RuntimeError(f"sys.monitoring tool ids {_FREE_TOOL_IDS} are all in use")
 
-    def _local_events(self) -> dict[types.CodeType, int]:
-        events = sys.monitoring.events
-        # C_RETURN and C_RAISE come only with CALL; PY_RETURN of join is the 'done' frame.
-        traced = events.LINE | events.CALL | events.C_RETURN | events.C_RAISE
-        wanted = {code: traced for code in self._stepper._traced}
-        wanted[self._stepper._join_code] |= events.PY_RETURN  # type: ignore[index]
-        wanted.update({code: events.PY_RETURN for code in _WATCHED_CODES})
-        return wanted
+        def _callbacks(self) -> dict[int, Callable[..., object] | None]:
+            events = sys.monitoring.events
+            return {
+                events.LINE: self._on_line,
+                events.CALL: self._on_call,
+                events.C_RETURN: self._on_c_return,
+                events.C_RAISE: self._on_c_raise,
+                events.PY_RETURN: self._on_py_return,
+            }
 
-    def install(self) -> None:
-        self._tool_id = self._claim_tool_id()
-        for event, callback in self._callbacks().items():
-            sys.monitoring.register_callback(self._tool_id, event, callback)
-        for code, events in self._local_events().items():
-            sys.monitoring.set_local_events(self._tool_id, code, events)
+        def _local_events(self) -> dict[types.CodeType, int]:
+            events = sys.monitoring.events
+            # C_RETURN and C_RAISE come only with CALL; PY_RETURN of join is the 'done' frame.
+            traced = events.LINE | events.CALL | events.C_RETURN | events.C_RAISE
+            wanted = {code: traced for code in self._stepper._traced}
+            wanted[self._stepper._join_code] |= events.PY_RETURN
+            wanted.update({code: events.PY_RETURN for code in _WATCHED_CODES})
+            return wanted
 
-    def release(self) -> None:
-        for code in self._local_events():
-            sys.monitoring.set_local_events(self._tool_id, code, 0)
-        for event in self._callbacks():
-            sys.monitoring.register_callback(self._tool_id, event, None)
-        sys.monitoring.free_tool_id(self._tool_id)
+        def install(self) -> None:
+            self._tool_id = self._claim_tool_id()
+            for event, callback in self._callbacks().items():
+                sys.monitoring.register_callback(self._tool_id, event, callback)
+            for code, events in self._local_events().items():
+                sys.monitoring.set_local_events(self._tool_id, code, events)
 
-    # Every callback is called for every thread that runs the traced code; only the
-    # joining thread's events count. Never return sys.monitoring.DISABLE: it would
-    # switch the event off for every thread. sys._getframe(1) is the monitored frame.
+        def release(self) -> None:
+            for code in self._local_events():
+                sys.monitoring.set_local_events(self._tool_id, code, 0)
+            for event in self._callbacks():
+                sys.monitoring.register_callback(self._tool_id, event, None)
+            sys.monitoring.free_tool_id(self._tool_id)
 
-    def _is_ours(self) -> bool:
-        return threading.get_ident() == self._stepper._thread_ident
+        # Every callback is called for every thread that runs the traced code; only the
+        # joining thread's events count. Never return sys.monitoring.DISABLE: it would
+        # switch the event off for every thread. sys._getframe(1) is the monitored frame.
 
-    def _on_line(self, code: types.CodeType, line: int) -> None:
-        if self._is_ours():
-            self._stepper._on_line(sys._getframe(1))
+        def _is_ours(self) -> bool:
+            return threading.get_ident() == self._stepper._thread_ident
 
-    def _on_call(self, code: types.CodeType, offset: int, callable_: object, arg0: object) -> None:
-        if self._is_ours() and _watched_name(callable_) is not None:
-            self._stepper._on_call(sys._getframe(1), callable_)  # type: ignore[arg-type]
+        def _on_line(self, code: types.CodeType, line: int) -> None:
+            if self._is_ours():
+                self._stepper._on_line(sys._getframe(1))
 
-    def _on_c_return(self, code: types.CodeType, offset: int, callable_: object, arg0: object) -> None:
-        if self._is_ours():
-            self._stepper._on_call_returned(callable_)  # type: ignore[arg-type]
+        def _on_call(self, code: types.CodeType, offset: int, callable_: object, arg0: object) -> None:
+            if self._is_ours() and _watched_name(callable_) is not None:
+                self._stepper._on_call(sys._getframe(1), callable_)
 
-    def _on_c_raise(self, code: types.CodeType, offset: int, callable_: object, arg0: object) -> None:
-        if self._is_ours():
-            self._stepper._on_call_raised(callable_)  # type: ignore[arg-type]
+        def _on_c_return(self, code: types.CodeType, offset: int, callable_: object, arg0: object) -> None:
+            if self._is_ours():
+                self._stepper._on_call_returned(callable_)
 
-    def _on_py_return(self, code: types.CodeType, offset: int, value: object) -> None:
-        if not self._is_ours():
-            return
-        if code in self._stepper._traced:
-            self._stepper._on_frame_return(sys._getframe(1))
-        else:
-            self._stepper._on_call_returned(_WATCHED_CODES[code], value)
+        def _on_c_raise(self, code: types.CodeType, offset: int, callable_: object, arg0: object) -> None:
+            if self._is_ours():
+                self._stepper._on_call_raised(callable_)
+
+        def _on_py_return(self, code: types.CodeType, offset: int, value: object) -> None:
+            if not self._is_ours():
+                return
+            if code in self._stepper._traced:
+                self._stepper._on_frame_return(sys._getframe(1))
+            else:
+                self._stepper._on_call_returned(_WATCHED_CODES[code], value)

@@ -131,7 +131,9 @@ class ChildWatcher:
 
     def _read_available(self, fd: int | None) -> None:
         """Read what is in an output pipe now, without waiting for more."""
-        watch = self._watches.get(fd) if fd is not None else None
+        if fd is None:
+            return
+        watch = self._watches.get(fd)
         if watch is None or watch.on_output is None:
             return
         blocking = os.get_blocking(fd)

@@ -20,6 +20,10 @@ import os
 import signal
 import sys
 import time
+import types
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Protocol, cast
 
 from proctui.core import procs
 from proctui.core.linux import set_parent_death_signal
@@ -36,7 +40,7 @@ class ChildOutput:
     def __init__(self, fd: int) -> None:
         self.fd = fd
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[[_DupFd], ChildOutput], tuple[_DupFd]]:
         from multiprocessing import reduction
 
         return (_rebuild_child_output, (reduction.DupFd(self.fd),))
@@ -45,7 +49,13 @@ class ChildOutput:
         return f"ChildOutput(fd={self.fd})"
 
 
-def _rebuild_child_output(dup_fd) -> ChildOutput:
+class _DupFd(Protocol):
+    """What reduction.DupFd returns: its class differs by start method."""
+
+    def detach(self) -> int: ...
+
+
+def _rebuild_child_output(dup_fd: _DupFd) -> ChildOutput:
     return ChildOutput(dup_fd.detach())
 
 
@@ -80,10 +90,12 @@ def take_over_stdio(out: ChildOutput, leave_with_parent: bool = True) -> None:
         os.close(out.fd)
     # Fresh text streams on the pipe: the inherited sys.stdout may be Textual's capture
     # object, whose lock another (now vanished) thread may have held at fork time.
-    sys.stdout = sys.__stdout__ = io.TextIOWrapper(
+    # sys.__stdout__ too, though typeshed calls it Final: whatever falls back on it (a
+    # failing print at exit) must write into the pipe as well.
+    sys.stdout = sys.__stdout__ = io.TextIOWrapper(  # type: ignore[misc]  # Final in typeshed: see above
         io.FileIO(1, "w", closefd=False), encoding="utf-8", errors="replace", line_buffering=True
     )
-    sys.stderr = sys.__stderr__ = io.TextIOWrapper(
+    sys.stderr = sys.__stderr__ = io.TextIOWrapper(  # type: ignore[misc]  # as sys.__stdout__
         io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace", line_buffering=True
     )
 
@@ -110,6 +122,12 @@ def _parent_that_forked_us() -> int | None:
     return None
 
 
+class _ForkServerState(Protocol):
+    """The private part of multiprocessing.forkserver.ForkServer that we touch."""
+
+    _forkserver_alive_fd: int | None
+
+
 def _let_go_of_the_fork_server() -> None:
     """Close our copy of the write end of the fork server's "alive" pipe.
 
@@ -121,7 +139,8 @@ def _let_go_of_the_fork_server() -> None:
     """
     from multiprocessing import forkserver
 
-    server = forkserver._forkserver
+    # A private attribute, so typeshed does not declare it; CPython 3.10-3.13 all have it.
+    server = cast("_ForkServerState", forkserver._forkserver)
     fd = server._forkserver_alive_fd
     if fd is None:
         return
@@ -146,7 +165,7 @@ def _leave_when_parent_process_dies() -> None:
     """
     parent = _parent_at_start
 
-    def parent_thread_ended(signum, frame) -> None:
+    def parent_thread_ended(signum: int, frame: types.FrameType | None) -> None:
         if os.getppid() != parent:
             os._exit(0)  # as a worker whose task queue reached end of file leaves
 
@@ -188,7 +207,8 @@ def _sleep_for_ever() -> None:
         time.sleep(3600)
 
 
-def orphan_parent(label: str, out: ChildOutput, grandchild_label: str, grandchild_out: ChildOutput, report) -> None:
+def orphan_parent(label: str, out: ChildOutput, grandchild_label: str, grandchild_out: ChildOutput,
+                  report: Connection[int | None, object]) -> None:
     """Start a grandchild, then leave with os._exit(), so the grandchild is orphaned.
 
     A normal return would not orphan it: multiprocessing's exit handler joins a
@@ -238,8 +258,8 @@ def daemon_child(label: str, out: ChildOutput) -> None:
     _sleep_for_ever()
 
 
-def daemon_parent(label: str, out: ChildOutput, daemon_label: str, daemon_out: ChildOutput, report,
-                  linger: float) -> None:
+def daemon_parent(label: str, out: ChildOutput, daemon_label: str, daemon_out: ChildOutput,
+                  report: Connection[int | None, object], linger: float) -> None:
     """A normal child with a daemon child; it then returns normally after ``linger`` s.
 
     On its way out, multiprocessing's exit handler (util._exit_function) terminates
