@@ -13,6 +13,8 @@ from pathlib import Path
 import pyte
 import pytest
 
+from proctui.core.events import Output, Refused
+
 
 def proc_state(pid: int) -> str | None:
     """The kernel's state letter for pid, or None once /proc/PID is gone."""
@@ -68,8 +70,21 @@ def row_text(app, pid: int) -> str | None:
     return None if node is None else str(node.label)
 
 
-def log_has(app, fragment: str) -> bool:
-    return any(fragment in line for line in app.main_screen.event_log.lines_text)
+def logged(app, cls: type, **fields) -> list:
+    """The events of class cls the app's log holds whose fields have these values
+    (the facts, never the words a renderer made of them)."""
+    return [event for event in app.main_screen.event_log.events
+            if isinstance(event, cls) and all(getattr(event, name) == value for name, value in fields.items())]
+
+
+def said(app, pid: int, fragment: str) -> bool:
+    """Did process pid itself write a line holding fragment (its own words, as it wrote them)?"""
+    return any(fragment in event.line for event in logged(app, Output, pid=pid))
+
+
+def refused(app, reason, **fields) -> bool:
+    """Has the app logged a refusal for this reason (with these facts)?"""
+    return bool(logged(app, Refused, reason=reason, **fields))
 
 
 async def select(pilot, app, pid: int) -> None:

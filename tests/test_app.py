@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from helpers import log_has, pilot_wait_until, proc_state, row_text, screen_text, select
+from proctui.core.events import Forked, Output, ReapCall, Reaped, Refusal, Signalled
+from helpers import logged, pilot_wait_until, refused, proc_state, row_text, screen_text, select
 from proctui.core.lab import Lab
 from proctui.ui.app import ProcTUI
 from proctui.ui.screens.help import HelpScreen
@@ -46,9 +47,9 @@ async def test_f_forks_a_child_shown_under_proctui(app):
         assert app.main_screen.process_tree.node_for(child.pid).parent is app.main_screen.process_tree.root
         await pilot_wait_until(pilot, lambda: "S sleeping" in row_text(app, child.pid), what="S sleeping")
         assert proc_state(child.pid) == "S"
-        assert log_has(app, f"fork() -> child {child.pid}")
+        assert logged(app, Forked, pid=child.pid, label="child-1", start_method="fork")
         await pilot_wait_until(
-            pilot, lambda: log_has(app, f"[{child.pid}] [child child-1] PID: {child.pid}, PPID: {os.getpid()}"),
+            pilot, lambda: logged(app, Output, pid=child.pid, line=f"[child child-1] PID: {child.pid}, PPID: {os.getpid()}"),
             what="the child's own output in the log",
         )
 
@@ -66,7 +67,7 @@ async def test_z_leaves_a_zombie_and_w_reaps_it(app):
         await pilot.press("w", "c")  # join, stepped straight through
         await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid) is None, what="the zombie row to go")
         assert proc_state(zombie.pid) is None
-        assert log_has(app, f"waitpid({zombie.pid}, 0) -> ({zombie.pid}, 0x0000) -> exitcode 0")
+        assert logged(app, Reaped, pid=zombie.pid, call=ReapCall.STEPPED_JOIN, status=0, exitcode=0)
 
 
 async def test_t_and_x_signal_the_selected_child(app):
@@ -77,7 +78,7 @@ async def test_t_and_x_signal_the_selected_child(app):
         await pilot.press("t")
         await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, first.pid) or ""), what="SIGTERM'd")
         assert "exit -15 (SIGTERM)" in row_text(app, first.pid)
-        assert log_has(app, f"terminate() is kill({first.pid}, SIGTERM)")
+        assert logged(app, Signalled, pid=first.pid, signal=signal.SIGTERM, method="terminate")
 
         await select(pilot, app, second.pid)
         await pilot.press("x")
@@ -85,7 +86,7 @@ async def test_t_and_x_signal_the_selected_child(app):
         assert "exit -9 (SIGKILL)" in row_text(app, second.pid)
 
         await pilot.press("w", "c")  # join, stepped straight through
-        await pilot_wait_until(pilot, lambda: log_has(app, f"({second.pid}, 0x0009) -> exitcode -9 (SIGKILL)"),
+        await pilot_wait_until(pilot, lambda: logged(app, Reaped, pid=second.pid, status=0x0009, exitcode=-9),
                                what="the reap of the killed child")
 
 
@@ -103,7 +104,7 @@ async def test_w_on_a_running_child_waits_and_the_app_stays_live(app):
         await select(pilot, app, child.pid)
         await pilot.press("t")
         await pilot_wait_until(pilot, lambda: row_text(app, child.pid) is None, what="join to reap it")
-        assert log_has(app, f"({child.pid}, 0x000f) -> exitcode -15 (SIGTERM)")
+        assert logged(app, Reaped, pid=child.pid, status=0x000F, exitcode=-15)
 
 
 async def test_keys_refuse_rows_that_are_not_lab_processes(app):
@@ -113,10 +114,10 @@ async def test_keys_refuse_rows_that_are_not_lab_processes(app):
         async with app.run_test(size=SIZE) as pilot:
             await select(pilot, app, bystander.pid)
             await pilot.press("t", "x", "w")
-            assert log_has(app, f"PID {bystander.pid} is not a lab process")
+            assert refused(app, Refusal.NOT_A_LAB_PROCESS, pid=bystander.pid)
             await select(pilot, app, os.getpid())
             await pilot.press("x")
-            assert log_has(app, f"PID {os.getpid()} is proctui itself")
+            assert refused(app, Refusal.PROCTUI_ITSELF, pid=os.getpid())
             await pilot.pause(0.2)
             assert proc_state(bystander.pid) == "S"
     finally:
@@ -137,7 +138,7 @@ async def test_a_switches_to_the_whole_system_and_back(app):
         assert "child-1" in row_text(app, child.pid)
         await select(pilot, app, 1)
         await pilot.press("x")
-        assert log_has(app, "PID 1 is not a lab process")
+        assert refused(app, Refusal.NOT_A_LAB_PROCESS, pid=1)
         await pilot.press("a")
         await pilot_wait_until(pilot, lambda: app.main_screen.process_tree.root.data == os.getpid(), what="the lab tree")
         assert row_text(app, 1) is None

@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from helpers import log_has, pilot_wait_until, proc_state, row_text, screen_text, select
+from proctui.core.events import Adopted, PoolTaskDone, ReapCall, Reaped, Refusal
+from helpers import logged, pilot_wait_until, refused, said, proc_state, row_text, screen_text, select
 from proctui.core.lab import Lab
 from proctui.core.procs import read_proc
 from proctui.ui.app import ProcTUI
@@ -44,20 +45,21 @@ async def test_o_shows_the_orphan_move_under_proctui(app):
         assert read_proc(grandchild.pid).ppid == os.getpid()
         assert f"orphan of {parent.pid}" in row_text(app, grandchild.pid)
         assert "(grandchild)" in row_text(app, grandchild.pid)
-        await pilot_wait_until(pilot, lambda: log_has(app, f"re-parented it to PID {os.getpid()}"),
+        await pilot_wait_until(pilot, lambda: logged(app, Adopted, pid=grandchild.pid, adopter_pid=os.getpid()),
                                what="the adoption in the log")
         await select(pilot, app, grandchild.pid)
         await pilot.press("x")
         await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid) is None, what="reaped by proctui")
         assert proc_state(grandchild.pid) is None
-        assert log_has(app, "proctui adopted it, so proctui reaps it")
+        await pilot_wait_until(
+            pilot, lambda: logged(app, Reaped, pid=grandchild.pid, exitcode=-9), what="the reap in the log")
 
 
 async def test_d_and_shift_d_show_the_daemon_rules(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("d")
         [daemon] = app.lab.processes
-        await pilot_wait_until(pilot, lambda: log_has(app, "daemonic processes are not allowed to have children"),
+        await pilot_wait_until(pilot, lambda: said(app, daemon.pid, "daemonic processes are not allowed to have children"),
                                what="the AssertionError in the log")
         assert "daemon" in row_text(app, daemon.pid)
         app.lab.daemon_dies_with_parent(linger=0.5)  # D, with a shorter wait
@@ -111,7 +113,7 @@ async def test_is_alive_from_the_palette_reaps_the_zombie(app):
         await run_command(pilot, "is_alive")
         await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid) is None, what="the zombie to be reaped")
         assert proc_state(zombie.pid) is None
-        assert log_has(app, "is_alive() just reaped it")
+        assert logged(app, Reaped, pid=zombie.pid, call=ReapCall.IS_ALIVE, exitcode=0)
 
 
 async def test_p_starts_a_pool_whose_workers_are_labelled_rows(app):
@@ -125,8 +127,8 @@ async def test_p_starts_a_pool_whose_workers_are_labelled_rows(app):
             assert read_proc(pid).ppid == os.getpid()
         await select(pilot, app, next(iter(workers)))
         await pilot.press("t")
-        assert log_has(app, "its pool owns it")
-        await pilot_wait_until(pilot, lambda: sum("-> " in line and "on PID" in line for line in app.main_screen.event_log.lines_text) >= 6,
+        assert refused(app, Refusal.POOL_WORKER, pid=next(iter(workers)))
+        await pilot_wait_until(pilot, lambda: len(logged(app, PoolTaskDone, pool=pool.label)) >= 6,
                                timeout=30, what="six task results")
         await pilot.press("P")
         await pilot_wait_until(pilot, lambda: pool.closed, timeout=30, what="close and join")
@@ -138,10 +140,11 @@ async def test_child_errors_reach_the_log(app):
     async with app.run_test(size=SIZE) as pilot:
         await run_command(pilot, "Child that raises")
         await run_command(pilot, "sys.exit('message')")
-        await pilot_wait_until(pilot, lambda: log_has(app, "RuntimeError: raises-1 raised this on purpose"),
-                               what="the traceback")
-        await pilot_wait_until(pilot, lambda: log_has(app, "exits-1: goodbye from sys.exit()"), what="the message")
         raiser, exiter = app.lab.processes
+        await pilot_wait_until(pilot, lambda: said(app, raiser.pid, "RuntimeError: raises-1 raised this on purpose"),
+                               what="the traceback")
+        await pilot_wait_until(pilot, lambda: said(app, exiter.pid, "exits-1: goodbye from sys.exit()"),
+                               what="the message")
         await pilot_wait_until(pilot, lambda: "exit 1" in (row_text(app, raiser.pid) or ""), what="exit 1")
         await pilot_wait_until(pilot, lambda: "exit 1" in (row_text(app, exiter.pid) or ""), what="exit 1")
         text = screen_text(app)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from helpers import pilot_wait_until, proc_state, row_text, screen_text, select

@@ -17,9 +17,10 @@ from proctui.core.events import (
     Exited,
     JoinBlocks,
     JoinReturned,
+    JoinStepped,
     Output,
-    Reaped,
     ReapCall,
+    Reaped,
     Refusal,
     Signalled,
     WhoReaps,
@@ -314,12 +315,10 @@ def test_shutdown_with_a_paused_stepper_leaves_nothing():
         assert stepper.wait_step(10).kind == "done"
 
 
-def test_joining_a_never_started_process_fails_at_the_assert(lab):
-    process = lab.unstarted_process()
-    from proctui.core.stepper import Stepper
-
-    stepper = Stepper(process)
-    stepper.start()
+def test_joining_a_never_started_process_fails_at_the_assert(lab, lab_events):
+    label, stepper = lab.step_unstarted_join()
+    [said] = [e for e in lab_events if isinstance(e, JoinStepped)]
+    assert (said.label, said.pid, said.started) == (label, None, False)
     final = stepper.run_to_end()
     assert final.kind == "exception"
     assert final.result == "AssertionError: can only join a started process"

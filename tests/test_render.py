@@ -27,6 +27,7 @@ from proctui.core.events import (
     JoinReturned,
     JoinStepped,
     LabError,
+    OrphanLeavesTheTree,
     Output,
     PoolClosing,
     PoolCreated,
@@ -39,12 +40,14 @@ from proctui.core.events import (
     PoolTerminating,
     PoolWorkerReaped,
     PoolWorkerStarted,
-    Reaped,
     ReapCall,
+    Reaped,
     Refusal,
     Refused,
     Signalled,
+    StartMethodChosen,
     StillAlive,
+    SubreaperSet,
     Tone,
     WatchFailed,
     WhoReaps,
@@ -87,6 +90,9 @@ SAMPLES: dict[type[ev.LabEvent], ev.LabEvent] = {
     PoolHangs: PoolHangs(label="pool-1"),
     WatchFailed: WatchFailed(error="OSError(9, 'Bad file descriptor')"),
     Refused: Refused(reason=Refusal.INIT, pid=1),
+    StartMethodChosen: StartMethodChosen(start_method="spawn"),
+    SubreaperSet: SubreaperSet(on=True),
+    OrphanLeavesTheTree: OrphanLeavesTheTree(),
 }
 
 
@@ -156,7 +162,8 @@ def test_the_tones_are_the_kinds_the_log_always_had():
         JoinBlocks: Tone.JOINING, JoinStepped: Tone.JOINING,
         Adopted: Tone.NOTE, JoinReturned: Tone.NOTE, StillAlive: Tone.NOTE, ForkWarned: Tone.NOTE,
         PoolCreated: Tone.NOTE, PoolMapped: Tone.NOTE, PoolClosing: Tone.NOTE, PoolTerminating: Tone.NOTE,
-        PoolMapsDropped: Tone.NOTE,
+        PoolMapsDropped: Tone.NOTE, StartMethodChosen: Tone.NOTE, SubreaperSet: Tone.NOTE,
+        OrphanLeavesTheTree: Tone.NOTE,
         PoolMapFailed: Tone.ERROR, PoolHangs: Tone.ERROR, WatchFailed: Tone.ERROR, Refused: Tone.ERROR,
     }
     assert set(tones) == event_classes()
@@ -176,6 +183,18 @@ def test_events_are_data_compared_by_their_facts():
 PIDFD = "(sent through a pidfd: only this very process can get it)"
 
 SENTENCES = [
+    # the lab's own settings
+    (StartMethodChosen(start_method="forkserver"),
+     ("start method for new children: forkserver. a fork server (started once, as a fresh Python) forks every "
+     "child: it, not proctui, is their parent, and it reaps them.")),
+    (SubreaperSet(on=True), "prctl(PR_SET_CHILD_SUBREAPER, 1): orphans below proctui now come to proctui"),
+    (SubreaperSet(on=False),
+     "prctl(PR_SET_CHILD_SUBREAPER, 0): orphans now go to PID 1 or the nearest subreaper above proctui"),
+    (OrphanLeavesTheTree(),
+     ("proctui is not a child subreaper now: the orphan goes to PID 1 or the nearest subreaper above proctui, "
+     "and leaves this tree (on some machines PID 1 kills what it adopts)")),
+    (JoinStepped(label="unstarted-1", timeout=None, started=False),
+     "unstarted-1 = Process(...) is created but never started; stepping its join()"),
     # starting
     (Forked(pid=4242, label="child-1", role="child", start_method="fork"),
      "child-1.start() -> fork() -> child 4242 (child)"),
@@ -386,6 +405,10 @@ REFUSALS = [
     (Refused(reason=Refusal.POOL_CLOSED, label="pool-1"), "pool-1 is already closed"),
     (Refused(reason=Refusal.POOL_JOIN_WAITING, label="pool-1"), "pool-1.join() is already waiting"),
     (Refused(reason=Refusal.NO_POOL), "no pool is open: p starts one"),
+    (Refused(reason=Refusal.ALREADY_STEPPING), "a join is being stepped through: n steps, c finishes it"),
+    (Refused(reason=Refusal.NO_STEPPED_CHILD, verb="kill"), "the stepped join has no live child to kill"),
+    (Refused(reason=Refusal.SUBREAPER_FAILED, error="[Errno 1] Operation not permitted"),
+     "prctl(PR_SET_CHILD_SUBREAPER) failed: [Errno 1] Operation not permitted"),
 ]
 
 

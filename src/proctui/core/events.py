@@ -204,6 +204,7 @@ class JoinStepped(LabEvent):
 
     tone: ClassVar[Tone] = Tone.JOINING
     timeout: float | None
+    started: bool = True  # False: a Process created but never started (the article's assert)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -283,6 +284,29 @@ class PoolHangs(LabEvent):
     tone: ClassVar[Tone] = Tone.ERROR
 
 
+# -- the lab's own settings ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StartMethodChosen(LabEvent):
+    """Children started from now on use this start method."""
+
+    start_method: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubreaperSet(LabEvent):
+    """prctl(PR_SET_CHILD_SUBREAPER, on): whether orphans below proctui come to proctui."""
+
+    on: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrphanLeavesTheTree(LabEvent):
+    """An orphan is about to be made while proctui is no subreaper: the kernel will hand
+    the grandchild to PID 1 or a subreaper above proctui."""
+
+
 # -- things that went wrong --------------------------------------------------------------
 
 
@@ -320,6 +344,9 @@ class Refusal(enum.Enum):
     POOL_CLOSED = "pool closed"
     POOL_JOIN_WAITING = "pool join waiting"
     NO_POOL = "no pool"
+    ALREADY_STEPPING = "already stepping"
+    NO_STEPPED_CHILD = "no stepped child"
+    SUBREAPER_FAILED = "subreaper failed"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

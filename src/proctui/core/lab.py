@@ -34,14 +34,18 @@ from proctui.core.events import (
     Forked,
     ForkWarned,
     JoinBlocks,
+    JoinStepped,
     LabError,
     LabEvent,
+    OrphanLeavesTheTree,
     Output,
     ReapCall,
     Reaped,
     Refusal,
     Signalled,
+    StartMethodChosen,
     StillAlive,
+    SubreaperSet,
     WatchFailed,
     refuse,
 )
@@ -100,12 +104,19 @@ class Lab:
     def set_subreaper(self, on: bool) -> None:
         """Make proctui a child subreaper (or not): orphaned descendants come to it, not
         to PID 1 or another subreaper further up."""
-        prctl(PR_SET_CHILD_SUBREAPER, 1 if on else 0)
+        try:
+            prctl(PR_SET_CHILD_SUBREAPER, 1 if on else 0)
+        except OSError as exc:
+            raise refuse(Refusal.SUBREAPER_FAILED, error=str(exc)) from exc
+        changed = on != self.subreaper
         self.subreaper = on
+        if changed:
+            self._emit(SubreaperSet(on=on))
 
     def cycle_start_method(self) -> str:
         """fork -> spawn -> forkserver -> fork, for children started from now on."""
         self.start_method = START_METHODS[(START_METHODS.index(self.start_method) + 1) % len(START_METHODS)]
+        self._emit(StartMethodChosen(start_method=self.start_method))
         return self.start_method
 
     # -- observers -------------------------------------------------------------------
@@ -151,6 +162,8 @@ class Lab:
         With proctui a child subreaper, the kernel re-parents the grandchild to proctui,
         which then has to reap it itself (multiprocessing never heard of it).
         """
+        if not self.subreaper:
+            self._emit(OrphanLeavesTheTree())
         number = self.records.next_number("orphan")
         return self._start_with_grandchild(
             "orphan", f"orphan-{number} (parent)", workers.orphan_parent,
@@ -399,10 +412,15 @@ class Lab:
         (see ``stepped_join``). ``on_step`` is called from the joining thread."""
         return self._stepped.start(record, timeout, on_step)
 
-    def unstarted_process(self) -> multiprocessing.process.BaseProcess:
-        """A Process created but never started: what join() refuses (the article's assert)."""
+    def step_unstarted_join(self, on_step: Callable[[Step], None] | None = None) -> tuple[str, Stepper]:
+        """join() of a Process created but never started, under the stepper: what join()
+        refuses (the article's assert). Its label, and the stepper paused at join's first line."""
         label = self.records.next_label("unstarted")
-        return start_method(self.start_method).new_process(target=workers.sleeper, name=label)
+        process = start_method(self.start_method).new_process(target=workers.sleeper, name=label)
+        stepper = Stepper(process, on_step=on_step)
+        self._emit(JoinStepped(label=label, timeout=None, started=False))
+        stepper.start()
+        return label, stepper
 
     # -- the end ---------------------------------------------------------------------
 

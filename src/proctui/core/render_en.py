@@ -24,6 +24,14 @@ _POOL_WORKER_START = {
     "forkserver": "forkserver: the fork server forks it",
 }
 
+_START_METHOD_NOTES = {
+    "fork": "fork(): the child is a copy of proctui and starts running the target at once.",
+    "spawn": "fork() + exec() of a fresh Python, which imports the target; the first spawn also "
+    "starts multiprocessing's resource tracker.",
+    "forkserver": "a fork server (started once, as a fresh Python) forks every child: it, not "
+    "proctui, is their parent, and it reaps them.",
+}
+
 _ADOPTERS = {
     ev.Adopter.PROCTUI: "proctui, a child subreaper (prctl PR_SET_CHILD_SUBREAPER)",
     ev.Adopter.INIT: "PID 1, init",
@@ -153,6 +161,8 @@ class English:
                 "the child is still running (end it with t or x)")
 
     def join_stepped(self, e: ev.JoinStepped) -> str:
+        if not e.started:
+            return f"{e.label} = Process(...) is created but never started; stepping its join()"
         timeout = "" if e.timeout is None else e.timeout
         return f"{e.label}.join({timeout}): stepping through join() in the code viewer"
 
@@ -203,6 +213,20 @@ class English:
         return (f"{e.label}.terminate() hangs (a worker died holding the task queue's lock): "
                 "killing its workers")
 
+    # -- the lab's own settings ------------------------------------------------------------
+
+    def start_method_chosen(self, e: ev.StartMethodChosen) -> str:
+        return f"start method for new children: {e.start_method}. {_START_METHOD_NOTES[e.start_method]}"
+
+    def subreaper_set(self, e: ev.SubreaperSet) -> str:
+        if e.on:
+            return "prctl(PR_SET_CHILD_SUBREAPER, 1): orphans below proctui now come to proctui"
+        return "prctl(PR_SET_CHILD_SUBREAPER, 0): orphans now go to PID 1 or the nearest subreaper above proctui"
+
+    def orphan_leaves_the_tree(self, e: ev.OrphanLeavesTheTree) -> str:
+        return ("proctui is not a child subreaper now: the orphan goes to PID 1 or the nearest subreaper "
+                "above proctui, and leaves this tree (on some machines PID 1 kills what it adopts)")
+
     # -- things that went wrong -------------------------------------------------------------
 
     def watch_failed(self, e: ev.WatchFailed) -> str:
@@ -252,4 +276,7 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
                                else f"{e.label} is already closed"),
     _R.POOL_JOIN_WAITING: lambda e: f"{e.label}.join() is already waiting",
     _R.NO_POOL: lambda e: "no pool is open: p starts one",
+    _R.ALREADY_STEPPING: lambda e: "a join is being stepped through: n steps, c finishes it",
+    _R.NO_STEPPED_CHILD: lambda e: f"the stepped join has no live child to {e.verb}",
+    _R.SUBREAPER_FAILED: lambda e: f"prctl(PR_SET_CHILD_SUBREAPER) failed: {e.error}",
 }

@@ -28,12 +28,13 @@ class StepView:
 class StepSession:
     """A join being stepped through, from the moment the viewer opens until it closes.
 
-    ``pid`` is None for a Process that was never started."""
+    ``pid`` and ``start_method`` are None for a Process that was never started."""
 
-    def __init__(self, stepper: Stepper, subject: str, pid: int | None) -> None:
+    def __init__(self, stepper: Stepper, subject: str, pid: int | None, start_method: str | None = None) -> None:
         self.stepper = stepper
         self.subject = subject
         self.pid = pid
+        self.start_method = start_method
         self.sources = stepper.sources()
         self.shown: Step | None = None
         self.steps_shown = 0
@@ -47,16 +48,16 @@ class StepSession:
         """The first step is shown when the viewer opens, and reported again from the thread."""
         return step is not self.shown
 
-    def show(self, step: Step, *, child_state: str | None, start_method: str | None) -> StepView:
+    def show(self, step: Step, *, child_state: str | None) -> StepView:
         """What to show at ``step``; child_state is the kernel's state letter of the child
-        now (None once it is gone), start_method the child's, if it is still a lab process."""
+        now (None once it is gone)."""
         note = explain.viewer_note(
             step,
             pid=self.pid,
             child_state=child_state,
             sources=self.sources,
             first=self.steps_shown == 0,
-            start_method=start_method,
+            start_method=self.start_method,
         )
         self.shown = step
         self.steps_shown += 1

@@ -25,6 +25,8 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.keys import format_key
 
+from proctui.core import workers
+
 
 class Pane(Enum):
     """Where an action's keys work."""
@@ -58,11 +60,13 @@ class Action:
     palette: bool = True  # offered in the command palette (only screen actions can be)
     lab: str = ""  # the Lab method a generic run calls (it gets the action's id)
     verb: str = ""  # what the user asks to do to a process, in refusals: "select one to {verb}"
+    worker: Callable[..., None] | None = None  # run="start": a lab child runs worker(label, out)
+    role: str = ""  # ... and its rows and labels say this ("handler" -> handler-1)
 
     @property
     def action(self) -> str:
         """The action string, as the pane it is bound on runs it."""
-        run = f"{self.run}({self.id!r})" if self.lab else self.run
+        run = f"{self.run}({self.id!r})" if self.lab or self.worker else self.run
         if self.target is Target.PANE or self.target is Target.TEXTUAL:
             return run
         if self.target is Target.APP:
@@ -88,7 +92,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("zombie-code", ("Z",), "Zombie with an exit code…",
            "the same, with an exit code you choose", "zombie_with_code"),
     Action("orphan", ("o",), "Make an orphan",
-           "a child forks a grandchild, then os._exit(): an orphaned grandchild", "orphan", footer="Orphan"),
+           "a child forks a grandchild, then os._exit(): an orphaned grandchild", "start", footer="Orphan",
+           lab="make_orphan"),
     Action("daemon", ("d",), "Daemon child",
            "a daemon=True child (which may not have children of its own)", "start", lab="start_daemon"),
     Action("daemon-parent", ("D",), "Daemon dies with its parent",
@@ -100,6 +105,12 @@ ACTIONS: tuple[Action, ...] = (
            "end_pool('close and join')"),
     Action("pool-terminate", (), "Pool: terminate", "pool: terminate() the newest pool: SIGTERM to its workers",
            "end_pool('terminate')"),
+    Action("sigterm-handler", ("h",), "Child with a SIGTERM handler",
+           "a child whose own SIGTERM handler says 'got SIGTERM' and exits with code 3: then press t",
+           "start", worker=workers.sigterm_handler, role="handler"),
+    Action("sigterm-ignorer", ("H",), "Child that ignores SIGTERM",
+           "a child that ignores SIGTERM (SIG_IGN): t changes nothing, only x (SIGKILL) ends it",
+           "start", worker=workers.sigterm_ignorer, role="ignorer"),
     Action("raising-child", (), "Child that raises",
            "its target raises: the traceback goes to the log, exit code 1", "start", lab="start_raising_child"),
     Action("exiting-child", (), "Child that calls sys.exit('message')",
@@ -157,16 +168,16 @@ ACTIONS: tuple[Action, ...] = (
            pane=Pane.TREE, target=Target.TEXTUAL, palette=False),
     # -- the code viewer: the stepped join -------------------------------------------------
     Action("step-next", ("n",), "Step: next", "run to the next step of join()", "step_next",
-           pane=Pane.STEPPER, footer="Next", palette=False),
+           pane=Pane.STEPPER, target=Target.PANE, footer="Next", palette=False),
     Action("step-continue", ("c",), "Step: continue", "continue to the end of join()", "step_continue",
-           pane=Pane.STEPPER, footer="Cont", palette=False),
+           pane=Pane.STEPPER, target=Target.PANE, footer="Cont", palette=False),
     Action("stepped-terminate", ("t",), "Terminate the joined child",
            "terminate() the child being joined: SIGTERM", "signal_stepped",
            pane=Pane.STEPPER, palette=False, lab="terminate", verb="terminate"),
     Action("stepped-kill", ("x",), "Kill the joined child", "kill() the child being joined: SIGKILL",
            "signal_stepped", pane=Pane.STEPPER, palette=False, lab="kill", verb="kill"),
     Action("stepper-close", ("escape",), "Close the code viewer", "close the code viewer", "close_stepper",
-           pane=Pane.STEPPER, footer="Close", palette=False),
+           pane=Pane.STEPPER, target=Target.PANE, footer="Close", palette=False),
     # -- between panes (Textual's own keys) ------------------------------------------------
     Action("focus", ("tab", "shift+tab"), "Next / previous pane", "next / previous pane", "",
            pane=Pane.PANES, target=Target.TEXTUAL, palette=False),

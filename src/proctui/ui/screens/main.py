@@ -20,10 +20,12 @@ from textual.message import Message
 from textual.reactive import reactive, var
 from textual.screen import Screen
 
+from proctui.core.events import Refusal, Refused
 from proctui.core.lab import Lab, LabError, LabEvent, LabProcess
 from proctui.core.lesson_session import LessonSession
 from proctui.core.lessons import LessonRun, load_lessons
-from proctui.core.procs import LabSnapshots, Snapshot, helper_role, read_proc, snapshot_system
+from proctui.core.procs import LabSnapshots, Snapshot, helper_role, snapshot_system
+from proctui.core.render import render
 from proctui.core.step_session import StepSession
 from proctui.core.stepper import Step, Stepper
 from proctui.ui import actions
@@ -36,14 +38,6 @@ from proctui.ui.widgets.lesson_panel import LessonPanel
 from proctui.ui.widgets.process_tree import ProcessTree, lab_shape, system_shape, with_gone_lab_processes
 from proctui.ui.widgets.selection_bar import SelectionBar
 from proctui.ui.widgets.stepper_pane import StepperPane
-
-START_METHOD_NOTES = {
-    "fork": "fork(): the child is a copy of proctui and starts running the target at once.",
-    "spawn": "fork() + exec() of a fresh Python, which imports the target; the first spawn also "
-    "starts multiprocessing's resource tracker.",
-    "forkserver": "a fork server (started once, as a fresh Python) forks every child: it, not "
-    "proctui, is their parent, and it reaps them.",
-}
 
 
 class MainScreen(Screen[None]):
@@ -70,13 +64,6 @@ class MainScreen(Screen[None]):
 
         event: LabEvent
 
-    @dataclass
-    class StepReached(Message, bubble=False):
-        """The stepped join paused at a step (or ended), reported from its thread
-        (``on_main_screen_step_reached``). Only one join is stepped at a time."""
-
-        step: Step
-
     scope: reactive[str] = reactive("lab")
     stepper_open = var(False, toggle_class="-stepping")
     lesson_open = var(False, toggle_class="-lesson")
@@ -91,7 +78,6 @@ class MainScreen(Screen[None]):
         self._unlogged_events: list[LabEvent] = []
         self._lab_snapshots = LabSnapshots(self.own_pid)
         self._roles_seen: dict[tuple[int, int], str | None] = {}
-        self.steps: StepSession | None = None
         self.lesson: LessonSession | None = None
 
     @functools.cached_property
@@ -105,7 +91,7 @@ class MainScreen(Screen[None]):
         # Kept as attributes: a query would search whichever screen is on top (help...).
         self.process_tree = ProcessTree(self.own_pid, id="tree")
         self.selection_bar = SelectionBar(id="selection")
-        self.event_log = EventLog(id="log")
+        self.event_log = EventLog(self.lang, id="log")
         self.stepper_pane = StepperPane(id="stepper")
         self.lesson_panel = LessonPanel(id="lesson").data_bind(compact=MainScreen.stepper_open)
         yield self.process_tree
@@ -227,10 +213,15 @@ class MainScreen(Screen[None]):
         self.request_snapshot()
 
     def say(self, text: str, error: bool = False) -> None:
-        """Tell the user something in the log (and, for refusals, in a toast)."""
+        """Tell the user something in the log (and, for errors, in a toast)."""
         self.event_log.add_message(text, error=error)
         if error:
             self.notify(text, severity="warning", timeout=4)
+
+    def refuse(self, refusal: Refused) -> None:
+        """Something asked for was not done: the log says why, and so does a toast."""
+        self.event_log.add_event(refusal)
+        self.notify(render(refusal, self.lang), severity="warning", timeout=4)
 
     def palette_commands(self) -> Iterator[SystemCommand]:
         """The command palette's lab actions, and a command per lesson."""
@@ -242,14 +233,20 @@ class MainScreen(Screen[None]):
     # -- actions that start things -----------------------------------------------------------
 
     def action_start(self, action_id: str) -> None:
-        """Whatever a generic action's Lab method starts (see actions.ACTIONS)."""
-        self._start(getattr(self.lab, BY_ID[action_id].lab))
+        """Whatever a generic action starts (see actions.ACTIONS): its worker as a lab
+        child, or its Lab method."""
+        action = BY_ID[action_id]
+        if action.worker is not None:
+            worker = action.worker
+            self._start(lambda: self.lab.start_child(action.role or action.id, worker))
+        else:
+            self._start(getattr(self.lab, action.lab))
 
     def _start(self, start: Callable[[], object]) -> None:
         try:
             start()
         except LabError as exc:
-            self.say(str(exc), error=True)
+            self.refuse(exc.refusal)
 
     def action_zombie_with_code(self) -> None:
         def chosen(code: int | None) -> None:
@@ -258,18 +255,10 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(ExitCodeScreen(), chosen)
 
-    def action_orphan(self) -> None:
-        if not self.lab.subreaper:
-            self.event_log.add_message(
-                "proctui is not a child subreaper now: the orphan goes to PID 1 or the nearest subreaper "
-                "above proctui, and leaves this tree (on some machines PID 1 kills what it adopts)"
-            )
-        self._start(self.lab.make_orphan)
-
     def action_end_pool(self, how: str) -> None:
         pools = self.lab.pools
         if not pools:
-            self.say("no pool is open: p starts one", error=True)
+            self.refuse(Refused(reason=Refusal.NO_POOL))
             return
         self._end_pool(pools[-1], how)
 
@@ -283,22 +272,11 @@ class MainScreen(Screen[None]):
         self.request_snapshot()
 
     def action_cycle_start_method(self) -> None:
-        method = self.lab.cycle_start_method()
+        self.lab.cycle_start_method()  # its event says what the method means
         self._update_titles()
-        self.event_log.add_message(f"start method for new children: {method}. {START_METHOD_NOTES[method]}")
 
     def action_toggle_subreaper(self) -> None:
-        try:
-            self.lab.set_subreaper(not self.lab.subreaper)
-        except OSError as exc:
-            self.say(f"prctl(PR_SET_CHILD_SUBREAPER) failed: {exc}", error=True)
-            return
-        if self.lab.subreaper:
-            self.event_log.add_message("prctl(PR_SET_CHILD_SUBREAPER, 1): orphans below proctui now come to proctui")
-        else:
-            self.event_log.add_message(
-                "prctl(PR_SET_CHILD_SUBREAPER, 0): orphans now go to PID 1 or the nearest subreaper above proctui"
-            )
+        self._start(lambda: self.lab.set_subreaper(not self.lab.subreaper))
         self._update_titles()
 
     def action_toggle_scope(self) -> None:
@@ -310,21 +288,17 @@ class MainScreen(Screen[None]):
         """The selected row's lab record, or None after telling the user why not."""
         pid = self.process_tree.selected_pid
         if pid is None:
-            self.say(f"select a lab process to {verb} first", error=True)
+            self.refuse(Refused(reason=Refusal.NOTHING_SELECTED, verb=verb))
             return None
         if pid == self.own_pid:
-            self.say(f"PID {pid} is proctui itself: it will not {verb} itself. Nothing done.", error=True)
+            self.refuse(Refused(reason=Refusal.PROCTUI_ITSELF, pid=pid, verb=verb))
             return None
         record = self.lab.get(pid)
         worker = self.lab.pool_workers().get(pid)
         if worker is not None:
-            self.say(f"PID {pid} is {worker}: its pool owns it. P closes and joins the pool; the palette "
-                     "can terminate it. Nothing done.", error=True)
+            self.refuse(Refused(reason=Refusal.POOL_WORKER, pid=pid, label=worker))
         elif record is None:
-            self.say(
-                f"PID {pid} is not a lab process: proctui only acts on processes it started. Nothing done.",
-                error=True,
-            )
+            self.refuse(Refused(reason=Refusal.NOT_A_LAB_PROCESS, pid=pid))
         return record
 
     def action_signal_selected(self, action_id: str) -> None:
@@ -338,7 +312,7 @@ class MainScreen(Screen[None]):
         pid = self.steps.pid if self.steps is not None else None
         record = self.lab.get(pid) if pid is not None else None
         if record is None:
-            self.say(f"the stepped join has no live child to {action.verb}", error=True)
+            self.refuse(Refused(reason=Refusal.NO_STEPPED_CHILD, verb=action.verb))
             return
         self._send(record, getattr(self.lab, action.lab))
 
@@ -348,109 +322,69 @@ class MainScreen(Screen[None]):
         try:
             send(record)
         except LabError as exc:
-            self.say(str(exc), error=True)
+            self.refuse(exc.refusal)
 
-    # -- the stepper ---------------------------------------------------------------------
+    # -- the stepper: the code viewer owns the session, the screen opens it ------------------
 
     @property
-    def stepping(self) -> bool:
-        """A join is being stepped through and has not finished."""
-        return self.steps is not None and self.steps.running
+    def steps(self) -> StepSession | None:
+        """The open viewer's stepped join (finished or not), or None."""
+        return self.stepper_pane.session if self.is_mounted else None
 
     @property
     def stepper(self) -> Stepper | None:
-        """The open viewer's Stepper (finished or not), or None."""
         return self.steps.stepper if self.steps is not None else None
 
     @property
     def shown_step(self) -> Step | None:
         return self.steps.shown if self.steps is not None else None
 
-    def action_join_selected(self, timeout: float | None = None) -> None:
-        if self.stepping:
-            self.say("a join is being stepped through: n steps, c finishes it", error=True)
+    def _may_open_stepper(self) -> bool:
+        if self.stepper_pane.stepping:
+            self.refuse(Refused(reason=Refusal.ALREADY_STEPPING))
             self.stepper_pane.focus()
+            return False
+        return True
+
+    def action_join_selected(self, timeout: float | None = None) -> None:
+        if not self._may_open_stepper():
             return
         record = self._selected_lab_process("join")
         if record is None:
             return
         try:
-            stepper = self.lab.step_join(record, timeout, on_step=self._step_from_any_thread)
-        except (LabError, RuntimeError) as exc:
+            stepper = self.lab.step_join(record, timeout, on_step=self.stepper_pane.report_step)
+        except LabError as exc:
+            self.refuse(exc.refusal)
+            return
+        except RuntimeError as exc:  # a stepper that cannot run on this Python says why
             self.say(str(exc), error=True)
             return
-        self._open_stepper(StepSession(stepper, f"{record.label}.join({'' if timeout is None else timeout})",
-                                       record.pid))
+        subject = f"{record.label}.join({'' if timeout is None else timeout})"
+        self._open_stepper(StepSession(stepper, subject, record.pid, record.start_method))
 
     def action_join_unstarted(self) -> None:
         """The article's assert: join() on a Process that was created but never started."""
-        if self.stepping:
-            self.say("a join is being stepped through: n steps, c finishes it", error=True)
+        if not self._may_open_stepper():
             return
-        process = self.lab.unstarted_process()
-        stepper = Stepper(process, on_step=self._step_from_any_thread)
-        self.event_log.add_message(f"{process.name} = Process(...) is created but never started; stepping its join()")
         try:
-            stepper.start()
+            label, stepper = self.lab.step_unstarted_join(on_step=self.stepper_pane.report_step)
         except RuntimeError as exc:
             self.say(str(exc), error=True)
             return
-        self._open_stepper(StepSession(stepper, f"{process.name}.join()", None))
+        self._open_stepper(StepSession(stepper, f"{label}.join()", None))
 
     def _open_stepper(self, session: StepSession) -> None:
-        self.steps = session
         self.stepper_open = True
-        self.stepper_pane.focus()
-        if session.stepper.step is not None:
-            self._show_step(session.stepper.step)
+        self.stepper_pane.open(session)
 
-    def _step_from_any_thread(self, step: Step) -> None:
-        self.post_message(self.StepReached(step))
-
-    def on_main_screen_step_reached(self, message: StepReached) -> None:
-        if self.steps is not None and self.steps.is_new(message.step):
-            self._show_step(message.step)
+    def on_stepper_pane_step_shown(self) -> None:
         self.request_snapshot()  # the tree shows the kernel's view at this very step
-
-    def _show_step(self, step: Step) -> None:
-        assert self.steps is not None
-        pid = self.steps.pid
-        info = read_proc(pid) if pid is not None else None  # the kernel's view at this very step
-        record = self.lab.get(pid) if pid is not None else None
-        view = self.steps.show(step, child_state=info.state if info else None,
-                               start_method=record.start_method if record else None)
-        self.stepper_pane.show_step(view)
-        self.refresh_bindings()  # n and c come and go with the join
         self._check_lesson()
 
-    def action_step_next(self) -> None:
-        assert self.steps is not None  # check_action lets n through only while stepping
-        self.steps.next()
-        self.set_timer(0.3, self._show_if_blocked)
-
-    def action_step_continue(self) -> None:
-        assert self.steps is not None
-        self.steps.finish()
-        self.set_timer(0.3, self._show_if_blocked)
-
-    def _show_if_blocked(self) -> None:
-        call = self.steps.blocked_in() if self.steps is not None else None
-        if call:
-            self.stepper_pane.show_blocked(call)
-
-    def action_close_stepper(self) -> None:
-        self.steps = None
+    def on_stepper_pane_closed(self) -> None:
         self.stepper_open = False
-        self.refresh_bindings()
         self.process_tree.focus()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # The code viewer's n and c work while a join runs; its escape once it is over.
-        if action in ("step_next", "step_continue"):
-            return self.stepping
-        if action == "close_stepper":
-            return self.steps is not None and not self.stepping
-        return True
 
     # -- lessons ---------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from textual.widgets.tree import TreeNode
 
 from proctui.core.lab import LabProcess
 from proctui.core.procs import ProcInfo, Snapshot
+from proctui.core.start_methods import start_method
 from proctui.ui import actions
 from proctui.ui.actions import Pane
 
@@ -136,7 +137,8 @@ def with_gone_lab_processes(shape: TreeShape, snapshot: Snapshot, records: dict[
     gone = [
         pid
         for pid, record in records.items()
-        if pid not in snapshot.procs and record.start_method == "forkserver" and record.exited_at is not None
+        if pid not in snapshot.procs and not start_method(record.start_method).proctui_is_parent
+        and record.exited_at is not None
     ]
     if not gone:
         return shape

@@ -1,15 +1,25 @@
-"""The code viewer: where the stepped join() is, what it holds, and what the step means."""
+"""The code viewer: where the stepped join() is, what it holds, and what the step means.
+
+It owns the stepped join while its viewer is open (a ``StepSession``) and its keys: n, c
+and esc. Steps come from the joining thread as ``StepperPane.StepReached``; the pane
+shows each with the kernel's view of the child at that very step, then posts
+``StepShown`` so the screen can refresh the tree and the lesson.
+"""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Static
 
-from proctui.core.step_session import StepView
+from proctui.core.procs import read_proc
+from proctui.core.step_session import StepSession, StepView
+from proctui.core.stepper import Step
 from proctui.ui import actions
 from proctui.ui.actions import Pane
 from proctui.ui.widgets.code_view import CodeView
@@ -31,16 +41,61 @@ class StepperPane(Vertical, can_focus=True):
     StepperPane > #step-note { height: auto; max-height: 4; color: $text; text-style: italic; }
     """
 
+    @dataclass
+    class StepReached(Message, bubble=False):
+        """The stepped join paused at a step (or ended), posted from its thread to the pane
+        (``on_stepper_pane_step_reached``)."""
+
+        step: Step
+
+    @dataclass
+    class StepShown(Message):
+        """The pane shows a new step: the tree and the lesson should look again
+        (``on_stepper_pane_step_shown``)."""
+
+        step: Step
+
+    class Closed(Message):
+        """The user closed the viewer (``on_stepper_pane_closed``)."""
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.code_view = CodeView(id="code")
         self.frame_view = FrameView(id="frame")
         self.note = Static(id="step-note")
+        self.session: StepSession | None = None
 
     def compose(self) -> ComposeResult:
         yield self.code_view
         yield self.frame_view
         yield self.note
+
+    @property
+    def stepping(self) -> bool:
+        """A join is being stepped through and has not finished."""
+        return self.session is not None and self.session.running
+
+    def open(self, session: StepSession) -> None:
+        self.session = session
+        self.focus()
+        if session.stepper.step is not None:
+            self._show(session.stepper.step)
+
+    def report_step(self, step: Step) -> None:
+        """From the joining thread: post_message is thread-safe."""
+        self.post_message(self.StepReached(step))
+
+    def on_stepper_pane_step_reached(self, message: StepReached) -> None:
+        if self.session is not None and self.session.is_new(message.step):
+            self._show(message.step)
+
+    def _show(self, step: Step) -> None:
+        assert self.session is not None
+        pid = self.session.pid
+        info = read_proc(pid) if pid is not None else None  # the kernel's view at this very step
+        self.show_step(self.session.show(step, child_state=info.state if info else None))
+        self.app.refresh_bindings()  # n and c come and go with the join
+        self.post_message(self.StepShown(step))
 
     def show_step(self, view: StepView) -> None:
         step = view.step
@@ -51,10 +106,38 @@ class StepperPane(Vertical, can_focus=True):
         where = f"{short_path(frame.filename)}:{frame.lineno}"
         state = {"done": "finished", "exception": "failed"}.get(step.kind, f"step {view.number}")
         self.border_title = f"{view.subject} · {where} · {state}"
-        self.border_subtitle = "n next · c continue · esc close" if step.kind not in ("done", "exception") else "esc close"
+        running = step.kind not in ("done", "exception")
+        self.border_subtitle = "n next · c continue · esc close" if running else "esc close"
 
-    def show_blocked(self, call: str) -> None:
-        self.note.update(
-            Text(f"Blocked in the kernel inside {call}: the child is still running. "
-                 "The app stays usable: press t or x on the child to end it.", style="bold")
-        )
+    # -- keys ------------------------------------------------------------------------------
+
+    def action_step_next(self) -> None:
+        assert self.session is not None  # check_action lets n through only while stepping
+        self.session.next()
+        self.set_timer(0.3, self._show_if_blocked)
+
+    def action_step_continue(self) -> None:
+        assert self.session is not None
+        self.session.finish()
+        self.set_timer(0.3, self._show_if_blocked)
+
+    def _show_if_blocked(self) -> None:
+        call = self.session.blocked_in() if self.session is not None else None
+        if call:
+            self.note.update(
+                Text(f"Blocked in the kernel inside {call}: the child is still running. "
+                     "The app stays usable: press t or x on the child to end it.", style="bold")
+            )
+
+    def action_close_stepper(self) -> None:
+        self.session = None
+        self.app.refresh_bindings()
+        self.post_message(self.Closed())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # n and c work while a join runs; esc once it is over.
+        if action in ("step_next", "step_continue"):
+            return self.stepping
+        if action == "close_stepper":
+            return self.session is not None and not self.stepping
+        return True
