@@ -44,7 +44,7 @@ async def shot_tree(name: str, keys: list[str], scope: str = "lab") -> None:
                 await pilot.pause(0.05)
             await wait_for(pilot, lambda: all(row(app, r.pid) for r in lab.processes))
             await wait_for(pilot, lambda: all("Z zombie" in row(app, r.pid)
-                                              for r in lab.processes if r.kind == "zombie"))
+                                              for r in lab.processes if r.role == "zombie"))
             await pilot.pause(0.3)
             if lab.processes:
                 app.main_screen.process_tree.move_cursor(app.main_screen.process_tree.node_for(lab.processes[-1].pid))
@@ -95,7 +95,8 @@ async def shot_lesson(lang: str) -> None:
         async with app.run_test(size=SIZE) as pilot:
             app.main_screen.start_lesson(1)
             await pilot.press("z")
-            await wait_for(pilot, lambda: app.main_screen.lesson_run is not None and app.main_screen.lesson_run.index == 1)
+            await wait_for(pilot, lambda: app.main_screen.lesson_run is not None
+                           and app.main_screen.lesson_run.index == 1)
             await pilot.pause(0.3)
             app.save_screenshot(filename=f"lesson-{lang}.svg", path=str(OUT))
             print(f"screenshots/lesson-{lang}.svg")

@@ -14,6 +14,7 @@ import time
 import psutil
 import pytest
 
+from proctui.core.events import LabEvent
 from proctui.core.lab import Lab
 from proctui.core.linux import PR_SET_CHILD_SUBREAPER, prctl
 
@@ -88,7 +89,7 @@ def lab():
 @pytest.fixture
 def lab_events(lab):
     """Every event the lab emits, in order."""
-    events = []
+    events: list[LabEvent] = []
     lab.subscribe(events.append)
     return events
 

@@ -8,12 +8,17 @@ import select as select_module  # this module has a select() of its own, for tre
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pyte
 import pytest
 
 from proctui.core.events import Output, Refused
+from proctui.core.procs import ProcInfo, read_proc
+
+T = TypeVar("T")
 
 
 def proc_state(pid: int) -> str | None:
@@ -26,8 +31,16 @@ def proc_state(pid: int) -> str | None:
     return raw[raw.rindex(b")") + 2 :].split()[0].decode()
 
 
-def wait_until(condition, timeout: float = 10.0, what: str = "condition"):
-    """Poll condition() until it is truthy. The timeout is a hang guard, not a speed test."""
+def proc_info(pid: int) -> ProcInfo:
+    """read_proc for a PID the test knows /proc lists (fails the test if it does not)."""
+    info = read_proc(pid)
+    assert info is not None, f"/proc has no PID {pid}"
+    return info
+
+
+def wait_until(condition: Callable[[], T | None], timeout: float = 10.0, what: str = "condition") -> T:
+    """Poll condition() until it is truthy, and return that value (so never None). The
+    timeout is a hang guard, not a speed test."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -38,7 +51,8 @@ def wait_until(condition, timeout: float = 10.0, what: str = "condition"):
         time.sleep(0.01)
 
 
-async def pilot_wait_until(pilot, condition, timeout: float = 10.0, what: str = "condition"):
+async def pilot_wait_until(pilot, condition: Callable[[], T | None], timeout: float = 10.0,
+                           what: str = "condition") -> T:
     """wait_until for app tests: lets the app run while we wait."""
     deadline = time.monotonic() + timeout
     while True:

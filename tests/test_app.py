@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
+from helpers import logged, pilot_wait_until, proc_state, refused, row_text, screen_text, select
 from proctui.core.events import Forked, Output, ReapCall, Reaped, Refusal, Signalled
-from helpers import logged, pilot_wait_until, refused, proc_state, row_text, screen_text, select
 from proctui.core.lab import Lab
 from proctui.ui.app import ProcTUI
 from proctui.ui.screens.help import HelpScreen
@@ -31,8 +31,7 @@ def app():
 
 async def test_tree_is_rooted_at_proctui_with_pid_and_ppid(app):
     async with app.run_test(size=SIZE) as pilot:
-        await pilot_wait_until(pilot, lambda: row_text(app, os.getpid()), what="the root row")
-        root = row_text(app, os.getpid())
+        root = await pilot_wait_until(pilot, lambda: row_text(app, os.getpid()), what="the root row")
         assert app.main_screen.process_tree.root.data == os.getpid()
         assert f"{os.getpid()}" in root and f"PPID {os.getppid()}" in root
         assert "proctui" in root
@@ -45,11 +44,12 @@ async def test_f_forks_a_child_shown_under_proctui(app):
         row = await pilot_wait_until(pilot, lambda: row_text(app, child.pid), what="the child's row")
         assert "child-1" in row and "fork" in row
         assert app.main_screen.process_tree.node_for(child.pid).parent is app.main_screen.process_tree.root
-        await pilot_wait_until(pilot, lambda: "S sleeping" in row_text(app, child.pid), what="S sleeping")
+        await pilot_wait_until(pilot, lambda: "S sleeping" in (row_text(app, child.pid) or ""), what="S sleeping")
         assert proc_state(child.pid) == "S"
         assert logged(app, Forked, pid=child.pid, label="child-1", start_method="fork")
         await pilot_wait_until(
-            pilot, lambda: logged(app, Output, pid=child.pid, line=f"[child child-1] PID: {child.pid}, PPID: {os.getpid()}"),
+            pilot,
+            lambda: logged(app, Output, pid=child.pid, line=f"[child child-1] PID: {child.pid}, PPID: {os.getpid()}"),
             what="the child's own output in the log",
         )
 
@@ -61,7 +61,7 @@ async def test_z_leaves_a_zombie_and_w_reaps_it(app):
         await pilot_wait_until(pilot, lambda: "Z zombie <defunct>" in (row_text(app, zombie.pid) or ""),
                                what="the zombie row")
         assert proc_state(zombie.pid) == "Z"  # the row says zombie because /proc says Z
-        assert "exit 0" in row_text(app, zombie.pid)
+        assert "exit 0" in (row_text(app, zombie.pid) or "")
 
         await select(pilot, app, zombie.pid)
         await pilot.press("w", "c")  # join, stepped straight through
@@ -77,13 +77,13 @@ async def test_t_and_x_signal_the_selected_child(app):
         await select(pilot, app, first.pid)
         await pilot.press("t")
         await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, first.pid) or ""), what="SIGTERM'd")
-        assert "exit -15 (SIGTERM)" in row_text(app, first.pid)
+        assert "exit -15 (SIGTERM)" in (row_text(app, first.pid) or "")
         assert logged(app, Signalled, pid=first.pid, signal=signal.SIGTERM, method="terminate")
 
         await select(pilot, app, second.pid)
         await pilot.press("x")
         await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, second.pid) or ""), what="SIGKILL'd")
-        assert "exit -9 (SIGKILL)" in row_text(app, second.pid)
+        assert "exit -9 (SIGKILL)" in (row_text(app, second.pid) or "")
 
         await pilot.press("w", "c")  # join, stepped straight through
         await pilot_wait_until(pilot, lambda: logged(app, Reaped, pid=second.pid, status=0x0009, exitcode=-9),
@@ -131,23 +131,26 @@ async def test_a_switches_to_the_whole_system_and_back(app):
         [child] = app.lab.processes
         await pilot_wait_until(pilot, lambda: row_text(app, child.pid), what="the child")
         await pilot.press("a")
-        await pilot_wait_until(pilot, lambda: app.main_screen.process_tree.root.data == SYSTEM_ROOT, what="the system tree")
+        await pilot_wait_until(pilot, lambda: app.main_screen.process_tree.root.data == SYSTEM_ROOT,
+                               what="the system tree")
         await pilot_wait_until(pilot, lambda: row_text(app, 1), what="PID 1")
         # proctui and its child are in the system tree too, the child still under proctui.
-        assert app.main_screen.process_tree.node_for(child.pid).parent is app.main_screen.process_tree.node_for(os.getpid())
-        assert "child-1" in row_text(app, child.pid)
+        tree = app.main_screen.process_tree
+        assert tree.node_for(child.pid).parent is tree.node_for(os.getpid())
+        assert "child-1" in (row_text(app, child.pid) or "")
         await select(pilot, app, 1)
         await pilot.press("x")
         assert refused(app, Refusal.NOT_A_LAB_PROCESS, pid=1)
         await pilot.press("a")
-        await pilot_wait_until(pilot, lambda: app.main_screen.process_tree.root.data == os.getpid(), what="the lab tree")
+        await pilot_wait_until(pilot, lambda: app.main_screen.process_tree.root.data == os.getpid(),
+                               what="the lab tree")
         assert row_text(app, 1) is None
 
 
 async def test_refreshes_keep_the_cursor_on_the_same_process(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f", "f")
-        first, second = app.lab.processes
+        _first, second = app.lab.processes
         await select(pilot, app, second.pid)
         await pilot.press("z", "f")
         await pilot_wait_until(pilot, lambda: len(app.lab.processes) == 4, what="two more children")

@@ -6,10 +6,9 @@ import os
 
 import pytest
 
+from helpers import logged, pilot_wait_until, proc_info, proc_state, refused, row_text, said, screen_text, select
 from proctui.core.events import Adopted, PoolTaskDone, ReapCall, Reaped, Refusal
-from helpers import logged, pilot_wait_until, refused, said, proc_state, row_text, screen_text, select
 from proctui.core.lab import Lab
-from proctui.core.procs import read_proc
 from proctui.ui.app import ProcTUI
 
 SIZE = (80, 24)
@@ -40,11 +39,12 @@ async def test_o_shows_the_orphan_move_under_proctui(app):
         parent, grandchild = app.lab.processes
         await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid), what="the grandchild row")
         await pilot_wait_until(
-            pilot, lambda: app.main_screen.process_tree.node_for(grandchild.pid).parent is app.main_screen.process_tree.root,
+            pilot,
+            lambda: app.main_screen.process_tree.node_for(grandchild.pid).parent is app.main_screen.process_tree.root,
             what="the grandchild under proctui")
-        assert read_proc(grandchild.pid).ppid == os.getpid()
-        assert f"orphan of {parent.pid}" in row_text(app, grandchild.pid)
-        assert "(grandchild)" in row_text(app, grandchild.pid)
+        assert proc_info(grandchild.pid).ppid == os.getpid()
+        assert f"orphan of {parent.pid}" in (row_text(app, grandchild.pid) or "")
+        assert "(grandchild)" in (row_text(app, grandchild.pid) or "")
         await pilot_wait_until(pilot, lambda: logged(app, Adopted, pid=grandchild.pid, adopter_pid=os.getpid()),
                                what="the adoption in the log")
         await select(pilot, app, grandchild.pid)
@@ -59,13 +59,15 @@ async def test_d_and_shift_d_show_the_daemon_rules(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("d")
         [daemon] = app.lab.processes
-        await pilot_wait_until(pilot, lambda: said(app, daemon.pid, "daemonic processes are not allowed to have children"),
-                               what="the AssertionError in the log")
-        assert "daemon" in row_text(app, daemon.pid)
+        await pilot_wait_until(
+            pilot, lambda: said(app, daemon.pid, "daemonic processes are not allowed to have children"),
+            what="the AssertionError in the log")
+        assert "daemon" in (row_text(app, daemon.pid) or "")
         app.lab.daemon_dies_with_parent(linger=0.5)  # D, with a shorter wait
         parent, grandchild = app.lab.processes[1:]
         await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid), what="the daemon grandchild row")
-        assert app.main_screen.process_tree.node_for(grandchild.pid).parent is app.main_screen.process_tree.node_for(parent.pid)
+        tree = app.main_screen.process_tree
+        assert tree.node_for(grandchild.pid).parent is tree.node_for(parent.pid)
         await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid) is None, what="it dies with its parent")
         assert proc_state(grandchild.pid) is None
         await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, parent.pid) or ""), what="parent exits")
@@ -94,11 +96,12 @@ async def test_m_cycles_start_methods_and_helpers_are_labelled(app):
         spawned, served = app.lab.processes
         await pilot_wait_until(pilot, lambda: row_text(app, served.pid), timeout=30, what="the forkserver child")
         server = app.main_screen.process_tree.node_for(served.pid).parent
-        assert server.data == read_proc(served.pid).ppid != os.getpid()
+        assert server.data == proc_info(served.pid).ppid != os.getpid()
         assert "fork server" in str(server.label)
-        assert "spawn" in row_text(app, spawned.pid) and "forkserver" in row_text(app, served.pid)
+        assert "spawn" in (row_text(app, spawned.pid) or "") and "forkserver" in (row_text(app, served.pid) or "")
         await pilot_wait_until(pilot, lambda: any("resource tracker" in str(n.label)
-                                                  for n in app.main_screen.process_tree.root.children), what="resource tracker")
+                                                  for n in app.main_screen.process_tree.root.children),
+                               what="resource tracker")
         await pilot.press("m")
         assert app.lab.start_method == "fork"
         assert "start method fork" in app.main_screen.process_tree.border_title
@@ -123,8 +126,8 @@ async def test_p_starts_a_pool_whose_workers_are_labelled_rows(app):
         workers = await pilot_wait_until(pilot, pool.workers, what="pool workers")
         for pid, label in workers.items():
             await pilot_wait_until(pilot, lambda: row_text(app, pid), what=label)
-            assert label in row_text(app, pid)
-            assert read_proc(pid).ppid == os.getpid()
+            assert label in (row_text(app, pid) or "")
+            assert proc_info(pid).ppid == os.getpid()
         await select(pilot, app, next(iter(workers)))
         await pilot.press("t")
         assert refused(app, Refusal.POOL_WORKER, pid=next(iter(workers)))

@@ -26,8 +26,15 @@ async def press_until(pilot, app, key, condition, limit=60, what="step"):
             return
         before = app.main_screen.shown_step
         await pilot.press(key)
-        await pilot_wait_until(pilot, lambda: app.main_screen.shown_step is not before or app.main_screen.stepper.done, what="a new step")
+        await pilot_wait_until(pilot, lambda: app.main_screen.shown_step is not before or app.main_screen.stepper.done,
+                               what="a new step")
     raise AssertionError(f"never reached {what}")
+
+
+def step_call(app) -> str:
+    """The call text of the step the join is paused at ("" if none is shown)."""
+    step = app.main_screen.shown_step
+    return "" if step is None else (step.call or "")
 
 
 def at_waitpid(app, kind):
@@ -50,7 +57,7 @@ async def test_stepping_a_zombie_to_waitpid_makes_it_vanish_at_that_step(app):
         await press_until(pilot, app, "n", lambda: at_waitpid(app, "call"), what="the waitpid call")
         await pilot.pause(0.2)
         assert proc_state(zombie.pid) == "Z"
-        assert "Z zombie" in row_text(app, zombie.pid)
+        assert "Z zombie" in (row_text(app, zombie.pid) or "")
         text = screen_text(app)
         assert f"Next: os.waitpid({zombie.pid}, 0)" in text
         assert "Popen.poll" in text
@@ -99,11 +106,12 @@ async def test_join_with_timeout_walks_the_connection_wait_branch(app):
         await select(pilot, app, child.pid)
         await pilot.press("W")
         await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
-        await press_until(pilot, app, "n", lambda: (app.main_screen.shown_step.call or "").startswith("connection.wait("),
+        await press_until(pilot, app, "n", lambda: step_call(app).startswith("connection.wait("),
                           what="connection.wait")
         await pilot.press("n")
         await pilot_wait_until(
-            pilot, lambda: app.main_screen.shown_step.kind == "return" and app.main_screen.shown_step.result == "[]", what="[] returned"
+            pilot, lambda: app.main_screen.shown_step.kind == "return" and app.main_screen.shown_step.result == "[]",
+            what="[] returned",
         )
         assert "the timeout passed with the child still running" in " ".join(screen_text(app).replace("│", " ").split())
         await pilot.press("c")
@@ -163,11 +171,14 @@ async def test_forkserver_join_says_who_reaped_the_child():
             await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
             assert "the fork server, not proctui, is this child's parent" in " ".join(
                 screen_text(app).replace("│", " ").split())
-            await press_until(pilot, app, "n", lambda: (app.main_screen.shown_step.call or "").startswith("forkserver.read_signed("),
+            await press_until(pilot, app, "n", lambda: step_call(app).startswith("forkserver.read_signed("),
                               what="read_signed")
             await pilot.press("c")
-            await pilot_wait_until(pilot, lambda: app.main_screen.stepper.done, what="join to finish")
-            assert app.main_screen.stepper.result == 0
+            await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None and app.main_screen.stepper.done,
+                                   what="join to finish")
+            stepper = app.main_screen.stepper
+            assert stepper is not None
+            assert stepper.result == 0
     finally:
         lab.shutdown()
 

@@ -148,7 +148,7 @@ def churn(tmp_path_factory):
                 snapshots.add(id(app.main_screen.snapshot))
                 seen.extend(tree_rows(app))
 
-        app.main_screen.show_snapshot = show_and_look
+        app.main_screen.show_snapshot = show_and_look  # type: ignore[method-assign]  # wraps it to see every snapshot
         try:
             async with app.run_test(size=SIZE) as pilot:
                 while churner.poll() is None:

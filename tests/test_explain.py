@@ -21,7 +21,7 @@ def test_the_notes_follow_a_real_join_of_a_zombie():
     pid = process.pid
     assert pid is not None
     # No later start() may reap it. (A private set, so typeshed does not declare it.)
-    multiprocessing.process._children.discard(process)  # type: ignore[attr-defined]
+    multiprocessing.process._children.discard(process)  # type: ignore[attr-defined]  # private, not in typeshed
     wait_until(lambda: proc_state(pid) == "Z", what="a zombie")
     stepper = Stepper(process)
     stepper.start()

@@ -25,8 +25,8 @@ import pytest
 from textual import events
 from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 
-from helpers import proc_state, refused, select, wait_until
-from proctui.core.events import Forked, GrandchildForked, Refusal, Refused, Signalled
+from helpers import proc_info, proc_state, refused, select, wait_until
+from proctui.core.events import Forked, GrandchildForked, LabEvent, Refusal, Refused, Signalled
 from proctui.core.lab import Lab, LabError, LabProcess
 from proctui.core.procs import read_proc
 from proctui.ui.app import ProcTUI
@@ -125,7 +125,7 @@ def sentinels():
 async def test_keys_on_other_rows_send_nothing_and_say_why(sentinels):
     mine, theirs, _ = sentinels
     lab = Lab()
-    lab_events = []
+    lab_events: list[LabEvent] = []
     lab.subscribe(lab_events.append)
     app = ProcTUI(lab, refresh_seconds=0.3)
     try:
@@ -165,7 +165,7 @@ async def test_keys_on_other_rows_send_nothing_and_say_why(sentinels):
 def planted(lab: Lab, pid: int) -> LabProcess:
     """A lab record for a process the lab did not start, as a bug could make one."""
     record = lab.records.add("planted", "child", pid, "fork")
-    assert record.start_ticks == read_proc(pid).start_ticks and lab.get(pid) is record
+    assert record.start_ticks == proc_info(pid).start_ticks and lab.get(pid) is record
     return record
 
 
@@ -298,16 +298,16 @@ async def test_thousands_of_random_keys_touch_nothing_outside_the_lab(sentinels)
     rng = random.Random(6)
     lab = Lab(max_children=12)
     signalled = []
-    started = []  # every lab process started, reaped ones included, as its record was then
+    started: list[LabProcess | None] = []  # every lab process started, reaped ones included, as its record was then
 
-    def record(event) -> None:
+    def on_event(event) -> None:
         if isinstance(event, Signalled):
             signalled.append(event)
         elif isinstance(event, (Forked, GrandchildForked)):
             # Emitted right after the record is made, before anyone could reap the process.
-            started.append(lab.records.latest(event.pid))
+            started.append(None if event.pid is None else lab.records.latest(event.pid))
 
-    lab.subscribe(record)
+    lab.subscribe(on_event)
     app = ProcTUI(lab, refresh_seconds=0.2)
     pressed = {}
     try:
@@ -335,6 +335,7 @@ async def test_thousands_of_random_keys_touch_nothing_outside_the_lab(sentinels)
     assert sum(isinstance(e, Refused) and e.reason is Refusal.NOT_A_LAB_PROCESS for e in log) >= 10
     assert lab.processes == []
     for record in started:
+        assert record is not None  # checked above
         info = read_proc(record.pid)
         assert info is None or info.start_ticks != record.start_ticks, record
     mine.assert_untouched()

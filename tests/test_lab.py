@@ -18,6 +18,7 @@ from proctui.core.events import (
     JoinBlocks,
     JoinReturned,
     JoinStepped,
+    LabEvent,
     Output,
     ReapCall,
     Reaped,
@@ -65,7 +66,8 @@ def test_exit_is_noticed_at_once_without_reaping(lab):
     def on_event(event):
         if isinstance(event, Exited):
             # Read /proc from inside the event: the child must still be a zombie.
-            seen.append((event.pid, proc_state(event.pid), event.who_reaps, event.status, event.exitcode))
+            state = None if event.pid is None else proc_state(event.pid)
+            seen.append((event.pid, state, event.who_reaps, event.status, event.exitcode))
             exited.set()
 
     lab.subscribe(on_event)
@@ -164,7 +166,7 @@ def test_the_child_limit_refuses_a_fork(lab):
 @pytest.mark.parametrize("method", ["spawn", "forkserver"])
 def test_other_start_methods_send_output_to_the_log(method):
     lab = Lab(start_method=method)
-    events = []
+    events: list[LabEvent] = []
     lab.subscribe(events.append)
     try:
         child = lab.fork_child()
@@ -282,7 +284,7 @@ def test_only_one_join_at_a_time(lab):
 
 def test_forkserver_join_is_reaped_by_the_fork_server(lab_events):
     lab = Lab(start_method="forkserver")
-    events = []
+    events: list[LabEvent] = []
     lab.subscribe(events.append)
     try:
         zombie = lab.leave_zombie(exit_code=5)
@@ -312,7 +314,8 @@ def test_shutdown_with_a_paused_stepper_leaves_nothing():
         assert proc_state(record.pid) is None, record
         assert record.reaped.is_set()
     for stepper in steppers:
-        assert stepper.wait_step(10).kind == "done"
+        step = stepper.wait_step(10)
+        assert step is not None and step.kind == "done"
 
 
 def test_joining_a_never_started_process_fails_at_the_assert(lab, lab_events):

@@ -12,11 +12,12 @@ import textwrap
 
 import pytest
 
-from helpers import proc_state, wait_until
+from helpers import proc_info, proc_state, wait_until
 from proctui.core.events import (
     Adopted,
     Adopter,
     Exited,
+    LabEvent,
     Output,
     PoolHangs,
     ReapCall,
@@ -28,7 +29,6 @@ from proctui.core.events import (
 )
 from proctui.core.family import Family
 from proctui.core.lab import Lab, LabError
-from proctui.core.procs import read_proc
 
 
 def events_of(events, cls, pid=None):
@@ -52,7 +52,7 @@ def test_an_orphan_is_re_parented_to_proctui_and_reaped_by_it(lab, lab_events):
     parent, grandchild = lab.make_orphan()
     assert grandchild.label.endswith("(grandchild)") and grandchild.former_parent == parent.pid
     wait_until(lambda: proc_state(parent.pid) == "Z", what="the parent to exit (os._exit) and be a zombie")
-    wait_until(lambda: read_proc(grandchild.pid).ppid == os.getpid(), what="re-parenting to us")
+    wait_until(lambda: proc_info(grandchild.pid).ppid == os.getpid(), what="re-parenting to us")
     # The lab learns of it from the parent's exit event, in its watcher thread.
     wait_until(lambda: grandchild.adopted_by == os.getpid(), what="the lab to see the adoption")
     [adopted] = wait_until(lambda: events_of(lab_events, Adopted, grandchild.pid), what="the adoption's event")
@@ -150,7 +150,7 @@ def test_a_daemon_may_not_have_children(lab, lab_events):
 def test_a_daemon_child_dies_when_its_parent_exits(lab, lab_events):
     parent, daemon = lab.daemon_dies_with_parent(linger=0.3)
     assert proc_state(daemon.pid) in ("S", "R")
-    assert read_proc(daemon.pid).ppid == parent.pid
+    assert proc_info(daemon.pid).ppid == parent.pid
     wait_until(daemon.reaped.is_set, what="the daemon to end with its parent")
     assert proc_state(daemon.pid) is None
     # Not ours to reap: its parent's exit handler terminate()s and joins it.
@@ -213,9 +213,9 @@ def test_start_methods_cycle_and_each_child_keeps_its_own():
         served = lab.fork_child()
         assert (spawned.start_method, served.start_method) == ("spawn", "forkserver")
         # Under forkserver the child's parent is the fork server, itself a child of ours.
-        server = read_proc(served.pid).ppid
-        assert server != os.getpid() and read_proc(server).ppid == os.getpid()
-        assert read_proc(spawned.pid).ppid == os.getpid()
+        server = proc_info(served.pid).ppid
+        assert server != os.getpid() and proc_info(server).ppid == os.getpid()
+        assert proc_info(spawned.pid).ppid == os.getpid()
     finally:
         lab.shutdown()
 
@@ -236,10 +236,10 @@ def test_shutdown_survives_a_pool_whose_idle_worker_was_killed():
     # A worker killed while it waits for a task dies holding the task queue's lock:
     # Pool.terminate() would then block for ever. Shutdown must still end everything.
     lab = Lab()
-    events = []
+    events: list[LabEvent] = []
     lab.subscribe(events.append)
     pool = lab.start_pool(processes=2, maxtasksperchild=None, tasks=2)
-    workers = wait_until(lambda: len(pool.workers()) == 2 and pool.workers(), what="two workers")
+    workers = wait_until(lambda: pool.workers() if len(pool.workers()) == 2 else None, what="two workers")
     wait_until(lambda: all(proc_state(pid) == "S" for pid in workers), what="idle workers")
     import time
 

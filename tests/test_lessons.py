@@ -8,14 +8,22 @@ from rich.cells import cell_len
 
 from helpers import pilot_wait_until, screen_text, select
 from proctui.core.lab import Lab
-from proctui.core.lessons import GOALS, LANGUAGES, load_glossary, load_lessons
+from proctui.core.lessons import GOALS, LANGUAGES, LessonRun, load_glossary, load_lessons
 from proctui.ui.app import ProcTUI
 
 SIZE = (80, 24)
 
 
+def lesson_run(app: ProcTUI) -> LessonRun:
+    """The lesson being taught; the caller knows one is."""
+    run = app.main_screen.lesson_run
+    assert run is not None, "no lesson is running"
+    return run
+
+
 def test_every_language_has_the_same_lessons_steps_and_goals():
-    shapes = {lang: [(l.id, [s.goal for s in l.steps]) for l in load_lessons(lang)] for lang in LANGUAGES}
+    shapes = {lang: [(lesson.id, [s.goal for s in lesson.steps]) for lesson in load_lessons(lang)]
+              for lang in LANGUAGES}
     assert shapes["en"] == shapes["zh"]
     assert load_glossary("en").keys() and len(load_glossary("en")) == len(load_glossary("zh"))
     used = {goal for _, goals in shapes["en"] for goal in goals}
@@ -172,14 +180,14 @@ async def test_every_lesson_from_first_to_last(lang):
             await pilot_wait_until(pilot, lambda: app.main_screen.lesson_run is not None, what="a lesson")
             assert set(WALKS) == {lesson.id for lesson in app.main_screen.lessons}
             for number, lesson in enumerate(app.main_screen.lessons):
-                assert app.main_screen.lesson_run.lesson is lesson
-                assert lesson.title in app.main_screen.lesson_panel.border_title
+                assert lesson_run(app).lesson is lesson
+                assert lesson.title in (app.main_screen.lesson_panel.border_title or "")
                 assert_fits(app)  # CJK text is double width: it must still fit in 80 columns
                 await WALKS[lesson.id](pilot, app)
-                assert app.main_screen.lesson_run.finished
+                assert lesson_run(app).finished
                 if number + 1 < len(app.main_screen.lessons):
                     await pilot.press("right_square_bracket")
-                    await pilot_wait_until(pilot, lambda: app.main_screen.lesson_run.lesson is not lesson, what="next lesson")
+                    await pilot_wait_until(pilot, lambda: lesson_run(app).lesson is not lesson, what="next lesson")
             await pilot.press("l")  # leave
             assert app.main_screen.lesson_run is None
     finally:
@@ -193,11 +201,11 @@ async def test_back_and_skip_move_between_steps():
         async with app.run_test(size=SIZE) as pilot:
             app.main_screen.start_lesson(1)
             await pilot.pause()
-            assert app.main_screen.lesson_run.index == 0
+            assert lesson_run(app).index == 0
             await pilot.press("right_square_bracket", "right_square_bracket")
-            assert app.main_screen.lesson_run.index == 2
+            assert lesson_run(app).index == 2
             await pilot.press("left_square_bracket")
-            assert app.main_screen.lesson_run.index == 1
-            assert "step 2/5" in app.main_screen.lesson_panel.border_title
+            assert lesson_run(app).index == 1
+            assert "step 2/5" in (app.main_screen.lesson_panel.border_title or "")
     finally:
         lab.shutdown()

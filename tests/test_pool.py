@@ -17,7 +17,7 @@ import textwrap
 import psutil
 import pytest
 
-from helpers import proc_state, wait_until
+from helpers import proc_info, proc_state, wait_until
 from proctui.core.events import (
     LabEvent,
     Output,
@@ -30,7 +30,6 @@ from proctui.core.events import (
     Refusal,
 )
 from proctui.core.pool import LabPool, PoolError
-from proctui.core.procs import read_proc
 
 TASK_LINE = re.compile(r"^\[pool-1 worker PID (\d+)\] task (\d+)$")  # printed by the task itself
 
@@ -92,7 +91,7 @@ def test_workers_are_labelled_children_of_this_process(pools):
     assert sorted(workers.values()) == ["pool-1 worker 1", "pool-1 worker 2"]
     assert set(workers) == {child.pid for child in psutil.Process().children()} - before
     for pid in workers:
-        assert read_proc(pid).ppid == os.getpid()
+        assert proc_info(pid).ppid == os.getpid()
         assert pid in pool.workers()
     assert os.getpid() not in pool.workers()
     started = pools.of(PoolWorkerStarted)
@@ -125,7 +124,9 @@ def test_worker_output_reaches_the_log(pools):
 
     for x in range(2):
         [line] = wait_until(lambda: pools.lines_of_task(x), what=f"task {x}'s line")
-        assert int(TASK_LINE.match(line.line)[1]) in workers
+        match = TASK_LINE.match(line.line)
+        assert match, line.line
+        assert int(match[1]) in workers
         assert (line.label, line.pid) == ("pool-1", None)  # one pipe for the whole pool
     greetings = [e.line for e in pools.of(Output) if "initializer ran" in e.line]
     assert sorted(greetings) == sorted(
@@ -272,7 +273,7 @@ def test_other_start_methods_map_and_log_output(pools, method):
         assert pools.lines_of_task(x)
     for pid in workers:
         # A spawned worker is our child; a forkserver one is the fork server's.
-        assert (read_proc(pid).ppid == os.getpid()) == (method == "spawn")
+        assert (proc_info(pid).ppid == os.getpid()) == (method == "spawn")
     pool.close_and_join()
     assert all(proc_state(pid) is None for pid in workers)
 
@@ -332,6 +333,7 @@ def test_workers_exit_by_themselves_when_proctui_is_killed(tmp_path):
         time.sleep(600)
     """))
     parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None  # stdout=PIPE
     try:
         workers = json.loads(parent.stdout.readline())
     finally:
@@ -341,7 +343,7 @@ def test_workers_exit_by_themselves_when_proctui_is_killed(tmp_path):
     assert len(workers) == 2
     for pid in workers:
         wait_until(lambda: proc_state(pid) == "Z", what=f"orphaned worker {pid} to exit")
-        assert read_proc(pid).ppid == os.getpid()  # adopted by the subreaper
+        assert proc_info(pid).ppid == os.getpid()  # adopted by the subreaper
         _, status = os.waitpid(pid, 0)
         assert os.waitstatus_to_exitcode(status) == 0  # it returned; nobody killed it
 
@@ -378,6 +380,7 @@ def test_a_child_whose_parent_died_before_its_first_line_leaves(tmp_path, how):
     script = tmp_path / "orphaned_early.py"
     script.write_text(ORPHANED_BEFORE_FIRST_LINE)
     parent = subprocess.Popen([sys.executable, str(script), how], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None  # stdout=PIPE
     try:
         late, sibling = json.loads(parent.stdout.readline())
     finally:

@@ -104,9 +104,10 @@ def event_classes() -> set[type[ev.LabEvent]]:
     return set(classes)
 
 
-# Every fact a refusal may carry, so each sentence can be made.
-ALL_FACTS = {"pid": 4242, "label": "child-1", "verb": "terminate", "value": "7", "count": 3, "limit": 2,
-                 "error": "Resource temporarily unavailable", "other_pid": 4241, "uid": 65534}
+def refused_with_all_facts(reason: Refusal) -> Refused:
+    """A refusal carrying every fact a refusal may carry, so each sentence can be made."""
+    return Refused(reason=reason, pid=4242, label="child-1", verb="terminate", value="7", count=3, limit=2,
+                   error="Resource temporarily unavailable", other_pid=4241, uid=65534)
 
 
 # -- (a) nothing is left unsaid -------------------------------------------------------------
@@ -131,18 +132,18 @@ def test_every_event_class_renders_a_sentence():
     assert set(SAMPLES) == event_classes(), "a new event class needs a sample here"
     for cls, event in SAMPLES.items():
         assert type(event) is cls
-        text = render.render(event)
+        text: object = render.render(event)  # object: render's str is only as good as its getattr
         assert isinstance(text, str) and text.strip(), cls
 
 
 @pytest.mark.parametrize("reason", list(Refusal), ids=lambda reason: reason.name)
 def test_every_refusal_has_a_sentence(reason):
-    text = render.render(Refused(reason=reason, **ALL_FACTS))
+    text: object = render.render(refused_with_all_facts(reason))  # object: as above
     assert isinstance(text, str) and text.strip()
 
 
 def test_each_refusal_has_a_sentence_of_its_own():
-    sentences = {render.render(Refused(reason=reason, **ALL_FACTS)) for reason in Refusal}
+    sentences = {render.render(refused_with_all_facts(reason)) for reason in Refusal}
     assert len(sentences) == len(Refusal)
 
 
@@ -172,6 +173,7 @@ def test_the_tones_are_the_kinds_the_log_always_had():
 
 def test_events_are_data_compared_by_their_facts():
     event = SAMPLES[Reaped]
+    assert isinstance(event, Reaped)
     assert dataclasses.replace(event, time=0.0) == event  # when it happened is not a fact compared
     assert dataclasses.replace(event, exitcode=-9) != event
     assert Exited(pid=1, status=0x000F, who_reaps=WhoReaps.WAITPID).exitcode == -15

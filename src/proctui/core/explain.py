@@ -59,7 +59,6 @@ def step_note(step: Step, pid: int | None, child_state: str | None) -> str:
     such PID.
     """
     call = step.call or ""
-    alive = child_state is not None and child_state != "Z"
     if step.kind == "call" and call.startswith("os.waitpid("):
         args = _call_args(call)
         flag = args[1] if len(args) > 1 else "0"
@@ -69,7 +68,7 @@ def step_note(step: Step, pid: int | None, child_state: str | None) -> str:
         if child_state == "Z":
             return (f"Next: {call}. The child is a zombie (Z in /proc): this call collects its exit "
                     f"status and the kernel frees PID {pid}. Watch its row vanish.")
-        if alive:
+        if child_state is not None:  # alive: not a zombie (that was just above)
             return (f"Next: {call}. The child is {state_word(child_state)} ({child_state}): waitpid will "
                     "block in the kernel until it exits. Press t or x to end it; the app stays usable.")
         return f"Next: {call}."
@@ -111,8 +110,8 @@ def step_note(step: Step, pid: int | None, child_state: str | None) -> str:
     if step.kind == "done":
         if step.result == "None":
             return "join() returned; the child is still running (exitcode None): nothing was reaped."
-        code = int(step.result) if step.result and step.result.lstrip("-").isdigit() else None
-        return f"join() returned: exitcode {describe_exitcode(code)}. The child is reaped."
+        exitcode = int(step.result) if step.result and step.result.lstrip("-").isdigit() else None
+        return f"join() returned: exitcode {describe_exitcode(exitcode)}. The child is reaped."
     return ""
 
 

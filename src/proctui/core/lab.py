@@ -69,7 +69,7 @@ __all__ = ["DEFAULT_MAX_CHILDREN", "START_METHODS", "Lab", "LabError", "LabEvent
 
 DEFAULT_MAX_CHILDREN = 64
 
-Listener = Callable[[LabEvent], None]
+Listener = Callable[[LabEvent], object]  # what a listener returns is not used
 Worker = Callable[..., None]
 
 

@@ -133,7 +133,8 @@ def load_lessons(lang: str) -> tuple[Lesson, ...]:
     data = _load(lang)
     lessons = []
     for entry in data["lesson"]:
-        steps = tuple(LessonStep(s["say"].strip(), s["do"].strip(), s["look"].strip(), s["goal"]) for s in entry["step"])
+        steps = tuple(LessonStep(s["say"].strip(), s["do"].strip(), s["look"].strip(), s["goal"])
+                      for s in entry["step"])
         for step in steps:
             if step.goal not in GOALS:
                 raise ValueError(f"lesson {entry['id']!r} ({lang}) names an unknown goal {step.goal!r}")

@@ -170,7 +170,8 @@ class English:
         return f"{e.label}.join({e.timeout}) returned None: the child is still running, not reaped"
 
     def still_alive(self, e: ev.StillAlive) -> str:
-        return f"{e.label}.is_alive() -> poll() -> waitpid({e.pid}, WNOHANG) -> (0, 0) -> True: still running, nothing reaped"
+        return (f"{e.label}.is_alive() -> poll() -> waitpid({e.pid}, WNOHANG) -> (0, 0) -> True: "
+                "still running, nothing reaped")
 
     # -- pools -------------------------------------------------------------------------------
 
@@ -256,7 +257,8 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
         f"{_who(e)} was started by PID {e.other_pid}, not by proctui: only its parent can join() it. "
         "If proctui adopts it, proctui reaps it when it exits."),
     _R.PID_REUSED: lambda e: f"PID {e.pid} is no longer {e.label}: nothing sent",
-    _R.ALREADY_REAPED: lambda e: f"{_who(e)} has already been reaped" + (": nothing sent" if e.verb == "signal" else ""),
+    _R.ALREADY_REAPED: lambda e: (
+        f"{_who(e)} has already been reaped" + (": nothing sent" if e.verb == "signal" else "")),
     _R.JOIN_WAITING: lambda e: f"a join of {_who(e)} is already waiting",
     _R.INIT: lambda e: f"PID {e.pid} is init: proctui never signals it. Nothing sent",
     _R.PROCTUI_ITSELF: lambda e: (f"PID {e.pid} is proctui itself: it never signals itself. Nothing sent"

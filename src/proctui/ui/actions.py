@@ -22,7 +22,7 @@ from enum import Enum
 from functools import partial
 
 from textual.app import SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.keys import format_key
 
 from proctui.core import workers
@@ -197,8 +197,9 @@ HELP_GROUPS: tuple[tuple[str, tuple[Pane, ...]], ...] = (
 )
 
 
-def bindings(pane: Pane) -> list[Binding]:
-    """The BINDINGS of whatever the keys of ``pane`` are bound on."""
+def bindings(pane: Pane) -> list[BindingType]:
+    """The BINDINGS of whatever the keys of ``pane`` are bound on, typed as Textual types
+    BINDINGS (Binding or tuple); every item is a Binding."""
     return [binding for action in ACTIONS
             if action.pane is pane and action.target is not Target.TEXTUAL
             for binding in action.bindings()]

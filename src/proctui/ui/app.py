@@ -86,12 +86,13 @@ class ProcTUI(App[None]):
         """Cover the app with a clear message while the terminal is below 80x24."""
         width, height = size
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
-        showing = isinstance(self.screen, TooSmallScreen)
-        if too_small and not showing:
-            self.push_screen(TooSmallScreen(width, height))
-        elif too_small and showing:
-            self.screen.show_size(width, height)
-        elif showing:
+        screen = self.screen
+        if not isinstance(screen, TooSmallScreen):
+            if too_small:
+                self.push_screen(TooSmallScreen(width, height))
+        elif too_small:
+            screen.show_size(width, height)
+        else:
             self.pop_screen()
 
     # -- help and quitting -------------------------------------------------------------------

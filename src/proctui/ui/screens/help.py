@@ -24,7 +24,7 @@ KeyHelp = list[tuple[str, list[tuple[str, str]]]]
 def keys_table(groups: KeyHelp) -> Group:
     """A heading and a two-column table per group (one table would size its key column
     by the longest heading)."""
-    parts = []
+    parts: list[Text | Table] = []
     for title, rows in groups:
         parts.append(Text(title, style="bold underline"))
         table = Table(box=None, show_header=False, padding=(0, 1), expand=False)

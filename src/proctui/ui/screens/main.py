@@ -116,7 +116,7 @@ class MainScreen(Screen[None]):
         # already shows the tree; later ones come from the app's reader thread.
         try:
             self.snapshot = self.read_snapshot()
-        except Exception as exc:  # as in the reader: a failed read never takes the app down
+        except Exception as exc:  # noqa: BLE001 - as in the reader: a failed read never takes the app down
             self.event_log.add_message(f"reading /proc failed: {exc!r}", error=True)
         self.show_snapshot()
 

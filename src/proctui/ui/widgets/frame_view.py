@@ -14,12 +14,13 @@ _STATUS_NAMES = ("sts", "status")
 def describe_locals(frame: Frame) -> Text:
     text = Text()
     for name, value in frame.locals.items():
+        shown = value
         if name in _STATUS_NAMES and value.lstrip("-").isdigit():
-            value = f"{value} ({int(value):#06x})"
+            shown = f"{value} ({int(value):#06x})"
         if text:
             text.append("  ")
         text.append(name, style="bold")
-        text.append(f"={value}")
+        text.append(f"={shown}")
     return text or Text("(none)", style="dim")
 
 

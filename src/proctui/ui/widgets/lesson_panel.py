@@ -42,7 +42,7 @@ class LessonPanel(Static):
     def _draw(self) -> None:
         if self._shown is None:
             return
-        run, lang, number = self._shown
+        run, lang, _number = self._shown
         words = _WORDS[lang]
         step = run.step
         total = len(run.lesson.steps)

@@ -145,6 +145,13 @@ def with_gone_lab_processes(shape: TreeShape, snapshot: Snapshot, records: dict[
     return TreeShape(shape.root, {**shape.parent_of, **{pid: own_pid for pid in gone}})
 
 
+def _pid_of(node: TreeNode[int]) -> int:
+    """A node's PID: TreeNode types its data as optional, but every node here, the root
+    too, is made with its PID."""
+    assert node.data is not None
+    return node.data
+
+
 class ProcessTree(Tree[int]):
     """Each node's data is its PID. Refreshes add, move, relabel and remove nodes by PID,
     so the cursor and every expanded node stay where the user left them."""
@@ -218,7 +225,7 @@ class ProcessTree(Tree[int]):
                 if node is None:
                     parent = self.node_for(shape.parent_of[pid])
                     assert parent is not None
-                    later = [sibling for sibling in parent.children if sibling.data > pid]
+                    later = [sibling for sibling in parent.children if _pid_of(sibling) > pid]
                     node = parent.add(label, data=pid, before=later[0] if later else None, expand=True)
                     self._node_by_pid[pid] = node
                 elif node.label != label:
@@ -250,8 +257,9 @@ class ProcessTree(Tree[int]):
         stack = [node]
         while stack:
             current = stack.pop()
-            self._node_by_pid.pop(current.data, None)
-            self._row_keys.pop(current.data, None)
+            pid = _pid_of(current)
+            self._node_by_pid.pop(pid, None)
+            self._row_keys.pop(pid, None)
             stack.extend(current.children)
         node.remove()
 
