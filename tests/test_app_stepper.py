@@ -113,7 +113,8 @@ async def test_join_with_timeout_walks_the_connection_wait_branch(app):
             pilot, lambda: app.main_screen.shown_step.kind == "return" and app.main_screen.shown_step.result == "[]",
             what="[] returned",
         )
-        assert "the timeout passed with the child still running" in " ".join(screen_text(app).replace("│", " ").split())
+        text = " ".join(screen_text(app).replace("│", " ").split())
+        assert "the timeout passed and the child is still running (S)" in text
         await pilot.press("c")
         await pilot_wait_until(pilot, lambda: app.main_screen.stepper.done, what="join to return")
         assert app.main_screen.stepper.result is None

@@ -335,3 +335,32 @@ def test_continue_at_once_still_reports_the_real_waitpid(lab, lab_events):
     [reaped] = events_of(lab_events, Reaped, zombie.pid)
     assert (reaped.call, reaped.syscall, reaped.status, reaped.exitcode) == (
         ReapCall.STEPPED_JOIN, f"os.waitpid({zombie.pid}, 0)", 0x0400, 4)
+
+
+def test_under_forkserver_is_alive_reads_the_sentinel_and_reaps_nothing():
+    # The fork server is the child's parent and reaps it at once; is_alive() -> poll()
+    # only reads the exit code the server wrote into the sentinel. No waitpid of ours.
+    lab = Lab(start_method="forkserver")
+    events: list[LabEvent] = []
+    lab.subscribe(events.append)
+    try:
+        zombie = lab.leave_zombie(exit_code=6)
+        [exited] = wait_until(lambda: events_of(events, Exited, zombie.pid), timeout=30, what="the exit")
+        assert exited.who_reaps is WhoReaps.FORK_SERVER and exited.status is None
+        wait_until(lambda: proc_state(zombie.pid) is None, what="the fork server to reap it")
+        assert lab.is_alive(zombie) is False
+        [reaped] = events_of(events, Reaped, zombie.pid)
+        assert (reaped.call, reaped.status, reaped.exitcode) == (ReapCall.IS_ALIVE_SENTINEL, None, 6)
+        assert zombie.reaped.is_set() and zombie.exitcode == 6
+    finally:
+        lab.shutdown()
+
+
+def test_kill_of_a_zombie_is_accepted_and_changes_nothing(lab, lab_events):
+    zombie = lab.leave_zombie(exit_code=9)
+    wait_until(lambda: proc_state(zombie.pid) == "Z", what="a zombie")
+    lab.kill(zombie)  # the kernel takes the signal: no error
+    [sent] = events_of(lab_events, Signalled, zombie.pid)
+    assert sent.signal == signal.SIGKILL and sent.was_zombie
+    assert proc_state(zombie.pid) == "Z"
+    assert lab.join(zombie) == 9  # not -9: the signal changed nothing

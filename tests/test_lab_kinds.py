@@ -17,6 +17,7 @@ from proctui.core.events import (
     Adopted,
     Adopter,
     Exited,
+    JoinReturned,
     LabEvent,
     Output,
     PoolHangs,
@@ -250,3 +251,19 @@ def test_shutdown_survives_a_pool_whose_idle_worker_was_killed():
     assert [e.label for e in events if isinstance(e, PoolHangs)] == [pool.label]
     for pid in workers:
         assert proc_state(pid) is None, pid
+
+
+def test_a_timed_join_of_an_exited_parent_waits_while_its_grandchild_holds_the_sentinel(lab, lab_events):
+    # The orphan's parent has exited (Z), yet join(1.0) times out: the grandchild it forked
+    # inherited the write end of the parent's sentinel pipe, so the pipe never reads as closed.
+    parent, grandchild = lab.make_orphan()
+    wait_until(lambda: proc_state(parent.pid) == "Z", what="the parent to exit")
+    final = lab.step_join(parent, timeout=1.0).run_to_end()
+    assert final.result == "None"
+    [returned] = events_of(lab_events, JoinReturned, parent.pid)
+    assert returned.child_state == "Z"
+    assert returned.sentinel_writers == (grandchild.pid,)  # from /proc/PID/fd and fdinfo
+    assert not parent.reaped.is_set()
+    lab.kill(grandchild)
+    wait_until(grandchild.reaped.is_set, what="proctui to reap the grandchild")
+    assert lab.join(parent) == 0

@@ -273,8 +273,9 @@ SENTENCES = [
     (Signalled(pid=4242, label="child-1", signal=signal.SIGKILL, method="kill"),
      f"child-1.kill() is kill(4242, SIGKILL) -> child-1 {PIDFD}"),
     (Signalled(pid=4242, label="zombie-1", signal=signal.SIGTERM, method="terminate", was_zombie=True),
-     (f"zombie-1.terminate() is kill(4242, SIGTERM) -> zombie-1 {PIDFD}: 4242 is a zombie; "
-     "a dead process cannot be signalled, only reaped")),
+     (f"zombie-1.terminate() is kill(4242, SIGTERM) -> zombie-1 {PIDFD}: 4242 is a zombie. The kernel "
+      "accepts the signal, and it changes nothing: a zombie runs no more code; only waitpid() (a join) "
+      "removes it")),
     (Signalled(pid=4242, label="child-1", signal=signal.SIGSTOP),
      "kill(4242, SIGSTOP) -> child-1: the kernel stops it (T) until SIGCONT"),
     (Signalled(pid=4242, label="child-1", signal=signal.SIGCONT),
@@ -286,8 +287,17 @@ SENTENCES = [
      "child-1.join(): stepping through join() in the code viewer"),
     (JoinStepped(pid=4242, label="child-1", timeout=0.1),
      "child-1.join(0.1): stepping through join() in the code viewer"),
-    (JoinReturned(pid=4242, label="child-1", timeout=0.1),
-     "child-1.join(0.1) returned None: the child is still running, not reaped"),
+    (JoinReturned(pid=4242, label="child-1", timeout=0.1, child_state="S"),
+     ("child-1.join(0.1) returned None: nothing reaped (exitcode is still None); the child is still running "
+     "(S in /proc)")),
+    (JoinReturned(pid=4242, label="orphan-1 (parent)", timeout=1.0, child_state="Z", sentinel_writers=(4243,)),
+     ("orphan-1 (parent).join(1.0) returned None: nothing reaped (exitcode is still None). The child has "
+     "exited (Z in /proc), but its sentinel never became readable: PID 4243 still holds the write end of "
+     "the sentinel pipe (a process it forked inherited it), and the pipe reads as closed only when every "
+     "copy is")),
+    (Reaped(pid=4242, label="zombie-1", call=ReapCall.IS_ALIVE_SENTINEL, status=None, exitcode=0),
+     ("zombie-1.is_alive() -> poll() read exitcode 0 from the sentinel -> False. No waitpid() of ours: its "
+     "parent, the fork server, had reaped PID 4242 already")),
     (StillAlive(pid=4242, label="child-1"),
      "child-1.is_alive() -> poll() -> waitpid(4242, WNOHANG) -> (0, 0) -> True: still running, nothing reaped"),
     # pools
@@ -314,7 +324,8 @@ SENTENCES = [
                       start_method="fork", maxtasksperchild=1),
      ("the pool's worker handler thread joined pool-1 worker 1 (PID 4240) after it exited "
      "(maxtasksperchild=1 reached, exitcode 0): its worker.exitcode called waitpid(4240, WNOHANG), which "
-     "reaped it, then del pool._pool[i]. Pool reaps its own workers")),
+     "reaped it (unless a start() elsewhere in proctui got there first: process._cleanup() polls every "
+     "child in multiprocessing's list), then del pool._pool[i]. Pool reaps its own workers")),
     (PoolWorkerReaped(pid=4240, label="pool-1 worker 1", pool="pool-1", by=PoolReap.HANDLER, exitcode=0,
                       start_method="forkserver", maxtasksperchild=2),
      ("the pool's worker handler thread joined pool-1 worker 1 (PID 4240) after it exited "
@@ -323,7 +334,9 @@ SENTENCES = [
     (PoolWorkerReaped(pid=4240, label="pool-1 worker 1", pool="pool-1", by=PoolReap.HANDLER, exitcode=-9,
                       start_method="fork", maxtasksperchild=None),
      ("the pool's worker handler thread joined pool-1 worker 1 (PID 4240) after it exited "
-     "(exitcode -9 (SIGKILL)): its worker.exitcode called waitpid(4240, WNOHANG), which reaped it, then "
+     "(exitcode -9 (SIGKILL)): its worker.exitcode called waitpid(4240, WNOHANG), which reaped it (unless "
+     "a start() elsewhere in proctui got there first: process._cleanup() polls every child in "
+     "multiprocessing's list), then "
      "del pool._pool[i]. Pool reaps its own workers. A killed worker's task is lost, so its map never "
      "completes; and had it been waiting for a task it died holding the task queue's lock, which no other "
      "worker (nor terminate()) can ever take: the pool hangs")),
@@ -488,7 +501,8 @@ def test_a_zombie_is_said_before_any_disposition():
     event = Signalled(pid=4242, label="zombie-1", signal=signal.SIGTERM, method="terminate", was_zombie=True,
                       disposition=Disposition.CAUGHT)
     text = render.render(event)
-    assert text.endswith(": 4242 is a zombie; a dead process cannot be signalled, only reaped")
+    assert text.endswith(": 4242 is a zombie. The kernel accepts the signal, and it changes nothing: "
+                         "a zombie runs no more code; only waitpid() (a join) removes it")
     assert "SigCgt" not in text
 
 

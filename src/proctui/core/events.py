@@ -121,6 +121,7 @@ class ReapCall(enum.Enum):
     STEPPED_JOIN = "stepped join"  # the stepped join's own os.waitpid
     SENTINEL = "sentinel"  # forkserver: join() read the code the fork server sent
     IS_ALIVE = "is_alive"  # Process.is_alive() -> poll() -> waitpid(pid, WNOHANG)
+    IS_ALIVE_SENTINEL = "is_alive sentinel"  # forkserver: is_alive() -> poll() read the code from the sentinel
     ADOPTED_CHILD = "adopted child"  # an adopted grandchild, waitpid(pid, 0) by proctui
     ADOPTED_ZOMBIE = "adopted zombie"  # a zombie handed to proctui as subreaper, waitpid(pid, WNOHANG)
 
@@ -209,9 +210,11 @@ class JoinStepped(LabEvent):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class JoinReturned(LabEvent):
-    """A join(timeout) returned before the child was reaped."""
+    """A join(timeout) returned before the child was reaped: why, from the kernel."""
 
     timeout: float | None
+    child_state: str | None = None  # the state letter in /proc when join returned (None: gone)
+    sentinel_writers: tuple[int, ...] = ()  # processes holding the write end of its sentinel pipe
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -87,12 +87,17 @@ def step_note(step: Step, pid: int | None, child_state: str | None) -> str:
     if step.kind == "call" and call.startswith("connection.wait("):
         args = _call_args(call)
         limit = args[1] if len(args) > 1 else "None"
-        return (f"Next: {call}: sleep until the sentinel pipe is readable (the child has ended) or "
-                f"{limit} s pass. Waiting on a sentinel does not reap.")
+        return (f"Next: {call}: sleep until the sentinel pipe is readable (every copy of its write end "
+                f"is closed: normally, when the child ends) or {limit} s pass. Waiting on a sentinel "
+                "does not reap.")
     if step.kind == "return" and call.startswith("connection.wait("):
         if step.result == "[]":
-            return ("connection.wait returned []: the timeout passed with the child still running. "
-                    "wait() returns None; join returns without reaping.")
+            if child_state is not None and child_state not in "ZX":
+                return (f"connection.wait returned []: the timeout passed and the child is still running "
+                        f"({child_state}). wait() returns None; join returns without reaping.")
+            return ("connection.wait returned []: the timeout passed although the child has exited: its "
+                    "sentinel stays unreadable while any process (one the child forked) holds a copy of "
+                    "the pipe's write end. wait() returns None; join returns without reaping.")
         return f"connection.wait returned {step.result}: the sentinel is readable, so the child has ended."
     if step.kind == "call" and call.startswith("forkserver.read_signed("):
         return (f"Next: {call}. Under forkserver the fork server, not proctui, is the child's parent: "
@@ -109,7 +114,10 @@ def step_note(step: Step, pid: int | None, child_state: str | None) -> str:
         return note
     if step.kind == "done":
         if step.result == "None":
-            return "join() returned; the child is still running (exitcode None): nothing was reaped."
+            if child_state is not None and child_state not in "ZX":
+                return "join() returned None; the child is still running (exitcode None): nothing was reaped."
+            return ("join() returned None (exitcode None): nothing was reaped, although the child has exited: "
+                    "its sentinel was still held open when the timeout passed.")
         exitcode = int(step.result) if step.result and step.result.lstrip("-").isdigit() else None
         return f"join() returned: exitcode {describe_exitcode(exitcode)}. The child is reaped."
     return ""

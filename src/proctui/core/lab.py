@@ -59,7 +59,7 @@ from proctui.core.guards import (
 from proctui.core.linux import PR_SET_CHILD_SUBREAPER, peek_exit_status, pidfd_exits_within, prctl
 from proctui.core.pool import LabPool, PoolError
 from proctui.core.records import LabProcess, Records
-from proctui.core.sending import await_state, check_same_process, disposition, send
+from proctui.core.sending import await_state, check_not_reaped, check_same_process, disposition, send
 from proctui.core.start_methods import START_METHODS, start_method
 from proctui.core.stepped_join import SteppedJoins, check_joinable, hold_reap_lock
 from proctui.core.stepper import Step, Stepper
@@ -363,17 +363,21 @@ class Lab:
         if record.process is None:
             raise refuse(Refusal.NO_PROCESS_OBJECT, pid=record.pid, label=record.label)
         with record.signal_lock:
-            check_same_process(record, self.records.is_current(record), self.pid)
+            # No identity check by PID: nothing is sent to it. Until we reap it, a child of
+            # ours keeps its PID (a zombie holds it), and a forkserver child's poll() reads
+            # its sentinel, not its PID.
+            check_not_reaped(record, self.records.is_current(record))
             status = peek_exit_status(record.pid)
             alive = record.process.is_alive()
             if not alive:
                 record.mark_reaped()
         if alive:
             self._emit(StillAlive(pid=record.pid, label=record.label))
-        else:
-            self._emit(Reaped(pid=record.pid, label=record.label, call=ReapCall.IS_ALIVE, status=status,
-                              exitcode=record.exitcode))
-        return alive
+            return True
+        ours = start_method(record.start_method).proctui_is_parent
+        self._emit(Reaped(pid=record.pid, label=record.label, status=status, exitcode=record.exitcode,
+                          call=ReapCall.IS_ALIVE if ours else ReapCall.IS_ALIVE_SENTINEL))
+        return False
 
     def join(self, record: LabProcess) -> int | None:
         """Process.join(): wait for the child to exit, then reap it. Blocks; returns exitcode.

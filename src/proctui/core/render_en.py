@@ -101,6 +101,9 @@ class English:
         if e.call is ev.ReapCall.IS_ALIVE:
             return (f"{e.label}.is_alive() -> poll() -> waitpid({e.pid}, WNOHANG) -> ({e.pid}, {status}) -> False. "
                     f"is_alive() just reaped it: exitcode {code}, and PID {e.pid} is gone")
+        if e.call is ev.ReapCall.IS_ALIVE_SENTINEL:
+            return (f"{e.label}.is_alive() -> poll() read exitcode {code} from the sentinel -> False. "
+                    f"No waitpid() of ours: its parent, the fork server, had reaped PID {e.pid} already")
         if e.call is ev.ReapCall.ADOPTED_CHILD:
             return (f"{e.label} exited; proctui adopted it, so proctui reaps it: waitpid({e.pid}, 0) -> "
                     f"({e.pid}, {status}) -> exitcode {code}")
@@ -123,7 +126,9 @@ class English:
         if e.start_method == "forkserver":
             how = "the fork server reaped it and worker.exitcode read the status from the sentinel"
         else:
-            how = f"its worker.exitcode called waitpid({e.pid}, WNOHANG), which reaped it"
+            how = (f"its worker.exitcode called waitpid({e.pid}, WNOHANG), which reaped it (unless a "
+                   "start() elsewhere in proctui got there first: process._cleanup() polls every child "
+                   "in multiprocessing's list)")
         text = (f"the pool's worker handler thread joined {e.label} (PID {e.pid}) after it exited ({why}): "
                 f"{how}, then del pool._pool[i]. Pool reaps its own workers")
         if e.exitcode is not None and e.exitcode < 0:
@@ -147,7 +152,8 @@ class English:
         if e.method is not None:
             text = f"{e.label}.{e.method}() is " + text
         if e.was_zombie:
-            text += f": {e.pid} is a zombie; a dead process cannot be signalled, only reaped"
+            text += (f": {e.pid} is a zombie. The kernel accepts the signal, and it changes nothing: "
+                     "a zombie runs no more code; only waitpid() (a join) removes it")
         elif e.disposition is ev.Disposition.CAUGHT:
             text += (f": /proc/{e.pid}/status lists {name} as caught (SigCgt), so it does not die of it: "
                      "its own handler decides what happens")
@@ -167,7 +173,16 @@ class English:
         return f"{e.label}.join({timeout}): stepping through join() in the code viewer"
 
     def join_returned(self, e: ev.JoinReturned) -> str:
-        return f"{e.label}.join({e.timeout}) returned None: the child is still running, not reaped"
+        said = f"{e.label}.join({e.timeout}) returned None: nothing reaped (exitcode is still None)"
+        if e.child_state is not None and e.child_state not in "ZX":
+            return f"{said}; the child is still running ({e.child_state} in /proc)"
+        exited = "has exited (Z in /proc)" if e.child_state == "Z" else "is gone from /proc"
+        if e.sentinel_writers:
+            holders = ", ".join(str(pid) for pid in e.sentinel_writers)
+            return (f"{said}. The child {exited}, but its sentinel never became readable: PID {holders} "
+                    "still holds the write end of the sentinel pipe (a process it forked inherited it), "
+                    "and the pipe reads as closed only when every copy is")
+        return f"{said}. The child {exited}; its sentinel became readable only after the timeout"
 
     def still_alive(self, e: ev.StillAlive) -> str:
         return (f"{e.label}.is_alive() -> poll() -> waitpid({e.pid}, WNOHANG) -> (0, 0) -> True: "

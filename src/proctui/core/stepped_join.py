@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from proctui.core import procs
 from proctui.core.events import JoinReturned, JoinStepped, LabEvent, ReapCall, Reaped, Refusal, refuse
 from proctui.core.records import LabProcess
 from proctui.core.start_methods import start_method
@@ -88,5 +89,9 @@ class SteppedJoins:
         if record.reaped.is_set():
             record.process.close()
         elif stepper.error is None:
-            self._emit(JoinReturned(pid=record.pid, label=record.label, timeout=stepper.timeout))
+            # Why it returned unreaped: the child runs on, or its sentinel is still held open.
+            info = record.view()
+            writers = tuple(procs.pipe_writers(record.process.sentinel))
+            self._emit(JoinReturned(pid=record.pid, label=record.label, timeout=stepper.timeout,
+                                    child_state=info.state if info else None, sentinel_writers=writers))
         record.reap_lock.release()
