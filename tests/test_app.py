@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from helpers import logged, pilot_wait_until, proc_state, refused, row_text, screen_text, select
-from proctui.core.events import Forked, Output, ReapCall, Reaped, Refusal, Signalled
+from proctui.core.events import Exited, Forked, Output, ReapCall, Reaped, Refusal, Signalled
 from proctui.core.lab import Lab
 from proctui.ui.app import ProcTUI
 from proctui.ui.screens.help import HelpScreen
@@ -229,3 +229,24 @@ async def test_refreshes_keep_collapsed_rows_collapsed(app):
         assert app.main_screen.process_tree.node_for(app.lab.processes[1].pid) is not None  # there, but hidden
         await pilot.press("right")
         assert app.main_screen.process_tree.root.is_expanded
+
+
+async def test_in_chinese_the_log_says_each_event_in_chinese():
+    app = ProcTUI(Lab(), refresh_seconds=0.2, lang="zh")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("z")
+            [zombie] = app.lab.processes
+            await pilot_wait_until(pilot, lambda: logged(app, Exited, pid=zombie.pid), what="the exit")
+            lines = app.main_screen.event_log.lines_text
+            await pilot_wait_until(pilot, lambda: any(f"在 waitpid({zombie.pid}) 之前，它一直是僵尸进程" in line
+                                                      for line in app.main_screen.event_log.lines_text),
+                                   what="the exit, said in Chinese")
+            assert any(f"-> 子进程 {zombie.pid}（zombie）" in line for line in lines)
+            await select(pilot, app, os.getpid())
+            await pilot.press("x")
+            await pilot_wait_until(pilot, lambda: refused(app, Refusal.PROCTUI_ITSELF, pid=os.getpid()),
+                                   what="the refusal")
+            assert any("就是 proctui 自己" in line for line in app.main_screen.event_log.lines_text)
+    finally:
+        app.lab.shutdown()

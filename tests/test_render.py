@@ -9,6 +9,7 @@ old assertions and the old code), so a rewording shows up here, and only here.
 from __future__ import annotations
 
 import dataclasses
+import re
 import signal
 
 import pytest
@@ -512,3 +513,55 @@ def test_a_signal_to_a_grandchild_names_no_process_method():
     assert render.render(event) == (
         "kill(4243, SIGTERM) -> orphan-1 (grandchild) (sent through a pidfd: only this very process can get it)"
     )
+
+
+# -- (d) the Chinese renderer says the same facts, in Chinese ------------------------------------
+
+# Three or more English words in a row, outside code (a word with ._()=/ or a digit is code).
+ENGLISH_RUN = re.compile(r"(?<![\w.])[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}(?![\w(.])")
+# Fields whose text comes from outside proctui (Python's warning, a child's own line, an errno).
+QUOTED_FIELDS = ("message", "line", "error")
+
+
+def _chinese(event: ev.LabEvent) -> str:
+    text = render.render(event, "zh")
+    for name in QUOTED_FIELDS:
+        value = getattr(event, name, None)
+        if isinstance(value, str) and value:
+            text = text.replace(value, "")
+    return text
+
+
+def test_every_event_class_and_refusal_has_a_chinese_sentence():
+    chinese = render.renderer("zh")
+    assert chinese.language == "zh"
+    missing = [cls.__name__ for cls in event_classes() if not callable(getattr(chinese, render.method_name(cls), None))]
+    assert not missing, f"the Chinese renderer cannot say: {missing}"
+    sentences = {reason: render.render(refused_with_all_facts(reason), "zh") for reason in Refusal}
+    assert len(set(sentences.values())) == len(sentences), "two refusals read the same"
+
+
+CHINESE_CASES = [event for event, _ in SENTENCES] + [refused for refused, _ in REFUSALS] + list(SAMPLES.values())
+
+
+@pytest.mark.parametrize("event", CHINESE_CASES, ids=_event_id)
+def test_the_chinese_sentence_has_no_english_sentence_in_it(event):
+    text = _chinese(event)
+    if not isinstance(event, Output):  # a child's line is its own words, in its own language
+        assert re.search(r"[\u4e00-\u9fff]", text), f"no Chinese at all: {text}"
+    run = ENGLISH_RUN.search(text)
+    assert run is None, f"English words in a row, {run.group(0)!r}: {text}"
+
+
+@pytest.mark.parametrize(("event", "sentence"), SENTENCES + REFUSALS, ids=_event_id)
+def test_the_chinese_sentence_keeps_every_number_of_the_english_one(event, sentence):
+    # PIDs, statuses, exit codes, limits: the facts are the same in both languages.
+    numbers = re.compile(r"0x[0-9a-f]+|-?\d+(?:\.\d+)?")
+    english, chinese = numbers.findall(sentence), numbers.findall(render.render(event, "zh"))
+    assert sorted(english) == sorted(chinese), render.render(event, "zh")
+
+
+def test_the_english_check_finds_english_sentences():
+    # The check above must be able to fail: on the English renderer it does.
+    found = [event for event in CHINESE_CASES if ENGLISH_RUN.search(render.render(event, "en"))]
+    assert len(found) > len(CHINESE_CASES) // 2

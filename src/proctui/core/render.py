@@ -40,8 +40,9 @@ def event_classes() -> list[type[events.LabEvent]]:
 def _renderers() -> dict[str, Renderer]:
     # Imported here: each language's module imports this one for method_name.
     from proctui.core.render_en import English
+    from proctui.core.render_zh import Chinese
 
-    return {"en": English()}
+    return {"en": English(), "zh": Chinese()}
 
 
 _BY_LANGUAGE: dict[str, Renderer] = {}

@@ -1,0 +1,304 @@
+"""中文渲染器：事件日志里每种事件的中文说法。
+
+和英文渲染器一一对应：事实只取自事件的字段；代码、标识符、系统调用、信号名、路径和数字
+保持原样，其余用文章和 Python 中文文档的说法（僵尸进程、孤儿进程、守护进程、回收、
+启动方法、哨兵、收养、父进程/子进程、进程池、退出码）。
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable
+
+from proctui.core import events as ev
+from proctui.core.linux import decode_status, describe_exitcode, signal_name
+
+_START_CALL = {
+    "fork": "fork()",
+    "spawn": "spawn：fork() + exec()",
+    "forkserver": "forkserver：由 fork server 来 fork",
+}
+
+_POOL_WORKER_START = {
+    "fork": "fork()",
+    "spawn": "spawn：fork() + exec() 一个新的 Python",
+    "forkserver": "forkserver：由 fork server 创建",
+}
+
+_START_METHOD_NOTES = {
+    "fork": "fork()：子进程是 proctui 的副本，马上开始执行 target。",
+    "spawn": "fork() + exec() 一个全新的 Python，由它导入 target；第一次 spawn 还会启动 "
+    "multiprocessing 的 resource tracker。",
+    "forkserver": "由一个 fork server（只启动一次，也是全新的 Python）来 fork 每个子进程："
+    "它才是子进程的父进程，也由它回收子进程。",
+}
+
+_ADOPTERS = {
+    ev.Adopter.PROCTUI: "也就是 proctui，它是 child subreaper（prctl PR_SET_CHILD_SUBREAPER）",
+    ev.Adopter.INIT: "也就是 PID 1（init）",
+    ev.Adopter.SUBREAPER_ABOVE: "也就是 proctui 之上最近的 child subreaper",
+}
+
+
+def _status(status: int | None) -> str:
+    return "?" if status is None else f"{status:#06x}"
+
+
+def _forkserver_aside(start_method: str) -> str:
+    if start_method == "forkserver":
+        return "（waitpid 是 fork server 做的；join() 从哨兵里读到退出状态）"
+    return ""
+
+
+class Chinese:
+    language = "zh"
+
+    # -- 启动 ------------------------------------------------------------------------------
+
+    def forked(self, e: ev.Forked) -> str:
+        daemonic = "，daemon=True" if e.daemon else ""
+        return f"{e.label}.start() -> {_START_CALL[e.start_method]} -> 子进程 {e.pid}（{e.role}{daemonic}）"
+
+    def grandchild_forked(self, e: ev.GrandchildForked) -> str:
+        return f"{e.parent_label} fork 出孙进程 {e.pid}（{e.label}）；proctui 手里没有它的 Process 对象"
+
+    def fork_warned(self, e: ev.ForkWarned) -> str:
+        if e.in_pool:
+            return (f"Python 警告：{e.message} 进程池的工作进程只设置输出、执行任务、返回；"
+                    "补充的工作进程由 worker handler 线程 fork，同样是在线程里 fork。")
+        return (f"Python 警告：{e.message} proctui 的子进程只打印、睡眠、退出，"
+                "在多线程进程的子进程里做这些是安全的。")
+
+    def output(self, e: ev.Output) -> str:
+        return e.line if e.pid is None else f"[{e.pid}] {e.line}"
+
+    # -- 退出与回收 ------------------------------------------------------------------------
+
+    def exited(self, e: ev.Exited) -> str:
+        if e.who_reaps is ev.WhoReaps.WAITPID:
+            assert e.status is not None
+            return (f"子进程 {e.pid}（{e.label}）退出了，状态 {e.status:#06x}（{decode_status(e.status)}）"
+                    f"-> 退出码 {describe_exitcode(e.exitcode)}；在 waitpid({e.pid}) 之前，它一直是僵尸进程")
+        if e.who_reaps is ev.WhoReaps.FORK_SERVER:
+            return (f"子进程 {e.pid}（{e.label}）退出了；它的父进程是 fork server，会立刻回收它（不会留下僵尸）。"
+                    "join() 从哨兵里读它的退出码。")
+        if e.who_reaps is ev.WhoReaps.EXIT_HANDLER:
+            why = (f"它的父进程 {e.reaper_pid} 正在退出：multiprocessing 的退出处理函数会对每个守护子进程 "
+                   "terminate() 再 join()")
+        else:
+            why = f"由它的父进程 PID {e.reaper_pid} 回收"
+        return f"{e.label}（PID {e.pid}）结束了；{why}"
+
+    def reaped(self, e: ev.Reaped) -> str:
+        code = describe_exitcode(e.exitcode)
+        status = _status(e.status)
+        if e.call is ev.ReapCall.JOIN:
+            return (f"{e.label}.join() -> waitpid({e.pid}, 0) -> ({e.pid}, {status}) -> 退出码 {code}；"
+                    f"PID {e.pid} 已经消失")
+        if e.call is ev.ReapCall.STEPPED_JOIN:
+            return f"{e.syscall} -> ({e.pid}, {status}) -> 退出码 {code}；PID {e.pid} 已经消失"
+        if e.call is ev.ReapCall.SENTINEL:
+            return f"{e.label}.join() -> 退出码 {code}（从哨兵里读到：fork server 已经回收了它）"
+        if e.call is ev.ReapCall.IS_ALIVE:
+            return (f"{e.label}.is_alive() -> poll() -> waitpid({e.pid}, WNOHANG) -> ({e.pid}, {status}) -> False。"
+                    f"is_alive() 刚刚回收了它：退出码 {code}，PID {e.pid} 已经消失")
+        if e.call is ev.ReapCall.IS_ALIVE_SENTINEL:
+            return (f"{e.label}.is_alive() -> poll() 从哨兵里读到退出码 {code} -> False。"
+                    f"proctui 没有调用 waitpid()：它的父进程 fork server 早已回收了 PID {e.pid}")
+        if e.call is ev.ReapCall.ADOPTED_CHILD:
+            return (f"{e.label} 退出了；proctui 收养了它，所以由 proctui 回收：waitpid({e.pid}, 0) -> "
+                    f"({e.pid}, {status}) -> 退出码 {code}")
+        name = e.label if e.label is not None else f"PID {e.pid}"
+        return (f"waitpid({e.pid}, WNOHANG) -> ({e.pid}, {status})：proctui 回收了 {name}。它是个僵尸进程，"
+                "父进程没回收就死了，于是作为 subreaper 的 proctui 收养了它")
+
+    def pool_worker_reaped(self, e: ev.PoolWorkerReaped) -> str:
+        code = describe_exitcode(e.exitcode)
+        if e.by is ev.PoolReap.JOIN:
+            return (f"{e.pool}.join()：等到 {e.label}（PID {e.pid}）退出并回收了它，"
+                    f"退出码 {code}{_forkserver_aside(e.start_method)}")
+        if e.by is ev.PoolReap.TERMINATE:
+            return (f"{e.pool}.terminate()：{e.label}（PID {e.pid}）结束，退出码 {code}，"
+                    f"由 join() 回收{_forkserver_aside(e.start_method)}")
+        if e.exitcode == 0 and e.maxtasksperchild is not None:
+            why = f"达到 maxtasksperchild={e.maxtasksperchild}，退出码 0"
+        else:
+            why = f"退出码 {code}"
+        if e.start_method == "forkserver":
+            how = "fork server 回收了它，worker.exitcode 从哨兵里读到退出状态"
+        else:
+            how = (f"它的 worker.exitcode 调用 waitpid({e.pid}, WNOHANG) 回收了它（除非 proctui 别处的 "
+                   "start() 抢先一步：process._cleanup() 会轮询 multiprocessing 名单里的每个子进程）")
+        text = (f"进程池的 worker handler 线程在 {e.label}（PID {e.pid}）退出后 join 了它（{why}）："
+                f"{how}，然后 del pool._pool[i]。进程池自己回收自己的工作进程")
+        if e.exitcode is not None and e.exitcode < 0:
+            text += ("。被杀死的工作进程手上的任务丢了，它所在的 map 永远完成不了；要是它当时正在等任务，"
+                     "它就是拿着任务队列的锁死掉的，别的工作进程（还有 terminate()）再也拿不到这把锁：进程池卡死")
+        return text
+
+    def adopted(self, e: ev.Adopted) -> str:
+        return (f"{e.label}（PID {e.pid}）失去了父进程 {e.former_parent}：内核把它过继给了 "
+                f"PID {e.adopter_pid}，{_ADOPTERS[e.adopter]}")
+
+    # -- 信号与等待 ------------------------------------------------------------------------
+
+    def signalled(self, e: ev.Signalled) -> str:
+        name = signal_name(e.signal)
+        if e.signal in (signal.SIGSTOP, signal.SIGCONT):
+            effect = "它继续运行" if e.signal == signal.SIGCONT else "内核让它停下（T），直到收到 SIGCONT"
+            return f"kill({e.pid}, {name}) -> {e.label}：{effect}"
+        text = f"kill({e.pid}, {name}) -> {e.label}（经 pidfd 发送：只有这个进程本身能收到）"
+        if e.method is not None:
+            text = f"{e.label}.{e.method}() 就是 " + text
+        if e.was_zombie:
+            text += (f"：{e.pid} 是僵尸进程。内核接受这个信号，但什么也不会改变：僵尸进程不再执行任何代码，"
+                     "只有 waitpid()（join）能把它清掉")
+        elif e.disposition is ev.Disposition.CAUGHT:
+            text += (f"：/proc/{e.pid}/status 显示 {name} 被捕获（SigCgt），所以它不会因此死掉："
+                     "由它自己的处理函数决定怎么办")
+        elif e.disposition is ev.Disposition.IGNORED:
+            text += (f"：/proc/{e.pid}/status 显示 {name} 被忽略（SigIgn），所以什么也不会发生；"
+                     "kill()（SIGKILL）是无法忽略的")
+        return text
+
+    def join_blocks(self, e: ev.JoinBlocks) -> str:
+        return f"{e.label}.join() -> waitpid({e.pid}, 0) 阻塞：子进程还在运行（按 t 或 x 结束它）"
+
+    def join_stepped(self, e: ev.JoinStepped) -> str:
+        if not e.started:
+            return f"{e.label} = Process(...) 创建了但从未 start()；单步执行它的 join()"
+        timeout = "" if e.timeout is None else e.timeout
+        return f"{e.label}.join({timeout})：在代码查看器里单步执行 join()"
+
+    def join_returned(self, e: ev.JoinReturned) -> str:
+        said = f"{e.label}.join({e.timeout}) 返回 None：什么也没回收（exitcode 仍是 None）"
+        if e.child_state is not None and e.child_state not in "ZX":
+            return f"{said}；子进程还在运行（/proc 里是 {e.child_state}）"
+        exited = "已经退出（/proc 里是 Z）" if e.child_state == "Z" else "已经不在 /proc 里"
+        if e.sentinel_writers:
+            holders = "、".join(str(pid) for pid in e.sentinel_writers)
+            return (f"{said}。子进程{exited}，但它的哨兵一直不可读：PID {holders} 还拿着哨兵管道的写端"
+                    "（是它 fork 的进程继承下来的），而管道要等所有写端都关闭才算关闭")
+        return f"{said}。子进程{exited}；它的哨兵在超时之后才变得可读"
+
+    def still_alive(self, e: ev.StillAlive) -> str:
+        return (f"{e.label}.is_alive() -> poll() -> waitpid({e.pid}, WNOHANG) -> (0, 0) -> True："
+                "还在运行，什么也没回收")
+
+    # -- 进程池 ----------------------------------------------------------------------------
+
+    def pool_created(self, e: ev.PoolCreated) -> str:
+        limit = "maxtasksperchild 不限" if e.maxtasksperchild is None else f"maxtasksperchild={e.maxtasksperchild}"
+        return (f"{e.label} = Pool({e.processes}, {limit})（{e.start_method}）：proctui 现在多了一个 worker handler "
+                "线程（补充退出的工作进程并回收它们）、一个 task handler 线程和一个 result handler 线程")
+
+    def pool_worker_started(self, e: ev.PoolWorkerStarted) -> str:
+        by = "进程池的 worker handler 线程" if e.by_handler else f"Pool({e.processes})"
+        text = f"{e.label}（PID {e.pid}）由 {by} 启动"
+        if e.replaces:
+            text += f"，接替 {e.replaces}"
+        return f"{text}：{_POOL_WORKER_START[e.start_method]}"
+
+    def pool_mapped(self, e: ev.PoolMapped) -> str:
+        return (f"{e.label}.map_async(square_slowly, range({e.tasks}), chunksize=1)：{e.tasks} 个任务排队，"
+                f"交给 {e.processes} 个工作进程，每个 {e.seconds} 秒")
+
+    def pool_task_done(self, e: ev.PoolTaskDone) -> str:
+        worker = f"（{e.label}）" if e.label else ""
+        return f"{e.pool}：任务 {e.x} -> {e.square}，在 PID {e.pid}{worker}上完成"
+
+    def pool_closing(self, e: ev.PoolClosing) -> str:
+        return (f"{e.label}.close()：不再接受新任务。排队的任务做完后 worker handler 停下，每个工作进程收到一个 "
+                f"None 哨兵值后退出；{e.label}.join() 就等这件事")
+
+    def pool_terminating(self, e: ev.PoolTerminating) -> str:
+        return (f"{e.label}.terminate()：停掉几个 handler 线程，对每个还在运行的工作进程 kill(pid, SIGTERM)，"
+                "再逐个 join()")
+
+    def pool_maps_dropped(self, e: ev.PoolMapsDropped) -> str:
+        return f"{e.label}：有 {e.unfinished} 个 map 没做完：terminate() 丢掉了它们的任务，回调永远不会执行"
+
+    def pool_map_failed(self, e: ev.PoolMapFailed) -> str:
+        return f"{e.label}：map 失败：{e.error}"
+
+    def pool_hangs(self, e: ev.PoolHangs) -> str:
+        return f"{e.label}.terminate() 卡住了（有个工作进程拿着任务队列的锁死掉了）：直接杀掉它的工作进程"
+
+    # -- 实验室自己的设置 ------------------------------------------------------------------
+
+    def start_method_chosen(self, e: ev.StartMethodChosen) -> str:
+        return f"新子进程的启动方法：{e.start_method}。{_START_METHOD_NOTES[e.start_method]}"
+
+    def subreaper_set(self, e: ev.SubreaperSet) -> str:
+        if e.on:
+            return "prctl(PR_SET_CHILD_SUBREAPER, 1)：proctui 下面的孤儿进程现在过继给 proctui"
+        return "prctl(PR_SET_CHILD_SUBREAPER, 0)：孤儿进程现在过继给 PID 1 或 proctui 之上最近的 subreaper"
+
+    def orphan_leaves_the_tree(self, e: ev.OrphanLeavesTheTree) -> str:
+        return ("proctui 现在不是 child subreaper：孤儿进程会过继给 PID 1 或 proctui 之上最近的 subreaper，"
+                "从这棵树上消失（有些机器上 PID 1 会杀掉它收养的进程）")
+
+    # -- 出错 ------------------------------------------------------------------------------
+
+    def watch_failed(self, e: ev.WatchFailed) -> str:
+        return f"监视子进程时出了内部错误：{e.error}"
+
+    def refused(self, e: ev.Refused) -> str:
+        return _REFUSALS[e.reason](e)
+
+
+def _who(e: ev.Refused) -> str:
+    return f"{e.label}（PID {e.pid}）"
+
+
+# What the user asked to do, as the refusals name it (the UI passes its English verb).
+_VERBS = {
+    "terminate": "terminate()",
+    "kill": "kill()",
+    "join": "join()",
+    "call is_alive() on": "is_alive()",
+    "stop or continue": "暂停/继续",
+}
+
+
+def _verb(e: ev.Refused) -> str:
+    return _VERBS.get(e.verb or "", e.verb or "")
+
+
+_R = ev.Refusal
+_REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
+    _R.UNKNOWN_START_METHOD: lambda e: f"没有 {e.value!r} 这种启动方法：可选 fork、spawn、forkserver",
+    _R.EXIT_CODE_RANGE: lambda e: f"退出码必须在 0..255 之间，不能是 {e.value}",
+    _R.NOT_MAIN_THREAD: lambda e: "实验进程只能从主线程启动",
+    _R.FORK_FAILED: lambda e: f"{e.verb} 失败：{e.error}：系统拒绝创建新进程",
+    _R.LAB_CLOSED: lambda e: "实验室已经关闭",
+    _R.TOO_MANY: lambda e: f"已经有 {e.count} 个实验进程（上限 {e.limit}）：不再启动 {e.value} 个",
+    _R.NO_GRANDCHILD_REPORT: lambda e: f"{_who(e)}一直没说它启动了哪个孙进程",
+    _R.ZOMBIE_CANNOT_STOP: lambda e: f"{_who(e)}是僵尸进程：它既不能暂停也不能继续",
+    _R.NO_PROCESS_OBJECT: lambda e: f"{e.label} 在 proctui 里没有 Process 对象：is_alive() 只能由它的父进程调用",
+    _R.NOT_PROCTUIS_CHILD: lambda e: (
+        f"{_who(e)}是 PID {e.other_pid} 启动的，不是 proctui：只有它的父进程能 join() 它。"
+        "如果 proctui 收养了它，它退出时由 proctui 回收。"),
+    _R.PID_REUSED: lambda e: f"PID {e.pid} 已经不是 {e.label} 了：什么也没发送",
+    _R.ALREADY_REAPED: lambda e: f"{_who(e)}已经被回收了" + ("：什么也没发送" if e.verb == "signal" else ""),
+    _R.JOIN_WAITING: lambda e: f"已经有一个对 {_who(e)}的 join 在等待",
+    _R.INIT: lambda e: f"PID {e.pid} 是 init：proctui 从不向它发信号。什么也没发送",
+    _R.PROCTUI_ITSELF: lambda e: (f"PID {e.pid} 就是 proctui 自己：它从不向自己发信号。什么也没发送"
+                                  if e.verb is None else
+                                  f"PID {e.pid} 就是 proctui 自己：它不会对自己执行 {_verb(e)}。什么也没做。"),
+    _R.OTHER_USER: lambda e: f"PID {e.pid} 属于用户 {e.uid}，不是你的：proctui 从不向它发信号。什么也没发送",
+    _R.NOTHING_SELECTED: lambda e: f"先选中一个实验进程，再执行 {_verb(e)}",
+    _R.NOT_A_LAB_PROCESS: lambda e: f"PID {e.pid} 不是实验进程：proctui 只操作它自己启动的进程。什么也没做。",
+    _R.POOL_WORKER: lambda e: (f"PID {e.pid} 是 {e.label}：它归进程池管。P 关闭并 join 进程池；"
+                               "命令面板里可以 terminate 它。什么也没做。"),
+    _R.POOL_NEEDS_A_WORKER: lambda e: f"进程池至少要一个工作进程，不能是 {e.value}",
+    _R.POOL_BAD_MAXTASKS: lambda e: f"maxtasksperchild 必须是 None 或至少 1，不能是 {e.value}",
+    _R.POOL_FAILED: lambda e: f"Pool() 失败：{e.error}：系统拒绝创建新进程",
+    _R.POOL_CLOSED: lambda e: (f"{e.label} 已经 close 了：关闭的进程池不再接受新任务" if e.verb == "map"
+                               else f"{e.label} 已经关闭"),
+    _R.POOL_JOIN_WAITING: lambda e: f"{e.label}.join() 已经在等待",
+    _R.NO_POOL: lambda e: "没有打开的进程池：按 p 启动一个",
+    _R.ALREADY_STEPPING: lambda e: "正在单步执行一个 join：n 下一步，c 执行到底",
+    _R.NO_STEPPED_CHILD: lambda e: f"单步执行的 join 没有活着的子进程可以 {_verb(e)}",
+    _R.SUBREAPER_FAILED: lambda e: f"prctl(PR_SET_CHILD_SUBREAPER) 失败：{e.error}",
+}
