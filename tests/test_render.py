@@ -553,7 +553,7 @@ def test_the_chinese_sentence_has_no_english_sentence_in_it(event):
     assert run is None, f"English words in a row, {run.group(0)!r}: {text}"
 
 
-@pytest.mark.parametrize(("event", "sentence"), SENTENCES + REFUSALS, ids=_event_id)
+@pytest.mark.parametrize(("event", "sentence"), [*SENTENCES, *REFUSALS], ids=_event_id)
 def test_the_chinese_sentence_keeps_every_number_of_the_english_one(event, sentence):
     # PIDs, statuses, exit codes, limits: the facts are the same in both languages.
     numbers = re.compile(r"0x[0-9a-f]+|-?\d+(?:\.\d+)?")
