@@ -8,7 +8,6 @@ old assertions and the old code), so a rewording shows up here, and only here.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import signal
 
@@ -175,8 +174,8 @@ def test_the_tones_are_the_kinds_the_log_always_had():
 def test_events_are_data_compared_by_their_facts():
     event = SAMPLES[Reaped]
     assert isinstance(event, Reaped)
-    assert dataclasses.replace(event, time=0.0) == event  # when it happened is not a fact compared
-    assert dataclasses.replace(event, exitcode=-9) != event
+    assert event.replace(time=0.0) == event  # when it happened is not a fact compared
+    assert event.replace(exitcode=-9) != event
     assert Exited(pid=1, status=0x000F, who_reaps=WhoReaps.WAITPID).exitcode == -15
     assert Exited(pid=1, status=None, who_reaps=WhoReaps.FORK_SERVER).exitcode is None
 
@@ -565,3 +564,15 @@ def test_the_english_check_finds_english_sentences():
     # The check above must be able to fail: on the English renderer it does.
     found = [event for event in CHINESE_CASES if ENGLISH_RUN.search(render.render(event, "en"))]
     assert len(found) > len(CHINESE_CASES) // 2
+
+
+def test_events_are_frozen_and_take_only_their_own_facts():
+    event = SAMPLES[Reaped]
+    with pytest.raises(AttributeError):
+        event.pid = 1  # type: ignore[misc]  # the point: an event's facts cannot change
+    with pytest.raises(TypeError, match="needs call="):
+        Reaped(pid=1, status=0, exitcode=0)  # type: ignore[call-arg]  # the point: call is required
+    with pytest.raises(TypeError, match="no field colour"):
+        Output(pid=1, line="x", colour="red")  # type: ignore[call-arg]  # the point: no such fact
+    assert Forked(pid=1, label="a", role="child", start_method="fork").daemon is False  # a default
+    assert hash(event) == hash(event.replace(time=0.0))
