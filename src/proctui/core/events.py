@@ -14,12 +14,22 @@ from __future__ import annotations
 import enum
 import inspect
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import Field, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from typing_extensions import dataclass_transform
+# The core needs nothing but the standard library (tests run it as another user with
+# only src/ on the path). dataclass_transform only tells type checkers; at run time it
+# returns the class as it is.
+if sys.version_info >= (3, 11):
+    from typing import dataclass_transform
+elif TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:
+    def dataclass_transform(**_: object) -> Callable[[type], type]:
+        return lambda cls: cls
 
 
 class Tone(enum.Enum):
