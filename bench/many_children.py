@@ -6,9 +6,9 @@ children (`f`), then the benchmark presses ↓ --presses times (default 30) and 
 clock at the read that shows the next PID in the selection line.
 
 Refresh cost: in this process, a Lab forks 1,000 children and ProcTUI runs headless
-(App.run_test); one refresh is what the app does each tick: _read_snapshot() (the
+(App.run_test); one refresh is what the app does each tick: MainScreen.read_snapshot() (the
 reader thread's part: the lab subtree, read whichever way is fewer reads) and
-_show_snapshot() (the tree diffed by PID and the selection line). The baseline is the
+MainScreen.show_snapshot() (the tree diffed by PID and the selection line). The baseline is the
 bare read in Python: open, read and close /proc/PID/stat for every PID in /proc. Both
 are divided by the processes read. For reference, in the same loop:
 psutil.process_iter() asked for what a row shows (ppid, status, name), and
