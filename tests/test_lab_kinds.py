@@ -153,8 +153,9 @@ def test_a_daemon_child_dies_when_its_parent_exits(lab, lab_events):
     assert proc_state(daemon.pid) in ("S", "R")
     assert proc_info(daemon.pid).ppid == parent.pid
     wait_until(daemon.reaped.is_set, what="the daemon to end with its parent")
-    assert proc_state(daemon.pid) is None
-    # Not ours to reap: its parent's exit handler terminate()s and joins it.
+    # Not ours to reap: its parent's exit handler terminate()s and joins it. The watcher
+    # sees the exit the moment it happens, which may be before that join() reaps it.
+    wait_until(lambda: proc_state(daemon.pid) is None, what="its parent's join() to reap it")
     [exited] = wait_until(lambda: events_of(lab_events, Exited, daemon.pid), what="the daemon's exit event")
     assert (exited.who_reaps, exited.reaper_pid, exited.status) == (WhoReaps.EXIT_HANDLER, parent.pid, None)
     assert events_of(lab_events, Reaped, daemon.pid) == []
