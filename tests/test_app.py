@@ -250,3 +250,30 @@ async def test_in_chinese_the_log_says_each_event_in_chinese():
             assert any("就是 proctui 自己" in line for line in app.main_screen.event_log.lines_text)
     finally:
         app.lab.shutdown()
+
+
+async def test_shift_l_switches_the_language_of_the_log_and_the_lesson_at_once(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        [child] = app.lab.processes
+        await pilot_wait_until(pilot, lambda: logged(app, Forked, pid=child.pid), what="the fork in the log")
+        log = app.main_screen.event_log
+        assert any(f"-> child {child.pid} (child)" in line for line in log.lines_text)
+        await pilot.press("l")
+        await pilot_wait_until(pilot, lambda: app.screen is not app.main_screen, what="the lesson picker")
+        await pilot.press("enter")
+        await pilot_wait_until(pilot, lambda: app.main_screen.lesson_run is not None, what="a lesson")
+        await pilot.press("L")
+        await pilot_wait_until(pilot, lambda: app.main_screen.lang == "zh", what="Chinese")
+        # The same event, said again: the facts stay, the words change.
+        assert any(f"-> 子进程 {child.pid}（child）" in line for line in log.lines_text)
+        assert not any(f"-> child {child.pid} (child)" in line for line in log.lines_text)
+        run = app.main_screen.lesson_run
+        assert run is not None and run.lesson.title.startswith("1. 进程")
+        await pilot_wait_until(pilot, lambda: "进程" in str(app.main_screen.lesson_panel.border_title),
+                               what="the lesson panel in Chinese")
+        assert app.lang == "zh" and "zombie 僵尸进程" in app.glossary
+        await pilot.press("L")
+        await pilot_wait_until(pilot, lambda: app.main_screen.lang == "en", what="English again")
+        assert any(f"-> child {child.pid} (child)" in line for line in log.lines_text)
+        assert app.glossary.keys() and "zombie 僵尸进程" not in app.glossary

@@ -23,6 +23,14 @@ class LessonSession:
         self.events: list[LabEvent] = []  # since the step began; opaque here, read by the goals
         self._shown_index: int | None = None  # the step the panel shows
 
+    def use_lessons(self, lessons: Sequence[Lesson]) -> None:
+        """The same lessons in another language: the same lesson, at the same step."""
+        if [lesson.id for lesson in lessons] != [lesson.id for lesson in self.lessons]:
+            raise ValueError("not the same lessons")
+        self.lessons = lessons
+        self.run.lesson = lessons[self.number]
+        self._shown_index = None  # the panel must draw it again
+
     def note_event(self, event: LabEvent) -> None:
         self.events.append(event)
 

@@ -124,6 +124,8 @@ ACTIONS: tuple[Action, ...] = (
            "whether orphans below proctui are re-parented to proctui (prctl 36)", "toggle_subreaper"),
     Action("scope", ("a",), "Tree scope: lab / whole system",
            "tree scope: lab only <-> whole system", "toggle_scope"),
+    Action("language", ("L",), "Language: English / 中文",
+           "language: English <-> 中文 for the log, the lessons and the glossary, now", "toggle_language"),
     Action("lessons", ("l",), "Lessons", "lessons: choose one, or leave the one under way", "lessons",
            footer="Lessons", palette=False),
     Action("lesson-next", ("right_square_bracket",), "Lesson: next step",

@@ -68,6 +68,10 @@ class ProcTUI(App[None]):
         self.set_interval(self.refresh_seconds, self._reader.request)
         self.check_size(self.size)
 
+    def on_main_screen_language_chosen(self, message: MainScreen.LanguageChosen) -> None:
+        self.lang = message.lang
+        self.__dict__.pop("glossary", None)  # cached for the language before
+
     def on_main_screen_snapshot_wanted(self, message: MainScreen.SnapshotWanted) -> None:
         """Read /proc again soon (in the reader thread; never two reads at once)."""
         if self._reader is not None:

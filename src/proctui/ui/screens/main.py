@@ -23,7 +23,7 @@ from textual.screen import Screen
 from proctui.core.events import Refusal, Refused
 from proctui.core.lab import Lab, LabError, LabEvent, LabProcess
 from proctui.core.lesson_session import LessonSession
-from proctui.core.lessons import LessonRun, load_lessons
+from proctui.core.lessons import LANGUAGES, Lesson, LessonRun, load_lessons
 from proctui.core.procs import LabSnapshots, Snapshot, helper_role, snapshot_system
 from proctui.core.render import render
 from proctui.core.step_session import StepSession
@@ -79,11 +79,30 @@ class MainScreen(Screen[None]):
         self._lab_snapshots = LabSnapshots(self.own_pid)
         self._roles_seen: dict[tuple[int, int], str | None] = {}
         self.lesson: LessonSession | None = None
+        self._lessons: dict[str, tuple[Lesson, ...]] = {}
 
-    @functools.cached_property
-    def lessons(self):
+    @dataclass
+    class LanguageChosen(Message):
+        """The user switched the language (``on_main_screen_language_chosen``): the app's
+        own words (help, glossary) follow."""
+
+        lang: str
+
+    @property
+    def lessons(self) -> tuple[Lesson, ...]:
         """Read from the data files when first needed (l, ctrl+p), not at start."""
-        return load_lessons(self.lang)
+        if self.lang not in self._lessons:
+            self._lessons[self.lang] = load_lessons(self.lang)
+        return self._lessons[self.lang]
+
+    def action_toggle_language(self) -> None:
+        """English <-> Chinese, now: the log is said again, the lesson goes on in the other."""
+        self.lang = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)]
+        self.event_log.set_language(self.lang)
+        if self.lesson is not None:
+            self.lesson.use_lessons(self.lessons)
+            self._show_lesson()
+        self.post_message(self.LanguageChosen(self.lang))
 
     # -- layout ------------------------------------------------------------------------
 

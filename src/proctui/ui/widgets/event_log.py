@@ -36,14 +36,35 @@ class EventLog(RichLog):
         self.lines_text: list[str] = []
         #: Every event logged, as data: what tests and lessons rely on (never the words).
         self.events: list[LabEvent] = []
+        # What was written, in order, so the log can be said again in another language:
+        # an event, or a message's (time, tone, text).
+        self._entries: list[LabEvent | tuple[float, Tone, str]] = []
 
     def add_event(self, event: LabEvent) -> None:
         self.events.append(event)
         del self.events[:-2000]
+        self._entries.append(event)
+        del self._entries[:-2000]
         self._add(event.time, event.tone, render(event, self.language))
 
     def add_message(self, text: str, error: bool = False) -> None:
-        self._add(time.time(), Tone.ERROR if error else Tone.NOTE, text)
+        entry = (time.time(), Tone.ERROR if error else Tone.NOTE, text)
+        self._entries.append(entry)
+        del self._entries[:-2000]
+        self._add(*entry)
+
+    def set_language(self, language: str) -> None:
+        """Say every event logged so far again, in language (messages stay as written)."""
+        if language == self.language:
+            return
+        self.language = language
+        self.clear()
+        self.lines_text.clear()
+        for entry in self._entries:
+            if isinstance(entry, LabEvent):
+                self._add(entry.time, entry.tone, render(entry, language))
+            else:
+                self._add(*entry)
 
     def _add(self, when: float, tone: Tone, text: str) -> None:
         stamp = time.strftime("%H:%M:%S", time.localtime(when))
