@@ -196,3 +196,24 @@ async def test_quit_while_a_join_is_paused_leaves_nothing():
         await pilot.press("q")
     assert lab.processes == []
     assert proc_state(child.pid) is None and proc_state(zombie.pid) is None
+
+
+async def test_in_chinese_the_viewer_explains_each_step_in_chinese():
+    lab = Lab()
+    app = ProcTUI(lab, refresh_seconds=3600, lang="zh")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("z")
+            [zombie] = app.lab.processes
+            await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid), what="the zombie row")
+            await select(pilot, app, zombie.pid)
+            await pilot.press("w")
+            await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
+            await press_until(pilot, app, "n", lambda: at_waitpid(app, "call"), what="the waitpid call")
+            pane = app.main_screen.stepper_pane
+            await pilot_wait_until(pilot, lambda: "第" in str(pane.border_title), what="the title in Chinese")
+            text = "".join(screen_text(app).replace("│", "").split())
+            assert f"下一步：os.waitpid({zombie.pid},0)。子进程是僵尸进程" in text
+            assert "n下一步·c执行到底" in text
+    finally:
+        lab.shutdown()

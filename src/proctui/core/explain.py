@@ -17,27 +17,139 @@ from proctui.core.procs import state_word
 from proctui.core.stepper import Step
 
 # Lines of join/wait/poll worth a word, found by their text (line numbers move between
-# releases; the text of these lines has not changed since 3.4).
+# releases; the text of these lines has not changed since 3.4): the fragment, and the key
+# of its note in PHRASES.
 _LINE_NOTES = (
-    ("self._check_closed()", "join() on a closed Process raises ValueError"),
-    ("self._parent_pid == os.getpid()", "only the process that started the child may join it"),
-    ("self._popen is not None", "start() creates the Popen; without it there is nothing to wait for"),
-    ("self._popen.wait(timeout)", "the real work: Popen.wait() of the start method in use"),
-    ("_children.discard(self)", "the child is reaped: multiprocessing stops tracking it"),
-    ("if self.returncode is None:", "returncode is set once the child has been reaped; then it is reused"),
-    ("if not wait([self.sentinel], timeout)", "sleep until the sentinel is readable (the child ended) or the timeout"),
-    ("self.poll(os.WNOHANG if timeout == 0.0 else 0)", "flag 0 blocks until the child exits; WNOHANG would not"),
-    ("os.waitstatus_to_exitcode(sts)", "decode the wait status: exit code, or -signal number"),
-    ("os.WIFSIGNALED(sts)", "killed by a signal?"),
-    ("self.returncode = -os.WTERMSIG(sts)", "signalled children get a negative exit code"),
+    ("self._check_closed()", "line_closed"),
+    ("self._parent_pid == os.getpid()", "line_parent"),
+    ("self._popen is not None", "line_popen"),
+    ("self._popen.wait(timeout)", "line_wait"),
+    ("_children.discard(self)", "line_discard"),
+    ("if self.returncode is None:", "line_returncode"),
+    ("if not wait([self.sentinel], timeout)", "line_sentinel"),
+    ("self.poll(os.WNOHANG if timeout == 0.0 else 0)", "line_flag"),
+    ("os.waitstatus_to_exitcode(sts)", "line_decode"),
+    ("os.WIFSIGNALED(sts)", "line_signalled"),
+    ("self.returncode = -os.WTERMSIG(sts)", "line_negative"),
 )
 
+#: Every sentence the code viewer can say, by key and language; {names} are facts of the step.
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "line_closed": "join() on a closed Process raises ValueError",
+        "line_parent": "only the process that started the child may join it",
+        "line_popen": "start() creates the Popen; without it there is nothing to wait for",
+        "line_wait": "the real work: Popen.wait() of the start method in use",
+        "line_discard": "the child is reaped: multiprocessing stops tracking it",
+        "line_returncode": "returncode is set once the child has been reaped; then it is reused",
+        "line_sentinel": "sleep until the sentinel is readable (the child ended) or the timeout",
+        "line_flag": "flag 0 blocks until the child exits; WNOHANG would not",
+        "line_decode": "decode the wait status: exit code, or -signal number",
+        "line_signalled": "killed by a signal?",
+        "line_negative": "signalled children get a negative exit code",
+        "waitpid_nohang": "Next: {call} with WNOHANG: it returns (0, 0) at once if the child has not exited, "
+        "else reaps it.",
+        "waitpid_zombie": "Next: {call}. The child is a zombie (Z in /proc): this call collects its exit "
+        "status and the kernel frees PID {pid}. Watch its row vanish.",
+        "waitpid_running": "Next: {call}. The child is {word} ({state}): waitpid will block in the kernel "
+        "until it exits. Press t or x to end it; the app stays usable.",
+        "next": "Next: {call}.",
+        "waitpid_reaped": "waitpid returned ({pid}, {status}): {decoded}; os.waitstatus_to_exitcode() = "
+        "{code}. The child is reaped: PID {pid} is gone from /proc.",
+        "waitpid_zero": "waitpid returned (0, 0): with WNOHANG, the child has not exited yet; nothing reaped.",
+        "waitpid_echild": "ECHILD: someone else already reaped this child. poll() swallows the error and "
+        "returns None, so multiprocessing will think it is still running.",
+        "waitpid_other": "waitpid: {result}",
+        "wait_call": "Next: {call}: sleep until the sentinel pipe is readable (every copy of its write end "
+        "is closed: normally, when the child ends) or {limit} s pass. Waiting on a sentinel does not reap.",
+        "wait_timeout_running": "connection.wait returned []: the timeout passed and the child is still "
+        "running ({state}). wait() returns None; join returns without reaping.",
+        "wait_timeout_exited": "connection.wait returned []: the timeout passed although the child has "
+        "exited: its sentinel stays unreadable while any process (one the child forked) holds a copy of "
+        "the pipe's write end. wait() returns None; join returns without reaping.",
+        "wait_ready": "connection.wait returned {result}: the sentinel is readable, so the child has ended.",
+        "read_signed_call": "Next: {call}. Under forkserver the fork server, not proctui, is the child's "
+        "parent: it has already reaped the child (so no zombie could be seen) and writes the exit code "
+        "into the sentinel pipe. No waitpid() here.",
+        "read_signed_return": "read_signed returned {result}: the exit code the fork server sent.",
+        "raised": "join() raised {result}.",
+        "raised_unstarted": " The Process was created but never started, so it has no Popen to wait on.",
+        "raised_optimized": " With python -O the assert is gone, so join fails later, on None.wait().",
+        "done_running": "join() returned None; the child is still running (exitcode None): nothing was reaped.",
+        "done_held": "join() returned None (exitcode None): nothing was reaped, although the child has "
+        "exited: its sentinel was still held open when the timeout passed.",
+        "done": "join() returned: exitcode {code}. The child is reaped.",
+        "forkserver": "forkserver: the fork server, not proctui, is this child's parent. It reaps the "
+        "child itself and sends the exit code down the sentinel, so poll() never calls waitpid and no "
+        "zombie can be seen",
+        "asserts_off": "asserts are off (python -O, sys.flags.optimize={level}): join of an unstarted "
+        "process fails on None.wait() instead",
+        "asserts_on": "asserts are on (sys.flags.optimize=0); python -O would strip them",
+        "version": "Python {version} decodes with os.waitstatus_to_exitcode(sts); the article (3.3-3.8) "
+        "used -os.WTERMSIG(sts) / os.WEXITSTATUS(sts)",
+    },
+    "zh": {
+        "line_closed": "对已 close() 的 Process 调用 join() 会抛出 ValueError",
+        "line_parent": "只有启动子进程的那个进程才能 join 它",
+        "line_popen": "start() 会创建 Popen；没有它就没有可等待的东西",
+        "line_wait": "真正干活的地方：当前启动方法的 Popen.wait()",
+        "line_discard": "子进程已被回收：multiprocessing 不再跟踪它",
+        "line_returncode": "子进程被回收后 returncode 就有值了，之后直接复用",
+        "line_sentinel": "睡眠，直到哨兵可读（子进程结束）或超时",
+        "line_flag": "flag 为 0 时会阻塞到子进程退出；WNOHANG 则不会",
+        "line_decode": "解读等待状态：退出码，或者负的信号编号",
+        "line_signalled": "是被信号杀死的吗？",
+        "line_negative": "被信号杀死的子进程，退出码是负数",
+        "waitpid_nohang": "下一步：{call}，带 WNOHANG：子进程还没退出就立刻返回 (0, 0)，否则回收它。",
+        "waitpid_zombie": "下一步：{call}。子进程是僵尸进程（/proc 里是 Z）：这个调用取走它的退出状态，"
+        "内核释放 PID {pid}。看它那一行消失。",
+        "waitpid_running": "下一步：{call}。子进程处于 {word}（{state}）：waitpid 会在内核里阻塞，"
+        "直到它退出。按 t 或 x 结束它；程序照样能用。",
+        "next": "下一步：{call}。",
+        "waitpid_reaped": "waitpid 返回 ({pid}, {status})：{decoded}；os.waitstatus_to_exitcode() = {code}。"
+        "子进程已被回收：PID {pid} 从 /proc 消失了。",
+        "waitpid_zero": "waitpid 返回 (0, 0)：带 WNOHANG 时表示子进程还没退出；什么也没回收。",
+        "waitpid_echild": "ECHILD：别人已经回收了这个子进程。poll() 吞掉这个错误并返回 None，"
+        "于是 multiprocessing 会以为它还在运行。",
+        "waitpid_other": "waitpid：{result}",
+        "wait_call": "下一步：{call}：睡眠，直到哨兵管道可读（它的写端全部关闭，通常就是子进程结束时），"
+        "或者过了 {limit} 秒。等待哨兵不会回收子进程。",
+        "wait_timeout_running": "connection.wait 返回 []：超时了，子进程还在运行（{state}）。"
+        "wait() 返回 None；join 不回收就返回。",
+        "wait_timeout_exited": "connection.wait 返回 []：超时了，可子进程已经退出：只要还有进程"
+        "（子进程 fork 出的进程）拿着管道写端的副本，哨兵就一直不可读。wait() 返回 None；join 不回收就返回。",
+        "wait_ready": "connection.wait 返回 {result}：哨兵可读，说明子进程已经结束。",
+        "read_signed_call": "下一步：{call}。用 forkserver 时，子进程的父进程是 fork server 而不是 proctui："
+        "它已经回收了子进程（所以看不到僵尸），并把退出码写进哨兵管道。这里没有 waitpid()。",
+        "read_signed_return": "read_signed 返回 {result}：这是 fork server 发来的退出码。",
+        "raised": "join() 抛出了 {result}。",
+        "raised_unstarted": "这个 Process 创建了但从未 start()，没有 Popen 可等。",
+        "raised_optimized": "用 python -O 时断言被去掉了，所以 join 在后面的 None.wait() 上才失败。",
+        "done_running": "join() 返回 None；子进程还在运行（exitcode 为 None）：什么也没回收。",
+        "done_held": "join() 返回 None（exitcode 为 None）：什么也没回收，尽管子进程已经退出："
+        "超时的时候它的哨兵仍被占着。",
+        "done": "join() 返回：退出码 {code}。子进程已被回收。",
+        "forkserver": "forkserver：这个子进程的父进程是 fork server，不是 proctui。它自己回收子进程，"
+        "并把退出码通过哨兵发过来，所以 poll() 从不调用 waitpid，也看不到僵尸",
+        "asserts_off": "断言已关闭（python -O，sys.flags.optimize={level}）：join 一个没 start() 的进程会改在 "
+        "None.wait() 上失败",
+        "asserts_on": "断言是开着的（sys.flags.optimize=0）；python -O 会去掉它们",
+        "version": "Python {version} 用 os.waitstatus_to_exitcode(sts) 解读状态；文章里的 3.3-3.8 用的是 "
+        "-os.WTERMSIG(sts) / os.WEXITSTATUS(sts)",
+    },
+}
 
-def line_note(source_line: str) -> str | None:
+
+def _say(lang: str, key: str, **facts: object) -> str:
+    phrases = PHRASES.get(lang, PHRASES["en"])
+    return phrases[key].format(**facts)
+
+
+def line_note(source_line: str, lang: str = "en") -> str | None:
     text = source_line.strip()
-    for fragment, note in _LINE_NOTES:
+    for fragment, key in _LINE_NOTES:
         if fragment in text:
-            return note
+            return _say(lang, key)
     return None
 
 
@@ -52,98 +164,82 @@ def _call_args(call: str) -> list[str]:
     return [ast.unparse(arg) for arg in node.args]
 
 
-def step_note(step: Step, pid: int | None, child_state: str | None) -> str:
+def _running(child_state: str | None) -> bool:
+    return child_state is not None and child_state not in "ZX"
+
+
+def step_note(step: Step, pid: int | None, child_state: str | None, lang: str = "en") -> str:
     """One or two sentences on the step the join is paused at.
 
     child_state is the kernel's state letter for the child now, None if /proc has no
     such PID.
     """
     call = step.call or ""
+    result = step.result
     if step.kind == "call" and call.startswith("os.waitpid("):
         args = _call_args(call)
-        flag = args[1] if len(args) > 1 else "0"
-        if flag != "0":
-            return (f"Next: {call} with WNOHANG: it returns (0, 0) at once if the child has not "
-                    "exited, else reaps it.")
+        if (args[1] if len(args) > 1 else "0") != "0":
+            return _say(lang, "waitpid_nohang", call=call)
         if child_state == "Z":
-            return (f"Next: {call}. The child is a zombie (Z in /proc): this call collects its exit "
-                    f"status and the kernel frees PID {pid}. Watch its row vanish.")
+            return _say(lang, "waitpid_zombie", call=call, pid=pid)
         if child_state is not None:  # alive: not a zombie (that was just above)
-            return (f"Next: {call}. The child is {state_word(child_state)} ({child_state}): waitpid will "
-                    "block in the kernel until it exits. Press t or x to end it; the app stays usable.")
-        return f"Next: {call}."
+            return _say(lang, "waitpid_running", call=call, word=state_word(child_state), state=child_state)
+        return _say(lang, "next", call=call)
     if step.kind == "return" and call.startswith("os.waitpid("):
         if step.status is not None:
-            code = os.waitstatus_to_exitcode(step.status)
-            return (f"waitpid returned ({pid}, {step.status:#06x}): {decode_status(step.status)}; "
-                    f"os.waitstatus_to_exitcode() = {describe_exitcode(code)}. "
-                    f"The child is reaped: PID {pid} is gone from /proc.")
-        if step.result == "(0, 0)":
-            return "waitpid returned (0, 0): with WNOHANG, the child has not exited yet; nothing reaped."
-        if (step.result or "").startswith("raised ChildProcessError"):
-            return ("ECHILD: someone else already reaped this child. poll() swallows the error and "
-                    "returns None, so multiprocessing will think it is still running.")
-        return f"waitpid: {step.result}"
+            code = describe_exitcode(os.waitstatus_to_exitcode(step.status))
+            return _say(lang, "waitpid_reaped", pid=pid, status=f"{step.status:#06x}",
+                        decoded=decode_status(step.status), code=code)
+        if result == "(0, 0)":
+            return _say(lang, "waitpid_zero")
+        if (result or "").startswith("raised ChildProcessError"):
+            return _say(lang, "waitpid_echild")
+        return _say(lang, "waitpid_other", result=result)
     if step.kind == "call" and call.startswith("connection.wait("):
         args = _call_args(call)
-        limit = args[1] if len(args) > 1 else "None"
-        return (f"Next: {call}: sleep until the sentinel pipe is readable (every copy of its write end "
-                f"is closed: normally, when the child ends) or {limit} s pass. Waiting on a sentinel "
-                "does not reap.")
+        return _say(lang, "wait_call", call=call, limit=args[1] if len(args) > 1 else "None")
     if step.kind == "return" and call.startswith("connection.wait("):
-        if step.result == "[]":
-            if child_state is not None and child_state not in "ZX":
-                return (f"connection.wait returned []: the timeout passed and the child is still running "
-                        f"({child_state}). wait() returns None; join returns without reaping.")
-            return ("connection.wait returned []: the timeout passed although the child has exited: its "
-                    "sentinel stays unreadable while any process (one the child forked) holds a copy of "
-                    "the pipe's write end. wait() returns None; join returns without reaping.")
-        return f"connection.wait returned {step.result}: the sentinel is readable, so the child has ended."
+        if result == "[]":
+            if _running(child_state):
+                return _say(lang, "wait_timeout_running", state=child_state)
+            return _say(lang, "wait_timeout_exited")
+        return _say(lang, "wait_ready", result=result)
     if step.kind == "call" and call.startswith("forkserver.read_signed("):
-        return (f"Next: {call}. Under forkserver the fork server, not proctui, is the child's parent: "
-                "it has already reaped the child (so no zombie could be seen) and writes the exit "
-                "code into the sentinel pipe. No waitpid() here.")
+        return _say(lang, "read_signed_call", call=call)
     if step.kind == "return" and call.startswith("forkserver.read_signed("):
-        return f"read_signed returned {step.result}: the exit code the fork server sent."
+        return _say(lang, "read_signed_return", result=result)
     if step.kind == "exception":
-        note = f"join() raised {step.result}."
-        if "can only join a started process" in (step.result or ""):
-            note += " The Process was created but never started, so it has no Popen to wait on."
-        elif "NoneType" in (step.result or "") and "wait" in (step.result or ""):
-            note += " With python -O the assert is gone, so join fails later, on None.wait()."
+        note = _say(lang, "raised", result=result)
+        if "can only join a started process" in (result or ""):
+            note += _say(lang, "raised_unstarted")
+        elif "NoneType" in (result or "") and "wait" in (result or ""):
+            note += _say(lang, "raised_optimized")
         return note
     if step.kind == "done":
-        if step.result == "None":
-            if child_state is not None and child_state not in "ZX":
-                return "join() returned None; the child is still running (exitcode None): nothing was reaped."
-            return ("join() returned None (exitcode None): nothing was reaped, although the child has exited: "
-                    "its sentinel was still held open when the timeout passed.")
-        exitcode = int(step.result) if step.result and step.result.lstrip("-").isdigit() else None
-        return f"join() returned: exitcode {describe_exitcode(exitcode)}. The child is reaped."
+        if result == "None":
+            return _say(lang, "done_running" if _running(child_state) else "done_held")
+        exitcode = int(result) if result and result.lstrip("-").isdigit() else None
+        return _say(lang, "done", code=describe_exitcode(exitcode))
     return ""
 
 
-def start_method_note(start_method: str) -> str | None:
+def start_method_note(start_method: str, lang: str = "en") -> str | None:
     """Said once, when a join starts: how this start method's join learns of the exit."""
     if start_method == "forkserver":
-        return ("forkserver: the fork server, not proctui, is this child's parent. It reaps the "
-                "child itself and sends the exit code down the sentinel, so poll() never calls "
-                "waitpid and no zombie can be seen")
+        return _say(lang, "forkserver")
     return None
 
 
-def assertions_note() -> str:
+def assertions_note(lang: str = "en") -> str:
     if sys.flags.optimize:
-        return (f"asserts are off (python -O, sys.flags.optimize={sys.flags.optimize}): join of an "
-                "unstarted process fails on None.wait() instead")
-    return "asserts are on (sys.flags.optimize=0); python -O would strip them"
+        return _say(lang, "asserts_off", level=sys.flags.optimize)
+    return _say(lang, "asserts_on")
 
 
-def version_note(poll_source: str) -> str | None:
+def version_note(poll_source: str, lang: str = "en") -> str | None:
     """How this interpreter's poll() differs from the article's Python 3.3-3.8 code."""
     if "waitstatus_to_exitcode" in poll_source:
-        return (f"Python {platform.python_version()} decodes with os.waitstatus_to_exitcode(sts); the "
-                "article (3.3-3.8) used -os.WTERMSIG(sts) / os.WEXITSTATUS(sts)")
+        return _say(lang, "version", version=platform.python_version())
     return None
 
 
@@ -160,23 +256,24 @@ def viewer_note(
     sources: dict[str, tuple[list[str], int]],
     first: bool,
     start_method: str | None,
+    lang: str = "en",
 ) -> str:
-    """Everything the code viewer says under the code at this step.
+    """Everything the code viewer says under the code at this step, in lang.
 
     The step's own meaning if it has one; else a word on the line it is at. The first
     step also says whether asserts are on and, for forkserver, who the parent is.
     """
-    note = step_note(step, pid, child_state)
+    note = step_note(step, pid, child_state, lang)
     if not note and step.kind == "line":
         lines, first_line = sources.get(step.frame.func, ([], 0))
         index = step.frame.lineno - first_line
         source_line = lines[index] if 0 <= index < len(lines) else ""
-        note = line_note(source_line) or ""
+        note = line_note(source_line, lang) or ""
         if "waitstatus_to_exitcode" in source_line:
-            note = f"{note}. {version_note(poll_source(sources)) or ''}"
+            note = f"{note}. {version_note(poll_source(sources), lang) or ''}"
     if first:
-        note = f"{note} ({assertions_note()})".strip()
-        method_note = start_method_note(start_method) if start_method else None
+        note = f"{note} ({assertions_note(lang)})".strip()
+        method_note = start_method_note(start_method, lang) if start_method else None
         if method_note:
             note = f"{method_note}. {note}"
     return note

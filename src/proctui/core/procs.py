@@ -324,3 +324,35 @@ def pipe_writers(read_fd: int) -> list[int]:
                 writers.append(pid)
                 break
     return writers
+
+
+class HelperRoles:
+    """multiprocessing's own helper processes among a parent's children (the fork server,
+    the resource tracker), by PID. Each command line is read once per process: a PID
+    seen again with the same start time is the same process."""
+
+    def __init__(self, parent: int) -> None:
+        self.parent = parent
+        self._seen: dict[tuple[int, int], str | None] = {}
+
+    def among(self, snapshot: Snapshot, skip: Iterable[int]) -> dict[int, str]:
+        """The helpers among the parent's direct children in snapshot, but for skip."""
+        skipped = set(skip)
+        roles: dict[int, str] = {}
+        for pid, info in snapshot.procs.items():
+            if info.ppid != self.parent or pid in skipped:
+                continue
+            role = self.of(pid, info.start_ticks)
+            if role is not None:
+                roles[pid] = role
+        return roles
+
+    def of(self, pid: int, start_ticks: int) -> str | None:
+        key = (pid, start_ticks)
+        if key not in self._seen:
+            self._seen[key] = helper_role(pid)
+        return self._seen[key]
+
+    def known(self, pid: int, start_ticks: int) -> str | None:
+        """The role already read for this process, without reading anything."""
+        return self._seen.get((pid, start_ticks))

@@ -48,9 +48,9 @@ class StepSession:
         """The first step is shown when the viewer opens, and reported again from the thread."""
         return step is not self.shown
 
-    def show(self, step: Step, *, child_state: str | None) -> StepView:
-        """What to show at ``step``; child_state is the kernel's state letter of the child
-        now (None once it is gone)."""
+    def show(self, step: Step, *, child_state: str | None, lang: str = "en") -> StepView:
+        """What to show at ``step``, in lang; child_state is the kernel's state letter of the
+        child now (None once it is gone)."""
         note = explain.viewer_note(
             step,
             pid=self.pid,
@@ -58,6 +58,7 @@ class StepSession:
             sources=self.sources,
             first=self.steps_shown == 0,
             start_method=self.start_method,
+            lang=lang,
         )
         self.shown = step
         self.steps_shown += 1

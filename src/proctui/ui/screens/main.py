@@ -24,7 +24,7 @@ from proctui.core.events import Refusal, Refused
 from proctui.core.lab import Lab, LabError, LabEvent, LabProcess
 from proctui.core.lesson_session import LessonSession
 from proctui.core.lessons import LANGUAGES, Lesson, LessonRun, load_lessons
-from proctui.core.procs import LabSnapshots, Snapshot, helper_role, snapshot_system
+from proctui.core.procs import HelperRoles, LabSnapshots, Snapshot, snapshot_system
 from proctui.core.render import render
 from proctui.core.step_session import StepSession
 from proctui.core.stepper import Step, Stepper
@@ -77,7 +77,7 @@ class MainScreen(Screen[None]):
         self.snapshot: Snapshot | None = None
         self._unlogged_events: list[LabEvent] = []
         self._lab_snapshots = LabSnapshots(self.own_pid)
-        self._roles_seen: dict[tuple[int, int], str | None] = {}
+        self._helpers = HelperRoles(self.own_pid)  # the fork server, the resource tracker
         self.lesson: LessonSession | None = None
         self._lessons: dict[str, tuple[Lesson, ...]] = {}
 
@@ -99,6 +99,7 @@ class MainScreen(Screen[None]):
         """English <-> Chinese, now: the log is said again, the lesson goes on in the other."""
         self.lang = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)]
         self.event_log.set_language(self.lang)
+        self.stepper_pane.language = self.lang  # from its next step on
         if self.lesson is not None:
             self.lesson.use_lessons(self.lessons)
             self._show_lesson()
@@ -188,27 +189,10 @@ class MainScreen(Screen[None]):
         records = {record.pid: record for record in self.lab.processes}
         shape = with_gone_lab_processes(shape, self.snapshot, records, self.own_pid)
         workers = self.lab.pool_workers()
-        self.process_tree.show(shape, self.snapshot, records, self._helper_roles(records, workers), workers)
+        helpers = self._helpers.among(self.snapshot, skip=[*records, *workers])
+        self.process_tree.show(shape, self.snapshot, records, helpers, workers)
         self._show_selection()
         self._check_lesson()
-
-    def _helper_roles(self, records: dict[int, LabProcess], workers: dict[int, str]) -> dict[int, str]:
-        """multiprocessing's own helper processes among proctui's children, by PID.
-
-        Only proctui's direct children that are not lab processes are looked at, and each
-        command line is read once per process (a PID with the same start time)."""
-        assert self.snapshot is not None
-        roles: dict[int, str] = {}
-        for pid, info in self.snapshot.procs.items():
-            if info.ppid != self.own_pid or pid in records or pid in workers:
-                continue
-            key = (pid, info.start_ticks)
-            if key not in self._roles_seen:
-                self._roles_seen[key] = helper_role(pid)
-            role = self._roles_seen[key]
-            if role is not None:
-                roles[pid] = role
-        return roles
 
     @on(ProcessTree.NodeHighlighted)
     def _show_selection(self) -> None:
@@ -218,7 +202,7 @@ class MainScreen(Screen[None]):
         info = self.snapshot.procs.get(pid) if (self.snapshot and pid is not None) else None
         role = None
         if pid is not None:
-            role = self.lab.pool_workers().get(pid) or self._roles_seen.get((pid, info.start_ticks if info else -1))
+            role = self.lab.pool_workers().get(pid) or self._helpers.known(pid, info.start_ticks if info else -1)
         self.selection_bar.show_selection(info, self.lab.get(pid) if pid else None, self.own_pid, role)
 
     # -- lab events -> log -----------------------------------------------------------------
@@ -395,6 +379,7 @@ class MainScreen(Screen[None]):
 
     def _open_stepper(self, session: StepSession) -> None:
         self.stepper_open = True
+        self.stepper_pane.language = self.lang
         self.stepper_pane.open(session)
 
     def on_stepper_pane_step_shown(self) -> None:

@@ -32,6 +32,18 @@ def short_path(filename: str) -> str:
     return f"{os.path.basename(parent)}/{name}"
 
 
+#: The viewer's own words, by language.
+_WORDS = {
+    "en": {"finished": "finished", "failed": "failed", "step": "step {n}",
+           "keys": "n next · c continue · esc close", "close": "esc close",
+           "blocked": "Blocked in the kernel inside {call}: the child is still running. "
+                      "The app stays usable: press t or x on the child to end it."},
+    "zh": {"finished": "已结束", "failed": "失败", "step": "第 {n} 步",
+           "keys": "n 下一步 · c 执行到底 · esc 关闭", "close": "esc 关闭",
+           "blocked": "在内核里阻塞于 {call}：子进程还在运行。程序照样能用：对子进程按 t 或 x 结束它。"},
+}
+
+
 class StepperPane(Vertical, can_focus=True):
     BINDINGS = actions.bindings(Pane.STEPPER)
 
@@ -64,6 +76,7 @@ class StepperPane(Vertical, can_focus=True):
         self.frame_view = FrameView(id="frame")
         self.note = Static(id="step-note")
         self.session: StepSession | None = None
+        self.language = "en"
 
     def compose(self) -> ComposeResult:
         yield self.code_view
@@ -93,7 +106,7 @@ class StepperPane(Vertical, can_focus=True):
         assert self.session is not None
         pid = self.session.pid
         info = read_proc(pid) if pid is not None else None  # the kernel's view at this very step
-        self.show_step(self.session.show(step, child_state=info.state if info else None))
+        self.show_step(self.session.show(step, child_state=info.state if info else None, lang=self.language))
         self.app.refresh_bindings()  # n and c come and go with the join
         self.post_message(self.StepShown(step))
 
@@ -103,11 +116,15 @@ class StepperPane(Vertical, can_focus=True):
         self.code_view.show(view.lines, view.first_line, frame.lineno, failed=step.kind == "exception")
         self.frame_view.show(step.stack)
         self.note.update(Text(view.note))
+        words = _WORDS.get(self.language, _WORDS["en"])
         where = f"{short_path(frame.filename)}:{frame.lineno}"
-        state = {"done": "finished", "exception": "failed"}.get(step.kind, f"step {view.number}")
+        if step.kind in ("done", "exception"):
+            state = words["finished" if step.kind == "done" else "failed"]
+        else:
+            state = words["step"].format(n=view.number)
         self.border_title = f"{view.subject} · {where} · {state}"
         running = step.kind not in ("done", "exception")
-        self.border_subtitle = "n next · c continue · esc close" if running else "esc close"
+        self.border_subtitle = words["keys"] if running else words["close"]
 
     # -- keys ------------------------------------------------------------------------------
 
@@ -124,10 +141,8 @@ class StepperPane(Vertical, can_focus=True):
     def _show_if_blocked(self) -> None:
         call = self.session.blocked_in() if self.session is not None else None
         if call:
-            self.note.update(
-                Text(f"Blocked in the kernel inside {call}: the child is still running. "
-                     "The app stays usable: press t or x on the child to end it.", style="bold")
-            )
+            words = _WORDS.get(self.language, _WORDS["en"])
+            self.note.update(Text(words["blocked"].format(call=call), style="bold"))
 
     def action_close_stepper(self) -> None:
         self.session = None
