@@ -152,3 +152,17 @@ class PtyScreen:
 
     def press(self, keys: str) -> None:
         os.write(self.master, keys.encode())
+
+
+def events_of(events, cls, pid=None) -> list:
+    """The events of class cls (about pid, if given), in the order they happened."""
+    return [e for e in list(events) if isinstance(e, cls) and (pid is None or e.pid == pid)]
+
+
+def assert_refused(exc_info, reason, **facts) -> None:
+    """The LabError (or PoolError) says why, as data: its refusal's reason and facts."""
+    refusal = exc_info.value.refusal
+    assert refusal.reason is reason, refusal
+    for name, value in facts.items():
+        assert getattr(refusal, name) == value, (name, refusal)
+

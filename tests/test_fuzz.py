@@ -25,7 +25,7 @@ import pytest
 from textual import events
 from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 
-from helpers import proc_info, proc_state, refused, select, wait_until
+from helpers import assert_refused, proc_info, proc_state, refused, select, wait_until
 from proctui.core.events import Forked, GrandchildForked, LabEvent, Refusal, Refused, Signalled
 from proctui.core.lab import Lab, LabError, LabProcess
 from proctui.core.procs import read_proc
@@ -48,14 +48,6 @@ os.write(1, b"ready\n")
 while True:
     time.sleep(3600)
 """
-
-
-def assert_refused(exc_info, reason, **facts):
-    """The LabError says why, as data: its refusal's reason and facts."""
-    refusal = exc_info.value.refusal
-    assert refusal.reason is reason, refusal
-    for name, value in facts.items():
-        assert getattr(refusal, name) == value, (name, refusal)
 
 
 class Sentinel:

@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from helpers import proc_state, wait_until
+from helpers import assert_refused, events_of, proc_state, wait_until
 from proctui.core.events import (
     Exited,
     JoinBlocks,
@@ -27,18 +27,6 @@ from proctui.core.events import (
     WhoReaps,
 )
 from proctui.core.lab import Lab, LabError
-
-
-def events_of(events, cls, pid=None):
-    return [e for e in list(events) if isinstance(e, cls) and (pid is None or e.pid == pid)]
-
-
-def assert_refused(exc_info, reason, **facts):
-    """The LabError says why, as data: its refusal's reason and facts."""
-    refusal = exc_info.value.refusal
-    assert refusal.reason is reason, refusal
-    for name, value in facts.items():
-        assert getattr(refusal, name) == value, (name, refusal)
 
 
 def test_zombie_is_z_in_proc_and_survives_more_starts(lab, lab_events):

@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from helpers import proc_info, proc_state, wait_until
+from helpers import assert_refused, events_of, proc_info, proc_state, wait_until
 from proctui.core.events import (
     Adopted,
     Adopter,
@@ -32,21 +32,9 @@ from proctui.core.family import Family
 from proctui.core.lab import Lab, LabError
 
 
-def events_of(events, cls, pid=None):
-    return [e for e in list(events) if isinstance(e, cls) and (pid is None or e.pid == pid)]
-
-
 def said(events, pid):
     """The lines a process printed, in order (one pipe: stdout and stderr alike)."""
     return [e.line for e in events_of(events, Output, pid)]
-
-
-def assert_refused(exc_info, reason, **facts):
-    """The LabError says why, as data: its refusal's reason and facts."""
-    refusal = exc_info.value.refusal
-    assert refusal.reason is reason, refusal
-    for name, value in facts.items():
-        assert getattr(refusal, name) == value, (name, refusal)
 
 
 def test_an_orphan_is_re_parented_to_proctui_and_reaped_by_it(lab, lab_events):

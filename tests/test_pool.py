@@ -17,7 +17,7 @@ import textwrap
 import psutil
 import pytest
 
-from helpers import proc_info, proc_state, wait_until
+from helpers import assert_refused, proc_info, proc_state, wait_until
 from proctui.core.events import (
     LabEvent,
     Output,
@@ -73,14 +73,6 @@ def pools():
 
 def started_pids(recorder: PoolRecorder) -> list[int]:
     return [e.pid for e in recorder.of(PoolWorkerStarted)]
-
-
-def assert_refused(exc_info, reason, **facts):
-    """The PoolError says why, as data: its refusal's reason and facts."""
-    refusal = exc_info.value.refusal
-    assert refusal.reason is reason, refusal
-    for name, value in facts.items():
-        assert getattr(refusal, name) == value, (name, refusal)
 
 
 def test_workers_are_labelled_children_of_this_process(pools):

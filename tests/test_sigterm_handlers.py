@@ -8,34 +8,30 @@ from __future__ import annotations
 
 import signal
 
-from helpers import proc_state, wait_until
+from helpers import events_of, proc_state, wait_until
 from proctui.core import workers
 from proctui.core.events import Disposition, Exited, Output, Reaped, Signalled, WhoReaps
 
 
-def _of(events, cls, pid):
-    return [e for e in events if isinstance(e, cls) and e.pid == pid]
-
-
 def _greeted(events, pid):
-    return _of(events, Output, pid)
+    return events_of(events, Output, pid)
 
 
 def test_terminate_runs_the_childs_own_handler_which_picks_the_exit_code(lab, lab_events):
     child = lab.start_child("handler", workers.sigterm_handler)
     wait_until(lambda: _greeted(lab_events, child.pid), what="the handler to be installed")
     lab.terminate(child)
-    [sent] = _of(lab_events, Signalled, child.pid)
+    [sent] = events_of(lab_events, Signalled, child.pid)
     assert sent.signal == signal.SIGTERM and sent.method == "terminate"
     assert sent.disposition is Disposition.CAUGHT  # read from SigCgt before sending
-    wait_until(lambda: _of(lab_events, Exited, child.pid), what="the handler's exit")
-    [exited] = _of(lab_events, Exited, child.pid)
+    wait_until(lambda: events_of(lab_events, Exited, child.pid), what="the handler's exit")
+    [exited] = events_of(lab_events, Exited, child.pid)
     assert exited.who_reaps is WhoReaps.WAITPID
     assert exited.exitcode == workers.SIGTERM_HANDLER_EXIT_CODE  # its own code, not -15
     assert proc_state(child.pid) == "Z"
     assert any("got SIGTERM" in e.line for e in _greeted(lab_events, child.pid))
     assert lab.join(child) == workers.SIGTERM_HANDLER_EXIT_CODE
-    [reaped] = _of(lab_events, Reaped, child.pid)
+    [reaped] = events_of(lab_events, Reaped, child.pid)
     assert reaped.status == workers.SIGTERM_HANDLER_EXIT_CODE << 8
 
 
@@ -43,13 +39,13 @@ def test_a_child_that_ignores_sigterm_runs_on_until_kill(lab, lab_events):
     child = lab.start_child("ignorer", workers.sigterm_ignorer)
     wait_until(lambda: _greeted(lab_events, child.pid), what="SIG_IGN to be set")
     lab.terminate(child)
-    [sent] = _of(lab_events, Signalled, child.pid)
+    [sent] = events_of(lab_events, Signalled, child.pid)
     assert sent.disposition is Disposition.IGNORED  # read from SigIgn before sending
     # The kernel discards an ignored signal at once: the child is still there, asleep.
     assert proc_state(child.pid) == "S"
-    assert not _of(lab_events, Exited, child.pid)
+    assert not events_of(lab_events, Exited, child.pid)
     lab.kill(child)
-    wait_until(lambda: _of(lab_events, Exited, child.pid), what="SIGKILL to end it")
+    wait_until(lambda: events_of(lab_events, Exited, child.pid), what="SIGKILL to end it")
     assert lab.join(child) == -signal.SIGKILL
 
 
@@ -57,6 +53,6 @@ def test_a_default_child_is_told_apart_from_both(lab, lab_events):
     child = lab.fork_child()
     wait_until(lambda: _greeted(lab_events, child.pid), what="the child's greeting")
     lab.terminate(child)
-    [sent] = _of(lab_events, Signalled, child.pid)
+    [sent] = events_of(lab_events, Signalled, child.pid)
     assert sent.disposition is Disposition.DEFAULT
     assert lab.join(child) == -signal.SIGTERM
