@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from helpers import logged, pilot_wait_until, proc_state, refused, row_text, screen_text, select
-from proctui.core.events import Exited, Forked, Output, ReapCall, Reaped, Refusal, Signalled
+from proctui.core.events import Exited, Forked, HiddenReapingUnguarded, Output, ReapCall, Reaped, Refusal, Signalled
 from proctui.core.lab import Lab
 from proctui.ui.app import ProcTUI
 from proctui.ui.screens.help import HelpScreen
@@ -272,8 +272,31 @@ async def test_shift_l_switches_the_language_of_the_log_and_the_lesson_at_once(a
         assert run is not None and run.lesson.title.startswith("1. 进程")
         await pilot_wait_until(pilot, lambda: "进程" in str(app.main_screen.lesson_panel.border_title),
                                what="the lesson panel in Chinese")
-        assert app.lang == "zh" and "zombie 僵尸进程" in app.glossary
+        await pilot_wait_until(pilot, lambda: app.lang == "zh", what="the app to follow")
+        assert "zombie 僵尸进程" in app.glossary
         await pilot.press("L")
         await pilot_wait_until(pilot, lambda: app.main_screen.lang == "en", what="English again")
         assert any(f"-> child {child.pid} (child)" in line for line in log.lines_text)
+        await pilot_wait_until(pilot, lambda: app.lang == "en", what="the app to follow")
         assert app.glossary.keys() and "zombie 僵尸进程" not in app.glossary
+
+
+async def test_a_python_whose_multiprocessing_has_no_children_set_is_told_plainly():
+    # On a future Python without multiprocessing.process._children the Lab cannot guard
+    # its zombies (guards.keep_lab_children_out_of_multiprocessing returns False): say so.
+    lab = Lab()
+    lab.guarded = False
+    app = ProcTUI(lab, refresh_seconds=0.5)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot_wait_until(pilot, lambda: logged(app, HiddenReapingUnguarded), what="the notice")
+    finally:
+        lab.shutdown()
+    guarded = Lab()
+    app = ProcTUI(guarded, refresh_seconds=0.5)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot_wait_until(pilot, lambda: app.main_screen.event_log.lines_text, what="the first line")
+            assert guarded.guarded and not logged(app, HiddenReapingUnguarded)
+    finally:
+        guarded.shutdown()

@@ -23,6 +23,7 @@ from proctui.core.events import (
     Forked,
     ForkWarned,
     GrandchildForked,
+    HiddenReapingUnguarded,
     JoinBlocks,
     JoinReturned,
     JoinStepped,
@@ -93,6 +94,7 @@ SAMPLES: dict[type[ev.LabEvent], ev.LabEvent] = {
     StartMethodChosen: StartMethodChosen(start_method="spawn"),
     SubreaperSet: SubreaperSet(on=True),
     OrphanLeavesTheTree: OrphanLeavesTheTree(),
+    HiddenReapingUnguarded: HiddenReapingUnguarded(),
 }
 
 
@@ -165,6 +167,7 @@ def test_the_tones_are_the_kinds_the_log_always_had():
         PoolCreated: Tone.NOTE, PoolMapped: Tone.NOTE, PoolClosing: Tone.NOTE, PoolTerminating: Tone.NOTE,
         PoolMapsDropped: Tone.NOTE, StartMethodChosen: Tone.NOTE, SubreaperSet: Tone.NOTE,
         OrphanLeavesTheTree: Tone.NOTE,
+        HiddenReapingUnguarded: Tone.ERROR,
         PoolMapFailed: Tone.ERROR, PoolHangs: Tone.ERROR, WatchFailed: Tone.ERROR, Refused: Tone.ERROR,
     }
     assert set(tones) == event_classes()
@@ -195,6 +198,9 @@ SENTENCES = [
     (OrphanLeavesTheTree(),
      ("proctui is not a child subreaper now: the orphan goes to PID 1 or the nearest subreaper above proctui, "
      "and leaves this tree (on some machines PID 1 kills what it adopts)")),
+    (HiddenReapingUnguarded(),
+     ("this Python's multiprocessing has no process._children: proctui cannot keep start() and "
+     "active_children() from reaping its children, so a zombie may vanish when another child starts")),
     (JoinStepped(label="unstarted-1", timeout=None, started=False),
      "unstarted-1 = Process(...) is created but never started; stepping its join()"),
     # starting

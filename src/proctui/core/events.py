@@ -383,6 +383,13 @@ class SubreaperSet(LabEvent):
     on: bool
 
 
+class HiddenReapingUnguarded(LabEvent):
+    """This Python's multiprocessing has no ``process._children`` set (a release newer
+    than proctui knows): proctui cannot keep other starts from reaping its zombies."""
+
+    tone: ClassVar[Tone] = Tone.ERROR
+
+
 class OrphanLeavesTheTree(LabEvent):
     """An orphan is about to be made while proctui is no subreaper: the kernel will hand
     the grandchild to PID 1 or a subreaper above proctui."""

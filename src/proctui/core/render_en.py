@@ -239,6 +239,10 @@ class English:
             return "prctl(PR_SET_CHILD_SUBREAPER, 1): orphans below proctui now come to proctui"
         return "prctl(PR_SET_CHILD_SUBREAPER, 0): orphans now go to PID 1 or the nearest subreaper above proctui"
 
+    def hidden_reaping_unguarded(self, e: ev.HiddenReapingUnguarded) -> str:
+        return ("this Python's multiprocessing has no process._children: proctui cannot keep start() and "
+                "active_children() from reaping its children, so a zombie may vanish when another child starts")
+
     def orphan_leaves_the_tree(self, e: ev.OrphanLeavesTheTree) -> str:
         return ("proctui is not a child subreaper now: the orphan goes to PID 1 or the nearest subreaper "
                 "above proctui, and leaves this tree (on some machines PID 1 kills what it adopts)")

@@ -234,6 +234,10 @@ class Chinese:
             return "prctl(PR_SET_CHILD_SUBREAPER, 1)：proctui 下面的孤儿进程现在过继给 proctui"
         return "prctl(PR_SET_CHILD_SUBREAPER, 0)：孤儿进程现在过继给 PID 1 或 proctui 之上最近的 subreaper"
 
+    def hidden_reaping_unguarded(self, e: ev.HiddenReapingUnguarded) -> str:
+        return ("这个 Python 的 multiprocessing 没有 process._children：proctui 没法阻止 start() 和 "
+                "active_children() 回收它的子进程，所以别的子进程启动时，僵尸进程可能会消失")
+
     def orphan_leaves_the_tree(self, e: ev.OrphanLeavesTheTree) -> str:
         return ("proctui 现在不是 child subreaper：孤儿进程会过继给 PID 1 或 proctui 之上最近的 subreaper，"
                 "从这棵树上消失（有些机器上 PID 1 会杀掉它收养的进程）")

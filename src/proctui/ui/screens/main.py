@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.reactive import reactive, var
 from textual.screen import Screen
 
-from proctui.core.events import Refusal, Refused
+from proctui.core.events import HiddenReapingUnguarded, Refusal, Refused
 from proctui.core.lab import Lab, LabError, LabEvent, LabProcess
 from proctui.core.lesson_session import LessonSession
 from proctui.core.lessons import LANGUAGES, Lesson, LessonRun, load_lessons
@@ -113,6 +113,7 @@ class MainScreen(Screen[None]):
         self.selection_bar = SelectionBar(id="selection")
         self.event_log = EventLog(self.lang, id="log")
         self.stepper_pane = StepperPane(id="stepper")
+        self.stepper_pane.language = self.lang
         self.lesson_panel = LessonPanel(id="lesson").data_bind(compact=MainScreen.stepper_open)
         yield self.process_tree
         yield self.selection_bar
@@ -125,6 +126,8 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.lab.subscribe(lambda event: self.post_message(self.LabEventArrived(event)))  # thread-safe
         self.event_log.border_title = "events"
+        if not self.lab.guarded:  # a Python without the private set the Lab guards
+            self.event_log.add_event(HiddenReapingUnguarded())
         self._update_titles()
         self.process_tree.focus()
         self.event_log.add_message(
@@ -379,7 +382,6 @@ class MainScreen(Screen[None]):
 
     def _open_stepper(self, session: StepSession) -> None:
         self.stepper_open = True
-        self.stepper_pane.language = self.lang
         self.stepper_pane.open(session)
 
     def on_stepper_pane_step_shown(self) -> None:
