@@ -8,7 +8,6 @@ screens/main.py.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 
 from textual import events
@@ -55,8 +54,9 @@ class ProcTUI(App[None]):
         # benchmarks) before the app runs.
         self.main_screen = MainScreen(self.lab, scope=scope, lang=self.lang, id="main")
 
-    @functools.cached_property
+    @property
     def glossary(self) -> dict[str, str]:
+        """Read when the help opens, in the language of the moment."""
         return load_glossary(self.lang)
 
     def get_default_screen(self) -> Screen:
@@ -70,7 +70,6 @@ class ProcTUI(App[None]):
 
     def on_main_screen_language_chosen(self, message: MainScreen.LanguageChosen) -> None:
         self.lang = message.lang
-        self.__dict__.pop("glossary", None)  # cached for the language before
 
     def on_main_screen_snapshot_wanted(self, message: MainScreen.SnapshotWanted) -> None:
         """Read /proc again soon (in the reader thread; never two reads at once)."""

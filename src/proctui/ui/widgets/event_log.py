@@ -34,15 +34,16 @@ class EventLog(RichLog):
         self.language = language
         #: Every line written, as plain text: what screen readers can rely on.
         self.lines_text: list[str] = []
-        #: Every event logged, as data: what tests and lessons rely on (never the words).
-        self.events: list[LabEvent] = []
         # What was written, in order, so the log can be said again in another language:
         # an event, or a message's (time, tone, text).
         self._entries: list[LabEvent | tuple[float, Tone, str]] = []
 
+    @property
+    def events(self) -> list[LabEvent]:
+        """Every event logged, as data: what tests and lessons rely on (never the words)."""
+        return [entry for entry in self._entries if isinstance(entry, LabEvent)]
+
     def add_event(self, event: LabEvent) -> None:
-        self.events.append(event)
-        del self.events[:-2000]
         self._entries.append(event)
         del self._entries[:-2000]
         self._add(event.time, event.tone, render(event, self.language))
