@@ -216,6 +216,12 @@ def test_a_reused_pid_gets_nothing(lab, sentinels):
     newcomer = start_with_pid(make, child.pid)
     if newcomer is None:
         pytest.skip("cannot choose the next PID here (/proc/sys/kernel/ns_last_pid needs CAP_SYS_ADMIN)")
+    # The worst case: the newcomer started in the same clock tick as the child (start
+    # times have a 10 ms grain, and a busy machine once got there), so the PID and start
+    # time check passes. Only the record's own pidfd, opened at start, tells them apart.
+    info = read_proc(newcomer.pid)
+    assert info is not None
+    child.start_ticks = info.start_ticks
     for operation in (lab.terminate, lab.kill, lab.stop_or_continue):
         with pytest.raises(LabError) as refused:
             operation(child)

@@ -48,6 +48,12 @@ class LabProcess:
     # land on a reaped PID that the kernel has handed to someone else. Reaping takes it
     # only once the child is already a zombie, so it is never held for long.
     signal_lock: threading.Lock = field(repr=False, default_factory=threading.Lock)
+    # A pidfd opened when the record was made, while the PID surely named this process.
+    # Unlike a PID (or a PID with its start time, which has a 10 ms grain), it can never
+    # come to name another process: signals and waits go through copies of it. Closed
+    # once the process is reaped; _pidfd_lock keeps a copy from being taken meanwhile.
+    pidfd: int | None = field(repr=False, default=None)
+    _pidfd_lock: threading.Lock = field(repr=False, default_factory=threading.Lock)
 
     @property
     def exit_text(self) -> str | None:
@@ -69,13 +75,14 @@ class LabProcess:
         return info if self.is_same_process(info) else None
 
     def pidfd_if_same(self) -> tuple[int, procs.ProcInfo] | None:
-        """A pidfd on this process, and its /proc view, if its PID still names it (a
-        zombie included), else None. The pidfd is opened *before* the check: if the check
-        passes, the pidfd names the process that passed it, whatever happens to the PID."""
-        try:
-            pidfd = os.pidfd_open(self.pid)
-        except ProcessLookupError:
-            return None
+        """A pidfd on this very process (a copy of the record's own; the caller closes it),
+        and its /proc view, if it is not reaped and its PID still names it (a zombie
+        included), else None. A signal through it can only reach this process: if the
+        process was reaped meanwhile, pidfd_send_signal fails with ESRCH."""
+        with self._pidfd_lock:
+            if self.pidfd is None:
+                return None
+            pidfd = os.dup(self.pidfd)
         info = self.view()
         if info is None:
             os.close(pidfd)
@@ -104,6 +111,10 @@ class LabProcess:
             self.exited_at = now
         self.reaped_at = now
         self.reaped.set()
+        with self._pidfd_lock:
+            if self.pidfd is not None:
+                os.close(self.pidfd)
+                self.pidfd = None
 
     def __repr__(self) -> str:
         return f"<LabProcess {self.label} pid={self.pid} {self.start_method}>"
@@ -126,10 +137,15 @@ class Records:
         process: multiprocessing.process.BaseProcess | None = None,
         former_parent: int | None = None,
     ) -> LabProcess:
+        try:
+            pidfd: int | None = os.pidfd_open(pid)  # first: then the /proc view is of this very process
+        except ProcessLookupError:
+            pidfd = None
         info = procs.read_proc(pid)
         record = LabProcess(
             label=label, role=role, pid=pid, start_method=start_method, started_at=time.time(),
             start_ticks=info.start_ticks if info else -1, process=process, former_parent=former_parent,
+            pidfd=pidfd,
         )
         with self._lock:
             self._by_pid[pid] = record
