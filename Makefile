@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test test-versions screenshots bench clean
+.PHONY: run test test-versions screenshots bench clean messages
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "proctui needs Python 3.10 or newer; this is " + sys.version.split()[0] + " (set PYTHON=python3.x)")'
@@ -46,6 +46,18 @@ test: $(VENV)/.installed-test
 	@$(BIN)/python -m pytest $(ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest ran no tests" >&2; fi; \
 	exit $$status
+
+# The catalogues (src/proctui/locale): take every message of the source into each
+# language's .po (new ones untranslated, gone ones dropped), then compile the .mo files
+# the app reads. Translate what is new in the .po, then run it again.
+LOCALE := src/proctui/locale
+messages: $(VENV)/.installed-test
+	$(BIN)/pybabel --quiet extract --keyword=N_ --add-location=file --sort-by-file --no-wrap \
+	  --project=proctui --omit-header -o $(LOCALE)/proctui.pot src/proctui
+	$(BIN)/pybabel --quiet update --no-fuzzy-matching --ignore-obsolete --no-wrap \
+	  -D proctui -i $(LOCALE)/proctui.pot -d $(LOCALE)
+	@rm $(LOCALE)/proctui.pot
+	$(BIN)/pybabel --quiet compile --statistics -D proctui -d $(LOCALE)
 
 # SVGs of the real app with real processes, for README.md: look at them after a UI change.
 screenshots: $(VENV)/.installed-run

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import select as select_module  # this module has a select() of its own, for tree rows
 import shutil
 import sys
@@ -166,3 +167,7 @@ def assert_refused(exc_info, reason, **facts) -> None:
     for name, value in facts.items():
         assert getattr(refusal, name) == value, (name, refusal)
 
+
+# Three or more English words in a row, outside code (a word with ._()=/ or a digit is
+# code): what no Chinese sentence of proctui may hold.
+ENGLISH_RUN = re.compile(r"(?<![\w.])[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}(?![\w(.])")

@@ -87,7 +87,7 @@ async def test_the_palette_lists_every_lab_action_and_every_lesson():
                 if action.target is Target.SCREEN and action.palette:
                     assert action.title in titles
             for lesson in app.main_screen.lessons:
-                assert f"Lesson {lesson.title}" in titles
+                assert f"Lesson: {lesson.title}" in titles
             palette_keys = {a.id for a in ACTIONS if a.palette}
             assert {"fork", "zombie", "orphan", "daemon", "pool", "terminate", "kill", "join", "is-alive",
                     "join-unstarted", "raising-child", "exiting-child", "subreaper", "pool-terminate"} <= palette_keys

@@ -242,7 +242,7 @@ async def test_in_chinese_the_log_says_each_event_in_chinese():
             await pilot_wait_until(pilot, lambda: any(f"在 waitpid({zombie.pid}) 之前，它一直是僵尸进程" in line
                                                       for line in app.main_screen.event_log.lines_text),
                                    what="the exit, said in Chinese")
-            assert any(f"-> 子进程 {zombie.pid}（zombie）" in line for line in lines)
+            assert any(f"-> 子进程 {zombie.pid}（僵尸）" in line for line in lines)
             await select(pilot, app, os.getpid())
             await pilot.press("x")
             await pilot_wait_until(pilot, lambda: refused(app, Refusal.PROCTUI_ITSELF, pid=os.getpid()),
@@ -266,7 +266,7 @@ async def test_shift_l_switches_the_language_of_the_log_and_the_lesson_at_once(a
         await pilot.press("L")
         await pilot_wait_until(pilot, lambda: app.main_screen.lang == "zh", what="Chinese")
         # The same event, said again: the facts stay, the words change.
-        assert any(f"-> 子进程 {child.pid}（child）" in line for line in log.lines_text)
+        assert any(f"-> 子进程 {child.pid}（子进程）" in line for line in log.lines_text)
         assert not any(f"-> child {child.pid} (child)" in line for line in log.lines_text)
         run = app.main_screen.lesson_run
         assert run is not None and run.lesson.title.startswith("1. 进程")

@@ -44,7 +44,7 @@ async def test_o_shows_the_orphan_move_under_proctui(app):
             what="the grandchild under proctui")
         assert proc_info(grandchild.pid).ppid == os.getpid()
         assert f"orphan of {parent.pid}" in (row_text(app, grandchild.pid) or "")
-        assert "(grandchild)" in (row_text(app, grandchild.pid) or "")
+        assert "orphan-1-grandchild" in (row_text(app, grandchild.pid) or "")
         await pilot_wait_until(pilot, lambda: logged(app, Adopted, pid=grandchild.pid, adopter_pid=os.getpid()),
                                what="the adoption in the log")
         await select(pilot, app, grandchild.pid)

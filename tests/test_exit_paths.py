@@ -228,7 +228,7 @@ def make_every_kind(session: Session) -> dict[str, set[int]]:
             raise AssertionError(f"not every kind of lab process is there: {kinds}\n{session.text()}")
         session.read(0.05)
     screen = session.flowing_text()
-    orphan = re.search(r"(\d+) S sleeping +\S+ +orphan-1 \(grandchild\) fork orphan of (\d+)", screen)
+    orphan = re.search(r"(\d+) S sleeping +\S+ +orphan-1-grandchild fork orphan of (\d+)", screen)
     assert orphan, screen
     assert stat_of(int(orphan[1])) == ("S", app)  # re-parented to proctui, the subreaper
     kinds["orphaned grandchild"] = {int(orphan[1])}

@@ -39,7 +39,7 @@ def said(events, pid):
 
 def test_an_orphan_is_re_parented_to_proctui_and_reaped_by_it(lab, lab_events):
     parent, grandchild = lab.make_orphan()
-    assert grandchild.label.endswith("(grandchild)") and grandchild.former_parent == parent.pid
+    assert grandchild.label.endswith("-grandchild") and grandchild.former_parent == parent.pid
     wait_until(lambda: proc_state(parent.pid) == "Z", what="the parent to exit (os._exit) and be a zombie")
     wait_until(lambda: proc_info(grandchild.pid).ppid == os.getpid(), what="re-parenting to us")
     # The lab learns of it from the parent's exit event, in its watcher thread.

@@ -13,6 +13,7 @@ import signal
 
 import pytest
 
+from helpers import ENGLISH_RUN
 from proctui.core import events as ev
 from proctui.core import render
 from proctui.core.events import (
@@ -430,6 +431,8 @@ REFUSALS = [
     (Refused(reason=Refusal.NO_STEPPED_CHILD, verb="kill"), "the stepped join has no live child to kill"),
     (Refused(reason=Refusal.SUBREAPER_FAILED, error="[Errno 1] Operation not permitted"),
      "prctl(PR_SET_CHILD_SUBREAPER) failed: [Errno 1] Operation not permitted"),
+    (Refused(reason=Refusal.CANNOT_STEP, error="sys.monitoring tool ids (3, 4) are all in use"),
+     "join() cannot be stepped through on this Python: sys.monitoring tool ids (3, 4) are all in use"),
 ]
 
 
@@ -522,8 +525,6 @@ def test_a_signal_to_a_grandchild_names_no_process_method():
 
 # -- (d) the Chinese renderer says the same facts, in Chinese ------------------------------------
 
-# Three or more English words in a row, outside code (a word with ._()=/ or a digit is code).
-ENGLISH_RUN = re.compile(r"(?<![\w.])[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}(?![\w(.])")
 # Fields whose text comes from outside proctui (Python's warning, a child's own line, an errno).
 QUOTED_FIELDS = ("message", "line", "error")
 

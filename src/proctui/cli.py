@@ -10,8 +10,9 @@ import sys
 import threading
 
 from proctui import __version__
+from proctui.core.i18n import words
 from proctui.core.lab import DEFAULT_MAX_CHILDREN, START_METHODS, Lab
-from proctui.core.lessons import LANGUAGES
+from proctui.core.lessons import LANGUAGES, default_language
 from proctui.ui.themes import THEMES
 
 
@@ -175,7 +176,8 @@ def write_utf8_to_the_terminal() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not sys.platform.startswith("linux"):
-        print("proctui needs Linux: it reads /proc and uses pidfds.", file=sys.stderr)
+        _ = words(args.lang or default_language())
+        print(_("proctui needs Linux: it reads /proc and uses pidfds."), file=sys.stderr)
         return 2
     from proctui.ui.app import ProcTUI
 

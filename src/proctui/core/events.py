@@ -434,6 +434,7 @@ class Refusal(enum.Enum):
     ALREADY_STEPPING = "already stepping"
     NO_STEPPED_CHILD = "no stepped child"
     SUBREAPER_FAILED = "subreaper failed"
+    CANNOT_STEP = "cannot step"
 
 
 class Refused(LabEvent):

@@ -12,6 +12,7 @@ import os
 import platform
 import sys
 
+from proctui.core.i18n import words
 from proctui.core.linux import decode_status, describe_exitcode
 from proctui.core.procs import state_word
 from proctui.core.stepper import Step
@@ -103,7 +104,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "waitpid_nohang": "下一步：{call}，带 WNOHANG：子进程还没退出就立刻返回 (0, 0)，否则回收它。",
         "waitpid_zombie": "下一步：{call}。子进程是僵尸进程（/proc 里是 Z）：这个调用取走它的退出状态，"
         "内核释放 PID {pid}。看它那一行消失。",
-        "waitpid_running": "下一步：{call}。子进程处于 {word}（{state}）：waitpid 会在内核里阻塞，"
+        "waitpid_running": "下一步：{call}。子进程处于{word}状态（{state}）：waitpid 会在内核里阻塞，"
         "直到它退出。按 t 或 x 结束它；程序照样能用。",
         "next": "下一步：{call}。",
         "waitpid_reaped": "waitpid 返回 ({pid}, {status})：{decoded}；os.waitstatus_to_exitcode() = {code}。"
@@ -183,7 +184,8 @@ def step_note(step: Step, pid: int | None, child_state: str | None, lang: str = 
         if child_state == "Z":
             return _say(lang, "waitpid_zombie", call=call, pid=pid)
         if child_state is not None:  # alive: not a zombie (that was just above)
-            return _say(lang, "waitpid_running", call=call, word=state_word(child_state), state=child_state)
+            word = words(lang)(state_word(child_state))
+            return _say(lang, "waitpid_running", call=call, word=word, state=child_state)
         return _say(lang, "next", call=call)
     if step.kind == "return" and call.startswith("os.waitpid("):
         if step.status is not None:

@@ -83,6 +83,7 @@ class Lab:
         self.max_children = max_children
         self.pid = os.getpid()
         self.records = Records()
+        self.language = "en"  # what children started from now on print in (workers.ChildOutput)
         self._listeners: list[Listener] = []
         self._watcher = ChildWatcher(on_error=lambda exc: self._emit(WatchFailed(error=repr(exc))))
         self._warned_threaded_fork = False
@@ -166,8 +167,8 @@ class Lab:
             self._emit(OrphanLeavesTheTree())
         number = self.records.next_number("orphan")
         return self._start_with_grandchild(
-            "orphan", f"orphan-{number} (parent)", workers.orphan_parent,
-            "grandchild", f"orphan-{number} (grandchild)", (),
+            "orphan", f"orphan-{number}-parent", workers.orphan_parent,
+            "grandchild", f"orphan-{number}-grandchild", (),
         )
 
     def start_daemon(self) -> LabProcess:
@@ -179,8 +180,8 @@ class Lab:
         exit handler terminates the daemon."""
         number = self.records.next_number("daemon")
         return self._start_with_grandchild(
-            "daemon parent", f"daemon-{number} (parent)", workers.daemon_parent,
-            "daemon", f"daemon-{number} (daemon)", (linger,),
+            "daemon parent", f"daemon-{number}-parent", workers.daemon_parent,
+            "daemon", f"daemon-{number}-daemon", (linger,),
         )
 
     def start_pool(self, processes: int = 2, maxtasksperchild: int | None = 2, tasks: int = 6) -> LabPool:
@@ -189,7 +190,7 @@ class Lab:
         label = self.records.next_label("pool")
         try:
             with stderr_with_a_fileno():
-                pool = LabPool(label, self.start_method, self._emit, processes, maxtasksperchild)
+                pool = LabPool(label, self.start_method, self._emit, processes, maxtasksperchild, self.language)
         except PoolError as exc:
             raise LabError(exc.refusal) from exc
         self._pools.append(pool)
@@ -224,7 +225,7 @@ class Lab:
         try:
             parent = self._start(
                 role, label, target,
-                (grandchild_label, workers.ChildOutput(grandchild_write), report_write, *extra_args),
+                (grandchild_label, workers.ChildOutput(grandchild_write, self.language), report_write, *extra_args),
             )
         except LabError:
             os.close(grandchild_read)
@@ -250,7 +251,8 @@ class Lab:
         self._check_room(1)
         read_fd, write_fd = os.pipe()
         process = start_method(self.start_method).new_process(
-            target=target, args=(label, workers.ChildOutput(write_fd), *extra_args), name=label, daemon=daemon
+            target=target, args=(label, workers.ChildOutput(write_fd, self.language), *extra_args), name=label,
+            daemon=daemon
         )
         mark_as_lab_child(process)
         with self._start_lock:

@@ -19,11 +19,10 @@ from typing import Any, TypeVar
 
 from proctui.core import events as ev
 from proctui.core.events import LabEvent
+from proctui.core.i18n import LANGUAGES as LANGUAGES  # re-exported: the languages lessons exist in
 from proctui.core.procs import ProcInfo
 from proctui.core.records import LabProcess
 from proctui.core.stepper import Step
-
-LANGUAGES = ("en", "zh")
 
 E = TypeVar("E", bound=LabEvent)
 

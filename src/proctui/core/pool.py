@@ -52,6 +52,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from proctui.core import workers
 from proctui.core.events import (
     ForkWarned,
     LabEvent,
@@ -105,13 +106,14 @@ def become_pool_worker(pool_label: str, out: ChildOutput) -> None:
     global _worker_pool_label
     _worker_pool_label = pool_label
     take_over_stdio(out)
-    print(f"[{pool_label} worker PID {os.getpid()}] initializer ran: PPID {os.getppid()}, stdout/stderr go to the log")
+    print(workers._("[{pool} worker PID {pid}] initializer ran: PPID {ppid}, stdout/stderr go to the log").format(
+        pool=pool_label, pid=os.getpid(), ppid=os.getppid()))
 
 
 def square_slowly(x: int) -> tuple[int, int, int]:
     """One mapped task: (the PID that ran it, x, x*x), after a pause the user can watch."""
     pid = os.getpid()
-    print(f"[{_worker_pool_label} worker PID {pid}] task {x}")
+    print(workers._("[{pool} worker PID {pid}] task {task}").format(pool=_worker_pool_label, pid=pid, task=x))
     time.sleep(TASK_SECONDS)
     return pid, x, x * x
 
@@ -144,8 +146,10 @@ class LabPool:
         emit: Emit,
         processes: int = 2,
         maxtasksperchild: int | None = 2,
+        lang: str = "en",
     ) -> None:
-        """Start the Pool and its first workers. Call from proctui's main thread."""
+        """Start the Pool and its first workers (which print in lang). Call from
+        proctui's main thread."""
         if processes < 1:
             raise PoolError(Refusal.POOL_NEEDS_A_WORKER, value=str(processes))
         if maxtasksperchild is not None and maxtasksperchild < 1:
@@ -177,7 +181,7 @@ class LabPool:
                     initializer=become_pool_worker,
                     # The write end must stay open while the pool lives: under spawn and
                     # forkserver each replacement worker gets its own copy via DupFd.
-                    initargs=(label, ChildOutput(self._output_w)),
+                    initargs=(label, ChildOutput(self._output_w, lang)),
                     maxtasksperchild=maxtasksperchild,
                 )
         except BaseException as exc:

@@ -16,25 +16,27 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-#: What each state letter of /proc/PID/stat means (see proc(5)).
+from proctui.core.i18n import N_
+
+#: What each state letter of /proc/PID/stat means (see proc(5)); message ids, translated where shown.
 STATE_WORDS: dict[str, str] = {
-    "R": "running",
-    "S": "sleeping",
-    "D": "disk sleep",
-    "Z": "zombie",
-    "T": "stopped",
-    "t": "tracing stop",
-    "X": "dead",
-    "x": "dead",
-    "K": "wakekill",
-    "W": "waking",
-    "P": "parked",
-    "I": "idle",
+    "R": N_("running"),
+    "S": N_("sleeping"),
+    "D": N_("disk sleep"),
+    "Z": N_("zombie"),
+    "T": N_("stopped"),
+    "t": N_("tracing stop"),
+    "X": N_("dead"),
+    "x": N_("dead"),
+    "K": N_("wakekill"),
+    "W": N_("waking"),
+    "P": N_("parked"),
+    "I": N_("idle"),
 }
 
 
 def state_word(letter: str) -> str:
-    return STATE_WORDS.get(letter, "unknown")
+    return STATE_WORDS.get(letter, N_("unknown"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,10 +274,10 @@ class LabSnapshots:
 
 
 #: multiprocessing's helper processes, by what their command line runs.
-FORK_SERVER = "fork server (forkserver's parent of children)"
+FORK_SERVER = N_("fork server (forkserver's parent of children)")
 _HELPER_ROLES = (
     ("multiprocessing.forkserver", FORK_SERVER),
-    ("multiprocessing.resource_tracker", "resource tracker (spawn/forkserver helper)"),
+    ("multiprocessing.resource_tracker", N_("resource tracker (spawn/forkserver helper)")),
 )
 
 

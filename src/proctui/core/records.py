@@ -16,7 +16,13 @@ import time
 from dataclasses import dataclass, field
 
 from proctui.core import procs
+from proctui.core.i18n import N_
 from proctui.core.linux import describe_exitcode
+
+#: Every role a lab process is started as (LabProcess.role), marked for the catalogue:
+#: the log and the selection line say it in the user's language.
+ROLES = (N_("child"), N_("zombie"), N_("orphan"), N_("grandchild"), N_("daemon"), N_("daemon parent"),
+         N_("raises"), N_("exits"), N_("handler"), N_("ignorer"))
 
 
 @dataclass(eq=False)

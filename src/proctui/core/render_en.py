@@ -300,4 +300,5 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
     _R.ALREADY_STEPPING: lambda e: "a join is being stepped through: n steps, c finishes it",
     _R.NO_STEPPED_CHILD: lambda e: f"the stepped join has no live child to {e.verb}",
     _R.SUBREAPER_FAILED: lambda e: f"prctl(PR_SET_CHILD_SUBREAPER) failed: {e.error}",
+    _R.CANNOT_STEP: lambda e: f"join() cannot be stepped through on this Python: {e.error}",
 }

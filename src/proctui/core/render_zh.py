@@ -11,6 +11,7 @@ import signal
 from collections.abc import Callable
 
 from proctui.core import events as ev
+from proctui.core.i18n import words
 from proctui.core.linux import decode_status, describe_exitcode, signal_name
 
 _START_CALL = {
@@ -57,7 +58,7 @@ class Chinese:
 
     def forked(self, e: ev.Forked) -> str:
         daemonic = "，daemon=True" if e.daemon else ""
-        return f"{e.label}.start() -> {_START_CALL[e.start_method]} -> 子进程 {e.pid}（{e.role}{daemonic}）"
+        return f"{e.label}.start() -> {_START_CALL[e.start_method]} -> 子进程 {e.pid}（{_role(e.role)}{daemonic}）"
 
     def grandchild_forked(self, e: ev.GrandchildForked) -> str:
         return f"{e.parent_label} fork 出孙进程 {e.pid}（{e.label}）；proctui 手里没有它的 Process 对象"
@@ -265,6 +266,11 @@ _VERBS = {
 }
 
 
+def _role(role: str) -> str:
+    """A lab process's role (records.ROLES), from the catalogue."""
+    return words("zh")(role)
+
+
 def _verb(e: ev.Refused) -> str:
     return _VERBS.get(e.verb or "", e.verb or "")
 
@@ -305,4 +311,5 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
     _R.ALREADY_STEPPING: lambda e: "正在单步执行一个 join：n 下一步，c 执行到底",
     _R.NO_STEPPED_CHILD: lambda e: f"单步执行的 join 没有活着的子进程可以 {_verb(e)}",
     _R.SUBREAPER_FAILED: lambda e: f"prctl(PR_SET_CHILD_SUBREAPER) 失败：{e.error}",
+    _R.CANNOT_STEP: lambda e: f"在这个 Python 上没法单步执行 join()：{e.error}",
 }

@@ -10,6 +10,10 @@ print, sleep and exit; multiprocessing's fork path leaves through ``os._exit``.
 Nothing a child does may outlive proctui, even a SIGKILL of proctui that gives it no
 chance to clean up: every child arranges to be ended by the kernel when its parent
 goes (see ``_die_with_parent`` and ``_leave_when_parent_process_dies``).
+
+A child prints in the language the user had when it started (``ChildOutput.lang``), as
+the article's own example prints Chinese: what a process printed is its output, and is
+not said again when the user switches language later.
 """
 
 from __future__ import annotations
@@ -26,7 +30,11 @@ from multiprocessing.connection import Connection
 from typing import Protocol, cast
 
 from proctui.core import procs
+from proctui.core.i18n import words
 from proctui.core.linux import set_parent_death_signal
+
+#: gettext in the child's language: set by take_over_stdio, the first thing a child does.
+_ = words("en")
 
 
 class ChildOutput:
@@ -37,16 +45,17 @@ class ChildOutput:
     ``reduction.DupFd``, the way multiprocessing passes its own Connection objects.
     """
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, lang: str = "en") -> None:
         self.fd = fd
+        self.lang = lang  # what the child prints in
 
-    def __reduce__(self) -> tuple[Callable[[_DupFd], ChildOutput], tuple[_DupFd]]:
+    def __reduce__(self) -> tuple[Callable[[_DupFd, str], ChildOutput], tuple[_DupFd, str]]:
         from multiprocessing import reduction
 
-        return (_rebuild_child_output, (reduction.DupFd(self.fd),))
+        return (_rebuild_child_output, (reduction.DupFd(self.fd), self.lang))
 
     def __repr__(self) -> str:
-        return f"ChildOutput(fd={self.fd})"
+        return f"ChildOutput(fd={self.fd}, lang={self.lang!r})"
 
 
 class _DupFd(Protocol):
@@ -55,8 +64,8 @@ class _DupFd(Protocol):
     def detach(self) -> int: ...
 
 
-def _rebuild_child_output(dup_fd: _DupFd) -> ChildOutput:
-    return ChildOutput(dup_fd.detach())
+def _rebuild_child_output(dup_fd: _DupFd, lang: str) -> ChildOutput:
+    return ChildOutput(dup_fd.detach(), lang)
 
 
 # Signals whose handlers a forked child would otherwise inherit from proctui.
@@ -78,7 +87,8 @@ def take_over_stdio(out: ChildOutput, leave_with_parent: bool = True) -> None:
     (unless the caller arranges its own end) an exit once the parent process is gone."""
     for name in _RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
-    global _parent_at_start
+    global _parent_at_start, _
+    _ = words(out.lang)
     # Before letting go of the fork server: while we hold its pipe it cannot have left.
     _parent_at_start = _parent_that_forked_us()
     _let_go_of_the_fork_server()
@@ -190,14 +200,15 @@ def _die_with_parent() -> None:
 def sleeper(label: str, out: ChildOutput) -> None:
     """The article's first child: say who we are and who our parent is, then wait."""
     _become_lab_child(out)
-    print(f"[child {label}] PID: {os.getpid()}, PPID: {os.getppid()}")
+    print(_("[child {label}] PID: {pid}, PPID: {ppid}").format(label=label, pid=os.getpid(), ppid=os.getppid()))
     _sleep_for_ever()
 
 
 def exit_at_once(label: str, out: ChildOutput, exit_code: int) -> None:
     """A child that ends straight away: it stays a zombie until its parent reaps it."""
     _become_lab_child(out)
-    print(f"[zombie {label}] PID: {os.getpid()}, PPID: {os.getppid()}, exiting with code {exit_code}")
+    print(_("[zombie {label}] PID: {pid}, PPID: {ppid}, exiting with code {code}").format(
+        label=label, pid=os.getpid(), ppid=os.getppid(), code=exit_code))
     sys.exit(exit_code)
 
 
@@ -221,8 +232,9 @@ def orphan_parent(label: str, out: ChildOutput, grandchild_label: str, grandchil
     grandchild.start()
     report.send(grandchild.pid)
     report.close()
-    print(f"[{label}] PID: {os.getpid()}, PPID: {os.getppid()}: started grandchild {grandchild.pid}, "
-          "now leaving with os._exit(0) without joining it")
+    print(_("[{label}] PID: {pid}, PPID: {ppid}: started grandchild {grandchild}, "
+            "now leaving with os._exit(0) without joining it").format(
+        label=label, pid=os.getpid(), ppid=os.getppid(), grandchild=grandchild.pid))
     sys.stdout.flush()
     os._exit(0)
 
@@ -231,11 +243,12 @@ def orphan_grandchild(label: str, out: ChildOutput, parent_pid: int) -> None:
     # No parent-death signal yet: it would fire the moment our parent leaves, which is
     # the point of the exercise. We arm it once adopted, against the adopter.
     _become_lab_child(out, die_with_parent=False)
-    print(f"[{label}] PID: {os.getpid()}, PPID: {parent_pid}")
+    print(_("[{label}] PID: {pid}, PPID: {ppid}").format(label=label, pid=os.getpid(), ppid=parent_pid))
     while os.getppid() == parent_pid:
         time.sleep(0.005)
     adopter = os.getppid()
-    print(f"[{label}] my parent {parent_pid} is gone: PPID is now {adopter}")
+    print(_("[{label}] my parent {parent} is gone: PPID is now {adopter}").format(
+        label=label, parent=parent_pid, adopter=adopter))
     set_parent_death_signal(signal.SIGKILL)
     if os.getppid() != adopter:
         os._exit(1)
@@ -246,14 +259,17 @@ def daemon_child(label: str, out: ChildOutput) -> None:
     """A daemon=True child, which then tries to start a child of its own."""
     _become_lab_child(out)
     me = multiprocessing.current_process()
-    print(f"[{label}] PID: {os.getpid()}, PPID: {os.getppid()}, daemon={me.daemon}")
+    print(_("[{label}] PID: {pid}, PPID: {ppid}, daemon={daemon}").format(
+        label=label, pid=os.getpid(), ppid=os.getppid(), daemon=me.daemon))
     try:
         child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(0.1,))
         child.start()
     except AssertionError as error:
-        print(f"[{label}] Process.start() of a child failed: AssertionError: {error}")
+        print(_("[{label}] Process.start() of a child failed: AssertionError: {error}").format(
+            label=label, error=error))
     else:
-        print(f"[{label}] started child {child.pid}: asserts are off (python -O), so nothing stopped it")
+        print(_("[{label}] started child {pid}: asserts are off (python -O), so nothing stopped it").format(
+            label=label, pid=child.pid))
         child.join()
     _sleep_for_ever()
 
@@ -272,29 +288,31 @@ def daemon_parent(label: str, out: ChildOutput, daemon_label: str, daemon_out: C
     daemon.start()
     report.send(daemon.pid)
     report.close()
-    print(f"[{label}] PID: {os.getpid()}: started daemon child {daemon.pid}; returning normally in {linger:g} s")
+    print(_("[{label}] PID: {pid}: started daemon child {daemon}; returning normally in {seconds} s").format(
+        label=label, pid=os.getpid(), daemon=daemon.pid, seconds=f"{linger:g}"))
     time.sleep(linger)
-    print(f"[{label}] returning: multiprocessing's exit handler now terminate()s and joins daemon {daemon.pid}")
+    print(_("[{label}] returning: multiprocessing's exit handler now terminate()s and joins daemon {daemon}").format(
+        label=label, daemon=daemon.pid))
 
 
 def daemon_grandchild(label: str, out: ChildOutput) -> None:
     _become_lab_child(out)
-    print(f"[{label}] PID: {os.getpid()}, PPID: {os.getppid()}, daemon=True")
+    print(_("[{label}] PID: {pid}, PPID: {ppid}, daemon=True").format(label=label, pid=os.getpid(), ppid=os.getppid()))
     _sleep_for_ever()
 
 
 def raise_error(label: str, out: ChildOutput) -> None:
     """A child whose target raises: multiprocessing prints the traceback, exit code 1."""
     _become_lab_child(out)
-    print(f"[{label}] PID: {os.getpid()}: about to raise")
-    raise RuntimeError(f"{label} raised this on purpose")
+    print(_("[{label}] PID: {pid}: about to raise").format(label=label, pid=os.getpid()))
+    raise RuntimeError(_("{label} raised this on purpose").format(label=label))
 
 
 def exit_with_message(label: str, out: ChildOutput) -> None:
     """sys.exit("message"): the message goes to stderr, exit code 1."""
     _become_lab_child(out)
-    print(f"[{label}] PID: {os.getpid()}: calling sys.exit() with a message")
-    sys.exit(f"{label}: goodbye from sys.exit()")
+    print(_("[{label}] PID: {pid}: calling sys.exit() with a message").format(label=label, pid=os.getpid()))
+    sys.exit(_("{label}: goodbye from sys.exit()").format(label=label))
 
 
 #: What sigterm_handler's handler exits with: a code of its own, not SIGTERM's -15.
@@ -307,11 +325,13 @@ def sigterm_handler(label: str, out: ChildOutput) -> None:
     _become_lab_child(out)
 
     def on_sigterm(signum: int, frame: object) -> None:
-        print(f"[{label}] got SIGTERM: my handler runs sys.exit({SIGTERM_HANDLER_EXIT_CODE})", flush=True)
+        print(_("[{label}] got SIGTERM: my handler runs sys.exit({code})").format(
+            label=label, code=SIGTERM_HANDLER_EXIT_CODE), flush=True)
         sys.exit(SIGTERM_HANDLER_EXIT_CODE)
 
     signal.signal(signal.SIGTERM, on_sigterm)
-    print(f"[{label}] PID: {os.getpid()}, PPID: {os.getppid()}: SIGTERM now runs my handler")
+    print(_("[{label}] PID: {pid}, PPID: {ppid}: SIGTERM now runs my handler").format(
+        label=label, pid=os.getpid(), ppid=os.getppid()))
     _sleep_for_ever()
 
 
@@ -320,5 +340,6 @@ def sigterm_ignorer(label: str, out: ChildOutput) -> None:
     which cannot be caught or ignored) ends it."""
     _become_lab_child(out)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    print(f"[{label}] PID: {os.getpid()}, PPID: {os.getppid()}: SIGTERM is now ignored (SIG_IGN)")
+    print(_("[{label}] PID: {pid}, PPID: {ppid}: SIGTERM is now ignored (SIG_IGN)").format(
+        label=label, pid=os.getpid(), ppid=os.getppid()))
     _sleep_for_ever()

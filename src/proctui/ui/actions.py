@@ -9,9 +9,9 @@ A new lab action is one declaration here: a Lab method in ``lab`` and a generic 
 the selected row) are enough for it to get its key, its footer entry, its palette entry,
 its help line and its README row.
 
-Titles, help texts and footer words are plain English string literals, one per field,
-so that a gettext ``_()`` can later wrap them where they are shown (``_(action.help)``),
-with the literals here marked for extraction.
+Titles, help texts and footer words are English literals marked with ``N_()``: they are
+the gettext message ids, translated where they are shown (help, palette, footer), so that
+a switch of language at run time changes them all.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from textual.binding import Binding, BindingType
 from textual.keys import format_key
 
 from proctui.core import workers
+from proctui.core.i18n import N_, words
 
 
 class Pane(Enum):
@@ -84,107 +85,110 @@ class Action:
 
 ACTIONS: tuple[Action, ...] = (
     # -- the main screen: start things; these keys work whichever pane has focus --------
-    Action("fork", ("f",), "Fork a child",
-           "fork: start a child that prints its PID/PPID and sleeps",
-           "start", footer="Fork", lab="fork_child"),
-    Action("zombie", ("z",), "Leave a zombie", "start a child that exits at once and is not reaped",
-           "start", footer="Zombie", lab="leave_zombie"),
-    Action("zombie-code", ("Z",), "Zombie with an exit code…",
-           "the same, with an exit code you choose", "zombie_with_code"),
-    Action("orphan", ("o",), "Make an orphan",
-           "a child forks a grandchild, then os._exit(): an orphaned grandchild", "start", footer="Orphan",
+    Action("fork", ("f",), N_("Fork a child"),
+           N_("fork: start a child that prints its PID/PPID and sleeps"),
+           "start", footer=N_("Fork"), lab="fork_child"),
+    Action("zombie", ("z",), N_("Leave a zombie"), N_("start a child that exits at once and is not reaped"),
+           "start", footer=N_("Zombie"), lab="leave_zombie"),
+    Action("zombie-code", ("Z",), N_("Zombie with an exit code…"),
+           N_("the same, with an exit code you choose"), "zombie_with_code"),
+    Action("orphan", ("o",), N_("Make an orphan"),
+           N_("a child forks a grandchild, then os._exit(): an orphaned grandchild"), "start", footer=N_("Orphan"),
            lab="make_orphan"),
-    Action("daemon", ("d",), "Daemon child",
-           "a daemon=True child (which may not have children of its own)", "start", lab="start_daemon"),
-    Action("daemon-parent", ("D",), "Daemon dies with its parent",
-           "a child with a daemon child, which exits: the daemon dies with it",
+    Action("daemon", ("d",), N_("Daemon child"),
+           N_("a daemon=True child: its own start() of a child fails on an assert"),
+           "start", lab="start_daemon"),
+    Action("daemon-parent", ("D",), N_("Daemon dies with its parent"),
+           N_("a child with a daemon child returns normally: its exit handler terminates the daemon"),
            "start", lab="daemon_dies_with_parent"),
-    Action("pool", ("p",), "Pool", "a multiprocessing.Pool (2 workers, maxtasksperchild=2) maps 6 tasks",
-           "start", footer="Pool", lab="start_pool"),
-    Action("pool-close", ("P",), "Pool: close and join", "close() and join() the newest pool",
+    Action("pool", ("p",), N_("Pool"), N_("a multiprocessing.Pool (2 workers, maxtasksperchild=2) maps 6 tasks"),
+           "start", footer=N_("Pool"), lab="start_pool"),
+    Action("pool-close", ("P",), N_("Pool: close and join"), N_("close() and join() the newest pool"),
            "end_pool('close and join')"),
-    Action("pool-terminate", (), "Pool: terminate", "pool: terminate() the newest pool: SIGTERM to its workers",
+    Action("pool-terminate", (), N_("Pool: terminate"), N_("pool: terminate() the newest pool: SIGTERM to its workers"),
            "end_pool('terminate')"),
-    Action("sigterm-handler", ("h",), "Child with a SIGTERM handler",
-           "a child whose own SIGTERM handler says 'got SIGTERM' and exits with code 3: then press t",
+    Action("sigterm-handler", ("h",), N_("Child with a SIGTERM handler"),
+           N_("a child whose own SIGTERM handler says 'got SIGTERM' and exits with code 3: then press t"),
            "start", worker=workers.sigterm_handler, role="handler"),
-    Action("sigterm-ignorer", ("H",), "Child that ignores SIGTERM",
-           "a child that ignores SIGTERM (SIG_IGN): t changes nothing, only x (SIGKILL) ends it",
+    Action("sigterm-ignorer", ("H",), N_("Child that ignores SIGTERM"),
+           N_("a child that ignores SIGTERM (SIG_IGN): t changes nothing, only x (SIGKILL) ends it"),
            "start", worker=workers.sigterm_ignorer, role="ignorer"),
-    Action("raising-child", (), "Child that raises",
-           "its target raises: the traceback goes to the log, exit code 1", "start", lab="start_raising_child"),
-    Action("exiting-child", (), "Child that calls sys.exit('message')",
-           "the message goes to the log, exit code 1", "start", lab="start_exiting_with_message"),
-    Action("join-unstarted", (), "Join a Process that was never started",
-           "step through join() of a Process whose start() was never called: the article's assert",
+    Action("raising-child", (), N_("Child that raises"),
+           N_("its target raises: the traceback goes to the log, exit code 1"), "start", lab="start_raising_child"),
+    Action("exiting-child", (), N_("Child that calls sys.exit('message')"),
+           N_("the message goes to the log, exit code 1"), "start", lab="start_exiting_with_message"),
+    Action("join-unstarted", (), N_("Join a Process that was never started"),
+           N_("step through join() of a Process whose start() was never called: the article's assert"),
            "join_unstarted"),
-    Action("start-method", ("m",), "Start method: next",
-           "start method for new children: fork -> spawn -> forkserver", "cycle_start_method"),
-    Action("subreaper", (), "Subreaper on/off",
-           "whether orphans below proctui are re-parented to proctui (prctl 36)", "toggle_subreaper"),
-    Action("scope", ("a",), "Tree scope: lab / whole system",
-           "tree scope: lab only <-> whole system", "toggle_scope"),
-    Action("language", ("L",), "Language: English / 中文",
-           "language: English <-> 中文 for the log, the lessons and the glossary, now", "toggle_language"),
-    Action("lessons", ("l",), "Lessons", "lessons: choose one, or leave the one under way", "lessons",
-           footer="Lessons", palette=False),
-    Action("lesson-next", ("right_square_bracket",), "Lesson: next step",
-           "lesson: skip to the next step (or the next lesson)", "lesson_forward", palette=False),
-    Action("lesson-back", ("left_square_bracket",), "Lesson: back", "lesson: back to the previous step",
+    Action("start-method", ("m",), N_("Start method: next"),
+           N_("start method for new children: fork -> spawn -> forkserver"), "cycle_start_method"),
+    Action("subreaper", (), N_("Subreaper on/off"),
+           N_("whether orphans below proctui are re-parented to proctui (prctl 36)"), "toggle_subreaper"),
+    Action("scope", ("a",), N_("Tree scope: lab / whole system"),
+           N_("tree scope: lab only <-> whole system"), "toggle_scope"),
+    Action("language", ("L",), N_("Language: English / 中文"),
+           N_("language: English <-> 中文 for the log, the lessons and the glossary, now"), "toggle_language"),
+    Action("lessons", ("l",), N_("Lessons"), N_("lessons: choose one, or leave the one under way"), "lessons",
+           footer=N_("Lessons"), palette=False),
+    Action("lesson-next", ("right_square_bracket",), N_("Lesson: next step"),
+           N_("lesson: skip to the next step (or the next lesson)"), "lesson_forward", palette=False),
+    Action("lesson-back", ("left_square_bracket",), N_("Lesson: back"), N_("lesson: back to the previous step"),
            "lesson_back", palette=False),
     # -- every screen ----------------------------------------------------------------------
-    Action("help", ("question_mark",), "Help", "help: every key, and a glossary", "help",
-           pane=Pane.APP, target=Target.APP, footer="Help", palette=False),
-    Action("quit", ("q",), "Quit", "quit: end and reap every lab process first", "quit",
-           pane=Pane.APP, target=Target.APP, footer="Quit", palette=False),
+    Action("help", ("question_mark",), N_("Help"), N_("help: every key, and a glossary"), "help",
+           pane=Pane.APP, target=Target.APP, footer=N_("Help"), palette=False),
+    Action("quit", ("q",), N_("Quit"), N_("quit: end and reap every lab process first"), "quit",
+           pane=Pane.APP, target=Target.APP, footer=N_("Quit"), palette=False),
     # In the app's raw terminal ctrl+c is a key, not SIGINT; users expect it to quit.
-    Action("quit-ctrl-c", ("ctrl+c",), "Quit", "quit, as q does", "quit",
+    Action("quit-ctrl-c", ("ctrl+c",), N_("Quit"), N_("quit, as q does"), "quit",
            pane=Pane.APP, target=Target.APP, palette=False),
     # -- the process tree: the selected row ------------------------------------------------
-    Action("tree.move", ("up", "down"), "Move", "move the cursor", "",
+    Action("tree.move", ("up", "down"), N_("Move"), N_("move the cursor"), "",
            pane=Pane.TREE, target=Target.TEXTUAL, palette=False),
-    Action("terminate", ("t",), "Terminate the selected process", "terminate() the selected lab process: SIGTERM",
-           "signal_selected", pane=Pane.TREE, footer="Term", lab="terminate", verb="terminate"),
-    Action("kill", ("x",), "Kill the selected process", "kill() the selected lab process: SIGKILL",
-           "signal_selected", pane=Pane.TREE, footer="Kill", lab="kill", verb="kill"),
-    Action("stop", ("s",), "Stop / continue the selected process",
-           "stop / continue the selected lab process: SIGSTOP / SIGCONT",
+    Action("terminate", ("t",), N_("Terminate the selected process"),
+           N_("terminate() the selected lab process: SIGTERM"),
+           "signal_selected", pane=Pane.TREE, footer=N_("Term"), lab="terminate", verb="terminate"),
+    Action("kill", ("x",), N_("Kill the selected process"), N_("kill() the selected lab process: SIGKILL"),
+           "signal_selected", pane=Pane.TREE, footer=N_("Kill"), lab="kill", verb="kill"),
+    Action("stop", ("s",), N_("Stop / continue the selected process"),
+           N_("stop / continue the selected lab process: SIGSTOP / SIGCONT"),
            "signal_selected", pane=Pane.TREE, lab="stop_or_continue", verb="stop or continue"),
-    Action("join", ("w",), "Join the selected process",
-           "join() the selected lab process, step by step (code viewer)",
-           "join_selected()", pane=Pane.TREE, footer="Join"),
-    Action("join-timeout", ("W",), "Join with a timeout (1.0 s)",
-           "join(1.0) step by step: the connection.wait([sentinel], timeout) branch",
+    Action("join", ("w",), N_("Join the selected process"),
+           N_("join() the selected lab process, step by step (code viewer)"),
+           "join_selected()", pane=Pane.TREE, footer=N_("Join")),
+    Action("join-timeout", ("W",), N_("Join with a timeout (1.0 s)"),
+           N_("join(1.0) step by step: the connection.wait([sentinel], timeout) branch"),
            "join_selected(1.0)", pane=Pane.TREE),
-    Action("is-alive", ("i",), "is_alive() on the selected process",
-           "is_alive() on the selected lab process: on a zombie, it reaps",
+    Action("is-alive", ("i",), N_("is_alive() on the selected process"),
+           N_("is_alive() on the selected lab process: on a zombie it reaps (fork, spawn)"),
            "signal_selected", pane=Pane.TREE, lab="is_alive", verb="call is_alive() on"),
-    Action("tree.down", ("j",), "Down", "move down (as ↓)", "cursor_down",
+    Action("tree.down", ("j",), N_("Down"), N_("move down (as ↓)"), "cursor_down",
            pane=Pane.TREE, target=Target.PANE, palette=False),
-    Action("tree.up", ("k",), "Up", "move up (as ↑)", "cursor_up", pane=Pane.TREE, target=Target.PANE, palette=False),
-    Action("tree.collapse", ("left",), "Collapse", "collapse the row, or go to its parent", "collapse_here",
+    Action("tree.up", ("k",), N_("Up"), N_("move up (as ↑)"), "cursor_up",
            pane=Pane.TREE, target=Target.PANE, palette=False),
-    Action("tree.expand", ("right",), "Expand", "expand the row", "expand_here",
+    Action("tree.collapse", ("left",), N_("Collapse"), N_("collapse the row, or go to its parent"), "collapse_here",
            pane=Pane.TREE, target=Target.PANE, palette=False),
-    Action("tree.toggle", ("enter",), "Expand / collapse", "expand or collapse the selected row", "",
+    Action("tree.expand", ("right",), N_("Expand"), N_("expand the row"), "expand_here",
+           pane=Pane.TREE, target=Target.PANE, palette=False),
+    Action("tree.toggle", ("enter",), N_("Expand / collapse"), N_("expand or collapse the selected row"), "",
            pane=Pane.TREE, target=Target.TEXTUAL, palette=False),
     # -- the code viewer: the stepped join -------------------------------------------------
-    Action("step-next", ("n",), "Step: next", "run to the next step of join()", "step_next",
-           pane=Pane.STEPPER, target=Target.PANE, footer="Next", palette=False),
-    Action("step-continue", ("c",), "Step: continue", "continue to the end of join()", "step_continue",
-           pane=Pane.STEPPER, target=Target.PANE, footer="Cont", palette=False),
-    Action("stepped-terminate", ("t",), "Terminate the joined child",
-           "terminate() the child being joined: SIGTERM", "signal_stepped",
+    Action("step-next", ("n",), N_("Step: next"), N_("run to the next step of join()"), "step_next",
+           pane=Pane.STEPPER, target=Target.PANE, footer=N_("Next"), palette=False),
+    Action("step-continue", ("c",), N_("Step: continue"), N_("continue to the end of join()"), "step_continue",
+           pane=Pane.STEPPER, target=Target.PANE, footer=N_("Cont"), palette=False),
+    Action("stepped-terminate", ("t",), N_("Terminate the joined child"),
+           N_("terminate() the child being joined: SIGTERM"), "signal_stepped",
            pane=Pane.STEPPER, palette=False, lab="terminate", verb="terminate"),
-    Action("stepped-kill", ("x",), "Kill the joined child", "kill() the child being joined: SIGKILL",
+    Action("stepped-kill", ("x",), N_("Kill the joined child"), N_("kill() the child being joined: SIGKILL"),
            "signal_stepped", pane=Pane.STEPPER, palette=False, lab="kill", verb="kill"),
-    Action("stepper-close", ("escape",), "Close the code viewer", "close the code viewer", "close_stepper",
-           pane=Pane.STEPPER, target=Target.PANE, footer="Close", palette=False),
+    Action("stepper-close", ("escape",), N_("Close the code viewer"), N_("close the code viewer"), "close_stepper",
+           pane=Pane.STEPPER, target=Target.PANE, footer=N_("Close"), palette=False),
     # -- between panes (Textual's own keys) ------------------------------------------------
-    Action("focus", ("tab", "shift+tab"), "Next / previous pane", "next / previous pane", "",
+    Action("focus", ("tab", "shift+tab"), N_("Next / previous pane"), N_("next / previous pane"), "",
            pane=Pane.PANES, target=Target.TEXTUAL, palette=False),
-    Action("palette", ("ctrl+p",), "Command palette",
-           "command palette: every action above, and more, by name", "",
+    Action("palette", ("ctrl+p",), N_("Command palette"),
+           N_("command palette: every action above, and more, by name"), "",
            pane=Pane.PANES, target=Target.TEXTUAL, palette=False),
 )
 
@@ -192,10 +196,10 @@ BY_ID = {action.id: action for action in ACTIONS}
 
 #: The help screen's groups: a heading and the panes whose keys it lists.
 HELP_GROUPS: tuple[tuple[str, tuple[Pane, ...]], ...] = (
-    ("start things, and everywhere", (Pane.MAIN, Pane.APP)),
-    ("process tree (the selected row)", (Pane.TREE,)),
-    ("code viewer (a stepped join)", (Pane.STEPPER,)),
-    ("panes", (Pane.PANES,)),
+    (N_("start things, and everywhere"), (Pane.MAIN, Pane.APP)),
+    (N_("process tree (the selected row)"), (Pane.TREE,)),
+    (N_("code viewer (a stepped join)"), (Pane.STEPPER,)),
+    (N_("panes"), (Pane.PANES,)),
 )
 
 
@@ -211,24 +215,26 @@ def keys_text(action: Action, key_display: Callable[[Binding], str]) -> str:
     return " / ".join(key_display(Binding(key, action.action)) for key in action.keys)
 
 
-def key_help(key_display: Callable[[Binding], str]) -> list[tuple[str, list[tuple[str, str]]]]:
+def key_help(key_display: Callable[[Binding], str], lang: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """The help screen's groups: (heading, [(keys, what they do)]); key_display is the
     app's, so the help shows keys as the footer does."""
+    _ = words(lang)
     return [
-        (heading, [(keys_text(action, key_display), action.help)
+        (_(heading), [(keys_text(action, key_display), _(action.help))
                    for action in ACTIONS if action.pane in panes and action.keys])
         for heading, panes in HELP_GROUPS
     ]
 
 
-def palette(run_action: Callable[[str], object]) -> Iterator[SystemCommand]:
+def palette(run_action: Callable[[str], object], lang: str) -> Iterator[SystemCommand]:
     """The command palette's entry for each action the main screen runs; run_action is
     the main screen's."""
+    _ = words(lang)
     for action in ACTIONS:
         if action.palette and action.target is Target.SCREEN:
             keys = ", ".join(format_key(key) for key in action.keys)
-            help_text = f"{action.help} ({keys})" if keys else action.help
-            yield SystemCommand(action.title, help_text, partial(run_action, action.action.removeprefix("screen.")))
+            help_text = f"{_(action.help)} ({keys})" if keys else _(action.help)
+            yield SystemCommand(_(action.title), help_text, partial(run_action, action.action.removeprefix("screen.")))
 
 
 #: README's word for where a key works.

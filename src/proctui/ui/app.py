@@ -8,13 +8,17 @@ screens/main.py.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.geometry import Size
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 
+from proctui.core.i18n import N_, words
 from proctui.core.lab import Lab
 from proctui.core.lessons import default_language, load_glossary
 from proctui.core.reader import SnapshotReader
@@ -24,6 +28,16 @@ from proctui.ui.screens.help import HelpScreen
 from proctui.ui.screens.main import MainScreen
 from proctui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from proctui.ui.themes import THEMES
+
+#: Textual's system commands kept in the palette, by their English titles (gettext ids);
+#: their help texts are ids too: Textual's words, translated in the catalogue.
+_TEXTUAL_COMMANDS = {N_("Theme"), N_("Quit"), N_("Maximize"), N_("Minimize")}
+_TEXTUAL_COMMAND_HELP = (
+    N_("Change the current theme"),
+    N_("Quit the application as soon as possible"),
+    N_("Maximize the focused widget"),
+    N_("Minimize the widget and restore to normal size"),
+)
 
 
 class ProcTUI(App[None]):
@@ -77,8 +91,34 @@ class ProcTUI(App[None]):
             self._reader.request()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Textual's own commands in the user's language, then proctui's.
+
+        Textual's "Keys" is left out: its panel lists the bindings' English message ids,
+        and ? shows every key in the user's language. Its "Screenshot" is made again here
+        so that the toast that follows is in the user's language too.
+        """
+        _ = words(self.lang)
+        for command in super().get_system_commands(screen):
+            if command.title in _TEXTUAL_COMMANDS:
+                yield command._replace(title=_(command.title), help=_(command.help))
+        yield SystemCommand(_("Screenshot"), _("Save an SVG picture of the screen in the current directory"),
+                            self._save_screenshot)
         yield from self.main_screen.palette_commands()
+
+    def _save_screenshot(self) -> None:
+        path = self.save_screenshot(path=os.getcwd())
+        _ = words(self.lang)
+        self.notify(_("Saved the screen to {path}").format(path=path), timeout=6)
+
+    def action_command_palette(self) -> None:
+        # Textual's own, with its placeholder in the user's language.
+        _ = words(self.lang)
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
+
+    def search_themes(self) -> None:
+        _ = words(self.lang)
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
 
     # -- terminal size -------------------------------------------------------------------
 
@@ -92,7 +132,7 @@ class ProcTUI(App[None]):
         screen = self.screen
         if not isinstance(screen, TooSmallScreen):
             if too_small:
-                self.push_screen(TooSmallScreen(width, height))
+                self.push_screen(TooSmallScreen(width, height, self.lang))
         elif too_small:
             screen.show_size(width, height)
         else:
@@ -101,10 +141,10 @@ class ProcTUI(App[None]):
     # -- help and quitting -------------------------------------------------------------------
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(actions.key_help(self.get_key_display), self.glossary))
+        self.push_screen(HelpScreen(actions.key_help(self.get_key_display, self.lang), self.glossary, self.lang))
 
     async def action_quit(self) -> None:
-        self.main_screen.say("quitting: ending and reaping every lab process")
+        self.main_screen.say(N_("quitting: ending and reaping every lab process"))
         self.lab.shutdown()
         self.exit()
 

@@ -11,7 +11,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-INTRO = (
+from proctui.core.i18n import N_, words
+
+INTRO = N_(
     "proctui starts real child processes with Python's multiprocessing and shows them "
     "as the kernel sees them (/proc). Select a row with the arrows, then act on it. "
     "Only lab processes (the ones proctui started) can be signalled or joined."
@@ -36,20 +38,20 @@ def keys_table(groups: KeyHelp) -> Group:
     return Group(*parts)
 
 
-def glossary_table(glossary: dict[str, str]) -> Group:
+def glossary_table(glossary: dict[str, str], heading: str) -> Group:
     table = Table(box=None, show_header=False, padding=(0, 1), expand=False)
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     for term, meaning in glossary.items():
         table.add_row(term, meaning)
-    return Group(Text("glossary", style="bold underline"), table)
+    return Group(Text(heading, style="bold underline"), table)
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape", "dismiss", "Close", id="help.close"),
-        Binding("question_mark", "dismiss", "Close", show=False, id="help.close-again"),
-        Binding("q", "dismiss", "Close", show=False, id="help.close-q"),
+        Binding("escape", "dismiss", N_("Close"), id="help.close"),
+        Binding("question_mark", "dismiss", N_("Close"), show=False, id="help.close-again"),
+        Binding("q", "dismiss", N_("Close"), show=False, id="help.close-q"),
     ]
 
     DEFAULT_CSS = """
@@ -60,14 +62,16 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, groups: KeyHelp, glossary: dict[str, str]) -> None:
+    def __init__(self, groups: KeyHelp, glossary: dict[str, str], lang: str) -> None:
         super().__init__()
         self._groups = groups
         self._glossary = glossary
+        self._ = words(lang)
 
     def compose(self) -> ComposeResult:
+        _ = self._
         with VerticalScroll() as scroll:
-            scroll.border_title = "help: keys (esc to close)"
-            yield Static(INTRO, classes="intro")
+            scroll.border_title = _("help: keys (esc to close)")
+            yield Static(_(INTRO), classes="intro")
             yield Static(keys_table(self._groups), id="help-keys")
-            yield Static(glossary_table(self._glossary), id="help-glossary")
+            yield Static(glossary_table(self._glossary, _("glossary")), id="help-glossary")

@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from proctui.core.i18n import N_
 from proctui.core.lessons import Lesson
 from proctui.ui.screens.answer_once import AnswerOnceScreen
 
@@ -15,8 +16,8 @@ from proctui.ui.screens.answer_once import AnswerOnceScreen
 class LessonPicker(AnswerOnceScreen):
     """Returns the index of the chosen lesson, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="lessons.cancel"),
-                Binding("l", "cancel", "Cancel", show=False, id="lessons.close")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="lessons.cancel"),
+                Binding("l", "cancel", N_("Cancel"), show=False, id="lessons.close")]
 
     DEFAULT_CSS = """
     LessonPicker { align: center middle; }

@@ -21,6 +21,7 @@ from textual.reactive import reactive, var
 from textual.screen import Screen
 
 from proctui.core.events import HiddenReapingUnguarded, Refusal, Refused
+from proctui.core.i18n import N_, words
 from proctui.core.lab import Lab, LabError, LabEvent, LabProcess
 from proctui.core.lesson_session import LessonSession
 from proctui.core.lessons import LANGUAGES, Lesson, LessonRun, load_lessons
@@ -32,7 +33,7 @@ from proctui.ui import actions
 from proctui.ui.actions import BY_ID, Pane
 from proctui.ui.screens.exit_code import ExitCodeScreen
 from proctui.ui.screens.lessons import LessonPicker
-from proctui.ui.widgets.event_log import EventLog
+from proctui.ui.widgets.event_log import EventLog, say_message
 from proctui.ui.widgets.key_footer import KeyFooter
 from proctui.ui.widgets.lesson_panel import LessonPanel
 from proctui.ui.widgets.process_tree import ProcessTree, lab_shape, system_shape, with_gone_lab_processes
@@ -72,6 +73,7 @@ class MainScreen(Screen[None]):
         super().__init__(**kwargs)
         self.lab = lab
         self.lang = lang
+        lab.language = lang  # what its children print in
         self.set_reactive(MainScreen.scope, scope)
         self.own_pid = os.getpid()
         self.snapshot: Snapshot | None = None
@@ -100,6 +102,10 @@ class MainScreen(Screen[None]):
         self.lang = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)]
         self.event_log.set_language(self.lang)
         self.stepper_pane.language = self.lang  # from its next step on
+        self.footer.set_language(self.lang)
+        self.lab.language = self.lang  # what the next children print
+        self._update_titles()
+        self.show_snapshot()
         if self.lesson is not None:
             self.lesson.use_lessons(self.lessons)
             self._show_lesson()
@@ -112,6 +118,7 @@ class MainScreen(Screen[None]):
         self.process_tree = ProcessTree(self.own_pid, id="tree")
         self.selection_bar = SelectionBar(id="selection")
         self.event_log = EventLog(self.lang, id="log")
+        self.footer = KeyFooter(compact=True, show_command_palette=False, language=self.lang)
         self.stepper_pane = StepperPane(id="stepper")
         self.stepper_pane.language = self.lang
         self.lesson_panel = LessonPanel(id="lesson").data_bind(compact=MainScreen.stepper_open)
@@ -121,35 +128,41 @@ class MainScreen(Screen[None]):
         yield self.lesson_panel
         yield self.event_log
         # Compact, and no palette hint (? lists ctrl+p): every key fits in 80 columns.
-        yield KeyFooter(compact=True, show_command_palette=False)
+        yield self.footer
 
     def on_mount(self) -> None:
         self.lab.subscribe(lambda event: self.post_message(self.LabEventArrived(event)))  # thread-safe
-        self.event_log.border_title = "events"
         if not self.lab.guarded:  # a Python without the private set the Lab guards
             self.event_log.add_event(HiddenReapingUnguarded())
         self._update_titles()
         self.process_tree.focus()
-        self.event_log.add_message(
-            f"proctui is PID {self.own_pid}, its parent PPID {os.getppid()}. "
-            f"New children use start method '{self.lab.start_method}'. "
+        self.event_log.add_message(N_(
+            "proctui is PID {pid}, its parent PPID {ppid}. New children use start method '{method}'. "
             "f forks a child, z leaves a zombie, l opens the lessons, ? lists every key."
-        )
+        ), pid=self.own_pid, ppid=os.getppid(), method=self.lab.start_method)
         # The first snapshot is read here (a few milliseconds), so that the first frame
         # already shows the tree; later ones come from the app's reader thread.
         try:
             self.snapshot = self.read_snapshot()
         except Exception as exc:  # noqa: BLE001 - as in the reader: a failed read never takes the app down
-            self.event_log.add_message(f"reading /proc failed: {exc!r}", error=True)
+            self.event_log.add_message(N_("reading /proc failed: {problem}"), error=True, problem=repr(exc))
         self.show_snapshot()
 
+    @property
+    def _(self) -> Callable[[str], str]:
+        """gettext in the language of the moment."""
+        return words(self.lang)
+
     def _update_titles(self) -> None:
+        _ = self._
         if self.scope == "lab":
-            subreaper = " · subreaper" if self.lab.subreaper else ""
-            title = f"lab: proctui and its children · start method {self.lab.start_method}{subreaper}"
+            subreaper = _(" · subreaper") if self.lab.subreaper else ""
+            title = _("lab: proctui and its children · start method {method}").format(method=self.lab.start_method)
+            title += subreaper
         else:
-            title = "whole system · read-only except lab rows"
+            title = _("whole system · read-only except lab rows")
         self.process_tree.border_title = title
+        self.event_log.border_title = _("events")
 
     def watch_scope(self) -> None:
         if self.is_mounted:
@@ -177,7 +190,7 @@ class MainScreen(Screen[None]):
         for event in unlogged:
             self.event_log.add_event(event)
         if message.snapshot is None:
-            self.event_log.add_message(message.error or "reading /proc failed", error=True)
+            self.event_log.add_message(message.error or N_("reading /proc failed"), error=True)
         else:
             self.snapshot = message.snapshot
             self.show_snapshot()
@@ -193,7 +206,7 @@ class MainScreen(Screen[None]):
         shape = with_gone_lab_processes(shape, self.snapshot, records, self.own_pid)
         workers = self.lab.pool_workers()
         helpers = self._helpers.among(self.snapshot, skip=[*records, *workers])
-        self.process_tree.show(shape, self.snapshot, records, helpers, workers)
+        self.process_tree.show(shape, self.snapshot, records, helpers, workers, lang=self.lang)
         self._show_selection()
         self._check_lesson()
 
@@ -206,7 +219,7 @@ class MainScreen(Screen[None]):
         role = None
         if pid is not None:
             role = self.lab.pool_workers().get(pid) or self._helpers.known(pid, info.start_ticks if info else -1)
-        self.selection_bar.show_selection(info, self.lab.get(pid) if pid else None, self.own_pid, role)
+        self.selection_bar.show_selection(info, self.lab.get(pid) if pid else None, self.own_pid, role, self.lang)
 
     # -- lab events -> log -----------------------------------------------------------------
 
@@ -218,11 +231,12 @@ class MainScreen(Screen[None]):
         self._unlogged_events.append(message.event)
         self.request_snapshot()
 
-    def say(self, text: str, error: bool = False) -> None:
-        """Tell the user something in the log (and, for errors, in a toast)."""
-        self.event_log.add_message(text, error=error)
+    def say(self, text: str, error: bool = False, **facts: object) -> None:
+        """Tell the user something in the log (and, for errors, in a toast); text is an
+        English message id (marked N_()), facts fill its {fields}."""
+        self.event_log.add_message(text, error=error, **facts)
         if error:
-            self.notify(text, severity="warning", timeout=4)
+            self.notify(say_message(text, facts, self.lang), severity="warning", timeout=4)
 
     def refuse(self, refusal: Refused) -> None:
         """Something asked for was not done: the log says why, and so does a toast."""
@@ -231,9 +245,9 @@ class MainScreen(Screen[None]):
 
     def palette_commands(self) -> Iterator[SystemCommand]:
         """The command palette's lab actions, and a command per lesson."""
-        yield from actions.palette(self.run_action)
+        yield from actions.palette(self.run_action, self.lang)
         for index, lesson in enumerate(self.lessons):
-            yield SystemCommand(f"Lesson {lesson.title}", lesson.steps[0].do,
+            yield SystemCommand(self._("Lesson: {title}").format(title=lesson.title), lesson.steps[0].do,
                                 functools.partial(self.start_lesson, index))
 
     # -- actions that start things -----------------------------------------------------------
@@ -259,7 +273,7 @@ class MainScreen(Screen[None]):
             if code is not None:
                 self._start(lambda: self.lab.leave_zombie(code))
 
-        self.app.push_screen(ExitCodeScreen(), chosen)
+        self.app.push_screen(ExitCodeScreen(self.lang), chosen)
 
     def action_end_pool(self, how: str) -> None:
         pools = self.lab.pools
@@ -364,7 +378,7 @@ class MainScreen(Screen[None]):
             self.refuse(exc.refusal)
             return
         except RuntimeError as exc:  # a stepper that cannot run on this Python says why
-            self.say(str(exc), error=True)
+            self.refuse(Refused(reason=Refusal.CANNOT_STEP, error=str(exc)))
             return
         subject = f"{record.label}.join({'' if timeout is None else timeout})"
         self._open_stepper(StepSession(stepper, subject, record.pid, record.start_method))
@@ -376,7 +390,7 @@ class MainScreen(Screen[None]):
         try:
             label, stepper = self.lab.step_unstarted_join(on_step=self.stepper_pane.report_step)
         except RuntimeError as exc:
-            self.say(str(exc), error=True)
+            self.refuse(Refused(reason=Refusal.CANNOT_STEP, error=str(exc)))
             return
         self._open_stepper(StepSession(stepper, f"{label}.join()", None))
 
@@ -402,10 +416,9 @@ class MainScreen(Screen[None]):
         if self.lesson is not None:
             self.lesson = None
             self.lesson_open = False
-            self.event_log.add_message("left the lesson; l chooses one again")
+            self.event_log.add_message(N_("left the lesson; l chooses one again"))
             return
-        title = "lessons" if self.lang == "en" else "课程"
-        self.app.push_screen(LessonPicker(self.lessons, title),
+        self.app.push_screen(LessonPicker(self.lessons, self._("lessons")),
                              lambda index: self.start_lesson(index) if index is not None else None)
 
     def start_lesson(self, index: int) -> None:

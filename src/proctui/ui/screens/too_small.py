@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
+from proctui.core.i18n import words
+
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 
@@ -15,8 +17,9 @@ class TooSmallScreen(Screen[None]):
     TooSmallScreen > Static { width: auto; height: auto; text-style: bold; }
     """
 
-    def __init__(self, width: int, height: int) -> None:
+    def __init__(self, width: int, height: int, lang: str = "en") -> None:
         super().__init__()
+        self._ = words(lang)
         # Made here, not in compose: a resize may ask for show_size before compose ran.
         self._message = Static(id="too-small-message")
         self.show_size(width, height)
@@ -25,6 +28,5 @@ class TooSmallScreen(Screen[None]):
         yield self._message
 
     def show_size(self, width: int, height: int) -> None:
-        self._message.update(
-            f"terminal too small: need {MIN_WIDTH}×{MIN_HEIGHT}, have {width}×{height}"
-        )
+        self._message.update(self._("terminal too small: need {need}, have {have}").format(
+            need=f"{MIN_WIDTH}×{MIN_HEIGHT}", have=f"{width}×{height}"))

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import RichLog
 
 from proctui.core.events import LabEvent, Tone
+from proctui.core.i18n import words
 from proctui.core.render import render
 
 _TONE_STYLES = {
@@ -28,6 +29,13 @@ _TONE_TAGS = {
 }
 
 
+def say_message(text: str, facts: dict[str, object], language: str) -> str:
+    """A message id in language, its fields filled (text with no facts is not a format:
+    a system error may hold braces)."""
+    said = words(language)(text)
+    return said.format(**facts) if facts else said
+
+
 class EventLog(RichLog):
     def __init__(self, language: str = "en", **kwargs) -> None:
         super().__init__(max_lines=2000, wrap=True, markup=False, highlight=False, **kwargs)
@@ -35,8 +43,8 @@ class EventLog(RichLog):
         #: Every line written, as plain text: what screen readers can rely on.
         self.lines_text: list[str] = []
         # What was written, in order, so the log can be said again in another language:
-        # an event, or a message's (time, tone, text).
-        self._entries: list[LabEvent | tuple[float, Tone, str]] = []
+        # an event, or a message's (time, tone, message id, facts).
+        self._entries: list[LabEvent | tuple[float, Tone, str, dict[str, object]]] = []
 
     @property
     def events(self) -> list[LabEvent]:
@@ -48,14 +56,19 @@ class EventLog(RichLog):
         del self._entries[:-2000]
         self._add(event.time, event.tone, render(event, self.language))
 
-    def add_message(self, text: str, error: bool = False) -> None:
-        entry = (time.time(), Tone.ERROR if error else Tone.NOTE, text)
+    def add_message(self, text: str, error: bool = False, **facts: object) -> None:
+        """text: the English message id (marked N_() where it is written) with {fields}
+        that facts fill; said in the log's language now, and again at each switch."""
+        entry = (time.time(), Tone.ERROR if error else Tone.NOTE, text, facts)
         self._entries.append(entry)
         del self._entries[:-2000]
-        self._add(*entry)
+        self._add_message(*entry)
+
+    def _add_message(self, when: float, tone: Tone, text: str, facts: dict[str, object]) -> None:
+        self._add(when, tone, say_message(text, facts, self.language))
 
     def set_language(self, language: str) -> None:
-        """Say every event logged so far again, in language (messages stay as written)."""
+        """Say every line logged so far again, in language."""
         if language == self.language:
             return
         self.language = language
@@ -65,7 +78,7 @@ class EventLog(RichLog):
             if isinstance(entry, LabEvent):
                 self._add(entry.time, entry.tone, render(entry, language))
             else:
-                self._add(*entry)
+                self._add_message(*entry)
 
     def _add(self, when: float, tone: Tone, text: str) -> None:
         stamp = time.strftime("%H:%M:%S", time.localtime(when))

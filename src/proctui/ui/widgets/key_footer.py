@@ -1,9 +1,13 @@
-"""The footer: Textual's Footer, rebuilt only when the keys it shows have changed."""
+"""The footer: Textual's Footer in the user's language, rebuilt only when the keys it
+shows have changed."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from proctui.core.i18n import words
 
 
 class KeyFooter(Footer):
@@ -14,10 +18,20 @@ class KeyFooter(Footer):
     would show differs from what it shows.
 
     Only public parts of Footer are used: bindings_changed (what the screen's signal
-    calls) and recompose (what bindings_changed schedules).
+    calls) and recompose (what bindings_changed schedules); FooterKey is what Footer
+    yields, and its description and tooltip are put in the user's language here.
     """
 
     _shown: tuple | None = None
+
+    def __init__(self, *args, language: str = "en", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.language = language
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        if self.is_mounted:
+            self.call_later(self.recompose)
 
     def compose(self) -> ComposeResult:
         # Footer shows nothing until its first bindings change, one frame after the
@@ -26,15 +40,24 @@ class KeyFooter(Footer):
         # and draw them in this very frame. The recompose it schedules finds them shown.
         super().bindings_changed(self.screen)
         self._shown = self._keys_to_show()
-        yield from super().compose()
+        _ = words(self.language)
+        for widget in super().compose():
+            # The bindings' descriptions and tooltips are the English message ids
+            # (ui/actions.py); a FooterKey draws description when rendered.
+            if isinstance(widget, FooterKey):
+                widget.description = _(widget.description)
+                if widget.tooltip:
+                    widget.tooltip = _(str(widget.tooltip))
+            yield widget
 
     def _keys_to_show(self) -> tuple:
-        """What compose() would draw: each shown binding, whether it is enabled, its tooltip."""
-        return tuple(
+        """What compose() would draw: each shown binding, whether it is enabled, its
+        tooltip, in which language."""
+        return (self.language, *(
             (binding.key, binding.action, binding.description, binding.key_display, enabled, tooltip)
             for _node, binding, enabled, tooltip in self.screen.active_bindings.values()
             if binding.show
-        )
+        ))
 
     async def recompose(self) -> None:
         keys = self._keys_to_show()

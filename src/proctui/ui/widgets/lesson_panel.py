@@ -6,15 +6,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from proctui.core.i18n import words
 from proctui.core.lessons import LessonRun
-
-# Words of the panel itself, in the lesson's language.
-_WORDS = {
-    "en": {"step": "step {n}/{total}", "do": "Do", "look": "Look", "keys": "] next · [ back · l leave",
-           "done": "Lesson complete. ] starts the next one · l chooses another"},
-    "zh": {"step": "第 {n}/{total} 步", "do": "做", "look": "看", "keys": "] 下一步 · [ 上一步 · l 离开",
-           "done": "本课完成。] 开始下一课 · l 选择其他课程"},
-}
 
 
 class LessonPanel(Static):
@@ -43,19 +36,19 @@ class LessonPanel(Static):
         if self._shown is None:
             return
         run, lang, _number = self._shown
-        words = _WORDS[lang]
+        _ = words(lang)
         step = run.step
         total = len(run.lesson.steps)
-        position = words["step"].format(n=run.index + 1, total=total)
+        position = _("step {n}/{total}").format(n=run.index + 1, total=total)
         self.border_title = f"{run.lesson.title} · {position}"
-        self.border_subtitle = words["keys"]
+        self.border_subtitle = _("] next · [ back · l leave")
         text = Text()
         if not self.compact:
             text.append(step.say + "\n")
-        text.append(f"{words['do']}: ", style="bold")
+        text.append(_("Do: "), style="bold")
         text.append(step.do + "\n", style="bold")
-        text.append(f"{words['look']}: ", style="italic")
+        text.append(_("Look: "), style="italic")
         text.append(step.look, style="italic")
         if run.finished:
-            text.append("\n" + words["done"], style="bold green")
+            text.append("\n" + _("Lesson complete. ] starts the next one · l chooses another"), style="bold green")
         self.update(text)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from proctui.core.i18n import words
 from proctui.core.lab import LabProcess
 from proctui.core.procs import ProcInfo, Snapshot
 from proctui.core.start_methods import start_method
@@ -29,6 +31,7 @@ _STATE_STYLES = {
 
 # Wide enough for "S sleeping", so names line up; a zombie's longer "Z zombie <defunct>"
 # pushes its row right, which only makes it stand out more. Width is scarce at 80 columns.
+# In cells, not characters: "S 睡眠" is 6 cells.
 _STATE_WIDTH = 10
 
 
@@ -76,57 +79,60 @@ def system_shape(snapshot: Snapshot) -> TreeShape:
 
 
 def render_row(info: ProcInfo, record: LabProcess | None, own_pid: int, helper: str | None = None,
-               pool_worker: str | None = None) -> Text:
+               pool_worker: str | None = None, lang: str = "en") -> Text:
     """One row: PID, the kernel's state letter and its meaning, name, and what the lab knows."""
+    _ = words(lang)
     row = Text()
     row.append(f"{info.pid:>6} ", style="bold" if record else "")
     if info.pid == own_pid:
         # No state letter for proctui itself: it is whatever its main thread was doing
         # the instant the reader thread looked (R or S, at random), and each flip of the
         # root row makes Tree repaint every line.
-        row.append("self".ljust(_STATE_WIDTH + 1), style="dim")
+        own = _("self")
+        row.append(own + " " * max(1, _STATE_WIDTH + 1 - cell_len(own)), style="dim")
         row.append("proctui", style="bold cyan")
-        row.append(f" (this app) PPID {info.ppid}", style="cyan")
+        row.append(_(" (this app) PPID {ppid}").format(ppid=info.ppid), style="cyan")
         return row
-    state = f"{info.state} {info.state_word}"
+    state = f"{info.state} {_(info.state_word)}"
     if info.is_zombie:
-        state += " <defunct>"
+        state += " <defunct>"  # what ps prints for a zombie
     row.append(state, style=_STATE_STYLES.get(info.state, ""))
-    row.append(" " * max(1, _STATE_WIDTH + 1 - len(state)))
+    row.append(" " * max(1, _STATE_WIDTH + 1 - cell_len(state)))
     row.append(info.name, style="" if (record or pool_worker) else "dim")
     if pool_worker is not None:
         row.append(f"  {pool_worker}", style="bold cyan")
     if helper is not None:
-        row.append(f"  {helper}", style="italic cyan")
+        row.append(f"  {_(helper)}", style="italic cyan")
     if record is not None:
         row.append("  ")
         row.append(record.label, style="bold cyan")
         row.append(f" {record.start_method}", style="dim")
         if record.process is not None and record.process.daemon:  # a stored flag: reading it reaps nothing
-            row.append(" daemon", style="magenta")
+            row.append(" daemon", style="magenta")  # the attribute's name: daemon=True
         if record.former_parent is not None and info.ppid != record.former_parent:
-            row.append(f" orphan of {record.former_parent}", style="bold yellow")
+            row.append(_(" orphan of {pid}").format(pid=record.former_parent), style="bold yellow")
         exit_text = record.exit_text
         if exit_text is not None:
-            row.append(f" exit {exit_text}", style="yellow")
+            row.append(_(" exit {code}").format(code=exit_text), style="yellow")
     return row
 
 
-def render_gone_row(record: LabProcess) -> Text:
+def render_gone_row(record: LabProcess, lang: str = "en") -> Text:
     """A lab process that /proc no longer has but that nobody has joined yet.
 
     Only a forkserver child gets here: its parent, the fork server, reaps it the moment
     it exits. The row stays (from the exit event) so that it can still be joined: join()
     reads the exit code from the sentinel.
     """
+    _ = words(lang)
     row = Text()
     row.append(f"{record.pid:>6} ", style="bold")
-    state = "- gone (reaped)"
+    state = _("- gone (reaped)")
     row.append(state, style="dim")
-    row.append(" " * max(1, _STATE_WIDTH + 1 - len(state)))
+    row.append(" " * max(1, _STATE_WIDTH + 1 - cell_len(state)))
     row.append(record.label, style="bold cyan")
     row.append(f" {record.start_method}", style="dim")
-    row.append(" by the fork server; w joins", style="italic")
+    row.append(_(" by the fork server; w joins"), style="italic")
     return row
 
 
@@ -165,6 +171,7 @@ class ProcessTree(Tree[int]):
         self._node_by_pid: dict[int, TreeNode[int]] = {}
         self._row_keys: dict[int, tuple | None] = {}  # what each row was last drawn from
         self._shape: TreeShape | None = None
+        self._lang = "en"
         self.root.expand()
 
     @property
@@ -180,8 +187,12 @@ class ProcessTree(Tree[int]):
         return self._node_by_pid.get(pid)
 
     def show(self, shape: TreeShape, snapshot: Snapshot, records: dict[int, LabProcess],
-             helpers: dict[int, str] | None = None, pool_workers: dict[int, str] | None = None) -> None:
+             helpers: dict[int, str] | None = None, pool_workers: dict[int, str] | None = None,
+             lang: str = "en") -> None:
         """Make the tree match ``shape``, touching only the rows that changed."""
+        if lang != self._lang:
+            self._lang = lang
+            self._row_keys = dict.fromkeys(self._row_keys)  # every row is said again
         cursor_pid = self.cursor_node.data if self.cursor_node is not None else None
         cursor_line = self.cursor_line
         if self._shape is None or self._shape.root != shape.root:
@@ -219,9 +230,9 @@ class ProcessTree(Tree[int]):
             if node is None or key is None or self._row_keys.get(pid) != key:
                 self._row_keys[pid] = key
                 if info is not None:
-                    label = render_row(info, record, self.own_pid, helpers.get(pid), pool_workers.get(pid))
+                    label = render_row(info, record, self.own_pid, helpers.get(pid), pool_workers.get(pid), lang)
                 else:
-                    label = render_gone_row(records[pid])
+                    label = render_gone_row(records[pid], lang)
                 if node is None:
                     parent = self.node_for(shape.parent_of[pid])
                     assert parent is not None
@@ -240,18 +251,22 @@ class ProcessTree(Tree[int]):
             self.root.set_label(root_label)
         # The count changes all the time: in the border, since a new root label makes
         # Tree repaint every line (each line's cache key holds the root's).
-        count = f"{len(shape.parent_of)} processes, kernel threads hidden" if shape.root == SYSTEM_ROOT else ""
+        count = ""
+        if shape.root == SYSTEM_ROOT:
+            _ = words(lang)
+            count = _("{count} processes, kernel threads hidden").format(count=len(shape.parent_of))
         if self.border_subtitle != count:
             self.border_subtitle = count
         self._restore_cursor(cursor_pid, cursor_line)
 
     def _root_label(self, shape: TreeShape, snapshot: Snapshot) -> Text:
         if shape.root == SYSTEM_ROOT:
-            return Text("whole system", style="bold")
+            _ = words(self._lang)
+            return Text(_("whole system"), style="bold")
         info = snapshot.procs.get(shape.root)
         if info is None:
             return Text(f"proctui {shape.root}")
-        return render_row(info, None, self.own_pid)
+        return render_row(info, None, self.own_pid, lang=self._lang)
 
     def _remove(self, node: TreeNode[int]) -> None:
         stack = [node]

@@ -7,36 +7,41 @@ import time
 from rich.text import Text
 from textual.widgets import Static
 
+from proctui.core.i18n import words
 from proctui.core.lab import LabProcess
 from proctui.core.procs import ProcInfo
 
 
 def describe_selection(info: ProcInfo | None, record: LabProcess | None, own_pid: int,
-                       role: str | None = None) -> Text:
+                       role: str | None = None, lang: str = "en") -> Text:
     """role: what a non-lab process is to proctui (a pool worker, a multiprocessing helper)."""
     if info is None:
         return Text("")
+    _ = words(lang)
     text = Text()
     if info.pid == own_pid:
-        text.append(f"PID {info.pid} is proctui itself, the parent of every lab child", style="cyan")
+        text.append(_("PID {pid} is proctui itself, the parent of every lab child").format(pid=info.pid),
+                    style="cyan")
         return text
     if record is not None:
         started = time.strftime("%H:%M:%S", time.localtime(record.started_at))
         text.append(f"{record.label}", style="bold cyan")
         if record.process is None:
             # A grandchild: what matters is who started it, not when.
-            text.append(f" PID {info.pid} · started by PID {record.former_parent} · t/x end it")
+            text.append(_(" PID {pid} · started by PID {parent} · t/x end it").format(
+                pid=info.pid, parent=record.former_parent))
             return text
-        text.append(f" PID {info.pid} · {record.role} · {record.start_method} · started {started}")
+        text.append(_(" PID {pid} · {role} · {method} · started {time}").format(
+            pid=info.pid, role=_(record.role), method=record.start_method, time=started))
         if info.is_zombie:
-            text.append(" · w reaps it", style="yellow")
+            text.append(_(" · w reaps it"), style="yellow")
         else:
-            text.append(" · t/x end it, w joins")
+            text.append(_(" · t/x end it, w joins"))
         return text
     if role is not None:
         text.append(f"PID {info.pid} · ", style="dim")
-        text.append(role, style="bold cyan")
-        text.append(" · run by multiprocessing, not a lab process", style="dim")
+        text.append(_(role), style="bold cyan")
+        text.append(_(" · run by multiprocessing, not a lab process"), style="dim")
         return text
     import psutil  # here: only a selected system row needs it, not every start
 
@@ -48,7 +53,8 @@ def describe_selection(info: ProcInfo | None, record: LabProcess | None, own_pid
             user = proc.username()
     except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
         cmdline, user = info.name, "?"
-    text.append(f"PID {info.pid} · {user} · not a lab process (read-only) · ", style="dim")
+    text.append(_("PID {pid} · {user} · not a lab process (read-only) · ").format(pid=info.pid, user=user),
+                style="dim")
     text.append(cmdline)
     return text
 
@@ -63,8 +69,8 @@ class SelectionBar(Static):
         self._shown: Text | None = None
 
     def show_selection(self, info: ProcInfo | None, record: LabProcess | None, own_pid: int,
-                       role: str | None = None) -> None:
-        text = describe_selection(info, record, own_pid, role)
+                       role: str | None = None, lang: str = "en") -> None:
+        text = describe_selection(info, record, own_pid, role, lang)
         # Every refresh asks; an update() with the same text would still lay out the
         # screen again and repaint this line and the scroll bars: bytes and CPU for nothing.
         if text != self._shown:

@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from proctui.core.i18n import words
 from proctui.core.procs import read_proc
 from proctui.core.step_session import StepSession, StepView
 from proctui.core.stepper import Step
@@ -32,16 +33,6 @@ def short_path(filename: str) -> str:
     return f"{os.path.basename(parent)}/{name}"
 
 
-#: The viewer's own words, by language.
-_WORDS = {
-    "en": {"finished": "finished", "failed": "failed", "step": "step {n}",
-           "keys": "n next · c continue · esc close", "close": "esc close",
-           "blocked": "Blocked in the kernel inside {call}: the child is still running. "
-                      "The app stays usable: press t or x on the child to end it."},
-    "zh": {"finished": "已结束", "failed": "失败", "step": "第 {n} 步",
-           "keys": "n 下一步 · c 执行到底 · esc 关闭", "close": "esc 关闭",
-           "blocked": "在内核里阻塞于 {call}：子进程还在运行。程序照样能用：对子进程按 t 或 x 结束它。"},
-}
 
 
 class StepperPane(Vertical, can_focus=True):
@@ -116,15 +107,15 @@ class StepperPane(Vertical, can_focus=True):
         self.code_view.show(view.lines, view.first_line, frame.lineno, failed=step.kind == "exception")
         self.frame_view.show(step.stack)
         self.note.update(Text(view.note))
-        words = _WORDS.get(self.language, _WORDS["en"])
+        _ = words(self.language)
         where = f"{short_path(frame.filename)}:{frame.lineno}"
         if step.kind in ("done", "exception"):
-            state = words["finished" if step.kind == "done" else "failed"]
+            state = _("finished") if step.kind == "done" else _("failed")
         else:
-            state = words["step"].format(n=view.number)
+            state = _("step {n}").format(n=view.number)
         self.border_title = f"{view.subject} · {where} · {state}"
         running = step.kind not in ("done", "exception")
-        self.border_subtitle = words["keys"] if running else words["close"]
+        self.border_subtitle = _("n next · c continue · esc close") if running else _("esc close")
 
     # -- keys ------------------------------------------------------------------------------
 
@@ -141,8 +132,10 @@ class StepperPane(Vertical, can_focus=True):
     def _show_if_blocked(self) -> None:
         call = self.session.blocked_in() if self.session is not None else None
         if call:
-            words = _WORDS.get(self.language, _WORDS["en"])
-            self.note.update(Text(words["blocked"].format(call=call), style="bold"))
+            _ = words(self.language)
+            self.note.update(Text(_("Blocked in the kernel inside {call}: the child is still running. "
+                                    "The app stays usable: press t or x on the child to end it.").format(call=call),
+                                  style="bold"))
 
     def action_close_stepper(self) -> None:
         self.session = None
