@@ -33,6 +33,11 @@ def row(app, pid):
     return str(node.label) if node else ""
 
 
+def shows_state(app, pid, letter):
+    """The row of pid shows the kernel's state letter (in any language)."""
+    return f" {letter} " in row(app, pid)
+
+
 async def shot_tree(name: str, keys: list[str], scope: str = "lab") -> None:
     lab = Lab()
     app = ProcTUI(lab, scope=scope, lang="en")
@@ -43,7 +48,7 @@ async def shot_tree(name: str, keys: list[str], scope: str = "lab") -> None:
                 await pilot.press(key)
                 await pilot.pause(0.05)
             await wait_for(pilot, lambda: all(row(app, r.pid) for r in lab.processes))
-            await wait_for(pilot, lambda: all("Z zombie" in row(app, r.pid)
+            await wait_for(pilot, lambda: all(shows_state(app, r.pid, "Z")
                                               for r in lab.processes if r.role == "zombie"))
             await pilot.pause(0.3)
             if lab.processes:
@@ -55,16 +60,18 @@ async def shot_tree(name: str, keys: list[str], scope: str = "lab") -> None:
         lab.shutdown()
 
 
-async def shot_stepper_at_waitpid() -> None:
-    """The code viewer paused before os.waitpid of a zombie, still Z in the tree."""
+async def shot_stepper_at_waitpid(lang: str) -> None:
+    """The code viewer paused before os.waitpid of a zombie, still Z in the tree; in
+    English, the step after it too (the zombie gone)."""
+    suffix = "" if lang == "en" else f"-{lang}"
     lab = Lab()
-    app = ProcTUI(lab, lang="en")
+    app = ProcTUI(lab, lang=lang)
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("f", "z")
             await wait_for(pilot, lambda: len(lab.processes) == 2 and all(row(app, r.pid) for r in lab.processes))
             zombie = lab.processes[1]
-            await wait_for(pilot, lambda: "Z zombie" in row(app, zombie.pid))
+            await wait_for(pilot, lambda: shows_state(app, zombie.pid, "Z"))
             app.main_screen.process_tree.move_cursor(app.main_screen.process_tree.node_for(zombie.pid))
             await pilot.pause(0.1)
             await pilot.press("w")
@@ -76,8 +83,10 @@ async def shot_stepper_at_waitpid() -> None:
                 await pilot.press("n")
                 await pilot.pause(0.1)
             await pilot.pause(0.3)
-            app.save_screenshot(filename="stepper-waitpid.svg", path=str(OUT))
-            print("screenshots/stepper-waitpid.svg")
+            app.save_screenshot(filename=f"stepper-waitpid{suffix}.svg", path=str(OUT))
+            print(f"screenshots/stepper-waitpid{suffix}.svg")
+            if lang != "en":
+                return
             await pilot.press("n")
             await wait_for(pilot, lambda: not row(app, zombie.pid))
             await pilot.pause(0.3)
@@ -104,6 +113,37 @@ async def shot_lesson(lang: str) -> None:
         lab.shutdown()
 
 
+async def shot_log(lang: str) -> None:
+    """The log after f, z, t (on the child of f) and o: a fork, a zombie, SIGTERM and its
+    exit, an orphan re-parented."""
+    from proctui.core.events import Adopted, Exited
+
+    lab = Lab()
+    app = ProcTUI(lab, lang=lang)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f", "z")
+            await wait_for(pilot, lambda: len(lab.processes) == 2 and all(row(app, r.pid) for r in lab.processes))
+            child = lab.processes[0]
+            tree = app.main_screen.process_tree
+            tree.move_cursor(tree.node_for(child.pid))
+            await wait_for(pilot, lambda: tree.selected_pid == child.pid)
+            await pilot.press("t")
+            await wait_for(pilot, lambda: any(isinstance(e, Exited) and e.pid == child.pid
+                                              for e in app.main_screen.event_log.events))
+            await pilot.press("o")
+            await wait_for(pilot, lambda: any(isinstance(e, Adopted) for e in app.main_screen.event_log.events))
+            # The log maximized (as the palette's Maximize does), so every line of it shows.
+            log = app.main_screen.event_log
+            log.focus()
+            app.screen.maximize(log)
+            await pilot.pause(0.5)
+            app.save_screenshot(filename=f"log-{lang}.svg", path=str(OUT))
+            print(f"screenshots/log-{lang}.svg")
+    finally:
+        lab.shutdown()
+
+
 async def shot_help() -> None:
     lab = Lab()
     app = ProcTUI(lab, lang="en")
@@ -123,7 +163,9 @@ async def main() -> None:
     await shot_tree("tree-zombie", ["f", "z", "f", "z"])
     await shot_tree("tree-kinds", ["o", "D", "p"])
     await shot_tree("tree-system", ["f", "z"], scope="system")
-    await shot_stepper_at_waitpid()
+    await shot_stepper_at_waitpid("en")
+    await shot_stepper_at_waitpid("zh")
+    await shot_log("zh")
     await shot_lesson("en")
     await shot_lesson("zh")
     await shot_help()

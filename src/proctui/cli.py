@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--scope", choices=("lab", "system"), default="lab", help="tree scope at start (default: lab)")
     parser.add_argument(
-        "--lang", choices=LANGUAGES, default=None, help="language of the lessons (default: from the locale)"
+        "--lang", choices=LANGUAGES, default=None, help="language of everything on screen (default: from the locale)"
     )
     parser.add_argument(
         "--theme", choices=tuple(THEMES), default="dark",

@@ -138,8 +138,8 @@ class Chinese:
         return text
 
     def adopted(self, e: ev.Adopted) -> str:
-        return (f"{e.label}（PID {e.pid}）失去了父进程 {e.former_parent}：内核把它过继给了 "
-                f"PID {e.adopter_pid}，{_ADOPTERS[e.adopter]}")
+        return (f"{e.label}（PID {e.pid}）失去了父进程 {e.former_parent}：内核把它交给 "
+                f"PID {e.adopter_pid} 收养，{_ADOPTERS[e.adopter]}")
 
     # -- 信号与等待 ------------------------------------------------------------------------
 
@@ -232,15 +232,15 @@ class Chinese:
 
     def subreaper_set(self, e: ev.SubreaperSet) -> str:
         if e.on:
-            return "prctl(PR_SET_CHILD_SUBREAPER, 1)：proctui 下面的孤儿进程现在过继给 proctui"
-        return "prctl(PR_SET_CHILD_SUBREAPER, 0)：孤儿进程现在过继给 PID 1 或 proctui 之上最近的 subreaper"
+            return "prctl(PR_SET_CHILD_SUBREAPER, 1)：proctui 下面的孤儿进程现在由 proctui 收养"
+        return "prctl(PR_SET_CHILD_SUBREAPER, 0)：孤儿进程现在由 PID 1 或 proctui 之上最近的 subreaper 收养"
 
     def hidden_reaping_unguarded(self, e: ev.HiddenReapingUnguarded) -> str:
         return ("这个 Python 的 multiprocessing 没有 process._children：proctui 没法阻止 start() 和 "
                 "active_children() 回收它的子进程，所以别的子进程启动时，僵尸进程可能会消失")
 
     def orphan_leaves_the_tree(self, e: ev.OrphanLeavesTheTree) -> str:
-        return ("proctui 现在不是 child subreaper：孤儿进程会过继给 PID 1 或 proctui 之上最近的 subreaper，"
+        return ("proctui 现在不是 child subreaper：孤儿进程会由 PID 1 或 proctui 之上最近的 subreaper 收养，"
                 "从这棵树上消失（有些机器上 PID 1 会杀掉它收养的进程）")
 
     # -- 出错 ------------------------------------------------------------------------------

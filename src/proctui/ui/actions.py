@@ -127,7 +127,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("scope", ("a",), N_("Tree scope: lab / whole system"),
            N_("tree scope: lab only <-> whole system"), "toggle_scope"),
     Action("language", ("L",), N_("Language: English / 中文"),
-           N_("language: English <-> 中文 for the log, the lessons and the glossary, now"), "toggle_language"),
+           N_("language: English <-> 中文, for everything on screen, now"), "toggle_language"),
     Action("lessons", ("l",), N_("Lessons"), N_("lessons: choose one, or leave the one under way"), "lessons",
            footer=N_("Lessons"), palette=False),
     Action("lesson-next", ("right_square_bracket",), N_("Lesson: next step"),

@@ -148,21 +148,8 @@ class MainScreen(Screen[None]):
             self.event_log.add_message(N_("reading /proc failed: {problem}"), error=True, problem=repr(exc))
         self.show_snapshot()
 
-    @property
-    def _(self) -> Callable[[str], str]:
-        """gettext in the language of the moment."""
-        return words(self.lang)
-
     def _update_titles(self) -> None:
-        _ = self._
-        if self.scope == "lab":
-            subreaper = _(" · subreaper") if self.lab.subreaper else ""
-            title = _("lab: proctui and its children · start method {method}").format(method=self.lab.start_method)
-            title += subreaper
-        else:
-            title = _("whole system · read-only except lab rows")
-        self.process_tree.border_title = title
-        self.event_log.border_title = _("events")
+        self.process_tree.show_title(self.scope, self.lab.start_method, self.lab.subreaper, self.lang)
 
     def watch_scope(self) -> None:
         if self.is_mounted:
@@ -246,8 +233,9 @@ class MainScreen(Screen[None]):
     def palette_commands(self) -> Iterator[SystemCommand]:
         """The command palette's lab actions, and a command per lesson."""
         yield from actions.palette(self.run_action, self.lang)
+        _ = words(self.lang)
         for index, lesson in enumerate(self.lessons):
-            yield SystemCommand(self._("Lesson: {title}").format(title=lesson.title), lesson.steps[0].do,
+            yield SystemCommand(_("Lesson: {title}").format(title=lesson.title), lesson.steps[0].do,
                                 functools.partial(self.start_lesson, index))
 
     # -- actions that start things -----------------------------------------------------------
@@ -418,7 +406,8 @@ class MainScreen(Screen[None]):
             self.lesson_open = False
             self.event_log.add_message(N_("left the lesson; l chooses one again"))
             return
-        self.app.push_screen(LessonPicker(self.lessons, self._("lessons")),
+        _ = words(self.lang)
+        self.app.push_screen(LessonPicker(self.lessons, _("lessons")),
                              lambda index: self.start_lesson(index) if index is not None else None)
 
     def start_lesson(self, index: int) -> None:

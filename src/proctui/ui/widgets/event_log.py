@@ -40,11 +40,17 @@ class EventLog(RichLog):
     def __init__(self, language: str = "en", **kwargs) -> None:
         super().__init__(max_lines=2000, wrap=True, markup=False, highlight=False, **kwargs)
         self.language = language
+        self.border_title = self._title(language)
         #: Every line written, as plain text: what screen readers can rely on.
         self.lines_text: list[str] = []
         # What was written, in order, so the log can be said again in another language:
         # an event, or a message's (time, tone, message id, facts).
         self._entries: list[LabEvent | tuple[float, Tone, str, dict[str, object]]] = []
+
+    @staticmethod
+    def _title(language: str) -> str:
+        _ = words(language)
+        return _("events")
 
     @property
     def events(self) -> list[LabEvent]:
@@ -72,6 +78,7 @@ class EventLog(RichLog):
         if language == self.language:
             return
         self.language = language
+        self.border_title = self._title(language)
         self.clear()
         self.lines_text.clear()
         for entry in self._entries:

@@ -174,6 +174,16 @@ class ProcessTree(Tree[int]):
         self._lang = "en"
         self.root.expand()
 
+    def show_title(self, scope: str, start_method: str, subreaper: bool, lang: str) -> None:
+        """The border says what the tree shows: the lab (and how children start) or all."""
+        _ = words(lang)
+        if scope == "lab":
+            title = _("lab: proctui and its children · start method {method}").format(method=start_method)
+            title += _(" · subreaper") if subreaper else ""
+        else:
+            title = _("whole system · read-only except lab rows")
+        self.border_title = title
+
     @property
     def selected_pid(self) -> int | None:
         node = self.cursor_node
