@@ -105,7 +105,7 @@ class StepperPane(Vertical, can_focus=True):
         step = view.step
         frame = step.frame
         self.code_view.show(view.lines, view.first_line, frame.lineno, failed=step.kind == "exception")
-        self.frame_view.show(step.stack)
+        self.frame_view.show(step.stack, self.language)
         self.note.update(Text(view.note))
         _ = words(self.language)
         where = f"{short_path(frame.filename)}:{frame.lineno}"
