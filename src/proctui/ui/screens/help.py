@@ -31,7 +31,7 @@ def keys_table(groups: KeyHelp) -> Group:
         parts.append(Text(title, style="bold underline"))
         table = Table(box=None, show_header=False, padding=(0, 1), expand=False)
         table.add_column(style="bold", no_wrap=True)
-        table.add_column()
+        table.add_column(overflow="fold")
         for key, what in rows:
             table.add_row(Text(key), Text(what))  # plain text: "[sentinel]" is not markup
         parts.append(table)
@@ -41,7 +41,8 @@ def keys_table(groups: KeyHelp) -> Group:
 def glossary_table(glossary: dict[str, str], heading: str) -> Group:
     table = Table(box=None, show_header=False, padding=(0, 1), expand=False)
     table.add_column(style="bold", no_wrap=True)
-    table.add_column()
+    # fold: Chinese has no spaces to wrap at, and Rich would cut a long meaning with "…".
+    table.add_column(overflow="fold")
     for term, meaning in glossary.items():
         table.add_row(term, meaning)
     return Group(Text(heading, style="bold underline"), table)

@@ -18,7 +18,8 @@ def describe_selection(info: ProcInfo | None, record: LabProcess | None, own_pid
     if info is None:
         return Text("")
     _ = words(lang)
-    text = Text()
+    # One line: a label or command line too long for it ends in "…", never silently.
+    text = Text(no_wrap=True, overflow="ellipsis")
     if info.pid == own_pid:
         text.append(_("PID {pid} is proctui itself, the parent of every lab child").format(pid=info.pid),
                     style="cyan")
@@ -31,7 +32,8 @@ def describe_selection(info: ProcInfo | None, record: LabProcess | None, own_pid
             text.append(_(" PID {pid} · started by PID {parent} · t/x end it").format(
                 pid=info.pid, parent=record.former_parent))
             return text
-        text.append(_(" PID {pid} · {role} · {method} · started {time}").format(
+        # The start time as htop's START column shows it: no word, so the line fits 80 columns.
+        text.append(_(" PID {pid} · {role} · {method} · {time}").format(
             pid=info.pid, role=_(record.role), method=record.start_method, time=started))
         if info.is_zombie:
             text.append(_(" · w reaps it"), style="yellow")
