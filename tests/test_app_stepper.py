@@ -114,7 +114,7 @@ async def test_join_with_timeout_walks_the_connection_wait_branch(app):
             what="[] returned",
         )
         text = " ".join(screen_text(app).replace("│", " ").split())
-        assert "the timeout passed and the child is still running (S)" in text
+        assert "when the timeout passed the child was still running (S)" in text
         await pilot.press("c")
         await pilot_wait_until(pilot, lambda: app.main_screen.stepper.done, what="join to return")
         assert app.main_screen.stepper.result is None

@@ -49,7 +49,7 @@ def test_the_notes_follow_a_real_join_of_a_zombie():
     assert "The child is a zombie (Z in /proc)" in text
     assert f"waitpid returned ({pid}, 0x0700): WIFEXITED, WEXITSTATUS=7" in text
     assert "decodes with os.waitstatus_to_exitcode(sts)" in text  # 3.9+: not the article's code
-    assert notes[-1] == "join() returned: exitcode 7. The child is reaped."
+    assert notes[-1] == "join() returned; exitcode is now 7: the child has been reaped."
 
 
 def test_the_same_join_in_chinese():
@@ -58,7 +58,7 @@ def test_the_same_join_in_chinese():
     assert "断言是开着的" in notes[0] or sys.flags.optimize
     assert "子进程是僵尸进程（/proc 里是 Z）" in text
     assert f"waitpid 返回 ({pid}, 0x0700)：WIFEXITED, WEXITSTATUS=7" in text
-    assert notes[-1] == "join() 返回：退出码 7。子进程已被回收。"
+    assert notes[-1] == "join() 返回了；exitcode 现在是 7：子进程已被回收。"
     english = re.compile(r"(?<![\w.])[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}(?![\w(.])")
     assert not [note for note in notes if english.search(note)], notes
 
@@ -81,6 +81,77 @@ def test_forkserver_and_blocking_notes():
     frame = Frame("Popen.poll", "popen_fork.py", 27, {})
     call = Step("call", frame, (frame,), call="os.waitpid(42, 0)")
     assert "will block in the kernel" in explain.step_note(call, 42, "S")
-    assert "Press t or x" in explain.step_note(call, 42, "T")
+    # A stopped child: SIGTERM stays pending until SIGCONT (test_sigterm_to_a_stopped_child_...).
+    stopped = explain.step_note(call, 42, "T")
+    assert "x (SIGKILL) ends it at once" in stopped and "Press t or x" not in stopped
     nohang = Step("call", frame, (frame,), call="os.waitpid(42, 1)")
     assert "WNOHANG" in explain.step_note(nohang, 42, "S")
+
+
+def sleep_a_minute():
+    import time
+
+    time.sleep(60)
+
+
+def test_a_child_killed_after_the_timeout_is_said_to_have_been_running_then():
+    """The notes on a join(timeout) that gave up say what was true when it gave up, not
+    what is true when they are shown: a child killed after the timeout was running then."""
+    process = multiprocessing.get_context("fork").Process(target=sleep_a_minute)
+    process.start()
+    pid = process.pid
+    assert pid is not None
+    multiprocessing.process._children.discard(process)  # type: ignore[attr-defined]  # private, not in typeshed
+    try:
+        stepper = Stepper(process)
+        stepper.start(0.2)
+        step = stepper.step
+        while step is not None and not (step.kind == "return" and step.result == "[]"):
+            step = stepper.next()
+        assert step is not None and stepper.state_at_timeout in ("S", "R")
+        os.kill(pid, 9)
+        wait_until(lambda: proc_state(pid) == "Z", what="a zombie")
+        note = explain.step_note(step, pid, "Z", timeout_state=stepper.state_at_timeout)
+        assert "when the timeout passed the child was still running" in note, note
+        stepper.cancel()
+        wait_until(lambda: stepper.done, what="join to end")
+        final = stepper.step
+        assert final is not None and final.kind == "done" and final.result == "None"
+        note = explain.step_note(final, pid, "Z", timeout_state=stepper.state_at_timeout)
+        assert "the child was running when the timeout passed" in note, note
+        # Without what the stepper recorded, the state now would have been taken for then.
+        assert "another process held its sentinel open" in explain.step_note(final, pid, "Z")
+    finally:
+        process.kill()
+        process.join()
+
+
+def test_sigterm_to_a_stopped_child_waits_until_it_continues():
+    """What the note on a stopped child says: SIGTERM stays pending, only SIGKILL acts."""
+    import signal
+
+    process = multiprocessing.get_context("fork").Process(target=sleep_a_minute)
+    process.start()
+    pid = process.pid
+    assert pid is not None
+    try:
+        os.kill(pid, signal.SIGSTOP)
+        wait_until(lambda: proc_state(pid) == "T", what="stopped")
+        os.kill(pid, signal.SIGTERM)
+        # Pending, not delivered: /proc says so (ShdPnd holds bit 15), and it stays T.
+        wait_until(lambda: int(_status_field(pid, "ShdPnd"), 16) & (1 << (signal.SIGTERM - 1)), what="pending")
+        assert proc_state(pid) == "T"
+        os.kill(pid, signal.SIGCONT)
+        process.join(10)
+        assert process.exitcode == -signal.SIGTERM
+    finally:
+        process.kill()
+        process.join()
+
+
+def _status_field(pid: int, name: str) -> str:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith(name + ":"):
+                return line.split()[1]
+    raise AssertionError(f"no {name} in /proc/{pid}/status")

@@ -24,6 +24,7 @@ from proctui.core.events import (
     Reaped,
     Refusal,
     Signalled,
+    StillAlive,
     WhoReaps,
 )
 from proctui.core.lab import Lab, LabError
@@ -340,6 +341,11 @@ def test_under_forkserver_is_alive_reads_the_sentinel_and_reaps_nothing():
         [reaped] = events_of(events, Reaped, zombie.pid)
         assert (reaped.call, reaped.status, reaped.exitcode) == (ReapCall.IS_ALIVE_SENTINEL, None, 6)
         assert zombie.reaped.is_set() and zombie.exitcode == 6
+        # And on a running child it waits 0 s on the sentinel: no waitpid is said either.
+        child = lab.fork_child()
+        assert lab.is_alive(child) is True
+        [alive] = events_of(events, StillAlive, child.pid)
+        assert alive.on_sentinel
     finally:
         lab.shutdown()
 

@@ -197,8 +197,8 @@ SENTENCES = [
     (SubreaperSet(on=False),
      "prctl(PR_SET_CHILD_SUBREAPER, 0): orphans now go to PID 1 or the nearest subreaper above proctui"),
     (OrphanLeavesTheTree(),
-     ("proctui is not a child subreaper now: the orphan goes to PID 1 or the nearest subreaper above proctui, "
-     "and leaves this tree (on some machines PID 1 kills what it adopts)")),
+     ("proctui is not a child subreaper now: the orphan goes to the nearest subreaper above proctui, else to "
+     "PID 1 of its PID namespace, and leaves this tree")),
     (HiddenReapingUnguarded(),
      ("this Python's multiprocessing has no process._children: proctui cannot keep start() and "
      "active_children() from reaping its children, so a zombie may vanish when another child starts")),
@@ -208,7 +208,7 @@ SENTENCES = [
     (Forked(pid=4242, label="child-1", role="child", start_method="fork"),
      "child-1.start() -> fork() -> child 4242 (child)"),
     (Forked(pid=4242, label="daemon-1", role="daemon", start_method="spawn", daemon=True),
-     "daemon-1.start() -> spawn: fork() + exec() -> child 4242 (daemon, daemon=True)"),
+     "daemon-1.start() -> spawn: _posixsubprocess.fork_exec() -> child 4242 (daemon, daemon=True)"),
     (Forked(pid=4242, label="zombie-1", role="zombie", start_method="forkserver"),
      "zombie-1.start() -> forkserver: the fork server forks -> child 4242 (zombie)"),
     (GrandchildForked(pid=4243, label="orphan-1 (grandchild)", parent_pid=4242, parent_label="orphan-1 (parent)"),
@@ -289,16 +289,16 @@ SENTENCES = [
      "kill(4242, SIGCONT) -> child-1: it runs again"),
     # joins
     (JoinBlocks(pid=4242, label="child-1"),
-     "child-1.join() -> waitpid(4242, 0) blocks: the child is still running (end it with t or x)"),
+     "child-1.join() -> waitpid(4242, 0) blocks: the child is still running (x ends it; t too, unless it is stopped)"),
     (JoinStepped(pid=4242, label="child-1", timeout=None),
      "child-1.join(): stepping through join() in the code viewer"),
     (JoinStepped(pid=4242, label="child-1", timeout=0.1),
      "child-1.join(0.1): stepping through join() in the code viewer"),
     (JoinReturned(pid=4242, label="child-1", timeout=0.1, child_state="S"),
-     ("child-1.join(0.1) returned None: nothing reaped (exitcode is still None); the child is still running "
+     ("child-1.join(0.1) returned before the child was reaped: exitcode is still None; the child is still running "
      "(S in /proc)")),
     (JoinReturned(pid=4242, label="orphan-1 (parent)", timeout=1.0, child_state="Z", sentinel_writers=(4243,)),
-     ("orphan-1 (parent).join(1.0) returned None: nothing reaped (exitcode is still None). The child has "
+     ("orphan-1 (parent).join(1.0) returned before the child was reaped: exitcode is still None. The child has "
      "exited (Z in /proc), but its sentinel never became readable: PID 4243 still holds the write end of "
      "the sentinel pipe (a process it forked inherited it), and the pipe reads as closed only when every "
      "copy is")),
@@ -307,6 +307,9 @@ SENTENCES = [
      "parent, the fork server, had reaped PID 4242 already")),
     (StillAlive(pid=4242, label="child-1"),
      "child-1.is_alive() -> poll() -> waitpid(4242, WNOHANG) -> (0, 0) -> True: still running, nothing reaped"),
+    (StillAlive(pid=4242, label="child-1", on_sentinel=True),
+     ("child-1.is_alive() -> poll() -> connection.wait([sentinel], 0) -> [] -> True: still running (under "
+      "forkserver poll() calls no waitpid: the fork server is the parent)")),
     # pools
     (PoolCreated(label="pool-1", processes=2, maxtasksperchild=2, start_method="fork"),
      ("pool-1 = Pool(2, maxtasksperchild=2) (fork): proctui now has a worker handler thread "
@@ -323,7 +326,7 @@ SENTENCES = [
      "(PID 4240): fork()")),
     (PoolWorkerStarted(pid=4240, label="pool-1 worker 1", pool="pool-1", start_method="spawn", by_handler=False,
                        processes=2),
-     "pool-1 worker 1 (PID 4240) started by Pool(2): spawn: fork() + exec() of a fresh python"),
+     "pool-1 worker 1 (PID 4240) started by Pool(2): spawn: fork_exec() of a fresh python"),
     (PoolWorkerStarted(pid=4240, label="pool-1 worker 1", pool="pool-1", start_method="forkserver",
                        by_handler=False, processes=2),
      "pool-1 worker 1 (PID 4240) started by Pool(2): forkserver: the fork server forks it"),

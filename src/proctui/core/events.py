@@ -309,7 +309,10 @@ class JoinReturned(LabEvent):
 
 
 class StillAlive(LabEvent):
-    """is_alive() polled with waitpid(WNOHANG) and found the child running."""
+    """is_alive() found the child running: with waitpid(WNOHANG) under fork and spawn; by
+    waiting 0 s on its sentinel under forkserver, whose poll() calls no waitpid."""
+
+    on_sentinel: bool = False
 
 
 # -- pools -------------------------------------------------------------------------------

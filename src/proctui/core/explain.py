@@ -43,7 +43,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "line_wait": "the real work: Popen.wait() of the start method in use",
         "line_discard": "the child is reaped: multiprocessing stops tracking it",
         "line_returncode": "returncode is set once the child has been reaped; then it is reused",
-        "line_sentinel": "sleep until the sentinel is readable (the child ended) or the timeout",
+        "line_sentinel": "sleep until the sentinel is readable or the timeout passes",
         "line_flag": "flag 0 blocks until the child exits; WNOHANG would not",
         "line_decode": "decode the wait status: exit code, or -signal number",
         "line_signalled": "killed by a signal?",
@@ -54,6 +54,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "status and the kernel frees PID {pid}. Watch its row vanish.",
         "waitpid_running": "Next: {call}. The child is {word} ({state}): waitpid will block in the kernel "
         "until it exits. Press t or x to end it; the app stays usable.",
+        "waitpid_stopped": "Next: {call}. The child is stopped (T): waitpid will block in the kernel until "
+        "it exits. x (SIGKILL) ends it at once; a SIGTERM (t) stays pending until s continues it.",
         "next": "Next: {call}.",
         "waitpid_reaped": "waitpid returned ({pid}, {status}): {decoded}; os.waitstatus_to_exitcode() = "
         "{code}. The child is reaped: PID {pid} is gone from /proc.",
@@ -63,23 +65,32 @@ PHRASES: dict[str, dict[str, str]] = {
         "waitpid_other": "waitpid: {result}",
         "wait_call": "Next: {call}: sleep until the sentinel pipe is readable (every copy of its write end "
         "is closed: normally, when the child ends) or {limit} s pass. Waiting on a sentinel does not reap.",
-        "wait_timeout_running": "connection.wait returned []: the timeout passed and the child is still "
+        "wait_timeout_running": "connection.wait returned []: when the timeout passed the child was still "
         "running ({state}). wait() returns None; join returns without reaping.",
         "wait_timeout_exited": "connection.wait returned []: the timeout passed although the child has "
         "exited: its sentinel stays unreadable while any process (one the child forked) holds a copy of "
         "the pipe's write end. wait() returns None; join returns without reaping.",
         "wait_ready": "connection.wait returned {result}: the sentinel is readable, so the child has ended.",
+        "wait_ready_forkserver": "connection.wait returned {result}: the sentinel is readable: the fork server "
+        "has written the exit code into it (or has itself ended).",
         "read_signed_call": "Next: {call}. Under forkserver the fork server, not proctui, is the child's "
         "parent: it has already reaped the child (so no zombie could be seen) and writes the exit code "
         "into the sentinel pipe. No waitpid() here.",
         "read_signed_return": "read_signed returned {result}: the exit code the fork server sent.",
+        "read_signed_eof": "read_signed {result}: the sentinel ended with no exit code in it, so the fork "
+        "server itself has ended. poll() sets returncode 255, whatever became of the child.",
         "raised": "join() raised {result}.",
         "raised_unstarted": " The Process was created but never started, so it has no Popen to wait on.",
         "raised_optimized": " With python -O the assert is gone, so join fails later, on None.wait().",
-        "done_running": "join() returned None; the child is still running (exitcode None): nothing was reaped.",
-        "done_held": "join() returned None (exitcode None): nothing was reaped, although the child has "
-        "exited: its sentinel was still held open when the timeout passed.",
-        "done": "join() returned: exitcode {code}. The child is reaped.",
+        "done_running": "join() returned; exitcode is still None: the child was running when the timeout "
+        "passed, and nothing was reaped.",
+        "done_held": "join() returned; exitcode is still None: nothing was reaped, although the child had "
+        "exited when the timeout passed: another process held its sentinel open.",
+        "done_echild": "join() returned; exitcode is still None: someone else reaped the child (ECHILD), "
+        "so multiprocessing never learnt its exit code.",
+        "done": "join() returned; exitcode is now {code}: the child has been reaped.",
+        "done_forkserver_lost": "join() returned; exitcode is 255 because the fork server ended without "
+        "sending the child's status. The child itself is still running ({state}).",
         "forkserver": "forkserver: the fork server, not proctui, is this child's parent. It reaps the "
         "child itself and sends the exit code down the sentinel, so poll() never calls waitpid and no "
         "zombie can be seen",
@@ -96,7 +107,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "line_wait": "真正干活的地方：当前启动方法的 Popen.wait()",
         "line_discard": "子进程已被回收：multiprocessing 不再跟踪它",
         "line_returncode": "子进程被回收后 returncode 就有值了，之后直接复用",
-        "line_sentinel": "睡眠，直到哨兵可读（子进程结束）或超时",
+        "line_sentinel": "睡眠，直到哨兵可读或超时",
         "line_flag": "flag 为 0 时会阻塞到子进程退出；WNOHANG 则不会",
         "line_decode": "解读等待状态：退出码，或者负的信号编号",
         "line_signalled": "是被信号杀死的吗？",
@@ -106,6 +117,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "内核释放 PID {pid}。看它那一行消失。",
         "waitpid_running": "下一步：{call}。子进程处于{word}状态（{state}）：waitpid 会在内核里阻塞，"
         "直到它退出。按 t 或 x 结束它；程序照样能用。",
+        "waitpid_stopped": "下一步：{call}。子进程被暂停了（T）：waitpid 会在内核里阻塞，直到它退出。"
+        "x（SIGKILL）能立刻结束它；SIGTERM（t）会一直挂着，直到按 s 让它继续。",
         "next": "下一步：{call}。",
         "waitpid_reaped": "waitpid 返回 ({pid}, {status})：{decoded}；os.waitstatus_to_exitcode() = {code}。"
         "子进程已被回收：PID {pid} 从 /proc 消失了。",
@@ -115,21 +128,29 @@ PHRASES: dict[str, dict[str, str]] = {
         "waitpid_other": "waitpid：{result}",
         "wait_call": "下一步：{call}：睡眠，直到哨兵管道可读（它的写端全部关闭，通常就是子进程结束时），"
         "或者过了 {limit} 秒。等待哨兵不会回收子进程。",
-        "wait_timeout_running": "connection.wait 返回 []：超时了，子进程还在运行（{state}）。"
+        "wait_timeout_running": "connection.wait 返回 []：超时的那一刻子进程还在运行（{state}）。"
         "wait() 返回 None；join 不回收就返回。",
         "wait_timeout_exited": "connection.wait 返回 []：超时了，可子进程已经退出：只要还有进程"
         "（子进程 fork 出的进程）拿着管道写端的副本，哨兵就一直不可读。wait() 返回 None；join 不回收就返回。",
         "wait_ready": "connection.wait 返回 {result}：哨兵可读，说明子进程已经结束。",
+        "wait_ready_forkserver": "connection.wait 返回 {result}：哨兵可读：fork server 已经把退出码写进去了"
+        "（或者它自己结束了）。",
         "read_signed_call": "下一步：{call}。用 forkserver 时，子进程的父进程是 fork server 而不是 proctui："
         "它已经回收了子进程（所以看不到僵尸），并把退出码写进哨兵管道。这里没有 waitpid()。",
         "read_signed_return": "read_signed 返回 {result}：这是 fork server 发来的退出码。",
+        "read_signed_eof": "read_signed {result}：哨兵读到了结尾，里面却没有退出码，说明 fork server 自己结束了。"
+        "不管子进程怎样，poll() 都把 returncode 设成 255。",
         "raised": "join() 抛出了 {result}。",
         "raised_unstarted": "这个 Process 创建了但从未 start()，没有 Popen 可等。",
         "raised_optimized": "用 python -O 时断言被去掉了，所以 join 在后面的 None.wait() 上才失败。",
-        "done_running": "join() 返回 None；子进程还在运行（exitcode 为 None）：什么也没回收。",
-        "done_held": "join() 返回 None（exitcode 为 None）：什么也没回收，尽管子进程已经退出："
-        "超时的时候它的哨兵仍被占着。",
-        "done": "join() 返回：退出码 {code}。子进程已被回收。",
+        "done_running": "join() 返回了；exitcode 仍是 None：超时的时候子进程还在运行，什么也没回收。",
+        "done_held": "join() 返回了；exitcode 仍是 None：什么也没回收，尽管超时的时候子进程已经退出："
+        "另一个进程还占着它的哨兵。",
+        "done_echild": "join() 返回了；exitcode 仍是 None：别人已经回收了这个子进程（ECHILD），"
+        "multiprocessing 永远拿不到它的退出码。",
+        "done": "join() 返回了；exitcode 现在是 {code}：子进程已被回收。",
+        "done_forkserver_lost": "join() 返回了；exitcode 是 255，因为 fork server 没发来子进程的状态就结束了。"
+        "子进程本身还在运行（{state}）。",
         "forkserver": "forkserver：这个子进程的父进程是 fork server，不是 proctui。它自己回收子进程，"
         "并把退出码通过哨兵发过来，所以 poll() 从不调用 waitpid，也看不到僵尸",
         "asserts_off": "断言已关闭（python -O，sys.flags.optimize={level}）：join 一个没 start() 的进程会改在 "
@@ -169,11 +190,14 @@ def _running(child_state: str | None) -> bool:
     return child_state is not None and child_state not in "ZX"
 
 
-def step_note(step: Step, pid: int | None, child_state: str | None, lang: str = "en") -> str:
+def step_note(step: Step, pid: int | None, child_state: str | None, lang: str = "en", *,
+              start_method: str | None = None, timeout_state: str | None = None, echild: bool = False) -> str:
     """One or two sentences on the step the join is paused at.
 
     child_state is the kernel's state letter for the child now, None if /proc has no
-    such PID.
+    such PID. What happened earlier in the join comes from the stepper, recorded when it
+    happened: timeout_state, the child's state when connection.wait gave up ("" if gone),
+    and echild, whether a waitpid failed with ECHILD.
     """
     call = step.call or ""
     result = step.result
@@ -183,6 +207,8 @@ def step_note(step: Step, pid: int | None, child_state: str | None, lang: str = 
             return _say(lang, "waitpid_nohang", call=call)
         if child_state == "Z":
             return _say(lang, "waitpid_zombie", call=call, pid=pid)
+        if child_state in ("T", "t"):
+            return _say(lang, "waitpid_stopped", call=call)
         if child_state is not None:  # alive: not a zombie (that was just above)
             word = words(lang)(state_word(child_state))
             return _say(lang, "waitpid_running", call=call, word=word, state=child_state)
@@ -202,13 +228,16 @@ def step_note(step: Step, pid: int | None, child_state: str | None, lang: str = 
         return _say(lang, "wait_call", call=call, limit=args[1] if len(args) > 1 else "None")
     if step.kind == "return" and call.startswith("connection.wait("):
         if result == "[]":
-            if _running(child_state):
-                return _say(lang, "wait_timeout_running", state=child_state)
+            state = child_state if timeout_state is None else timeout_state
+            if _running(state):
+                return _say(lang, "wait_timeout_running", state=state)
             return _say(lang, "wait_timeout_exited")
-        return _say(lang, "wait_ready", result=result)
+        return _say(lang, "wait_ready_forkserver" if start_method == "forkserver" else "wait_ready", result=result)
     if step.kind == "call" and call.startswith("forkserver.read_signed("):
         return _say(lang, "read_signed_call", call=call)
     if step.kind == "return" and call.startswith("forkserver.read_signed("):
+        if (result or "").startswith("raised"):
+            return _say(lang, "read_signed_eof", result=result)
         return _say(lang, "read_signed_return", result=result)
     if step.kind == "exception":
         note = _say(lang, "raised", result=result)
@@ -219,8 +248,13 @@ def step_note(step: Step, pid: int | None, child_state: str | None, lang: str = 
         return note
     if step.kind == "done":
         if result == "None":
-            return _say(lang, "done_running" if _running(child_state) else "done_held")
+            if echild:
+                return _say(lang, "done_echild")
+            state = child_state if timeout_state is None else timeout_state
+            return _say(lang, "done_running" if _running(state) else "done_held")
         exitcode = int(result) if result and result.lstrip("-").isdigit() else None
+        if start_method == "forkserver" and exitcode == 255 and _running(child_state):
+            return _say(lang, "done_forkserver_lost", state=child_state)
         return _say(lang, "done", code=describe_exitcode(exitcode))
     return ""
 
@@ -259,13 +293,17 @@ def viewer_note(
     first: bool,
     start_method: str | None,
     lang: str = "en",
+    timeout_state: str | None = None,
+    echild: bool = False,
 ) -> str:
     """Everything the code viewer says under the code at this step, in lang.
 
     The step's own meaning if it has one; else a word on the line it is at. The first
     step also says whether asserts are on and, for forkserver, who the parent is.
+    timeout_state and echild: as step_note's.
     """
-    note = step_note(step, pid, child_state, lang)
+    note = step_note(step, pid, child_state, lang, start_method=start_method, timeout_state=timeout_state,
+                     echild=echild)
     if not note and step.kind == "line":
         lines, first_line = sources.get(step.frame.func, ([], 0))
         index = step.frame.lineno - first_line

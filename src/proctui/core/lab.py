@@ -373,10 +373,10 @@ class Lab:
             alive = record.process.is_alive()
             if not alive:
                 record.mark_reaped()
-        if alive:
-            self._emit(StillAlive(pid=record.pid, label=record.label))
-            return True
         ours = start_method(record.start_method).proctui_is_parent
+        if alive:
+            self._emit(StillAlive(pid=record.pid, label=record.label, on_sentinel=not ours))
+            return True
         self._emit(Reaped(pid=record.pid, label=record.label, status=status, exitcode=record.exitcode,
                           call=ReapCall.IS_ALIVE if ours else ReapCall.IS_ALIVE_SENTINEL))
         return False

@@ -95,7 +95,9 @@ GOALS: dict[str, Callable[[Progress], bool]] = {
     "terminated": lambda p: _exited_with(p, -signal.SIGTERM),
     "killed": lambda p: _exited_with(p, -signal.SIGKILL),
     "exit_code_chosen": lambda p: _happened(p, ev.Exited, lambda e: e.exitcode is not None and e.exitcode > 0),
-    "reaped_by_is_alive": lambda p: _happened(p, ev.Reaped, lambda e: e.call is ev.ReapCall.IS_ALIVE),
+    # Under forkserver is_alive() reaps nothing: it reads the sentinel (the fork server reaped).
+    "reaped_by_is_alive": lambda p: _happened(
+        p, ev.Reaped, lambda e: e.call in (ev.ReapCall.IS_ALIVE, ev.ReapCall.IS_ALIVE_SENTINEL)),
     "assert_failed": lambda p: p.step is not None and p.step.kind == "exception"
     and "can only join a started process" in (p.step.result or ""),
     "join_timed_out": lambda p: p.step is not None and p.step.kind == "done" and p.step.result == "None",

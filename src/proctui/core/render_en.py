@@ -14,20 +14,20 @@ from proctui.core.linux import decode_status, describe_exitcode, signal_name
 
 _START_CALL = {
     "fork": "fork()",
-    "spawn": "spawn: fork() + exec()",
+    "spawn": "spawn: _posixsubprocess.fork_exec()",
     "forkserver": "forkserver: the fork server forks",
 }
 
 _POOL_WORKER_START = {
     "fork": "fork()",
-    "spawn": "spawn: fork() + exec() of a fresh python",
+    "spawn": "spawn: fork_exec() of a fresh python",
     "forkserver": "forkserver: the fork server forks it",
 }
 
 _START_METHOD_NOTES = {
     "fork": "fork(): the child is a copy of proctui and starts running the target at once.",
-    "spawn": "fork() + exec() of a fresh Python, which imports the target; the first spawn also "
-    "starts multiprocessing's resource tracker.",
+    "spawn": "_posixsubprocess.fork_exec() (a vfork or fork, then exec) of a fresh Python, which imports "
+    "the target; the first spawn also starts multiprocessing's resource tracker.",
     "forkserver": "a fork server (started once, as a fresh Python) forks every child: it, not "
     "proctui, is their parent, and it reaps them.",
 }
@@ -164,7 +164,7 @@ class English:
 
     def join_blocks(self, e: ev.JoinBlocks) -> str:
         return (f"{e.label}.join() -> waitpid({e.pid}, 0) blocks: "
-                "the child is still running (end it with t or x)")
+                "the child is still running (x ends it; t too, unless it is stopped)")
 
     def join_stepped(self, e: ev.JoinStepped) -> str:
         if not e.started:
@@ -173,7 +173,7 @@ class English:
         return f"{e.label}.join({timeout}): stepping through join() in the code viewer"
 
     def join_returned(self, e: ev.JoinReturned) -> str:
-        said = f"{e.label}.join({e.timeout}) returned None: nothing reaped (exitcode is still None)"
+        said = f"{e.label}.join({e.timeout}) returned before the child was reaped: exitcode is still None"
         if e.child_state is not None and e.child_state not in "ZX":
             return f"{said}; the child is still running ({e.child_state} in /proc)"
         exited = "has exited (Z in /proc)" if e.child_state == "Z" else "is gone from /proc"
@@ -185,6 +185,9 @@ class English:
         return f"{said}. The child {exited}; its sentinel became readable only after the timeout"
 
     def still_alive(self, e: ev.StillAlive) -> str:
+        if e.on_sentinel:
+            return (f"{e.label}.is_alive() -> poll() -> connection.wait([sentinel], 0) -> [] -> True: "
+                    "still running (under forkserver poll() calls no waitpid: the fork server is the parent)")
         return (f"{e.label}.is_alive() -> poll() -> waitpid({e.pid}, WNOHANG) -> (0, 0) -> True: "
                 "still running, nothing reaped")
 
@@ -244,8 +247,8 @@ class English:
                 "active_children() from reaping its children, so a zombie may vanish when another child starts")
 
     def orphan_leaves_the_tree(self, e: ev.OrphanLeavesTheTree) -> str:
-        return ("proctui is not a child subreaper now: the orphan goes to PID 1 or the nearest subreaper "
-                "above proctui, and leaves this tree (on some machines PID 1 kills what it adopts)")
+        return ("proctui is not a child subreaper now: the orphan goes to the nearest subreaper above "
+                "proctui, else to PID 1 of its PID namespace, and leaves this tree")
 
     # -- things that went wrong -------------------------------------------------------------
 

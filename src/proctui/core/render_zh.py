@@ -16,20 +16,20 @@ from proctui.core.linux import decode_status, describe_exitcode, signal_name
 
 _START_CALL = {
     "fork": "fork()",
-    "spawn": "spawn：fork() + exec()",
+    "spawn": "spawn：_posixsubprocess.fork_exec()",
     "forkserver": "forkserver：由 fork server 来 fork",
 }
 
 _POOL_WORKER_START = {
     "fork": "fork()",
-    "spawn": "spawn：fork() + exec() 一个新的 Python",
+    "spawn": "spawn：fork_exec() 一个新的 Python",
     "forkserver": "forkserver：由 fork server 创建",
 }
 
 _START_METHOD_NOTES = {
     "fork": "fork()：子进程是 proctui 的副本，马上开始执行 target。",
-    "spawn": "fork() + exec() 一个全新的 Python，由它导入 target；第一次 spawn 还会启动 "
-    "multiprocessing 的 resource tracker。",
+    "spawn": "_posixsubprocess.fork_exec()（先 vfork 或 fork，再 exec）一个全新的 Python，由它导入 target；"
+    "第一次 spawn 还会启动 multiprocessing 的资源追踪进程（resource tracker）。",
     "forkserver": "由一个 fork server（只启动一次，也是全新的 Python）来 fork 每个子进程："
     "它才是子进程的父进程，也由它回收子进程。",
 }
@@ -163,7 +163,7 @@ class Chinese:
         return text
 
     def join_blocks(self, e: ev.JoinBlocks) -> str:
-        return f"{e.label}.join() -> waitpid({e.pid}, 0) 阻塞：子进程还在运行（按 t 或 x 结束它）"
+        return f"{e.label}.join() -> waitpid({e.pid}, 0) 阻塞：子进程还在运行（x 能结束它；t 也行，除非它被暂停了）"
 
     def join_stepped(self, e: ev.JoinStepped) -> str:
         if not e.started:
@@ -172,7 +172,7 @@ class Chinese:
         return f"{e.label}.join({timeout})：在代码查看器里单步执行 join()"
 
     def join_returned(self, e: ev.JoinReturned) -> str:
-        said = f"{e.label}.join({e.timeout}) 返回 None：什么也没回收（exitcode 仍是 None）"
+        said = f"{e.label}.join({e.timeout}) 在子进程被回收之前就返回了：exitcode 仍是 None"
         if e.child_state is not None and e.child_state not in "ZX":
             return f"{said}；子进程还在运行（/proc 里是 {e.child_state}）"
         exited = "已经退出（/proc 里是 Z）" if e.child_state == "Z" else "已经不在 /proc 里"
@@ -183,6 +183,9 @@ class Chinese:
         return f"{said}。子进程{exited}；它的哨兵在超时之后才变得可读"
 
     def still_alive(self, e: ev.StillAlive) -> str:
+        if e.on_sentinel:
+            return (f"{e.label}.is_alive() -> poll() -> connection.wait([sentinel], 0) -> [] -> True："
+                    "还在运行（用 forkserver 时 poll() 不调用 waitpid：父进程是 fork server）")
         return (f"{e.label}.is_alive() -> poll() -> waitpid({e.pid}, WNOHANG) -> (0, 0) -> True："
                 "还在运行，什么也没回收")
 
@@ -240,8 +243,8 @@ class Chinese:
                 "active_children() 回收它的子进程，所以别的子进程启动时，僵尸进程可能会消失")
 
     def orphan_leaves_the_tree(self, e: ev.OrphanLeavesTheTree) -> str:
-        return ("proctui 现在不是 child subreaper：孤儿进程会由 PID 1 或 proctui 之上最近的 subreaper 收养，"
-                "从这棵树上消失（有些机器上 PID 1 会杀掉它收养的进程）")
+        return ("proctui 现在不是 child subreaper：孤儿进程会由 proctui 之上最近的 subreaper 收养，"
+                "没有的话由它所在 PID 命名空间的 PID 1 收养，从这棵树上消失")
 
     # -- 出错 ------------------------------------------------------------------------------
 

@@ -59,6 +59,9 @@ class StepSession:
             first=self.steps_shown == 0,
             start_method=self.start_method,
             lang=lang,
+            # Recorded by the joining thread when they happened, not read now.
+            timeout_state=self.stepper.state_at_timeout,
+            echild=self.stepper.saw_echild,
         )
         self.shown = step
         self.steps_shown += 1

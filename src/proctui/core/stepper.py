@@ -57,6 +57,8 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Protocol, TypeGuard, cast
 
+from proctui.core.procs import read_proc
+
 if TYPE_CHECKING:
     from _typeshed import TraceFunction
 
@@ -341,6 +343,12 @@ class Stepper:
         self._result: int | None = None
         self._error: BaseException | None = None
         self._reaped_status: int | None = None
+        # What the notes on a join that returns without reaping may claim, recorded when it
+        # happened (also while running free, when no step is shown): the child's /proc
+        # state the moment connection.wait gave up ("" once gone), and whether a waitpid
+        # failed with ECHILD (someone else reaped the child).
+        self.state_at_timeout: str | None = None
+        self.saw_echild = False
 
     # -- what is traced ------------------------------------------------------------
 
@@ -643,9 +651,15 @@ class Stepper:
                 status = value[1]
                 if value[0] != 0:  # (0, 0) is WNOHANG's "not yet": nothing was reaped
                     self._reaped_status = status
+            if pending.callable is multiprocessing.connection.wait and value == []:
+                pid = self._process.pid
+                info = read_proc(pid) if pid is not None else None
+                self.state_at_timeout = info.state if info is not None else ""
         else:
             raised = pending.error or error or sys.exc_info()[1]
             result = f"raised {_describe_error(raised)}" if raised is not None else "raised"
+            if pending.callable is os.waitpid and isinstance(raised, ChildProcessError):
+                self.saw_echild = True
         innermost = self._snapshot(pending.frame, pending.lineno)
         stack = pending.stack[:-1] + (innermost,)
         self._pause(Step("return", innermost, stack, call=pending.text, result=result, status=status))

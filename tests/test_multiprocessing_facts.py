@@ -1,0 +1,121 @@
+"""What the lessons and README say of multiprocessing itself, shown with plain
+multiprocessing and real processes, without proctui's Lab and its guards: the evidence
+for sentences that describe ordinary code (the Lab's own behaviour is tested elsewhere).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from helpers import proc_info, proc_state, wait_until
+
+
+def exit_at_once() -> None:
+    os._exit(0)
+
+
+def sleep_a_minute() -> None:
+    import time
+
+    time.sleep(60)
+
+
+def test_in_ordinary_code_the_next_start_reaps_a_finished_child():
+    """Lesson 2 and README: "in ordinary code so would the next start()" (process._cleanup())."""
+    ctx = multiprocessing.get_context("fork")
+    finished = ctx.Process(target=exit_at_once)
+    finished.start()
+    pid = finished.pid
+    assert pid is not None
+    wait_until(lambda: proc_state(pid) == "Z", what="a zombie nobody joined")
+    later = ctx.Process(target=exit_at_once)
+    later.start()  # polls every child multiprocessing knows: waitpid(WNOHANG) reaps the zombie
+    try:
+        assert proc_state(pid) is None
+        assert finished.exitcode == 0  # read from the Popen, which the poll filled in
+    finally:
+        later.join()
+
+
+def test_only_the_parent_may_join():
+    """Lesson 5: join() asserts it is the parent ('can only join a child process')."""
+    ctx = multiprocessing.get_context("fork")
+    child = ctx.Process(target=sleep_a_minute)
+    child.start()
+    try:
+        # A forked copy of this process holds the same Process object, but is not its parent.
+        read_end, write_end = os.pipe()
+        copy = os.fork()
+        if copy == 0:  # pragma: no cover - runs in the copy
+            try:
+                child.join()
+                message = b"joined"
+            except AssertionError as error:
+                message = str(error).encode()
+            os.write(write_end, message)
+            os._exit(0)
+        os.close(write_end)
+        said = os.read(read_end, 200).decode()
+        os.close(read_end)
+        os.waitpid(copy, 0)
+        assert said == ("can only join a child process" if __debug__ else "joined")
+    finally:
+        child.kill()
+        child.join()
+
+
+# A parent with a daemon child, which then dies without running its exit handlers.
+_PARENT_OF_A_DAEMON = textwrap.dedent("""
+    import multiprocessing, os, signal, sys, time
+
+    def daemon():
+        time.sleep(60)
+
+    if __name__ == "__main__":
+        child = multiprocessing.get_context("fork").Process(target=daemon, daemon=True)
+        child.start()
+        print(child.pid, flush=True)
+        how = sys.argv[1]
+        if how == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        elif how == "_exit":
+            os._exit(0)
+        # "return": the exit handler terminates and joins the daemon
+""")
+
+
+@pytest.mark.parametrize(("how", "lives_on"), [("kill", True), ("_exit", True), ("return", False)])
+def test_a_daemon_outlives_a_parent_that_dies_without_its_exit_handler(how, lives_on):
+    """Lesson 8: the exit handler ends a daemon when the parent exits normally; after
+    SIGKILL or os._exit no handler runs and the daemon lives on, an orphan. (The test run
+    is a child subreaper: the orphan comes here, where it can be seen and ended.)"""
+    parent = subprocess.Popen([sys.executable, "-c", _PARENT_OF_A_DAEMON, how], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    daemon = int(parent.stdout.readline())
+    parent.wait(30)
+    try:
+        if lives_on:
+            wait_until(lambda: proc_info(daemon).ppid == os.getpid(), what="the orphaned daemon adopted here")
+            assert proc_state(daemon) in ("S", "R")
+        else:
+            assert parent.returncode == 0
+            assert proc_state(daemon) is None  # terminated and joined by its parent
+    finally:
+        if lives_on:
+            os.kill(daemon, signal.SIGKILL)
+            os.waitpid(daemon, 0)  # adopted: ours to reap
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 14), reason="3.14 made forkserver the default on Linux")
+def test_the_default_start_method_on_linux_is_fork_up_to_3_13():
+    """Lesson 10: on Linux the default is fork up to 3.13."""
+    said = subprocess.run([sys.executable, "-c", "import multiprocessing; print(multiprocessing.get_start_method())"],
+                          capture_output=True, text=True, timeout=30)
+    assert said.stdout.strip() == "fork"
