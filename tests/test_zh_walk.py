@@ -38,6 +38,7 @@ from textual.widgets._footer import FooterKey
 
 from helpers import logged, pilot_wait_until, refused, screen_text, select
 from proctui.core import events as ev
+from proctui.core import procs
 from proctui.core.events import Refusal
 from proctui.core.lab import Lab
 from proctui.core.lessons import load_glossary, load_lessons
@@ -583,6 +584,18 @@ async def test_in_chinese_every_screen_and_event_is_chinese_and_fits_80_columns(
             await wait_logged(pilot, app, ev.StartMethodChosen, f"start method {method}", start_method=method)
             await until_shown(pilot, app, lambda: method in str(main.process_tree.border_title), "the title")
             await stop(f"m: start method {method}")
+            if method != "fork":  # a child of each: spawn brings the resource tracker, forkserver its server
+                started = await start(pilot, app, "f", "child")
+                await wait_logged(pilot, app, ev.Output, f"the {method} child's first line", pid=started.pid)
+                await stop(f"f under {method}")
+        # The helpers' rows, selected: their selection lines are the longest.
+        helpers = [pid for pid in main.snapshot.procs if procs.helper_role(pid)]
+        assert len(helpers) >= 2, "no fork server or resource tracker to select"
+        for pid in helpers:
+            await select(pilot, app, pid)
+            await until_shown(pilot, app, lambda: f"PID {pid} ·" in str(main.selection_bar.render()),
+                              "the helper's selection line")
+            await stop(f"a multiprocessing helper selected: {procs.helper_role(pid)}")
 
         await pilot.press("a")
         await until_shown(pilot, app, lambda: main.scope == "system" and main.snapshot

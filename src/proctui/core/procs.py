@@ -274,7 +274,7 @@ class LabSnapshots:
 
 
 #: multiprocessing's helper processes, by what their command line runs.
-FORK_SERVER = N_("fork server (forkserver's parent of children)")
+FORK_SERVER = N_("fork server (its children's parent)")
 _HELPER_ROLES = (
     ("multiprocessing.forkserver", FORK_SERVER),
     ("multiprocessing.resource_tracker", N_("resource tracker (spawn/forkserver helper)")),

@@ -43,7 +43,8 @@ def describe_selection(info: ProcInfo | None, record: LabProcess | None, own_pid
     if role is not None:
         text.append(f"PID {info.pid} · ", style="dim")
         text.append(_(role), style="bold cyan")
-        text.append(_(" · run by multiprocessing, not a lab process"), style="dim")
+        # The role says what multiprocessing runs it for; short, so a helper's line fits.
+        text.append(_(" · not a lab process"), style="dim")
         return text
     import psutil  # here: only a selected system row needs it, not every start
 
