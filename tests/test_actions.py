@@ -15,6 +15,7 @@ from proctui.ui.actions import ACTIONS, Pane, Target
 from proctui.ui.app import ProcTUI
 from proctui.ui.screens.main import MainScreen
 from proctui.ui.widgets.process_tree import ProcessTree
+from proctui.ui.widgets.script_viewer import ScriptViewer
 from proctui.ui.widgets.stepper_pane import StepperPane
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,7 @@ import readme_keys  # type: ignore[import-not-found]  # noqa: E402 - scripts/ is
 
 OWNERS: dict[Pane, type[DOMNode]] = {
     Pane.APP: ProcTUI, Pane.MAIN: MainScreen, Pane.TREE: ProcessTree, Pane.STEPPER: StepperPane,
+    Pane.SCRIPT: ScriptViewer,
 }
 
 

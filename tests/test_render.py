@@ -46,6 +46,9 @@ from proctui.core.events import (
     Reaped,
     Refusal,
     Refused,
+    ScriptForked,
+    ScriptReadStdin,
+    ScriptStarted,
     Signalled,
     StartMethodChosen,
     StillAlive,
@@ -96,6 +99,9 @@ SAMPLES: dict[type[ev.LabEvent], ev.LabEvent] = {
     SubreaperSet: SubreaperSet(on=True),
     OrphanLeavesTheTree: OrphanLeavesTheTree(),
     HiddenReapingUnguarded: HiddenReapingUnguarded(),
+    ScriptStarted: ScriptStarted(pid=4242, label="script-1", path="examples/01_process.py"),
+    ScriptForked: ScriptForked(pid=4243, label="script-child-1", parent_pid=4242, traced=True),
+    ScriptReadStdin: ScriptReadStdin(pid=4242, label="script-1"),
 }
 
 
@@ -168,6 +174,7 @@ def test_the_tones_are_the_kinds_the_log_always_had():
         PoolCreated: Tone.NOTE, PoolMapped: Tone.NOTE, PoolClosing: Tone.NOTE, PoolTerminating: Tone.NOTE,
         PoolMapsDropped: Tone.NOTE, StartMethodChosen: Tone.NOTE, SubreaperSet: Tone.NOTE,
         OrphanLeavesTheTree: Tone.NOTE,
+        ScriptStarted: Tone.STARTED, ScriptForked: Tone.STARTED, ScriptReadStdin: Tone.NOTE,
         HiddenReapingUnguarded: Tone.ERROR,
         PoolMapFailed: Tone.ERROR, PoolHangs: Tone.ERROR, WatchFailed: Tone.ERROR, Refused: Tone.ERROR,
     }
@@ -189,6 +196,21 @@ def test_events_are_data_compared_by_their_facts():
 PIDFD = "(sent through a pidfd: only this very process can get it)"
 
 SENTENCES = [
+    # proctui run
+    (ScriptStarted(pid=4242, label="script-1", path="examples/01_process.py", args=("a", "b"), optimize=True),
+     ("script-1: python -O examples/01_process.py a b is PID 4242, paused before the script's first line "
+      "(n next, s step into, r return, c continue, b breakpoint)")),
+    (ScriptForked(pid=4243, label="script-child-1", parent_pid=4242, traced=True),
+     ("PID 4242 forked script-child-1 (PID 4243): fork() returned 4243 in the parent, 0 in the child; the child "
+      "has a viewer of its own, paused at its next line")),
+    (ScriptForked(pid=4243, label="script-child-1", parent_pid=4242, traced=False),
+     ("PID 4242 forked script-child-1 (PID 4243): fork() returned 4243 in the parent, 0 in the child; the parent "
+      "was running free, so the child runs free too")),
+    (ScriptReadStdin(pid=4242, label="script-1"),
+     "script-1 (PID 4242) read its stdin: end of file (a script run by proctui has no input)"),
+    (Reaped(pid=4242, label="script-1", call=ReapCall.SCRIPT, status=0x0100, exitcode=1),
+     ("the script process script-1 ended; proctui started it, so proctui reaps it: waitpid(4242, 0) -> "
+      "(4242, 0x0100) -> exit code 1")),
     # the lab's own settings
     (StartMethodChosen(start_method="forkserver"),
      ("start method for new children: forkserver. a fork server (started once, as a fresh Python) forks every "
@@ -382,6 +404,16 @@ SENTENCES = [
 ]
 
 REFUSALS = [
+    (Refused(reason=Refusal.SCRIPT_MISSING, value="nope.py"), "nope.py: no such file. Nothing was run."),
+    (Refused(reason=Refusal.SCRIPT_IS_DIRECTORY, value="examples"),
+     "examples is a directory, not a script. Nothing was run."),
+    (Refused(reason=Refusal.SCRIPT_NOT_PYTHON, value="/bin/ls", error="it holds NUL bytes: a binary file"),
+     "/bin/ls is not a Python script (it holds NUL bytes: a binary file). Nothing was run."),
+    (Refused(reason=Refusal.SCRIPT_SYNTAX, value="bad.py", line=3, column=9, text="    if x = 1:\n",
+             error="invalid syntax"),
+     "bad.py:3:9: SyntaxError: invalid syntax. Nothing was run.\n    if x = 1:\n        ^"),
+    (Refused(reason=Refusal.SCRIPT_RUNNING, pid=4242, label="script-1"),
+     "a script is running already (script-1, PID 4242): end it first (t or x)"),
     (Refused(reason=Refusal.UNKNOWN_START_METHOD, value="vfork"),
      "unknown start method 'vfork': choose one of fork, spawn, forkserver"),
     (Refused(reason=Refusal.EXIT_CODE_RANGE, value="256"), "exit code must be 0..255, not 256"),

@@ -69,7 +69,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not make proctui a child subreaper: orphans go to PID 1 or the nearest subreaper",
     )
     parser.add_argument("--no-mouse", action="store_true", help="no mouse tracking (less traffic on slow links)")
+    parser.add_argument("command", nargs="?", choices=("run",),
+                        help="run [-O] FILE [ARGS...]: step through a Python script of yours, as python FILE ARGS "
+                        "would run it (-O as python -O)")
+    parser.add_argument("script", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
+
+
+def script_to_run(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> tuple[str, tuple[str, ...], bool] | None:
+    """proctui run [-O] FILE [ARGS...]: (FILE, ARGS, -O given), or None without run."""
+    if args.command != "run":
+        if args.script:
+            parser.error(f"unrecognized arguments: {' '.join(args.script)}")
+        return None
+    rest = list(args.script)
+    optimize = bool(rest) and rest[0] == "-O"
+    if optimize:
+        rest.pop(0)
+    if not rest:
+        parser.error("run needs a FILE: proctui run [-O] FILE [ARGS...]")
+    return rest[0], tuple(rest[1:]), optimize
 
 
 #: Signals that end proctui the way q does. SIGHUP is what a closing terminal window or
@@ -174,7 +195,9 @@ def write_utf8_to_the_terminal() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    script = script_to_run(parser, args)
     if not sys.platform.startswith("linux"):
         _ = words(args.lang or default_language())
         print(_("proctui needs Linux: it reads /proc and uses pidfds."), file=sys.stderr)
@@ -182,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     from proctui.ui.app import ProcTUI
 
     lab = Lab(start_method=args.start_method, max_children=args.max_children, subreaper=not args.no_subreaper)
-    app = ProcTUI(lab, refresh_seconds=args.refresh, scope=args.scope, lang=args.lang, theme=args.theme)
+    app = ProcTUI(lab, refresh_seconds=args.refresh, scope=args.scope, lang=args.lang, theme=args.theme,
+                  script=script)
     write_utf8_to_the_terminal()
     ending = Ending(app, lab)
     ending.install()

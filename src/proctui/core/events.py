@@ -161,6 +161,28 @@ class Forked(LabEvent):
     daemon: bool = False
 
 
+class ScriptStarted(LabEvent):
+    """proctui run FILE: the script process started, paused before the script's first line."""
+
+    tone: ClassVar[Tone] = Tone.STARTED
+    path: str
+    args: tuple[str, ...] = ()
+    optimize: bool = False
+
+
+class ScriptForked(LabEvent):
+    """A process of the script forked (os.fork, its own or multiprocessing's): the child
+    said hello on a channel of its own."""
+
+    tone: ClassVar[Tone] = Tone.STARTED
+    parent_pid: int
+    traced: bool  # forked while its parent was stepped: its own viewer, paused at the next line
+
+
+class ScriptReadStdin(LabEvent):
+    """A process of the script read its stdin, which is at end of file."""
+
+
 class GrandchildForked(LabEvent):
     """A lab child started a child of its own, which proctui has no Process object for."""
 
@@ -222,6 +244,7 @@ class ReapCall(enum.Enum):
     IS_ALIVE_SENTINEL = "is_alive sentinel"  # forkserver: is_alive() -> poll() read the code from the sentinel
     ADOPTED_CHILD = "adopted child"  # an adopted grandchild, waitpid(pid, 0) by proctui
     ADOPTED_ZOMBIE = "adopted zombie"  # a zombie handed to proctui as subreaper, waitpid(pid, WNOHANG)
+    SCRIPT = "script"  # the script process of proctui run, proctui's own child: waitpid(pid, 0) by proctui
 
 
 class Reaped(LabEvent):
@@ -437,6 +460,11 @@ class Refusal(enum.Enum):
     ALREADY_STEPPING = "already stepping"
     NO_STEPPED_CHILD = "no stepped child"
     SUBREAPER_FAILED = "subreaper failed"
+    SCRIPT_MISSING = "script missing"
+    SCRIPT_IS_DIRECTORY = "script is a directory"
+    SCRIPT_NOT_PYTHON = "script not python"
+    SCRIPT_SYNTAX = "script syntax"
+    SCRIPT_RUNNING = "script running"
     CANNOT_STEP = "cannot step"
 
 
@@ -453,6 +481,9 @@ class Refused(LabEvent):
     error: str | None = None  # the system's own words (strerror)
     other_pid: int | None = None  # a process's parent
     uid: int | None = None  # a process's owner
+    line: int | None = None  # a script's syntax error: where, and the line's text
+    column: int | None = None
+    text: str | None = None
 
 
 class LabError(Exception):

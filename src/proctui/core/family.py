@@ -15,7 +15,7 @@ from collections.abc import Callable
 from proctui.core import procs
 from proctui.core.events import Adopted, Adopter, Exited, GrandchildForked, LabEvent, ReapCall, Reaped, WhoReaps
 from proctui.core.linux import peek_exit_status
-from proctui.core.records import LabProcess, Records
+from proctui.core.records import SCRIPT_ROLE, LabProcess, Records
 from proctui.core.start_methods import start_method
 
 
@@ -99,7 +99,9 @@ class Family:
             with record.signal_lock:
                 os.waitpid(record.pid, 0)
                 record.mark_reaped(status=status)
-            self._emit(Reaped(pid=record.pid, label=record.label, call=ReapCall.ADOPTED_CHILD, status=status,
+            # The script process of proctui run is proctui's own child, not an adopted one.
+            call = ReapCall.SCRIPT if record.role == SCRIPT_ROLE else ReapCall.ADOPTED_CHILD
+            self._emit(Reaped(pid=record.pid, label=record.label, call=call, status=status,
                               exitcode=record.exitcode))
             return
         # Someone else's child (its first parent, or another adopter): they reap it.
@@ -127,7 +129,8 @@ class Family:
             self._reap_strangers()
 
     def _reap_strangers(self) -> None:
-        ours = {r.pid for r in self._records.live() if r.process is not None}
+        # Our Process children, and the script process, which its own exit reaps (on_exit).
+        ours = {r.pid for r in self._records.live() if r.process is not None or r.role == SCRIPT_ROLE}
         ours.update(self._pool_workers())
         for pid, info in procs.snapshot_system().procs.items():
             if info.ppid != self._own_pid or not info.is_zombie or pid in ours:

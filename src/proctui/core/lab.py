@@ -59,6 +59,7 @@ from proctui.core.guards import (
 from proctui.core.linux import PR_SET_CHILD_SUBREAPER, peek_exit_status, pidfd_exits_within, prctl
 from proctui.core.pool import LabPool, PoolError
 from proctui.core.records import LabProcess, Records
+from proctui.core.script_run import Scripts
 from proctui.core.sending import await_state, check_not_reaped, check_same_process, disposition, send
 from proctui.core.start_methods import START_METHODS, start_method
 from proctui.core.stepped_join import SteppedJoins, check_joinable, hold_reap_lock
@@ -98,6 +99,8 @@ class Lab:
         self.family = Family(self.records, self._emit, self.pid, lambda: self.subreaper, self.pool_workers,
                              self._start_lock)
         self._stepped = SteppedJoins(self._emit)
+        #: proctui run's room: the script process and what it forks.
+        self.scripts = Scripts(self.pid, self.records, self._emit, self._watch, self._check_room, self._start_lock)
         self.subreaper = False
         if subreaper:
             self.set_subreaper(True)
@@ -446,6 +449,7 @@ class Lab:
                 self._signal_unreaped(record, signal.SIGCONT)  # a stopped child cannot act on SIGTERM
                 self._signal_unreaped(record, signal.SIGTERM)
             self._stepped.cancel_all()
+            self.scripts.close()  # a paused process of the script runs on, into our SIGTERM
             Ending(self.pid, self._emit, self._signal_unreaped).end(live, self.pools, grace)
             self.family.reap_adopted_zombies()
             self._watcher.stop()

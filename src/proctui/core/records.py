@@ -22,7 +22,11 @@ from proctui.core.linux import describe_exitcode
 #: Every role a lab process is started as (LabProcess.role), marked for the catalogue:
 #: the log and the selection line say it in the user's language.
 ROLES = (N_("child"), N_("zombie"), N_("orphan"), N_("grandchild"), N_("daemon"), N_("daemon parent"),
-         N_("raises"), N_("exits"), N_("handler"), N_("ignorer"))
+         N_("raises"), N_("exits"), N_("handler"), N_("ignorer"), N_("script"), N_("script child"))
+#: proctui run's script process: proctui's child with no Process object, reaped by proctui.
+SCRIPT_ROLE = "script"
+#: A process the script forked (it said hello on the channel).
+SCRIPT_CHILD_ROLE = "script child"
 
 
 @dataclass(eq=False)
@@ -44,6 +48,7 @@ class LabProcess:
     # grandchild: its Process object lives (or lived) in its parent, not in proctui.
     process: multiprocessing.process.BaseProcess | None = field(repr=False, default=None)
     former_parent: int | None = None  # a grandchild's parent, the process that started it
+    script_path: str | None = None  # proctui run's script process: the file it runs
     adopted_by: int | None = None  # who the kernel re-parented an orphaned grandchild to
     exit_handled: bool = False  # the watcher has seen it exit (set under Lab's family lock)
     reaped: threading.Event = field(repr=False, default_factory=threading.Event)

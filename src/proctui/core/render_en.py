@@ -58,6 +58,22 @@ class English:
         daemonic = ", daemon=True" if e.daemon else ""
         return f"{e.label}.start() -> {_START_CALL[e.start_method]} -> child {e.pid} ({e.role}{daemonic})"
 
+    def script_started(self, e: ev.ScriptStarted) -> str:
+        flags = "-O " if e.optimize else ""
+        args = "".join(f" {arg}" for arg in e.args)
+        return (f"{e.label}: python {flags}{e.path}{args} is PID {e.pid}, paused before the script's first line "
+                "(n next, s step into, r return, c continue, b breakpoint)")
+
+    def script_forked(self, e: ev.ScriptForked) -> str:
+        said = (f"PID {e.parent_pid} forked {e.label} (PID {e.pid}): fork() returned {e.pid} in the parent, "
+                "0 in the child")
+        if e.traced:
+            return f"{said}; the child has a viewer of its own, paused at its next line"
+        return f"{said}; the parent was running free, so the child runs free too"
+
+    def script_read_stdin(self, e: ev.ScriptReadStdin) -> str:
+        return f"{e.label} (PID {e.pid}) read its stdin: end of file (a script run by proctui has no input)"
+
     def grandchild_forked(self, e: ev.GrandchildForked) -> str:
         return f"{e.parent_label} forked grandchild {e.pid} ({e.label}); proctui has no Process object for it"
 
@@ -107,6 +123,9 @@ class English:
         if e.call is ev.ReapCall.ADOPTED_CHILD:
             return (f"{e.label} exited; proctui adopted it, so proctui reaps it: waitpid({e.pid}, 0) -> "
                     f"({e.pid}, {status}) -> exitcode {code}")
+        if e.call is ev.ReapCall.SCRIPT:
+            return (f"the script process {e.label} ended; proctui started it, so proctui reaps it: "
+                    f"waitpid({e.pid}, 0) -> ({e.pid}, {status}) -> exit code {code}")
         name = e.label if e.label is not None else f"PID {e.pid}"
         return (f"waitpid({e.pid}, WNOHANG) -> ({e.pid}, {status}): proctui reaped {name}, a zombie it "
                 "adopted as subreaper when its parent died without reaping it")
@@ -263,6 +282,14 @@ def _who(e: ev.Refused) -> str:
     return f"{e.label} (PID {e.pid})"
 
 
+def syntax_caret(text: str | None, column: int | None) -> str:
+    """The line of a syntax error and a caret under its column, as Python shows them."""
+    line = (text or "").rstrip("\n")
+    stripped = line.lstrip()
+    column = max(1, (column or 1) - (len(line) - len(stripped)))
+    return f"    {stripped}\n    {' ' * (column - 1)}^"
+
+
 _R = ev.Refusal
 _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
     _R.UNKNOWN_START_METHOD: lambda e: f"unknown start method {e.value!r}: choose one of fork, spawn, forkserver",
@@ -304,4 +331,10 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
     _R.NO_STEPPED_CHILD: lambda e: f"the stepped join has no live child to {e.verb}",
     _R.SUBREAPER_FAILED: lambda e: f"prctl(PR_SET_CHILD_SUBREAPER) failed: {e.error}",
     _R.CANNOT_STEP: lambda e: f"join() cannot be stepped through on this Python: {e.error}",
+    _R.SCRIPT_MISSING: lambda e: f"{e.value}: no such file. Nothing was run.",
+    _R.SCRIPT_IS_DIRECTORY: lambda e: f"{e.value} is a directory, not a script. Nothing was run.",
+    _R.SCRIPT_NOT_PYTHON: lambda e: f"{e.value} is not a Python script ({e.error}). Nothing was run.",
+    _R.SCRIPT_SYNTAX: lambda e: (f"{e.value}:{e.line}:{e.column}: SyntaxError: {e.error}. Nothing was run.\n"
+                                 + syntax_caret(e.text, e.column)),
+    _R.SCRIPT_RUNNING: lambda e: f"a script is running already ({e.label}, PID {e.pid}): end it first (t or x)",
 }

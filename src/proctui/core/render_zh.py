@@ -13,6 +13,7 @@ from collections.abc import Callable
 from proctui.core import events as ev
 from proctui.core.i18n import words
 from proctui.core.linux import decode_status, describe_exitcode, signal_name
+from proctui.core.render_en import syntax_caret
 
 _START_CALL = {
     "fork": "fork()",
@@ -59,6 +60,22 @@ class Chinese:
     def forked(self, e: ev.Forked) -> str:
         daemonic = "，daemon=True" if e.daemon else ""
         return f"{e.label}.start() -> {_START_CALL[e.start_method]} -> 子进程 {e.pid}（{_role(e.role)}{daemonic}）"
+
+    def script_started(self, e: ev.ScriptStarted) -> str:
+        flags = "-O " if e.optimize else ""
+        args = "".join(f" {arg}" for arg in e.args)
+        return (f"{e.label}：python {flags}{e.path}{args} 的 PID 是 {e.pid}，停在脚本第一行之前"
+                "（n 下一行，s 步入，r 执行到返回，c 继续，b 断点）")
+
+    def script_forked(self, e: ev.ScriptForked) -> str:
+        said = (f"PID {e.parent_pid} fork 出 {e.label}（PID {e.pid}）：fork() 返回了两次，"
+                f"父进程里是 {e.pid}，子进程里是 0")
+        if e.traced:
+            return f"{said}；子进程有自己的查看器，停在它的下一行"
+        return f"{said}；父进程当时在自由运行，所以子进程也自由运行"
+
+    def script_read_stdin(self, e: ev.ScriptReadStdin) -> str:
+        return f"{e.label}（PID {e.pid}）读了标准输入：读到文件结尾（proctui 运行的脚本没有输入）"
 
     def grandchild_forked(self, e: ev.GrandchildForked) -> str:
         return f"{e.parent_label} fork 出孙进程 {e.pid}（{e.label}）；proctui 手里没有它的 Process 对象"
@@ -109,6 +126,9 @@ class Chinese:
         if e.call is ev.ReapCall.ADOPTED_CHILD:
             return (f"{e.label} 退出了；proctui 收养了它，所以由 proctui 回收：waitpid({e.pid}, 0) -> "
                     f"({e.pid}, {status}) -> 退出码 {code}")
+        if e.call is ev.ReapCall.SCRIPT:
+            return (f"脚本进程 {e.label} 结束了；它是 proctui 启动的，所以由 proctui 回收："
+                    f"waitpid({e.pid}, 0) -> ({e.pid}, {status}) -> 退出码 {code}")
         name = e.label if e.label is not None else f"PID {e.pid}"
         return (f"waitpid({e.pid}, WNOHANG) -> ({e.pid}, {status})：proctui 回收了 {name}。它是个僵尸进程，"
                 "父进程没回收就死了，于是作为 subreaper 的 proctui 收养了它")
@@ -315,4 +335,10 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
     _R.NO_STEPPED_CHILD: lambda e: f"单步执行的 join 没有活着的子进程可以 {_verb(e)}",
     _R.SUBREAPER_FAILED: lambda e: f"prctl(PR_SET_CHILD_SUBREAPER) 失败：{e.error}",
     _R.CANNOT_STEP: lambda e: f"在这个 Python 上没法单步执行 join()：{e.error}",
+    _R.SCRIPT_MISSING: lambda e: f"{e.value}：没有这个文件。什么也没运行。",
+    _R.SCRIPT_IS_DIRECTORY: lambda e: f"{e.value} 是个目录，不是脚本。什么也没运行。",
+    _R.SCRIPT_NOT_PYTHON: lambda e: f"{e.value} 不是 Python 脚本（{e.error}）。什么也没运行。",
+    _R.SCRIPT_SYNTAX: lambda e: (f"{e.value}:{e.line}:{e.column}：语法错误（SyntaxError）：{e.error}。什么也没运行。\n"
+                                 + syntax_caret(e.text, e.column)),
+    _R.SCRIPT_RUNNING: lambda e: f"已经有一个脚本在运行（{e.label}，PID {e.pid}）：先结束它（t 或 x）",
 }

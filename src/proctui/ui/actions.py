@@ -36,6 +36,7 @@ class Pane(Enum):
     MAIN = "main"  # whichever pane of the main screen has focus: bound on MainScreen
     TREE = "tree"  # the process tree has focus; acts on its selected row
     STEPPER = "stepper"  # the code viewer has focus; acts on the stepped join
+    SCRIPT = "script"  # a script viewer has focus (proctui run): pdb's letters, for its process
     PANES = "panes"  # moving between panes (Textual's own keys)
 
 
@@ -126,6 +127,9 @@ ACTIONS: tuple[Action, ...] = (
            N_("whether orphans below proctui are re-parented to proctui (prctl 36)"), "toggle_subreaper"),
     Action("scope", ("a",), N_("Tree scope: lab / whole system"),
            N_("tree scope: lab only <-> whole system"), "toggle_scope"),
+    Action("run-script", ("r",), N_("Run a script…"),
+           N_("run a Python script of yours, paused before its first line, stepped with pdb's letters"),
+           "run_script"),
     Action("language", ("L",), N_("Language: English / 中文"),
            N_("language: English <-> 中文, for everything on screen, now"), "toggle_language"),
     Action("lessons", ("l",), N_("Lessons"), N_("lessons: choose one, or leave the one under way"), "lessons",
@@ -184,6 +188,20 @@ ACTIONS: tuple[Action, ...] = (
            "signal_stepped", pane=Pane.STEPPER, palette=False, lab="kill", verb="kill"),
     Action("stepper-close", ("escape",), N_("Close the code viewer"), N_("close the code viewer"), "close_stepper",
            pane=Pane.STEPPER, target=Target.PANE, footer=N_("Close"), palette=False),
+    # -- a script viewer: one process of a script run by proctui (pdb's letters) ---------------
+    Action("script-next", ("n",), N_("Script: next line"), N_("run to the next line of this function (pdb's n)"),
+           "script_command('next')", pane=Pane.SCRIPT, target=Target.PANE, footer=N_("Next"), palette=False),
+    Action("script-step", ("s",), N_("Script: step into"),
+           N_("step into the call on this line, even into multiprocessing (pdb's s)"),
+           "script_command('step')", pane=Pane.SCRIPT, target=Target.PANE, footer=N_("Step"), palette=False),
+    Action("script-return", ("r",), N_("Script: run to return"),
+           N_("run until this function returns (pdb's r)"),
+           "script_command('return')", pane=Pane.SCRIPT, target=Target.PANE, palette=False),
+    Action("script-continue", ("c",), N_("Script: continue"),
+           N_("run on to a breakpoint, or to the end (pdb's c)"),
+           "script_command('continue')", pane=Pane.SCRIPT, target=Target.PANE, footer=N_("Cont"), palette=False),
+    Action("script-break", ("b",), N_("Script: breakpoint"), N_("set or clear a breakpoint on a line (pdb's b)"),
+           "toggle_break", pane=Pane.SCRIPT, target=Target.PANE, palette=False),
     # -- between panes (Textual's own keys) ------------------------------------------------
     Action("focus", ("tab", "shift+tab"), N_("Next / previous pane"), N_("next / previous pane"), "",
            pane=Pane.PANES, target=Target.TEXTUAL, palette=False),
@@ -199,6 +217,7 @@ HELP_GROUPS: tuple[tuple[str, tuple[Pane, ...]], ...] = (
     (N_("start things, and everywhere"), (Pane.MAIN, Pane.APP)),
     (N_("process tree (the selected row)"), (Pane.TREE,)),
     (N_("code viewer (a stepped join)"), (Pane.STEPPER,)),
+    (N_("script viewer (proctui run)"), (Pane.SCRIPT,)),
     (N_("panes"), (Pane.PANES,)),
 )
 
@@ -239,7 +258,7 @@ def palette(run_action: Callable[[str], object], lang: str) -> Iterator[SystemCo
 
 #: README's word for where a key works.
 _WHERE = {Pane.APP: "anywhere", Pane.MAIN: "any pane", Pane.TREE: "tree", Pane.STEPPER: "code viewer",
-          Pane.PANES: "any pane"}
+          Pane.SCRIPT: "script viewer", Pane.PANES: "any pane"}
 
 
 def _readme_key(key: str) -> str:

@@ -57,6 +57,7 @@ class ProcTUI(App[None]):
         scope: str = "lab",
         lang: str | None = None,
         theme: str = "dark",
+        script: tuple[str, tuple[str, ...], bool] | None = None,
     ) -> None:
         super().__init__()
         self.lang = lang or default_language()
@@ -66,7 +67,8 @@ class ProcTUI(App[None]):
         self._reader: SnapshotReader | None = None
         # Made here, not when Textual asks for it, so that it can be looked at (tests,
         # benchmarks) before the app runs.
-        self.main_screen = MainScreen(self.lab, scope=scope, lang=self.lang, id="main")
+        # proctui run FILE: the screen starts it once it is up.
+        self.main_screen = MainScreen(self.lab, scope=scope, lang=self.lang, script=script, id="main")
 
     @property
     def glossary(self) -> dict[str, str]:

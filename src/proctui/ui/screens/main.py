@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from textual import on, work
@@ -33,10 +33,12 @@ from proctui.ui import actions
 from proctui.ui.actions import BY_ID, Pane
 from proctui.ui.screens.exit_code import ExitCodeScreen
 from proctui.ui.screens.lessons import LessonPicker
+from proctui.ui.screens.run_script import RunScriptScreen
 from proctui.ui.widgets.event_log import EventLog, say_message
 from proctui.ui.widgets.key_footer import KeyFooter
 from proctui.ui.widgets.lesson_panel import LessonPanel
 from proctui.ui.widgets.process_tree import ProcessTree, lab_shape, system_shape, with_gone_lab_processes
+from proctui.ui.widgets.script_viewers import ScriptViewers
 from proctui.ui.widgets.selection_bar import SelectionBar
 from proctui.ui.widgets.stepper_pane import StepperPane
 
@@ -67,10 +69,13 @@ class MainScreen(Screen[None]):
 
     scope: reactive[str] = reactive("lab")
     stepper_open = var(False, toggle_class="-stepping")
+    script_open = var(False, toggle_class="-scripting")
     lesson_open = var(False, toggle_class="-lesson")
 
-    def __init__(self, lab: Lab, *, scope: str = "lab", lang: str = "en", **kwargs) -> None:
+    def __init__(self, lab: Lab, *, scope: str = "lab", lang: str = "en",
+                 script: tuple[str, tuple[str, ...], bool] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
+        self._script = script  # proctui run FILE [ARGS] (-O): started at mount
         self.lab = lab
         self.lang = lang
         lab.language = lang  # what its children print in
@@ -102,6 +107,7 @@ class MainScreen(Screen[None]):
         self.lang = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)]
         self.event_log.set_language(self.lang)
         self.stepper_pane.language = self.lang  # from its next step on
+        self.script_viewers.set_language(self.lang)
         self.footer.set_language(self.lang)
         self.lab.language = self.lang  # what the next children print
         self._update_titles()
@@ -121,10 +127,13 @@ class MainScreen(Screen[None]):
         self.footer = KeyFooter(compact=True, show_command_palette=False, language=self.lang)
         self.stepper_pane = StepperPane(id="stepper")
         self.stepper_pane.language = self.lang
+        self.script_viewers = ScriptViewers(self.lab.scripts, self._label_of, id="scripts")
+        self.script_viewers.language = self.lang
         self.lesson_panel = LessonPanel(id="lesson").data_bind(compact=MainScreen.stepper_open)
         yield self.process_tree
         yield self.selection_bar
         yield self.stepper_pane
+        yield self.script_viewers
         yield self.lesson_panel
         yield self.event_log
         # Compact, and no palette hint (? lists ctrl+p): every key fits in 80 columns.
@@ -147,6 +156,8 @@ class MainScreen(Screen[None]):
         except Exception as exc:  # noqa: BLE001 - as in the reader: a failed read never takes the app down
             self.event_log.add_message(N_("reading /proc failed: {problem}"), error=True, problem=repr(exc))
         self.show_snapshot()
+        if self._script is not None:
+            self.run_script(*self._script)
 
     def _update_titles(self) -> None:
         self.process_tree.show_title(self.scope, self.lab.start_method, self.lab.subreaper, self.lang)
@@ -331,6 +342,32 @@ class MainScreen(Screen[None]):
             send(record)
         except LabError as exc:
             self.refuse(exc.refusal)
+
+    # -- proctui run: a script of the user's, its processes in viewers of their own -------------
+
+    def action_run_script(self) -> None:
+        def chosen(answer: tuple[str, list[str]] | None) -> None:
+            if answer is not None:
+                self.run_script(answer[0], answer[1])
+
+        self.app.push_screen(RunScriptScreen(self.lang), chosen)
+
+    def run_script(self, path: str, args: Sequence[str] = (), optimize: bool = False) -> None:
+        """Start path as the script process, paused before its first line (a refusal says why not)."""
+        try:
+            self.lab.scripts.start(path, tuple(args), optimize, on_pause=self.script_viewers.report)
+        except LabError as exc:
+            self.refuse(exc.refusal)
+            return
+        self.script_open = True
+
+    def _label_of(self, pid: int) -> str:
+        record = self.lab.records.latest(pid)
+        return record.label if record is not None else f"PID {pid}"
+
+    def on_script_viewers_closed(self) -> None:
+        self.script_open = False
+        self.process_tree.focus()
 
     # -- the stepper: the code viewer owns the session, the screen opens it ------------------
 

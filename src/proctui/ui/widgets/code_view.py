@@ -10,6 +10,7 @@ from textual.widget import Widget
 # Marks in the gutter: they carry the meaning where colour cannot (NO_COLOR, 16 colours).
 CURRENT = "▶"
 FAILED = "✗"
+BREAK = "●"
 
 
 class CodeView(Widget):
@@ -25,8 +26,10 @@ class CodeView(Widget):
         self._first_line = 1
         self._current: int | None = None
         self._failed = False
+        self._breaks: frozenset[int] = frozenset()
 
-    def show(self, source_lines: list[str], first_line: int, current: int | None, failed: bool = False) -> None:
+    def show(self, source_lines: list[str], first_line: int, current: int | None, failed: bool = False,
+             breaks: frozenset[int] = frozenset()) -> None:
         """source_lines as inspect.getsourcelines gives them; current is a file line number."""
         code = textwrap.dedent("".join(source_lines))
         from rich.syntax import Syntax  # pygments: imported at the first join, not at start
@@ -36,6 +39,7 @@ class CodeView(Widget):
         self._first_line = first_line
         self._current = current
         self._failed = failed
+        self._breaks = breaks
         self.refresh()
 
     def render(self) -> Text:
@@ -49,7 +53,7 @@ class CodeView(Widget):
         for offset, line in enumerate(self._lines[top : top + height]):
             number = self._first_line + top + offset
             is_current = number == self._current
-            mark = (FAILED if self._failed else CURRENT) if is_current else " "
+            mark = (FAILED if self._failed else CURRENT) if is_current else (BREAK if number in self._breaks else " ")
             gutter_style = ("bold red" if self._failed else "bold yellow") if is_current else "dim"
             shown.append(f"{mark}{number:>{width}} ", style=gutter_style)
             body = line.copy()

@@ -13,17 +13,28 @@ from proctui.core.stepper import Frame
 _STATUS_NAMES = ("sts", "status")
 
 
-def describe_locals(frame: Frame, none: str = "(none)") -> Text:
+def describe_stack_and_locals(stack: list[tuple[str, int]], local_values: dict[str, str], lang: str = "en") -> Text:
+    """Two lines: the stack, outermost first (func:line › ...), and the innermost frame's
+    locals, already described (never by their repr: repr of a Process reaps)."""
+    _ = words(lang)
+    stack_label, locals_label = _("stack"), _("locals")
+    width = max(cell_len(stack_label), cell_len(locals_label)) + 1  # the values line up
     text = Text()
-    for name, value in frame.locals.items():
-        shown = value
-        if name in _STATUS_NAMES and value.lstrip("-").isdigit():
-            shown = f"{value} ({int(value):#06x})"
-        if text:
-            text.append("  ")
-        text.append(name, style="bold")
-        text.append(f"={shown}")
-    return text or Text(none, style="dim")
+    text.append(stack_label + " " * (width - cell_len(stack_label)), style="dim")
+    for depth, (func, lineno) in enumerate(stack):
+        if depth:
+            text.append(" › ", style="dim")
+        text.append(func, style="bold" if depth == len(stack) - 1 else "")
+        text.append(f":{lineno}", style="dim")
+    text.append("\n" + locals_label + " " * (width - cell_len(locals_label)), style="dim")
+    shown = Text()
+    for name, value in local_values.items():
+        if shown:
+            shown.append("  ")
+        shown.append(name, style="bold")
+        shown.append(f"={value}")
+    text.append_text(shown or Text(_("(none)"), style="dim"))
+    return text
 
 
 class FrameView(Static):
@@ -32,16 +43,11 @@ class FrameView(Static):
     """
 
     def show(self, stack: tuple[Frame, ...], lang: str = "en") -> None:
-        _ = words(lang)
-        stack_label, locals_label = _("stack"), _("locals")
-        width = max(cell_len(stack_label), cell_len(locals_label)) + 1  # the values line up
-        text = Text()
-        text.append(stack_label + " " * (width - cell_len(stack_label)), style="dim")
-        for depth, frame in enumerate(stack):
-            if depth:
-                text.append(" › ", style="dim")
-            text.append(frame.func, style="bold" if depth == len(stack) - 1 else "")
-            text.append(f":{frame.lineno}", style="dim")
-        text.append("\n" + locals_label + " " * (width - cell_len(locals_label)), style="dim")
-        text.append_text(describe_locals(stack[-1], _("(none)")) if stack else Text(""))
-        self.update(text)
+        local_values = {}
+        if stack:
+            for name, value in stack[-1].locals.items():
+                if name in _STATUS_NAMES and value.lstrip("-").isdigit():
+                    local_values[name] = f"{value} ({int(value):#06x})"  # the hex the W* macros take apart
+                else:
+                    local_values[name] = value
+        self.update(describe_stack_and_locals([(frame.func, frame.lineno) for frame in stack], local_values, lang))

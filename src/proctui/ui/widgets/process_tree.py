@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -106,7 +107,9 @@ def render_row(info: ProcInfo, record: LabProcess | None, own_pid: int, helper: 
     if record is not None:
         row.append("  ")
         row.append(record.label, style="bold cyan")
-        row.append(f" {record.start_method}", style="dim")
+        # The script process of proctui run: its file, not a start method (it is no Process).
+        aside = os.path.basename(record.script_path) if record.script_path else record.start_method
+        row.append(f" {aside}", style="dim")
         if record.process is not None and record.process.daemon:  # a stored flag: reading it reaps nothing
             row.append(" daemon", style="magenta")  # the attribute's name: daemon=True
         if record.former_parent is not None and info.ppid != record.former_parent:

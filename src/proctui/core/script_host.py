@@ -1,0 +1,337 @@
+"""What runs inside the script process of ``proctui run FILE``: the user's script as
+``python FILE ARGS`` would run it, under a line tracer that pauses where proctui says.
+
+    python [-O] -m proctui.core.script_host CHANNEL FILE [ARG...]
+
+The script runs as ``__main__`` the way pdb runs one (bdb and ``pdb._ScriptTarget``):
+``sys.argv`` is ``[FILE, *ARGS]``, ``sys.path[0]`` the script's directory, ``__main__``'s
+namespace replaced, so spawn children find the main module by its ``__file__``. Its
+current directory and interpreter flags are the ones proctui was started with.
+
+Each traced process talks to proctui over its own connection to CHANNEL, a Unix socket
+proctui listens on: JSON lines out (``hello``, ``paused``, ``stdin``, ``finished``),
+commands in (``next``, ``step``, ``return``, ``continue``, ``break``). After
+``os.fork()`` (the script's own, or multiprocessing's) the child opens a connection of
+its own in an at-fork hook and hands proctui a pipe for its stdout and stderr, so that
+every line in the log is said by the process that wrote it. A child forked while the
+parent was being stepped keeps the tracer, so it pauses at the very next line: fork()
+returns twice, and each side is stepped on its own. A child forked while the parent ran
+free runs free.
+
+Nothing here imports Textual; proctui's own code (the tracer, the channel) runs inside
+the trace function, which is never traced itself.
+"""
+
+from __future__ import annotations
+
+import bdb
+import builtins
+import io
+import json
+import os
+import signal
+import socket
+import sys
+import traceback
+import types
+from typing import Any
+
+from proctui.core.linux import set_parent_death_signal
+from proctui.core.stepper import describe_value
+
+#: How many locals a pause reports (the viewer shows a line or two of them).
+_MAX_LOCALS = 16
+
+
+class Channel:
+    """This process's connection to proctui."""
+
+    def __init__(self, path: str) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(path)
+        self._reader = self.sock.makefile("rb")
+
+    def send(self, message: dict[str, Any], fds: list[int] | None = None) -> None:
+        data = (json.dumps(message) + "\n").encode()
+        if fds:
+            socket.send_fds(self.sock, [data], fds)
+        else:
+            self.sock.sendall(data)
+
+    def receive(self) -> dict[str, Any]:
+        line = self._reader.readline()
+        if not line:  # proctui went away: run on, as nobody will step us any more
+            return {"cmd": "gone"}
+        message: dict[str, Any] = json.loads(line)
+        return message
+
+    def close(self) -> None:
+        try:
+            self._reader.close()
+            self.sock.close()
+        except OSError:
+            pass
+
+
+class ScriptTracer(bdb.Bdb):
+    """pdb's engine, with proctui in place of pdb's prompt."""
+
+    def __init__(self, channel: Channel, mainfile: str) -> None:
+        # Never stop in proctui's own code (this module's at-fork hook runs traced), nor in
+        # bdb's (3.13's set_step() calls methods of its own, traced once set).
+        super().__init__(skip=["proctui.*", "bdb"])
+        self.channel = channel
+        self.mainpyfile = self.canonic(mainfile)
+        self._wait_for_mainpyfile = True  # as pdb: no pause before the script's first line
+        self._gone = False
+        # Frames an exception is passing through: their "return" is not a return (its value
+        # is None), so it is reported as the exception leaving them. A line event in the
+        # frame (an except clause) means it was caught.
+        self._unwinding: dict[int, Any] = {}
+        self._raising: Any = None  # the exception leaving the frame whose return event this is
+
+    def trace_dispatch(self, frame: types.FrameType, event: str, arg: Any) -> Any:
+        if event == "exception":
+            self._unwinding[id(frame)] = arg
+        elif event == "line":
+            self._unwinding.pop(id(frame), None)
+        elif event == "return":  # the frame goes: its id may be reused, so it is forgotten now
+            self._raising = self._unwinding.pop(id(frame), None)
+        return super().trace_dispatch(frame, event, arg)
+
+    # -- where bdb stops -----------------------------------------------------------------
+
+    def user_call(self, frame: types.FrameType, argument_list: Any) -> None:
+        # A step into a function pauses at its first line, not at the call event.
+        return
+
+    def user_line(self, frame: types.FrameType) -> None:
+        if self._wait_for_mainpyfile:
+            if self.mainpyfile != self.canonic(frame.f_code.co_filename) or frame.f_lineno <= 0:
+                return
+            self._wait_for_mainpyfile = False
+        self._pause(frame, "line")
+
+    def user_return(self, frame: types.FrameType, return_value: Any) -> None:
+        raising, self._raising = self._raising, None
+        if self._wait_for_mainpyfile:
+            return
+        if raising is not None:
+            kind, value, _ = raising
+            self._pause(frame, "exception", f"{kind.__name__}: {value}")
+        else:
+            self._pause(frame, "return", describe_value(return_value))
+
+    def user_exception(self, frame: types.FrameType, exc_info: Any) -> None:
+        if self._wait_for_mainpyfile:
+            return
+        kind, value, _ = exc_info
+        self._pause(frame, "exception", f"{kind.__name__}: {value}")
+
+    # -- a pause -------------------------------------------------------------------------
+
+    def _pause(self, frame: types.FrameType, event: str, result: str | None = None) -> None:
+        if self._gone:
+            self.set_continue()
+            return
+        self.channel.send(self._paused(frame, event, result))
+        while True:
+            command = self.channel.receive()
+            what = command.get("cmd")
+            if what == "next":
+                self.set_next(frame)
+            elif what == "step":
+                self.set_step()
+            elif what == "return":
+                self.set_return(frame)
+            elif what in ("continue", "gone"):
+                self._gone = what == "gone"
+                self.set_continue()
+            elif what == "break":
+                self._toggle_break(str(command.get("file", "")), int(command.get("line", 0)))
+                self.channel.send(self._paused(frame, event, result))
+                continue
+            else:
+                continue  # not a command we know: wait for one we do
+            return
+
+    def _toggle_break(self, filename: str, lineno: int) -> None:
+        filename = self.canonic(filename)
+        if self.get_break(filename, lineno):
+            self.clear_break(filename, lineno)
+        else:
+            self.set_break(filename, lineno)
+
+    def _paused(self, frame: types.FrameType, event: str, result: str | None) -> dict[str, Any]:
+        stack = []
+        current: types.FrameType | None = frame
+        while current is not None and not self._is_ours(current):
+            stack.append({"func": current.f_code.co_qualname if hasattr(current.f_code, "co_qualname")
+                          else current.f_code.co_name,
+                          "file": current.f_code.co_filename, "line": current.f_lineno})
+            current = current.f_back
+        stack.reverse()
+        filename = self.canonic(frame.f_code.co_filename)
+        return {
+            "type": "paused",
+            "pid": os.getpid(),
+            "event": event,
+            "file": filename,
+            "line": frame.f_lineno,
+            "func": stack[-1]["func"] if stack else frame.f_code.co_name,
+            "stack": stack,
+            "locals": _describe_locals(frame),
+            "result": result,
+            "breaks": sorted(self.get_file_breaks(filename)),
+        }
+
+    @staticmethod
+    def _is_ours(frame: types.FrameType) -> bool:
+        """bdb's and this module's frames: below the script, never shown."""
+        name = frame.f_code.co_filename
+        return name in (__file__, bdb.__file__) or name == "<string>"
+
+
+def _describe_locals(frame: types.FrameType) -> dict[str, str]:
+    """The frame's locals, each described without running its repr (repr of a Process reaps)."""
+    described = {}
+    for name, value in list(frame.f_locals.items()):
+        if name.startswith("__") and name.endswith("__"):
+            continue
+        if isinstance(value, types.ModuleType) or (
+                frame.f_code.co_name == "<module>" and isinstance(value, (type, types.FunctionType))):
+            continue  # at module level, imports and definitions are not what a learner watches
+        described[name] = describe_value(value)
+        if len(described) >= _MAX_LOCALS:
+            break
+    return described
+
+
+class _EndOfFileStdin(io.TextIOBase):
+    """stdin of a script run by proctui: end of file at once, and proctui is told so."""
+
+    def __init__(self, tell: Any) -> None:
+        self._tell = tell
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> str:
+        self._tell()
+        return ""
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]  # TextIOBase types it int
+        self._tell()
+        return ""
+
+
+class Host:
+    """One process of the script: the script process itself, or a forked child of it."""
+
+    def __init__(self, channel_path: str, mainfile: str) -> None:
+        self.channel_path = channel_path
+        self.channel = Channel(channel_path)
+        self.tracer = ScriptTracer(self.channel, mainfile)
+
+    def say_stdin_read(self) -> None:
+        try:
+            self.channel.send({"type": "stdin", "pid": os.getpid()})
+        except OSError:
+            pass
+
+    def after_fork_in_child(self) -> None:
+        """A fork of the script (os.fork or multiprocessing's): a channel and an output
+        pipe of the child's own, and the tracer still set only if the parent was being
+        stepped (fork returns twice: each side pauses at the next line)."""
+        traced = sys.gettrace() is not None
+        inherited = self.channel
+        # The parent's connection is the parent's: close our copy of it (close, not
+        # shutdown, so the parent's stays open; and proctui sees the parent's end of file
+        # when the parent ends, not when its last child does).
+        inherited._reader.close()
+        os.close(inherited.sock.detach())
+        self.channel = Channel(self.channel_path)
+        self.tracer.channel = self.channel
+        read_end, write_end = os.pipe()
+        self.channel.send({"type": "hello", "pid": os.getpid(), "ppid": os.getppid(), "via": "fork",
+                           "traced": traced}, fds=[read_end])
+        os.close(read_end)
+        os.dup2(write_end, 1)
+        os.dup2(write_end, 2)
+        os.close(write_end)
+        if traced:
+            # The parent's stop condition (say, the next line of the frame that called
+            # p.start()) may never come in the child, which leaves from inside the fork's
+            # caller: the child pauses at its very next line, where fork() returned 0.
+            # bdb traces only the frames it may stop in, so the caller of os.fork (say,
+            # popen_fork's _launch) gets the trace function too, as bdb.set_trace does.
+            self.tracer.set_step()
+            frame: types.FrameType | None = sys._getframe(1)
+            while frame is not None and not ScriptTracer._is_ours(frame):
+                frame.f_trace = self.tracer.trace_dispatch
+                frame = frame.f_back
+
+
+def _run(host: Host, mainfile: str, args: list[str]) -> int:
+    """Run mainfile as __main__ under the tracer; its exit code, as python FILE would give."""
+    with open(mainfile, "rb") as source:
+        code = compile(source.read(), mainfile, "exec")
+    sys.argv = [mainfile, *args]
+    sys.path[0] = os.path.dirname(mainfile)
+    import __main__
+
+    __main__.__dict__.clear()
+    __main__.__dict__.update({"__name__": "__main__", "__file__": mainfile, "__builtins__": builtins})
+    host.channel.send({"type": "hello", "pid": os.getpid(), "ppid": os.getppid(), "via": "start", "traced": True})
+    try:
+        host.tracer.run(code, __main__.__dict__, __main__.__dict__)
+    except SystemExit as exit_:
+        sys.settrace(None)
+        return _exit_code(exit_.code)
+    except BaseException:  # noqa: BLE001 - the script's own error: said as python would, exit code 1
+        sys.settrace(None)
+        kind, value, tb = sys.exc_info()
+        while tb is not None and ScriptTracer._is_ours(tb.tb_frame):
+            tb = tb.tb_next  # the traceback starts in the script, as python FILE's does
+        traceback.print_exception(kind, value, tb)
+        return 1
+    finally:
+        sys.settrace(None)
+    return 0
+
+
+def _exit_code(code: object) -> int:
+    """sys.exit(code) as the interpreter turns it into an exit status."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str]) -> int:
+    channel_path, mainfile, *args = argv
+    parent = int(os.environ.get("PROCTUI_PID", "0"))
+    # Ended by the kernel if proctui dies without ending us.
+    set_parent_death_signal(signal.SIGKILL)
+    if parent and os.getppid() != parent:
+        return 1
+    host = Host(channel_path, os.path.realpath(mainfile))
+    sys.stdin = _EndOfFileStdin(host.say_stdin_read)
+    os.register_at_fork(after_in_child=host.after_fork_in_child)
+    code = _run(host, os.path.realpath(mainfile), args)
+    try:
+        host.channel.send({"type": "finished", "pid": os.getpid(), "code": code})
+    except OSError:
+        pass
+    sys.stdout.flush()
+    return code
+
+
+if __name__ == "__main__":
+    # As pdb does: run from the module imported under its own name, because __main__'s
+    # namespace is about to become the script's (this copy's globals would go with it).
+    from proctui.core import script_host  # noqa: PLW0406 - on purpose: see above
+
+    sys.exit(script_host.main(sys.argv[1:]))

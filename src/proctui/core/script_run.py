@@ -1,0 +1,303 @@
+"""``proctui run FILE``, proctui's side: the script is checked, started as a process of
+its own (``script_host``), and every traced process of it is stepped through a channel.
+
+The channel is a Unix socket in a directory only this user can enter. Each process of
+the script connects once (the script process when it starts, each forked child in an
+at-fork hook) and says ``hello``; a forked child hands over, with its hello, the read end
+of a pipe that carries its stdout and stderr, so that each line in the log is said by
+the process that wrote it. Then it sends ``paused`` whenever its tracer stops, and waits
+for a command. Messages are JSON, one a line.
+
+A ``Pause`` is what a process reported at its last stop; ``ScriptRun.command`` sends it
+on. Everything that reaches the log is a Lab event (``ScriptStarted``, ``ScriptForked``,
+``ScriptReadStdin``; exits and reaping as for any lab process); pauses go to the viewer
+through ``on_pause`` only.
+"""
+
+from __future__ import annotations
+
+import array
+import json
+import os
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import tokenize
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from proctui.core.events import LabEvent, Refusal, ScriptForked, ScriptReadStdin, ScriptStarted, refuse
+from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
+
+#: Commands a paused process takes (pdb's letters in the viewer: n, s, r, c).
+COMMANDS = ("next", "step", "return", "continue")
+
+
+@dataclass(frozen=True)
+class Frame:
+    func: str
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Where one process of the script is paused, as its tracer reported it."""
+
+    pid: int
+    event: str  # "line", "return" (result: the return value), "exception" (result: the error)
+    file: str
+    line: int
+    func: str
+    stack: tuple[Frame, ...]
+    locals: dict[str, str] = field(compare=False)
+    result: str | None = None
+    breaks: tuple[int, ...] = ()  # the breakpoints set in this file
+
+
+@dataclass(frozen=True)
+class Ended:
+    """A traced process closed its channel: it has ended (or exec'd something else)."""
+
+    pid: int
+
+
+def check_script(path: str) -> str:
+    """The script's real path, or LabError with why it cannot be run (nothing is started)."""
+    if not os.path.exists(path):
+        raise refuse(Refusal.SCRIPT_MISSING, value=path)
+    if os.path.isdir(path):
+        raise refuse(Refusal.SCRIPT_IS_DIRECTORY, value=path)
+    try:
+        with open(path, "rb") as raw:
+            source = raw.read()
+        encoding, _ = tokenize.detect_encoding(iter(source.splitlines(keepends=True)).__next__)
+        text = source.decode(encoding)
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError) as error:
+        raise refuse(Refusal.SCRIPT_NOT_PYTHON, value=path, error=str(error)) from error
+    if "\0" in text:
+        raise refuse(Refusal.SCRIPT_NOT_PYTHON, value=path, error="it holds NUL bytes: a binary file")
+    try:
+        compile(source, path, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        raise refuse(Refusal.SCRIPT_SYNTAX, value=path, line=error.lineno, column=error.offset,
+                     text=error.text, error=error.msg) from error
+    except ValueError as error:  # "source code string cannot contain null bytes" on some versions
+        raise refuse(Refusal.SCRIPT_NOT_PYTHON, value=path, error=str(error)) from error
+    return os.path.realpath(path)
+
+
+class ScriptChannel:
+    """The listening socket, and one connection per traced process of the script."""
+
+    def __init__(self, on_message: Callable[[dict[str, Any], list[int]], None],
+                 on_closed: Callable[[int], None]) -> None:
+        self._dir = tempfile.mkdtemp(prefix="proctui-run-")  # 0700: only this user gets in
+        self.path = os.path.join(self._dir, "channel")
+        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._listener.bind(self.path)
+        self._listener.listen(64)
+        self._on_message = on_message
+        self._on_closed = on_closed
+        self._by_pid: dict[int, socket.socket] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+        threading.Thread(target=self._accept, name="proctui-run-channel", daemon=True).start()
+
+    def send(self, pid: int, message: dict[str, Any]) -> bool:
+        with self._lock:
+            connection = self._by_pid.get(pid)
+        if connection is None:
+            return False
+        try:
+            connection.sendall((json.dumps(message) + "\n").encode())
+        except OSError:
+            return False
+        return True
+
+    def close(self) -> None:
+        """Stop listening and close every connection: a paused process then runs on."""
+        self._closed = True
+        with self._lock:
+            connections = list(self._by_pid.values())
+            self._by_pid.clear()
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        try:
+            self._listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._listener.close()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._read, args=(connection,), name="proctui-run-process",
+                             daemon=True).start()
+
+    def _read(self, connection: socket.socket) -> None:
+        pid: int | None = None
+        buffered = b""
+        try:
+            while True:
+                data, fds = _receive(connection)
+                if not data:
+                    break
+                buffered += data
+                while b"\n" in buffered:
+                    line, buffered = buffered.split(b"\n", 1)
+                    message = json.loads(line)
+                    if message.get("type") == "hello":
+                        pid = int(message["pid"])
+                        with self._lock:
+                            self._by_pid[pid] = connection
+                    self._on_message(message, fds)
+                    fds = []
+                for fd in fds:  # passed with a partial line: not ours to keep
+                    os.close(fd)
+        except (OSError, ValueError):
+            pass
+        finally:
+            if pid is not None:
+                with self._lock:
+                    if self._by_pid.get(pid) is connection:
+                        del self._by_pid[pid]
+                self._on_closed(pid)
+            connection.close()
+
+
+def _receive(connection: socket.socket) -> tuple[bytes, list[int]]:
+    """Bytes, and the descriptors passed with them (SCM_RIGHTS), as socket.recv_fds would."""
+    fds = array.array("i")
+    data, ancillary, _flags, _address = connection.recvmsg(65536, socket.CMSG_LEN(4 * fds.itemsize))
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.frombytes(payload[: len(payload) - (len(payload) % fds.itemsize)])
+    return data, list(fds)
+
+
+def pause_from(message: dict[str, Any]) -> Pause:
+    return Pause(
+        pid=int(message["pid"]),
+        event=str(message["event"]),
+        file=str(message["file"]),
+        line=int(message["line"]),
+        func=str(message["func"]),
+        stack=tuple(Frame(str(f["func"]), str(f["file"]), int(f["line"])) for f in message["stack"]),
+        locals={str(k): str(v) for k, v in dict(message.get("locals") or {}).items()},
+        result=None if message.get("result") is None else str(message["result"]),
+        breaks=tuple(int(line) for line in message.get("breaks") or ()),
+    )
+
+
+class Scripts:
+    """The Lab's room for ``proctui run``: the script process and what it forks.
+
+    One script at a time. The Lab hands over what it owns (records, the watcher, the
+    start lock, its events); this room starts the script process with ``posix_spawn``
+    (no ``subprocess.Popen``, which would poll and could reap it behind the Lab's back:
+    the Lab reaps it, see ``Family``) and turns channel messages into Lab events and
+    pauses.
+    """
+
+    def __init__(self, own_pid: int, records: Records, emit: Callable[[LabEvent], None],
+                 watch: Callable[[LabProcess, int], None], check_room: Callable[[int], None],
+                 start_lock: threading.Lock) -> None:
+        self._own_pid = own_pid
+        self._records = records
+        self._emit = emit
+        self._watch = watch
+        self._check_room = check_room
+        self._start_lock = start_lock
+        self.on_pause: Callable[[Pause | Ended], None] | None = None
+        self.record: LabProcess | None = None
+        self.channel: ScriptChannel | None = None
+        self.pauses: dict[int, Pause] = {}  # the processes paused now, by PID
+
+    def start(self, path: str, args: tuple[str, ...] = (), optimize: bool = False,
+              on_pause: Callable[[Pause | Ended], None] | None = None) -> LabProcess:
+        current = self.record
+        if current is not None and not current.reaped.is_set():
+            raise refuse(Refusal.SCRIPT_RUNNING, pid=current.pid, label=current.label)
+        real = check_script(path)
+        self._check_room(1)
+        self.on_pause = on_pause
+        self.pauses.clear()
+        if self.channel is not None:
+            self.channel.close()
+        self.channel = ScriptChannel(self._message, self._closed)
+        read_fd, write_fd = os.pipe()
+        python = [sys.executable, *(["-O"] if optimize else []), "-m", "proctui.core.script_host"]
+        env = dict(os.environ, PYTHONUNBUFFERED="1", PROCTUI_PID=str(self._own_pid))
+        actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                   (os.POSIX_SPAWN_DUP2, write_fd, 1), (os.POSIX_SPAWN_DUP2, write_fd, 2)]
+        with self._start_lock:
+            try:
+                pid = os.posix_spawn(sys.executable, [*python, self.channel.path, real, *args], env,
+                                     file_actions=actions)
+            except OSError as exc:
+                os.close(read_fd)
+                raise refuse(Refusal.FORK_FAILED, verb="posix_spawn()", error=exc.strerror or str(exc)) from exc
+            finally:
+                os.close(write_fd)
+            # "spawn": a fresh interpreter, as multiprocessing's spawn starts one.
+            record = self._records.add(self._records.next_label("script"), SCRIPT_ROLE, pid, "spawn")
+        record.script_path = real
+        self.record = record
+        self._emit(ScriptStarted(pid=pid, label=record.label, path=path, args=tuple(args), optimize=optimize))
+        self._watch(record, read_fd)
+        return record
+
+    def command(self, pid: int, what: str, **facts: Any) -> bool:
+        """Send a paused process on (``COMMANDS``), or toggle a breakpoint (``break``, file, line)."""
+        if self.channel is None:
+            return False
+        if what != "break":
+            self.pauses.pop(pid, None)
+        return self.channel.send(pid, {"cmd": what, **facts})
+
+    def close(self) -> None:
+        if self.channel is not None:
+            self.channel.close()
+
+    # -- from the channel's threads ----------------------------------------------------------
+
+    def _message(self, message: dict[str, Any], fds: list[int]) -> None:
+        kind = message.get("type")
+        pid = int(message.get("pid", 0))
+        if kind == "hello" and message.get("via") == "fork":
+            parent = int(message.get("ppid", 0))
+            record = self._records.add(self._records.next_label("script-child"), SCRIPT_CHILD_ROLE, pid,
+                                       "fork", former_parent=parent)
+            self._emit(ScriptForked(pid=pid, label=record.label, parent_pid=parent,
+                                    traced=bool(message.get("traced"))))
+            if fds:
+                self._watch(record, fds[0])
+                for fd in fds[1:]:
+                    os.close(fd)
+            return
+        for fd in fds:
+            os.close(fd)
+        if kind == "paused":
+            pause = pause_from(message)
+            self.pauses[pause.pid] = pause
+            if self.on_pause is not None:
+                self.on_pause(pause)
+        elif kind == "stdin":
+            known = self._records.get(pid)
+            self._emit(ScriptReadStdin(pid=pid, label=known.label if known else None))
+
+    def _closed(self, pid: int) -> None:
+        self.pauses.pop(pid, None)
+        if self.on_pause is not None:
+            self.on_pause(Ended(pid))

@@ -1,0 +1,111 @@
+"""One process of a script run by proctui (``proctui run FILE``), paused where its tracer
+stopped: the source with the line marked, the stack, the locals; pdb's letters move it on.
+
+After fork() there is one viewer for each side: the parent, where fork returned the
+child's PID, and the child, where it returned 0. Each is stepped on its own.
+"""
+
+from __future__ import annotations
+
+import linecache
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+
+from proctui.core.i18n import words
+from proctui.core.script_run import Pause
+from proctui.ui import actions
+from proctui.ui.actions import Pane
+from proctui.ui.screens.line_number import LineNumberScreen
+from proctui.ui.widgets.code_view import CodeView
+from proctui.ui.widgets.frame_view import describe_stack_and_locals
+from proctui.ui.widgets.stepper_pane import short_path
+
+
+class ScriptViewer(Vertical, can_focus=True):
+    BINDINGS = actions.bindings(Pane.SCRIPT)
+
+    DEFAULT_CSS = """
+    ScriptViewer { width: 1fr; border: round $secondary; border-title-align: left; }
+    ScriptViewer:focus { border: round $accent-lighten-2; }
+    ScriptViewer > .script-frame { height: auto; max-height: 3; }
+    ScriptViewer > .script-note { height: auto; max-height: 2; text-style: italic; }
+    """
+
+    @dataclass
+    class Command(Message):
+        """Send the viewer's process on, or toggle a breakpoint (``on_script_viewer_command``)."""
+
+        pid: int
+        what: str
+        facts: dict[str, object] = field(default_factory=dict)
+
+    def __init__(self, pid: int, label: str, language: str = "en", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.pid = pid
+        self.label = label
+        self.language = language
+        self.pause: Pause | None = None  # None while the process runs
+        self.code_view = CodeView()
+        self.frame_view = Static(classes="script-frame")
+        self.note = Static(classes="script-note")
+
+    def compose(self) -> ComposeResult:
+        yield self.code_view
+        yield self.frame_view
+        yield self.note
+
+    def show(self, pause: Pause) -> None:
+        self.pause = pause
+        _ = words(self.language)
+        lines = linecache.getlines(pause.file)
+        if lines:
+            self.code_view.show(lines, 1, pause.line, failed=pause.event == "exception",
+                                breaks=frozenset(pause.breaks))
+        else:
+            self.code_view.show([_("(no source for {file})").format(file=pause.file) + "\n"], pause.line, None)
+        stack = [(frame.func, frame.line) for frame in pause.stack]
+        self.frame_view.update(describe_stack_and_locals(stack, pause.locals, self.language))
+        if pause.event == "return":
+            note = _("{func} returns {value}").format(func=pause.func, value=pause.result)
+        elif pause.event == "exception":
+            note = _("{func} raised {error}").format(func=pause.func, error=pause.result)
+        else:
+            note = ""
+        self.note.update(Text(note))
+        self.border_title = f"{self.label} · PID {self.pid} · {short_path(pause.file)}:{pause.line}"
+        # Side by side after a fork, a viewer has half the width: then the letters only.
+        wide = self.size.width == 0 or self.size.width >= 60
+        self.border_subtitle = _("n next · s step · r return · c continue · b break") if wide else "n s r c b"
+        self.app.refresh_bindings()
+
+    def show_running(self) -> None:
+        self.pause = None
+        _ = words(self.language)
+        self.border_subtitle = _("running…")
+        self.app.refresh_bindings()
+
+    def action_script_command(self, what: str) -> None:
+        if self.pause is not None:
+            self.post_message(self.Command(self.pid, what))
+            self.show_running()
+
+    def action_toggle_break(self) -> None:
+        pause = self.pause
+        if pause is None:
+            return
+
+        def chosen(line: int | None) -> None:
+            if line is not None and self.pause is pause:
+                self.post_message(self.Command(self.pid, "break", {"file": pause.file, "line": line}))
+
+        self.app.push_screen(LineNumberScreen(pause.line, short_path(pause.file), self.language), chosen)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("script_command", "toggle_break"):
+            return self.pause is not None
+        return True

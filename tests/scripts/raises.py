@@ -1,0 +1,5 @@
+def fail():
+    raise ValueError("raised on purpose")
+
+
+fail()

@@ -1,0 +1,2 @@
+line = input("say something: ")
+print("got", line)

@@ -1,0 +1,89 @@
+"""proctui run FILE in the app: the script's viewer, pdb's letters, a second viewer when
+fork() returns twice, and the viewers gone when the script ends; r and its prompt."""
+
+from __future__ import annotations
+
+import linecache
+from pathlib import Path
+
+from helpers import logged, pilot_wait_until, proc_info, refused
+from proctui.core.events import ReapCall, Reaped, Refusal, ScriptForked, ScriptStarted
+from proctui.core.lab import Lab
+from proctui.ui.app import ProcTUI
+from proctui.ui.screens.run_script import RunScriptScreen, complete_path
+from proctui.ui.widgets.script_viewer import ScriptViewer
+
+SIZE = (80, 24)
+SCRIPTS = Path(__file__).with_name("scripts")
+
+
+def at_line(viewer: ScriptViewer) -> str:
+    pause = viewer.pause
+    return linecache.getline(pause.file, pause.line).strip() if pause is not None else ""
+
+
+async def test_proctui_run_steps_the_script_and_fork_opens_a_second_viewer():
+    lab = Lab()
+    app = ProcTUI(lab, refresh_seconds=0.5, script=(str(SCRIPTS / "first_process.py"), (), False))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            main = app.main_screen
+            await pilot_wait_until(pilot, lambda: logged(app, ScriptStarted) and main.script_viewers.viewers,
+                                   what="the script's viewer")
+            [script] = logged(app, ScriptStarted)
+            viewer = main.script_viewers.viewers[script.pid]
+            await pilot_wait_until(pilot, lambda: viewer.pause is not None and viewer.has_focus, what="the first pause")
+            assert f"PID {script.pid}" in str(viewer.border_title) and "first_process.py:" in str(viewer.border_title)
+            for _ in range(20):
+                if at_line(viewer) == "p.start()":
+                    break
+                await pilot.press("n")
+                await pilot_wait_until(pilot, lambda: viewer.pause is not None, what="the next pause")
+            await pilot.press("n")  # over start(): fork() returns twice
+            await pilot_wait_until(pilot, lambda: len(main.script_viewers.viewers) == 2, what="the child's viewer")
+            [forked] = logged(app, ScriptForked)
+            child_viewer = main.script_viewers.viewers[forked.pid]
+            await pilot_wait_until(pilot, lambda: child_viewer.pause is not None and viewer.pause is not None,
+                                   what="both sides paused")
+            assert at_line(child_viewer) == "if self.pid == 0:" and at_line(viewer) == "p.join()"
+            assert proc_info(forked.pid).ppid == script.pid
+            await pilot.press("tab")
+            await pilot_wait_until(pilot, lambda: child_viewer.has_focus, what="the child's viewer focused")
+            await pilot.press("c")  # the child runs to its end; its viewer goes
+            await pilot_wait_until(pilot, lambda: forked.pid not in main.script_viewers.viewers,
+                                   what="the child's viewer gone")
+            viewer.focus()
+            await pilot.press("c")
+            await pilot_wait_until(pilot, lambda: logged(app, Reaped, pid=script.pid, call=ReapCall.SCRIPT),
+                                   what="the script reaped")
+            await pilot_wait_until(pilot, lambda: not main.script_open, what="the viewers closed")
+            assert main.process_tree.has_focus
+    finally:
+        lab.shutdown()
+
+
+async def test_r_asks_for_a_script_and_a_missing_one_is_refused():
+    lab = Lab()
+    app = ProcTUI(lab, refresh_seconds=0.5)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("r")
+            await pilot_wait_until(pilot, lambda: isinstance(app.screen, RunScriptScreen), what="the prompt")
+            for key in "nope.py":
+                await pilot.press(key)
+            await pilot.press("enter")
+            await pilot_wait_until(pilot, lambda: refused(app, Refusal.SCRIPT_MISSING, value="nope.py"),
+                                   what="the refusal")
+            assert not app.main_screen.script_open and lab.processes == []
+    finally:
+        lab.shutdown()
+
+
+def test_the_prompt_completes_paths(tmp_path, monkeypatch):
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "examples" / "01_process.py").write_text("")
+    monkeypatch.chdir(tmp_path)
+    assert complete_path("exa") == "examples/"
+    assert complete_path("examples/0") == "examples/01_process.py"
+    assert complete_path("examples/9") is None
+    assert complete_path("examples/01_process.py arg") is None  # arguments are not paths

@@ -1,0 +1,247 @@
+"""proctui run FILE, the Lab's side: a real script process, stepped line by line through
+the channel, with /proc checked at the steps that matter; fork() returning twice; and
+the inputs that must be refused or survived."""
+
+from __future__ import annotations
+
+import linecache
+import os
+import queue
+from pathlib import Path
+
+import pytest
+
+from helpers import assert_refused, events_of, proc_info, proc_state, wait_until
+from proctui.core.events import LabEvent, Output, ReapCall, Reaped, Refusal, ScriptForked, ScriptReadStdin
+from proctui.core.lab import Lab, LabError
+from proctui.core.script_run import Ended, Pause
+
+SCRIPTS = Path(__file__).with_name("scripts")
+
+
+class Driver:
+    """A Lab with a script started, and its pauses and ends as they come."""
+
+    def __init__(self, lab: Lab, events: list[LabEvent]) -> None:
+        self.lab = lab
+        self.events = events
+        self._reported: queue.Queue[Pause | Ended] = queue.Queue()
+        self.held: list[Pause | Ended] = []
+        self.paused: dict[int, Pause] = {}  # the pause each process waits at, not yet answered
+
+    def start(self, name: str, *args: str) -> int:
+        record = self.lab.scripts.start(str(SCRIPTS / name), args, on_pause=self._reported.put)
+        return record.pid
+
+    def next_of(self, pid: int, timeout: float = 15.0) -> Pause | Ended:
+        """The next pause (or end) of pid; what comes from other processes meanwhile is kept."""
+        for index, item in enumerate(self.held):
+            if item.pid == pid:
+                return self.held.pop(index)
+        while True:
+            item = self._reported.get(timeout=timeout)
+            if item.pid == pid:
+                return item
+            self.held.append(item)
+
+    def pause_of(self, pid: int) -> Pause:
+        item = self.next_of(pid)
+        assert isinstance(item, Pause), f"{pid} ended instead of pausing"
+        self.paused[pid] = item
+        return item
+
+    def send(self, pid: int, what: str, **facts: object) -> None:
+        self.paused.pop(pid, None)
+        assert self.lab.scripts.command(pid, what, **facts)
+
+    def step_until(self, pid: int, what: str, condition, limit: int = 400) -> Pause:
+        """Send what until a pause of pid meets condition, from where it waits now."""
+        pause = self.paused.get(pid) or self.pause_of(pid)
+        for _ in range(limit):
+            if condition(pause):
+                return pause
+            self.send(pid, what)
+            pause = self.pause_of(pid)
+        raise AssertionError(f"no such pause of {pid} within {limit} steps; last: {pause}")
+
+
+def source_line(pause: Pause) -> str:
+    return linecache.getline(pause.file, pause.line).strip()
+
+
+@pytest.fixture
+def driver(lab, lab_events):
+    yield Driver(lab, lab_events)
+
+
+def test_the_article_s_first_example_stepped_to_its_end(driver):
+    """start() makes a child of the script process, fork() returns twice (a viewer for
+    each side), the child is Z until the parent's os.waitpid, and gone after it."""
+    script = driver.start("first_process.py")
+    pause = driver.step_until(script, "next", lambda p: source_line(p) == "p.start()")
+    assert pause.file == str(SCRIPTS / "first_process.py") and pause.func == "<module>"
+    driver.send(script, "next")  # over start(): fork() returns in the parent and in the child
+    parent_side = driver.pause_of(script)
+    assert source_line(parent_side) == "p.join()"
+    [forked] = wait_until(lambda: events_of(driver.events, ScriptForked), what="the child's hello")
+    child = forked.pid
+    assert forked.parent_pid == script and forked.traced
+    assert proc_info(child).ppid == script  # in the kernel: the script process is its parent
+    child_side = driver.pause_of(child)
+    assert child_side.file.endswith("popen_fork.py") and source_line(child_side) == "if self.pid == 0:"
+    assert child_side.stack[0].func == "<module>"  # the child's stack starts in the script
+    # The child runs on to its end; nobody has waited for it: a zombie.
+    driver.send(child, "continue")
+    assert isinstance(driver.next_of(child), Ended)
+    wait_until(lambda: proc_state(child) == "Z", what="the child a zombie")
+    assert any(f"[child-x] PID: {child}, PPID: {script}" in event.line
+               for event in events_of(driver.events, Output, child))  # said by the child, on its own pipe
+    # The parent steps into join() down to os.waitpid: the child is still Z there.
+    at_waitpid = driver.step_until(script, "step", lambda p: "os.waitpid(" in source_line(p))
+    assert at_waitpid.func.endswith("poll") and proc_state(child) == "Z"
+    driver.send(script, "next")  # waitpid reaps it
+    driver.pause_of(script)
+    assert proc_state(child) is None
+    driver.send(script, "continue")
+    assert isinstance(driver.next_of(script), Ended)
+    [reaped] = wait_until(lambda: events_of(driver.events, Reaped, script), what="the script reaped")
+    assert (reaped.call, reaped.exitcode) == (ReapCall.SCRIPT, 0)
+    assert any("exitcode 0" in event.line for event in events_of(driver.events, Output, script))
+
+
+def test_a_script_run_free_to_its_end(driver):
+    script = driver.start("loop.py")
+    driver.pause_of(script)
+    driver.send(script, "continue")
+    assert isinstance(driver.next_of(script), Ended)
+    [reaped] = wait_until(lambda: events_of(driver.events, Reaped, script), what="the script reaped")
+    assert reaped.exitcode == 0
+    assert [event.line for event in events_of(driver.events, Output, script)] == ["total 10"]
+
+
+def test_a_breakpoint_stops_a_continue(driver):
+    script = driver.start("loop.py")
+    first = driver.pause_of(script)
+    path = str(SCRIPTS / "loop.py")
+    driver.send(script, "break", file=path, line=3)
+    again = driver.pause_of(script)  # the same place, with the breakpoint listed
+    assert (again.line, again.breaks) == (first.line, (3,))
+    driver.send(script, "continue")
+    stopped = driver.pause_of(script)
+    assert (stopped.line, stopped.locals["i"]) == (3, "0")
+    driver.send(script, "continue")
+    assert driver.pause_of(script).locals["i"] == "1"  # the breakpoint stays
+    driver.send(script, "break", file=path, line=3)  # cleared
+    driver.pause_of(script)
+    driver.send(script, "continue")
+    assert isinstance(driver.next_of(script), Ended)
+
+
+def test_return_runs_until_the_function_returns(driver):
+    script = driver.start("raises.py")
+    driver.step_until(script, "step", lambda p: p.func == "fail")
+    driver.send(script, "return")
+    after = driver.pause_of(script)
+    # fail() does not return: it raises, and the tracer stops where the exception is.
+    assert after.event == "exception" and "ValueError: raised on purpose" in (after.result or "")
+
+
+def test_an_uncaught_exception_is_told_as_python_tells_it_and_exits_1(driver):
+    script = driver.start("raises.py")
+    driver.pause_of(script)
+    driver.send(script, "continue")
+    assert isinstance(driver.next_of(script), Ended)
+    [reaped] = wait_until(lambda: events_of(driver.events, Reaped, script), what="the script reaped")
+    assert reaped.exitcode == 1
+    lines = [event.line for event in events_of(driver.events, Output, script)]
+    assert lines[0] == "Traceback (most recent call last):" and lines[-1] == "ValueError: raised on purpose"
+    assert not [line for line in lines if "script_host" in line or "bdb.py" in line], lines  # only the script's
+
+
+def test_a_script_that_reads_stdin_gets_end_of_file_and_the_log_says_so(driver):
+    script = driver.start("reads_stdin.py")
+    driver.pause_of(script)
+    driver.send(script, "continue")
+    assert isinstance(driver.next_of(script), Ended)
+    wait_until(lambda: events_of(driver.events, ScriptReadStdin, script), what="the stdin read")
+    [reaped] = wait_until(lambda: events_of(driver.events, Reaped, script), what="the script reaped")
+    assert reaped.exitcode == 1  # input() raises EOFError, uncaught
+    assert any(event.line.startswith("EOFError") for event in events_of(driver.events, Output, script))
+
+
+def test_arguments_and_the_main_guard_are_as_python_file_gives_them(driver, tmp_path):
+    script_file = tmp_path / "argv.py"
+    script_file.write_text("import sys, os\nprint(__name__, sys.argv[1:], os.path.dirname(__file__) == sys.path[0])\n")
+    lab = driver.lab
+    record = lab.scripts.start(str(script_file), ("a", "b c"), on_pause=driver._reported.put)
+    driver.pause_of(record.pid)
+    driver.send(record.pid, "continue")
+    wait_until(lambda: events_of(driver.events, Reaped, record.pid), what="the script reaped")
+    assert [e.line for e in events_of(driver.events, Output, record.pid)] == ["__main__ ['a', 'b c'] True"]
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("missing.py", Refusal.SCRIPT_MISSING),
+    ("", Refusal.SCRIPT_IS_DIRECTORY),  # tests/scripts itself
+])
+def test_a_path_that_is_no_script_is_refused_and_nothing_runs(lab, lab_events, name, reason):
+    with pytest.raises(LabError) as refused:
+        lab.scripts.start(str(SCRIPTS / name))
+    assert_refused(refused, reason)
+    assert lab.processes == []
+
+
+def test_a_binary_file_is_refused(lab):
+    with pytest.raises(LabError) as refused:
+        lab.scripts.start(os.path.realpath("/bin/true"))
+    assert_refused(refused, Refusal.SCRIPT_NOT_PYTHON)
+    assert lab.processes == []
+
+
+def test_a_syntax_error_is_refused_with_its_line_and_column(lab):
+    with pytest.raises(LabError) as refused:
+        lab.scripts.start(str(SCRIPTS / "bad_syntax.py"))
+    error = refused.value.refusal
+    assert error.reason is Refusal.SCRIPT_SYNTAX
+    assert error.line == 2 and error.column is not None and error.text is not None and "x = 1" in error.text
+    assert lab.processes == []
+
+
+def test_one_script_at_a_time(driver):
+    script = driver.start("loop.py")
+    driver.pause_of(script)
+    with pytest.raises(LabError) as refused:
+        driver.lab.scripts.start(str(SCRIPTS / "loop.py"))
+    assert_refused(refused, Refusal.SCRIPT_RUNNING, pid=script)
+    # Quitting while the script is paused ends it: the lab fixture's shutdown, and the
+    # leak check, see that nothing is left.
+
+
+EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.py"))
+
+
+def run_to_the_end(driver: Driver, script: int, what: str, limit: int = 5000) -> int:
+    """Answer every pause of every process of the script with what, until the script
+    process ends; its exit code."""
+    for _ in range(limit):
+        item = driver._reported.get(timeout=30)
+        if isinstance(item, Pause):
+            driver.lab.scripts.command(item.pid, what)
+        elif item.pid == script:
+            break
+    else:
+        raise AssertionError(f"{script} did not end within {limit} pauses")
+    [reaped] = wait_until(lambda: events_of(driver.events, Reaped, script), what="the script reaped")
+    assert reaped.exitcode is not None
+    return reaped.exitcode
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda path: path.name)
+@pytest.mark.parametrize("what", ["continue", "next"])
+def test_every_example_runs_to_its_end_under_proctui(driver, example, what):
+    """Each example, every process of it answered with c (or n, line by line: fork()
+    returning twice, each side stepped), ends with exit code 0 as python FILE does."""
+    script = driver.lab.scripts.start(str(example), on_pause=driver._reported.put).pid
+    assert run_to_the_end(driver, script, what) == 0
+    said = " ".join(event.line for event in events_of(driver.events, Output))
+    assert "Traceback" not in said or example.name == "02_join_exitcode.py", said  # 02's third child raises
