@@ -41,7 +41,7 @@ def test(name):
     print(f"[child-{name}] PID: {os.getpid()}, PPID: {os.getppid()}")
 
 
-def main():
+if __name__ == "__main__":
     print(f"[parent] PID: {os.getpid()}, PPID: {os.getppid()}")
     # a tuple of one element needs the comma: (x,)
     p = Process(target=test, args=("mengmengda",), name="first")
@@ -49,7 +49,3 @@ def main():
     print(f"[parent] started child {p.name!r}, PID {p.pid}")
     p.join()  # the parent reaps the child (the wait family inside)
     print(f"[parent] joined {p.name!r}, exit code {p.exitcode}")
-
-
-if __name__ == "__main__":
-    main()

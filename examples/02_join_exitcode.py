@@ -50,14 +50,10 @@ def raises():
     raise ValueError("an uncaught exception in the child")
 
 
-def main():
+if __name__ == "__main__":
     print(f"[parent] PID: {os.getpid()}, PPID: {os.getppid()}")
     for target in (returns, exits, raises):
         p = Process(target=target, name=target.__name__)
         p.start()
         p.join()
         print(f"[parent] joined {p.name}: exitcode {p.exitcode}")
-
-
-if __name__ == "__main__":
-    main()

@@ -45,7 +45,7 @@ def sleeper(name):
     print(f"[child-{name}] woke up (you should not see this)")
 
 
-def main():
+if __name__ == "__main__":
     print(f"[parent] PID: {os.getpid()}, PPID: {os.getppid()}")
     a = Process(target=sleeper, args=("a",), name="a")
     b = Process(target=sleeper, args=("b",), name="b")
@@ -62,7 +62,3 @@ def main():
     b.join()
     name = signal.Signals(-b.exitcode).name
     print(f"[parent] b: exitcode {b.exitcode} ({name})")
-
-
-if __name__ == "__main__":
-    main()

@@ -48,7 +48,7 @@ def worker(go_on):
     print("[child] exiting")
 
 
-def main():
+if __name__ == "__main__":
     print(f"[parent] PID: {os.getpid()}, PPID: {os.getppid()}")
     go_on = Event()
     p = Process(target=worker, args=(go_on,))
@@ -60,7 +60,3 @@ def main():
     print(f"[parent] is_alive() after its exit: {p.is_alive()}")
     print(f"[parent] exitcode: {p.exitcode}")
     p.join()  # returns at once: is_alive() already reaped the child
-
-
-if __name__ == "__main__":
-    main()

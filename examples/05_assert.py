@@ -47,7 +47,7 @@ def test():
     print(f"[child] PID: {os.getpid()}, PPID: {os.getppid()}")
 
 
-def main():
+if __name__ == "__main__":
     print(f"[parent] PID: {os.getpid()}, PPID: {os.getppid()}")
     print(f"[parent] asserts are on: {__debug__}")
     p = Process(target=test)
@@ -60,7 +60,3 @@ def main():
     p.start()
     p.join()
     print(f"[parent] after start() and join(): exitcode {p.exitcode}")
-
-
-if __name__ == "__main__":
-    main()

@@ -53,7 +53,7 @@ def daemon_work():
     print("[daemon] woke up (you should not see this)")
 
 
-def main():
+if __name__ == "__main__":
     print(f"[parent] PID: {os.getpid()}, PPID: {os.getppid()}")
     p = Process(target=daemon_work, name="daemon", daemon=True)
     p.start()
@@ -61,7 +61,3 @@ def main():
     print(f"[parent] daemon {p.pid} alive: {p.is_alive()}")
     print("[parent] returning without join()")
     # main() returns; at exit multiprocessing terminates the daemon
-
-
-if __name__ == "__main__":
-    main()

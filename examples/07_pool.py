@@ -36,7 +36,7 @@ def square(n):
     return n, n * n, os.getpid(), os.getppid()
 
 
-def main():
+if __name__ == "__main__":
     print(f"[parent] PID: {os.getpid()}, PPID: {os.getppid()}")
     pool = Pool(2)
     for n, sq, pid, ppid in pool.map(square, range(4)):
@@ -47,7 +47,3 @@ def main():
     pool.close()
     pool.join()
     print("[parent] pool closed and joined")
-
-
-if __name__ == "__main__":
-    main()

@@ -51,7 +51,7 @@ def producer(q):
     print("[child] put() returned; the feeder thread is still writing")
 
 
-def main():
+if __name__ == "__main__":
     print(f"[parent] PID: {os.getpid()}, PPID: {os.getppid()}")
     q = Queue()
     p = Process(target=producer, args=(q,))
@@ -63,7 +63,3 @@ def main():
     print(f"[parent] got {len(data)} bytes")
     p.join()  # ...then join
     print(f"[parent] joined: exitcode {p.exitcode}")
-
-
-if __name__ == "__main__":
-    main()

@@ -18,6 +18,8 @@ from proctui.ui.screens.help import HelpScreen
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 SIZE = (80, 24)
+# As a user types it, from the project's directory (make screenshots runs there).
+EXAMPLE = os.path.relpath(Path(__file__).resolve().parent.parent / "examples" / "01_process.py")
 
 
 async def wait_for(pilot, condition, timeout=15.0):
@@ -144,6 +146,39 @@ async def shot_log(lang: str) -> None:
         lab.shutdown()
 
 
+async def shot_run_fork() -> None:
+    """proctui run examples/01_process.py, one step past p.start(): fork() returned twice,
+    a viewer for the parent and one for the child."""
+    import linecache
+
+    from proctui.core.events import ScriptForked
+
+    example = EXAMPLE
+    lab = Lab()
+    app = ProcTUI(lab, lang="en", script=(example, (), False))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            viewers = app.main_screen.script_viewers
+            await wait_for(pilot, lambda: len(viewers.viewers) == 1)
+            [viewer] = viewers.viewers.values()
+            for _ in range(40):
+                await wait_for(pilot, lambda: viewer.pause is not None)
+                pause = viewer.pause
+                if pause is not None and linecache.getline(pause.file, pause.line).strip() == "p.start()":
+                    break
+                await pilot.press("n")
+                await pilot.pause(0.05)
+            await pilot.press("n")
+            await wait_for(pilot, lambda: len(viewers.viewers) == 2
+                           and all(v.pause is not None for v in viewers.viewers.values()))
+            await wait_for(pilot, lambda: any(isinstance(e, ScriptForked) for e in app.main_screen.event_log.events))
+            await pilot.pause(0.5)
+            app.save_screenshot(filename="run-fork.svg", path=str(OUT))
+            print("screenshots/run-fork.svg")
+    finally:
+        lab.shutdown()
+
+
 async def shot_help() -> None:
     lab = Lab()
     app = ProcTUI(lab, lang="en")
@@ -169,6 +204,7 @@ async def main() -> None:
     await shot_lesson("en")
     await shot_lesson("zh")
     await shot_help()
+    await shot_run_fork()
 
 
 if __name__ == "__main__":

@@ -78,10 +78,19 @@ class ScriptViewer(Vertical, can_focus=True):
             note = ""
         self.note.update(Text(note))
         self.border_title = f"{self.label} · PID {self.pid} · {short_path(pause.file)}:{pause.line}"
-        # Side by side after a fork, a viewer has half the width: then the letters only.
-        wide = self.size.width == 0 or self.size.width >= 60
-        self.border_subtitle = _("n next · s step · r return · c continue · b break") if wide else "n s r c b"
+        self._say_keys()
         self.app.refresh_bindings()
+
+    def _say_keys(self) -> None:
+        if self.pause is None:
+            return
+        _ = words(self.language)
+        # Side by side after a fork, a viewer has half the width: then the letters only.
+        wide = self.size.width >= 60
+        self.border_subtitle = _("n next · s step · r return · c continue · b break") if wide else "n s r c b"
+
+    def on_resize(self) -> None:
+        self._say_keys()
 
     def show_running(self) -> None:
         self.pause = None
