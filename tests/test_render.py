@@ -412,6 +412,9 @@ REFUSALS = [
     (Refused(reason=Refusal.SCRIPT_SYNTAX, value="bad.py", line=3, column=9, text="    if x = 1:\n",
              error="invalid syntax"),
      "bad.py:3:9: SyntaxError: invalid syntax. Nothing was run.\n    if x = 1:\n        ^"),
+    (Refused(reason=Refusal.SCRIPT_FORKS_TOO_MANY, pid=4250, other_pid=4242, limit=64),
+     ("PID 4242 forked PID 4250, one past the limit of 64 lab processes (--max-children): proctui ended it with "
+      "SIGKILL")),
     (Refused(reason=Refusal.SCRIPT_RUNNING, pid=4242, label="script-1"),
      "a script is running already (script-1, PID 4242): end it first (t or x)"),
     (Refused(reason=Refusal.UNKNOWN_START_METHOD, value="vfork"),

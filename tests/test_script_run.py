@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers import assert_refused, events_of, proc_info, proc_state, wait_until
-from proctui.core.events import LabEvent, Output, ReapCall, Reaped, Refusal, ScriptForked, ScriptReadStdin
+from proctui.core.events import LabEvent, Output, ReapCall, Reaped, Refusal, Refused, ScriptForked, ScriptReadStdin
 from proctui.core.lab import Lab, LabError
 from proctui.core.script_run import Ended, Pause
 
@@ -245,3 +245,22 @@ def test_every_example_runs_to_its_end_under_proctui(driver, example, what):
     assert run_to_the_end(driver, script, what) == 0
     said = " ".join(event.line for event in events_of(driver.events, Output))
     assert "Traceback" not in said or example.name == "02_join_exitcode.py", said  # 02's third child raises
+
+
+def test_a_script_that_forks_in_a_loop_is_stopped_at_the_limit(lab_events):
+    """--max-children holds for what the script forks: each child past the limit is ended
+    at its hello, before it runs any of the script's code, and the log says so."""
+    lab = Lab(max_children=5)
+    lab.subscribe(lab_events.append)
+    driver = Driver(lab, lab_events)
+    try:
+        script = driver.start("fork_loop.py")
+        driver.pause_of(script)
+        driver.send(script, "continue")
+        assert isinstance(driver.next_of(script, timeout=30), Ended)
+        wait_until(lambda: events_of(lab_events, Reaped, script), what="the script reaped")
+        over = [e for e in events_of(lab_events, Refused) if e.reason is Refusal.SCRIPT_FORKS_TOO_MANY]
+        assert len(over) == 16 and all(e.other_pid == script and e.limit == 5 for e in over)
+        assert [e.line for e in events_of(lab_events, Output, script)] == ["killed 16 terminated 4"]
+    finally:
+        lab.shutdown()

@@ -465,6 +465,7 @@ class Refusal(enum.Enum):
     SCRIPT_NOT_PYTHON = "script not python"
     SCRIPT_SYNTAX = "script syntax"
     SCRIPT_RUNNING = "script running"
+    SCRIPT_FORKS_TOO_MANY = "script forks too many"
     CANNOT_STEP = "cannot step"
 
 

@@ -100,7 +100,8 @@ class Lab:
                              self._start_lock)
         self._stepped = SteppedJoins(self._emit)
         #: proctui run's room: the script process and what it forks.
-        self.scripts = Scripts(self.pid, self.records, self._emit, self._watch, self._check_room, self._start_lock)
+        self.scripts = Scripts(self.pid, self.records, self._emit, self._watch, self._check_room, self._start_lock,
+                               lambda: self.max_children)
         self.subreaper = False
         if subreaper:
             self.set_subreaper(True)

@@ -336,5 +336,7 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
     _R.SCRIPT_NOT_PYTHON: lambda e: f"{e.value} is not a Python script ({e.error}). Nothing was run.",
     _R.SCRIPT_SYNTAX: lambda e: (f"{e.value}:{e.line}:{e.column}: SyntaxError: {e.error}. Nothing was run.\n"
                                  + syntax_caret(e.text, e.column)),
+    _R.SCRIPT_FORKS_TOO_MANY: lambda e: (f"PID {e.other_pid} forked PID {e.pid}, one past the limit of {e.limit} "
+                                         "lab processes (--max-children): proctui ended it with SIGKILL"),
     _R.SCRIPT_RUNNING: lambda e: f"a script is running already ({e.label}, PID {e.pid}): end it first (t or x)",
 }

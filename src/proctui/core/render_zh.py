@@ -340,5 +340,7 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
     _R.SCRIPT_NOT_PYTHON: lambda e: f"{e.value} 不是 Python 脚本（{e.error}）。什么也没运行。",
     _R.SCRIPT_SYNTAX: lambda e: (f"{e.value}:{e.line}:{e.column}：语法错误（SyntaxError）：{e.error}。什么也没运行。\n"
                                  + syntax_caret(e.text, e.column)),
+    _R.SCRIPT_FORKS_TOO_MANY: lambda e: (f"PID {e.other_pid} fork 出了 PID {e.pid}，超过了 {e.limit} "
+                                         "个实验进程的上限（--max-children）：proctui 用 SIGKILL 结束了它"),
     _R.SCRIPT_RUNNING: lambda e: f"已经有一个脚本在运行（{e.label}，PID {e.pid}）：先结束它（t 或 x）",
 }

@@ -20,6 +20,7 @@ import array
 import json
 import os
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -29,7 +30,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from proctui.core.events import LabEvent, Refusal, ScriptForked, ScriptReadStdin, ScriptStarted, refuse
+from proctui.core.events import (
+    LabError,
+    LabEvent,
+    Refusal,
+    Refused,
+    ScriptForked,
+    ScriptReadStdin,
+    ScriptStarted,
+    refuse,
+)
+from proctui.core.procs import read_proc
 from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
 
 #: Commands a paused process takes (pdb's letters in the viewer: n, s, r, c).
@@ -212,7 +223,8 @@ class Scripts:
 
     def __init__(self, own_pid: int, records: Records, emit: Callable[[LabEvent], None],
                  watch: Callable[[LabProcess, int], None], check_room: Callable[[int], None],
-                 start_lock: threading.Lock) -> None:
+                 start_lock: threading.Lock, max_children: Callable[[], int]) -> None:
+        self._max_children = max_children
         self._own_pid = own_pid
         self._records = records
         self._emit = emit
@@ -277,6 +289,13 @@ class Scripts:
         pid = int(message.get("pid", 0))
         if kind == "hello" and message.get("via") == "fork":
             parent = int(message.get("ppid", 0))
+            if not self._room_for_one_more():
+                # A script that forks in a loop: each child past the limit ends at its hello,
+                # before it can run any of the script's code (it says hello first).
+                for fd in fds:
+                    os.close(fd)
+                self._kill_over_the_limit(pid, parent)
+                return
             record = self._records.add(self._records.next_label("script-child"), SCRIPT_CHILD_ROLE, pid,
                                        "fork", former_parent=parent)
             self._emit(ScriptForked(pid=pid, label=record.label, parent_pid=parent,
@@ -296,6 +315,30 @@ class Scripts:
         elif kind == "stdin":
             known = self._records.get(pid)
             self._emit(ScriptReadStdin(pid=pid, label=known.label if known else None))
+
+    def _room_for_one_more(self) -> bool:
+        try:
+            self._check_room(1)
+        except LabError:
+            return False
+        return True
+
+    def _kill_over_the_limit(self, pid: int, parent: int) -> None:
+        try:
+            pidfd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            return
+        try:
+            info = read_proc(pid)
+            # Still the child that said hello: a descendant of ours, forked by its parent.
+            if info is not None and info.ppid == parent:
+                signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        finally:
+            os.close(pidfd)
+        self._emit(Refused(reason=Refusal.SCRIPT_FORKS_TOO_MANY, pid=pid, other_pid=parent,
+                           limit=self._max_children()))
 
     def _closed(self, pid: int) -> None:
         self.pauses.pop(pid, None)
