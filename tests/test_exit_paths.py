@@ -169,6 +169,13 @@ def stat_of(pid: int) -> tuple[str, int] | None:
     return fields[0].decode(), int(fields[1])
 
 
+def leads_a_session(pid: int) -> bool:
+    try:
+        return os.getsid(pid) == pid
+    except ProcessLookupError:
+        return False
+
+
 def cmdline_of(pid: int) -> str:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
@@ -423,3 +430,29 @@ def test_rapid_resizes_through_too_small_sizes(session_factory):
     session.wait_for("Quit")
     drag_the_window(session, [(80, 24), (20, 5), (200, 60), (1, 1), (79, 23), (132, 43), (40, 12), (0, 0)])
     still_works_then_quits(session, "child-1")
+
+
+@pytest.mark.parametrize("how", ["q", "SIGTERM", "SIGHUP"])
+def test_a_running_script_and_all_it_started_end_with_proctui(session_factory, how):
+    """proctui run with a script that started a subprocess and a daemon that double-forked
+    and called setsid(): every ending but SIGKILL ends and reaps all of it."""
+    script = str(Path(__file__).with_name("scripts") / "leaves_things.py")
+    session = session_factory([installed_proctui(), "run", script])
+    session.wait_for("leaves_things.py")
+    session.press("c")
+    deadline = time.monotonic() + 10
+    # The subprocess, and the daemon that left the session (a python below proctui, in a
+    # session of its own), are running.
+    while not (any(cmdline_of(pid).startswith("sleep 60") for pid in session.below())
+               and any(leads_a_session(pid) for pid in session.below())):
+        assert time.monotonic() < deadline, f"the script's processes never came:\n{session.text()}"
+        session.read(0.05)
+    since = time.monotonic()
+    if how == "q":
+        session.press("q")
+    elif how == "SIGTERM":
+        os.kill(session.app_pid, signal.SIGTERM)
+    else:
+        session.close_terminal()
+        os.killpg(session.app_pid, signal.SIGHUP)
+    assert_nothing_left(session, since, set())

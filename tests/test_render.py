@@ -206,6 +206,12 @@ SENTENCES = [
     (ScriptForked(pid=4243, label="script-child-1", parent_pid=4242, traced=False),
      ("PID 4242 forked script-child-1 (PID 4243): fork() returned 4243 in the parent, 0 in the child; the parent "
       "was running free, so the child runs free too")),
+    (ScriptForked(pid=4243, label="script-child-1", parent_pid=4242, traced=True, via="spawn"),
+     ("PID 4242 started script-child-1 (PID 4243) with spawn: a fresh python that imports the script as "
+      "__mp_main__, then runs the Process's target; it has a viewer of its own, paused at the target's first line")),
+    (ScriptForked(pid=4243, label="script-child-1", parent_pid=4240, traced=False, via="forkserver"),
+     ("the fork server (PID 4240) forked script-child-1 (PID 4243) for the script: under forkserver, the fork "
+      "server is the child's parent; the script was running free, so it runs free too")),
     (ScriptReadStdin(pid=4242, label="script-1"),
      "script-1 (PID 4242) read its stdin: end of file (a script run by proctui has no input)"),
     (Reaped(pid=4242, label="script-1", call=ReapCall.SCRIPT, status=0x0100, exitcode=1),

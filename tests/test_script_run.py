@@ -223,8 +223,10 @@ EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.
 def run_to_the_end(driver: Driver, script: int, what: str, limit: int = 5000) -> int:
     """Answer every pause of every process of the script with what, until the script
     process ends; its exit code."""
+    for pid in list(driver.paused):  # pauses already taken, not yet answered
+        driver.send(pid, what)
     for _ in range(limit):
-        item = driver._reported.get(timeout=30)
+        item = driver.held.pop(0) if driver.held else driver._reported.get(timeout=30)
         if isinstance(item, Pause):
             driver.lab.scripts.command(item.pid, what)
         elif item.pid == script:
@@ -264,3 +266,53 @@ def test_a_script_that_forks_in_a_loop_is_stopped_at_the_limit(lab_events):
         assert [e.line for e in events_of(lab_events, Output, script)] == ["killed 16 terminated 4"]
     finally:
         lab.shutdown()
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_a_spawn_or_forkserver_child_pauses_at_its_target(driver, method):
+    """A fresh interpreter (spawn) or a fork of the fork server connects through the
+    sitecustomize proctui puts on the script's path: while the script is stepped, the
+    child's viewer opens at the first line of its target; its output is its own."""
+    script = driver.start("other_start_method.py", method)
+    driver.step_until(script, "next", lambda p: source_line(p) == "p.start()")
+    driver.send(script, "next")
+    [started] = wait_until(lambda: events_of(driver.events, ScriptForked), timeout=30, what="the child's hello")
+    assert started.traced and started.via == method
+    child_side = driver.pause_of(started.pid)
+    assert (child_side.func, child_side.via) == ("target", method)
+    assert child_side.file == str(SCRIPTS / "other_start_method.py")
+    assert child_side.locals == {"name": "'y'"}
+    if method == "forkserver":
+        assert proc_info(started.pid).ppid == started.parent_pid != script  # the fork server is its parent
+    driver.send(started.pid, "continue")
+    assert isinstance(driver.next_of(started.pid), Ended)
+    assert run_to_the_end(driver, script, "continue") == 0
+    [said] = events_of(driver.events, Output, started.pid)
+    assert said.line.startswith(f"child y {started.pid} ")
+
+
+def test_a_spawn_child_started_while_running_free_runs_free(driver):
+    script = driver.start("other_start_method.py", "spawn")
+    driver.pause_of(script)
+    driver.send(script, "continue")
+    assert isinstance(driver.next_of(script, timeout=30), Ended)
+    [started] = events_of(driver.events, ScriptForked)
+    assert not started.traced and started.via == "spawn"
+    assert [e.line for e in events_of(driver.events, Output, script)] == ["exitcode 0"]
+
+
+def test_ending_the_lab_ends_all_the_script_started(lab_events):
+    """A subprocess (no hello: fork_exec runs no at-fork hook) and a daemon that
+    double-forked and left the session: shutdown leaves nothing (the leak check)."""
+    lab = Lab()
+    lab.subscribe(lab_events.append)
+    driver = Driver(lab, lab_events)
+    script = driver.start("leaves_things.py")
+    driver.pause_of(script)
+    driver.send(script, "continue")
+    [started] = wait_until(lambda: [e for e in events_of(lab_events, Output, script) if "started" in e.line],
+                           what="the script's subprocess")
+    sleeper = int(started.line.split()[1])
+    wait_until(lambda: proc_state(sleeper) == "S", what="the subprocess asleep")
+    lab.shutdown()
+    assert proc_state(sleeper) is None and proc_state(script) is None

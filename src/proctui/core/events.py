@@ -177,6 +177,7 @@ class ScriptForked(LabEvent):
     tone: ClassVar[Tone] = Tone.STARTED
     parent_pid: int
     traced: bool  # forked while its parent was stepped: its own viewer, paused at the next line
+    via: str = "fork"  # "spawn": a fresh interpreter, started by the script's spawn, not a fork
 
 
 class ScriptReadStdin(LabEvent):

@@ -445,12 +445,16 @@ class Lab:
             if self._closed:
                 return
             self._closed = True
+            # First what a script started that the Lab has no record of, while it is still
+            # below the script process; then a paused process of the script runs on, into
+            # our SIGTERM.
+            self.scripts.end_family()
+            self.scripts.close()
             live = self.processes
             for record in live:
                 self._signal_unreaped(record, signal.SIGCONT)  # a stopped child cannot act on SIGTERM
                 self._signal_unreaped(record, signal.SIGTERM)
             self._stepped.cancel_all()
-            self.scripts.close()  # a paused process of the script runs on, into our SIGTERM
             Ending(self.pid, self._emit, self._signal_unreaped).end(live, self.pools, grace)
             self.family.reap_adopted_zombies()
             self._watcher.stop()

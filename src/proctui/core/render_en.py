@@ -65,6 +65,18 @@ class English:
                 "(n next, s step into, r return, c continue, b breakpoint)")
 
     def script_forked(self, e: ev.ScriptForked) -> str:
+        if e.via == "forkserver":
+            said = (f"the fork server (PID {e.parent_pid}) forked {e.label} (PID {e.pid}) for the script: under "
+                    "forkserver, the fork server is the child's parent")
+            if e.traced:
+                return f"{said}; it has a viewer of its own, paused at the target's first line"
+            return f"{said}; the script was running free, so it runs free too"
+        if e.via == "spawn":
+            said = (f"PID {e.parent_pid} started {e.label} (PID {e.pid}) with spawn: a fresh python that imports "
+                    "the script as __mp_main__, then runs the Process's target")
+            if e.traced:
+                return f"{said}; it has a viewer of its own, paused at the target's first line"
+            return f"{said}; the parent was running free, so it runs free too"
         said = (f"PID {e.parent_pid} forked {e.label} (PID {e.pid}): fork() returned {e.pid} in the parent, "
                 "0 in the child")
         if e.traced:

@@ -68,6 +68,18 @@ class Chinese:
                 "（n 下一行，s 步入，r 执行到返回，c 继续，b 断点）")
 
     def script_forked(self, e: ev.ScriptForked) -> str:
+        if e.via == "forkserver":
+            said = (f"fork server（PID {e.parent_pid}）替脚本 fork 出 {e.label}（PID {e.pid}）："
+                    "用 forkserver 时，子进程的父进程是 fork server")
+            if e.traced:
+                return f"{said}；它有自己的查看器，停在 target 的第一行"
+            return f"{said}；脚本当时在自由运行，所以它也自由运行"
+        if e.via == "spawn":
+            said = (f"PID {e.parent_pid} 用 spawn 启动了 {e.label}（PID {e.pid}）：一个全新的 python，"
+                    "它把脚本作为 __mp_main__ 导入，再执行 Process 的 target")
+            if e.traced:
+                return f"{said}；它有自己的查看器，停在 target 的第一行"
+            return f"{said}；父进程当时在自由运行，所以它也自由运行"
         said = (f"PID {e.parent_pid} fork 出 {e.label}（PID {e.pid}）：fork() 返回了两次，"
                 f"父进程里是 {e.pid}，子进程里是 0")
         if e.traced:

@@ -76,7 +76,7 @@ class Channel:
 class ScriptTracer(bdb.Bdb):
     """pdb's engine, with proctui in place of pdb's prompt."""
 
-    def __init__(self, channel: Channel, mainfile: str) -> None:
+    def __init__(self, channel: Channel | None, mainfile: str) -> None:
         # Never stop in proctui's own code (this module's at-fork hook runs traced), nor in
         # bdb's (3.13's set_step() calls methods of its own, traced once set).
         super().__init__(skip=["proctui.*", "bdb"])
@@ -89,6 +89,7 @@ class ScriptTracer(bdb.Bdb):
         # frame (an except clause) means it was caught.
         self._unwinding: dict[int, Any] = {}
         self._raising: Any = None  # the exception leaving the frame whose return event this is
+        self.via = "start"  # how this process came to be: start (the script), fork, spawn
 
     def trace_dispatch(self, frame: types.FrameType, event: str, arg: Any) -> Any:
         if event == "exception":
@@ -131,12 +132,13 @@ class ScriptTracer(bdb.Bdb):
     # -- a pause -------------------------------------------------------------------------
 
     def _pause(self, frame: types.FrameType, event: str, result: str | None = None) -> None:
-        if self._gone:
+        channel = self.channel
+        if self._gone or channel is None:
             self.set_continue()
             return
-        self.channel.send(self._paused(frame, event, result))
+        channel.send(self._paused(frame, event, result))
         while True:
-            command = self.channel.receive()
+            command = channel.receive()
             what = command.get("cmd")
             if what == "next":
                 self.set_next(frame)
@@ -147,12 +149,15 @@ class ScriptTracer(bdb.Bdb):
             elif what in ("continue", "gone"):
                 self._gone = what == "gone"
                 self.set_continue()
+                os.environ["PROCTUI_STEPPING"] = "0"  # what a spawn child started now inherits
             elif what == "break":
                 self._toggle_break(str(command.get("file", "")), int(command.get("line", 0)))
-                self.channel.send(self._paused(frame, event, result))
+                channel.send(self._paused(frame, event, result))
                 continue
             else:
                 continue  # not a command we know: wait for one we do
+            if what in ("next", "step", "return"):
+                os.environ["PROCTUI_STEPPING"] = "1"
             return
 
     def _toggle_break(self, filename: str, lineno: int) -> None:
@@ -183,6 +188,7 @@ class ScriptTracer(bdb.Bdb):
             "locals": _describe_locals(frame),
             "result": result,
             "breaks": sorted(self.get_file_breaks(filename)),
+            "via": self.via,
         }
 
     @staticmethod
@@ -228,14 +234,51 @@ class _EndOfFileStdin(io.TextIOBase):
 class Host:
     """One process of the script: the script process itself, or a forked child of it."""
 
-    def __init__(self, channel_path: str, mainfile: str) -> None:
+    def __init__(self, channel_path: str, mainfile: str, connect: bool = True) -> None:
         self.channel_path = channel_path
-        self.channel = Channel(channel_path)
+        # The fork server connects none of its own: only its children do (after a fork).
+        self.channel: Channel | None = Channel(channel_path) if connect else None
         self.tracer = ScriptTracer(self.channel, mainfile)
+
+    def take_output(self, via: str, traced: bool) -> None:
+        """Say hello with the read end of a new pipe, and make it our stdout and stderr."""
+        assert self.channel is not None
+        read_end, write_end = os.pipe()
+        self.channel.send({"type": "hello", "pid": os.getpid(), "ppid": os.getppid(), "via": via,
+                           "traced": traced}, fds=[read_end])
+        os.close(read_end)
+        os.dup2(write_end, 1)
+        os.dup2(write_end, 2)
+        os.close(write_end)
+
+    def trace_the_target(self) -> None:
+        """Pause at the first line of the Process's target (a spawn child: nothing of the
+        script ran here before it but the import of its main module as __mp_main__)."""
+        import multiprocessing.process
+
+        original = multiprocessing.process.BaseProcess.run
+        tracer = self.tracer
+
+        def run(process: multiprocessing.process.BaseProcess) -> None:
+            target = getattr(process, "_target", None)
+            if target is None:
+                original(process)
+                return
+            tracer._wait_for_mainpyfile = False
+            tracer.set_trace(sys._getframe())  # the next line not of proctui's: the target's first
+            try:
+                # What BaseProcess.run does, from a frame of ours (never stopped in).
+                target(*getattr(process, "_args", ()), **getattr(process, "_kwargs", {}))
+            finally:
+                sys.settrace(None)
+
+        # In this child only: its Process is about to run.
+        multiprocessing.process.BaseProcess.run = run  # type: ignore[method-assign,assignment]
 
     def say_stdin_read(self) -> None:
         try:
-            self.channel.send({"type": "stdin", "pid": os.getpid()})
+            if self.channel is not None:
+                self.channel.send({"type": "stdin", "pid": os.getpid()})
         except OSError:
             pass
 
@@ -244,21 +287,27 @@ class Host:
         pipe of the child's own, and the tracer still set only if the parent was being
         stepped (fork returns twice: each side pauses at the next line)."""
         traced = sys.gettrace() is not None
+        from_fork_server = self.channel is None
         inherited = self.channel
-        # The parent's connection is the parent's: close our copy of it (close, not
-        # shutdown, so the parent's stays open; and proctui sees the parent's end of file
-        # when the parent ends, not when its last child does).
-        inherited._reader.close()
-        os.close(inherited.sock.detach())
+        if inherited is not None:
+            # The parent's connection is the parent's: close our copy of it (close, not
+            # shutdown, so the parent's stays open; and proctui sees the parent's end of
+            # file when the parent ends, not when its last child does).
+            inherited._reader.close()
+            os.close(inherited.sock.detach())
         self.channel = Channel(self.channel_path)
         self.tracer.channel = self.channel
-        read_end, write_end = os.pipe()
-        self.channel.send({"type": "hello", "pid": os.getpid(), "ppid": os.getppid(), "via": "fork",
-                           "traced": traced}, fds=[read_end])
-        os.close(read_end)
-        os.dup2(write_end, 1)
-        os.dup2(write_end, 2)
-        os.close(write_end)
+        if from_fork_server:
+            # The fork server runs free for ever; whether this child pauses at its target
+            # is the script's to say: proctui knows whether it is being stepped, and answers
+            # this hello with it.
+            self.tracer.via = "forkserver"
+            self.take_output("forkserver", False)
+            if self.channel.receive().get("stepping"):
+                self.trace_the_target()
+            return
+        self.tracer.via = "fork"
+        self.take_output("fork", traced)
         if traced:
             # The parent's stop condition (say, the next line of the frame that called
             # p.start()) may never come in the child, which leaves from inside the fork's
@@ -272,6 +321,27 @@ class Host:
                 frame = frame.f_back
 
 
+def start_in_spawned_process(fork_server: bool) -> None:
+    """From sitecustomize, in an interpreter a process of the script started: a spawn
+    child connects and takes its own output (and pauses at its target if the script was
+    being stepped when it was started); the fork server connects none of its own, but its
+    children do, as forks (its at-fork hook)."""
+    channel_path = os.environ["PROCTUI_CHANNEL"]
+    mainfile = os.environ.get("PROCTUI_SCRIPT", "")
+    if fork_server:
+        # Connected only in its children, by the hook: each says hello as a fork.
+        host = Host(channel_path, mainfile, connect=False)
+        os.register_at_fork(after_in_child=host.after_fork_in_child)
+        return
+    stepping = os.environ.get("PROCTUI_STEPPING") == "1"
+    host = Host(channel_path, mainfile)
+    host.tracer.via = "spawn"
+    host.take_output("spawn", stepping)
+    os.register_at_fork(after_in_child=host.after_fork_in_child)
+    if stepping:
+        host.trace_the_target()
+
+
 def _run(host: Host, mainfile: str, args: list[str]) -> int:
     """Run mainfile as __main__ under the tracer; its exit code, as python FILE would give."""
     with open(mainfile, "rb") as source:
@@ -281,7 +351,11 @@ def _run(host: Host, mainfile: str, args: list[str]) -> int:
     import __main__
 
     __main__.__dict__.clear()
-    __main__.__dict__.update({"__name__": "__main__", "__file__": mainfile, "__builtins__": builtins})
+    # As runpy.run_path gives a script: spawn reads __spec__ (None: a file, not a module)
+    # and then __file__, to import the main module in its children as __mp_main__.
+    __main__.__dict__.update({"__name__": "__main__", "__file__": mainfile, "__builtins__": builtins,
+                              "__spec__": None, "__loader__": None, "__package__": None, "__cached__": None})
+    assert host.channel is not None
     host.channel.send({"type": "hello", "pid": os.getpid(), "ppid": os.getppid(), "via": "start", "traced": True})
     try:
         host.tracer.run(code, __main__.__dict__, __main__.__dict__)
@@ -322,7 +396,8 @@ def main(argv: list[str]) -> int:
     os.register_at_fork(after_in_child=host.after_fork_in_child)
     code = _run(host, os.path.realpath(mainfile), args)
     try:
-        host.channel.send({"type": "finished", "pid": os.getpid(), "code": code})
+        if host.channel is not None:
+            host.channel.send({"type": "finished", "pid": os.getpid(), "code": code})
     except OSError:
         pass
     sys.stdout.flush()

@@ -40,7 +40,7 @@ from proctui.core.events import (
     ScriptStarted,
     refuse,
 )
-from proctui.core.procs import read_proc
+from proctui.core.procs import Snapshot, read_proc, snapshot_system
 from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
 
 #: Commands a paused process takes (pdb's letters in the viewer: n, s, r, c).
@@ -67,6 +67,7 @@ class Pause:
     locals: dict[str, str] = field(compare=False)
     result: str | None = None
     breaks: tuple[int, ...] = ()  # the breakpoints set in this file
+    via: str = "start"  # how the process came to be: start (the script process), fork, spawn
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ def pause_from(message: dict[str, Any]) -> Pause:
         locals={str(k): str(v) for k, v in dict(message.get("locals") or {}).items()},
         result=None if message.get("result") is None else str(message["result"]),
         breaks=tuple(int(line) for line in message.get("breaks") or ()),
+        via=str(message.get("via") or "start"),
     )
 
 
@@ -235,6 +237,10 @@ class Scripts:
         self.record: LabProcess | None = None
         self.channel: ScriptChannel | None = None
         self.pauses: dict[int, Pause] = {}  # the processes paused now, by PID
+        # The script process is being stepped (not running free after c): a child the
+        # fork server forks for it now pauses at its target, as a fork or spawn would.
+        self.stepping = True
+        self._family: dict[int, int] = {}  # PID -> start ticks of every process seen below the script
 
     def start(self, path: str, args: tuple[str, ...] = (), optimize: bool = False,
               on_pause: Callable[[Pause | Ended], None] | None = None) -> LabProcess:
@@ -245,12 +251,18 @@ class Scripts:
         self._check_room(1)
         self.on_pause = on_pause
         self.pauses.clear()
+        self.stepping = True
         if self.channel is not None:
             self.channel.close()
         self.channel = ScriptChannel(self._message, self._closed)
         read_fd, write_fd = os.pipe()
         python = [sys.executable, *(["-O"] if optimize else []), "-m", "proctui.core.script_host"]
-        env = dict(os.environ, PYTHONUNBUFFERED="1", PROCTUI_PID=str(self._own_pid))
+        # sitecustomize (proctui/script_site) connects the interpreters the script starts
+        # itself: multiprocessing's spawn children and fork server.
+        site = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "script_site")
+        python_path = os.pathsep.join(filter(None, [site, os.environ.get("PYTHONPATH")]))
+        env = dict(os.environ, PYTHONUNBUFFERED="1", PROCTUI_PID=str(self._own_pid), PYTHONPATH=python_path,
+                   PROCTUI_CHANNEL=self.channel.path, PROCTUI_SCRIPT=real, PROCTUI_STEPPING="1")
         actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
                    (os.POSIX_SPAWN_DUP2, write_fd, 1), (os.POSIX_SPAWN_DUP2, write_fd, 2)]
         with self._start_lock:
@@ -276,18 +288,59 @@ class Scripts:
             return False
         if what != "break":
             self.pauses.pop(pid, None)
+        if self.record is not None and pid == self.record.pid and what != "break":
+            self.stepping = what != "continue"
         return self.channel.send(pid, {"cmd": what, **facts})
 
     def close(self) -> None:
         if self.channel is not None:
             self.channel.close()
 
+    def note_family(self, snapshot: Snapshot) -> None:
+        """Remember every process below the script process (with its start time): one that
+        never said hello (a subprocess, an exec'd program) and is orphaned later is still
+        the script's, and is ended with it."""
+        record = self.record
+        if record is None or record.reaped.is_set():
+            return
+        for pid in snapshot.descendants(record.pid):
+            info = snapshot.procs.get(pid)
+            if info is not None:
+                self._family[pid] = info.start_ticks
+
+    def end_family(self) -> None:
+        """SIGKILL what the script started and the Lab has no record of (a subprocess, a
+        double-forked daemon that left the session): below the script process now, or seen
+        below it before. The Lab ends its records itself; what is adopted is reaped there."""
+        record = self.record
+        if record is None:
+            return
+        snapshot = snapshot_system()
+        if not record.reaped.is_set():
+            self.note_family(snapshot)
+        for pid, ticks in list(self._family.items()):
+            info = snapshot.procs.get(pid)
+            if info is None or info.start_ticks != ticks or self._records.get(pid) is not None:
+                continue  # gone, a newcomer with its PID, or a lab record (ended by the Lab)
+            try:
+                pidfd = os.pidfd_open(pid)
+            except ProcessLookupError:
+                continue
+            try:
+                again = read_proc(pid)
+                if again is not None and again.start_ticks == ticks:
+                    signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            finally:
+                os.close(pidfd)
+
     # -- from the channel's threads ----------------------------------------------------------
 
     def _message(self, message: dict[str, Any], fds: list[int]) -> None:
         kind = message.get("type")
         pid = int(message.get("pid", 0))
-        if kind == "hello" and message.get("via") == "fork":
+        if kind == "hello" and message.get("via") in ("fork", "spawn", "forkserver"):
             parent = int(message.get("ppid", 0))
             if not self._room_for_one_more():
                 # A script that forks in a loop: each child past the limit ends at its hello,
@@ -297,9 +350,12 @@ class Scripts:
                 self._kill_over_the_limit(pid, parent)
                 return
             record = self._records.add(self._records.next_label("script-child"), SCRIPT_CHILD_ROLE, pid,
-                                       "fork", former_parent=parent)
-            self._emit(ScriptForked(pid=pid, label=record.label, parent_pid=parent,
-                                    traced=bool(message.get("traced"))))
+                                       str(message.get("via")), former_parent=parent)
+            via = str(message.get("via"))
+            traced = self.stepping if via == "forkserver" else bool(message.get("traced"))
+            if via == "forkserver" and self.channel is not None:
+                self.channel.send(pid, {"stepping": traced})  # the child waits for this
+            self._emit(ScriptForked(pid=pid, label=record.label, parent_pid=parent, traced=traced, via=via))
             if fds:
                 self._watch(record, fds[0])
                 for fd in fds[1:]:

@@ -176,8 +176,11 @@ class MainScreen(Screen[None]):
     def read_snapshot(self) -> Snapshot:
         """In the reader thread: the whole system, or proctui's subtree and every lab process."""
         if self.scope == "system":
-            return snapshot_system()
-        return self._lab_snapshots(extra=[record.pid for record in self.lab.processes])
+            snapshot = snapshot_system()
+        else:
+            snapshot = self._lab_snapshots(extra=[record.pid for record in self.lab.processes])
+        self.lab.scripts.note_family(snapshot)  # what a script starts is ended with it, orphaned or not
+        return snapshot
 
     def snapshot_from_reader(self, snapshot: Snapshot | None, error: str | None) -> None:
         """The reader thread's report."""

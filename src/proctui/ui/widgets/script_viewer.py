@@ -50,6 +50,7 @@ class ScriptViewer(Vertical, can_focus=True):
         self.label = label
         self.language = language
         self.pause: Pause | None = None  # None while the process runs
+        self._shown_once = False
         self.code_view = CodeView()
         self.frame_view = Static(classes="script-frame")
         self.note = Static(classes="script-note")
@@ -60,6 +61,8 @@ class ScriptViewer(Vertical, can_focus=True):
         yield self.note
 
     def show(self, pause: Pause) -> None:
+        first = not self._shown_once  # the first pause says how this process came to be
+        self._shown_once = True
         self.pause = pause
         _ = words(self.language)
         lines = linecache.getlines(pause.file)
@@ -74,6 +77,15 @@ class ScriptViewer(Vertical, can_focus=True):
             note = _("{func} returns {value}").format(func=pause.func, value=pause.result)
         elif pause.event == "exception":
             note = _("{func} raised {error}").format(func=pause.func, error=pause.result)
+        elif first and pause.via == "spawn":
+            note = _("Before this line: a fresh Python (spawn) imported the script as __mp_main__, "
+                     "so its main guard kept the rest from running, then unpickled the Process.")
+        elif first and pause.via == "forkserver":
+            note = _("Before this line: the fork server, a fresh Python started once, forked this child "
+                     "and unpickled the Process: the fork server, not the script, is its parent.")
+        elif first and pause.via == "fork":
+            note = _("fork() has just returned 0: this is the child. The parent's viewer is where it "
+                     "returned the child's PID.")
         else:
             note = ""
         self.note.update(Text(note))
