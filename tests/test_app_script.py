@@ -49,7 +49,7 @@ async def test_proctui_run_steps_the_script_and_fork_opens_a_second_viewer():
             assert proc_info(forked.pid).ppid == script.pid
             await pilot.press("tab")
             await pilot_wait_until(pilot, lambda: child_viewer.has_focus, what="the child's viewer focused")
-            await pilot.press("c")  # the child runs to its end; its viewer goes
+            await pilot.press("escape")  # its viewer closes, and the child runs on to its end
             await pilot_wait_until(pilot, lambda: forked.pid not in main.script_viewers.viewers,
                                    what="the child's viewer gone")
             viewer.focus()

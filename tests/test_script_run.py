@@ -316,3 +316,18 @@ def test_ending_the_lab_ends_all_the_script_started(lab_events):
     wait_until(lambda: proc_state(sleeper) == "S", what="the subprocess asleep")
     lab.shutdown()
     assert proc_state(sleeper) is None and proc_state(script) is None
+
+
+@pytest.mark.parametrize("end", ["terminate", "kill"])
+def test_a_script_that_never_ends_is_ended_with_t_or_x(driver, end):
+    """c, then t or x on the script process: it ends, and proctui reaps it."""
+    script = driver.start("forever.py")
+    driver.pause_of(script)
+    driver.send(script, "continue")
+    wait_until(lambda: proc_state(script) == "S", what="the script running its loop")
+    record = driver.lab.get(script)
+    assert record is not None
+    getattr(driver.lab, end)(record)
+    assert isinstance(driver.next_of(script), Ended)
+    [reaped] = wait_until(lambda: events_of(driver.events, Reaped, script), what="the script reaped")
+    assert reaped.call is ReapCall.SCRIPT and reaped.exitcode == (-15 if end == "terminate" else -9)

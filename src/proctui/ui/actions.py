@@ -202,6 +202,9 @@ ACTIONS: tuple[Action, ...] = (
            "script_command('continue')", pane=Pane.SCRIPT, target=Target.PANE, footer=N_("Cont"), palette=False),
     Action("script-break", ("b",), N_("Script: breakpoint"), N_("set or clear a breakpoint on a line (pdb's b)"),
            "toggle_break", pane=Pane.SCRIPT, target=Target.PANE, palette=False),
+    Action("script-close", ("escape",), N_("Script: close this viewer"),
+           N_("close this viewer and let its process run on"),
+           "close_viewer", pane=Pane.SCRIPT, target=Target.PANE, palette=False),
     # -- between panes (Textual's own keys) ------------------------------------------------
     Action("focus", ("tab", "shift+tab"), N_("Next / previous pane"), N_("next / previous pane"), "",
            pane=Pane.PANES, target=Target.TEXTUAL, palette=False),

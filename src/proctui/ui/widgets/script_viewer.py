@@ -115,6 +115,18 @@ class ScriptViewer(Vertical, can_focus=True):
             self.post_message(self.Command(self.pid, what))
             self.show_running()
 
+    @dataclass
+    class Closed(Message):
+        """The user closed this viewer; its process runs on (``on_script_viewer_closed``)."""
+
+        pid: int
+
+    def action_close_viewer(self) -> None:
+        if self.pause is not None:
+            self.post_message(self.Command(self.pid, "continue"))
+        self.pause = None
+        self.post_message(self.Closed(self.pid))
+
     def action_toggle_break(self) -> None:
         pause = self.pause
         if pause is None:

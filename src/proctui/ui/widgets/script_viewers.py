@@ -59,6 +59,9 @@ class ScriptViewers(Horizontal):
                 viewer.focus()
         viewer.show(item)
 
+    async def on_script_viewer_closed(self, message: ScriptViewer.Closed) -> None:
+        await self.on_script_viewers_reported(self.Reported(Ended(message.pid)))
+
     def on_script_viewer_command(self, message: ScriptViewer.Command) -> None:
         self.scripts.command(message.pid, message.what, **message.facts)
 
