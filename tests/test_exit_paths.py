@@ -432,10 +432,11 @@ def test_rapid_resizes_through_too_small_sizes(session_factory):
     still_works_then_quits(session, "child-1")
 
 
-@pytest.mark.parametrize("how", ["q", "SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("how", ["q", "SIGTERM", "SIGHUP", "SIGKILL"])
 def test_a_running_script_and_all_it_started_end_with_proctui(session_factory, how):
     """proctui run with a script that started a subprocess and a daemon that double-forked
-    and called setsid(): every ending but SIGKILL ends and reaps all of it."""
+    and called setsid(): every ending ends all of it. proctui reaps it all itself, except
+    after SIGKILL: then its warden ends it, and the subreaper above reaps."""
     script = str(Path(__file__).with_name("scripts") / "leaves_things.py")
     session = session_factory([installed_proctui(), "run", script])
     session.wait_for("leaves_things.py")
@@ -452,7 +453,9 @@ def test_a_running_script_and_all_it_started_end_with_proctui(session_factory, h
         session.press("q")
     elif how == "SIGTERM":
         os.kill(session.app_pid, signal.SIGTERM)
+    elif how == "SIGKILL":
+        os.kill(session.app_pid, signal.SIGKILL)
     else:
         session.close_terminal()
         os.killpg(session.app_pid, signal.SIGHUP)
-    assert_nothing_left(session, since, set())
+    assert_nothing_left(session, since, None if how == "SIGKILL" else set())

@@ -457,4 +457,8 @@ class Lab:
             self._stepped.cancel_all()
             Ending(self.pid, self._emit, self._signal_unreaped).end(live, self.pools, grace)
             self.family.reap_adopted_zombies()
+            # The warden ends what is left of a script's process group (its fork server, its
+            # resource tracker, which would have left on their own): their zombies are ours.
+            if self.scripts.release_warden():
+                self.family.reap_adopted_zombies()
             self._watcher.stop()

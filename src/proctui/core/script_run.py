@@ -25,6 +25,7 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 import tokenize
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -198,6 +199,14 @@ def _receive(connection: socket.socket) -> tuple[bytes, list[int]]:
     return data, list(fds)
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read()
+    except OSError:
+        return b""
+
+
 def pause_from(message: dict[str, Any]) -> Pause:
     return Pause(
         pid=int(message["pid"]),
@@ -241,6 +250,8 @@ class Scripts:
         # fork server forks for it now pauses at its target, as a fork or spawn would.
         self.stepping = True
         self._family: dict[int, int] = {}  # PID -> start ticks of every process seen below the script
+        self._warden: int | None = None  # its PID
+        self._warden_pipe: int | None = None  # what we tell it through
 
     def start(self, path: str, args: tuple[str, ...] = (), optimize: bool = False,
               on_pause: Callable[[Pause | Ended], None] | None = None) -> LabProcess:
@@ -267,8 +278,10 @@ class Scripts:
                    (os.POSIX_SPAWN_DUP2, write_fd, 1), (os.POSIX_SPAWN_DUP2, write_fd, 2)]
         with self._start_lock:
             try:
+                # A process group of its own: what the script starts stays in it unless it
+                # leaves (setsid), and the warden can end the group if proctui is killed.
                 pid = os.posix_spawn(sys.executable, [*python, self.channel.path, real, *args], env,
-                                     file_actions=actions)
+                                     file_actions=actions, setpgroup=0)
             except OSError as exc:
                 os.close(read_fd)
                 raise refuse(Refusal.FORK_FAILED, verb="posix_spawn()", error=exc.strerror or str(exc)) from exc
@@ -278,6 +291,7 @@ class Scripts:
             record = self._records.add(self._records.next_label("script"), SCRIPT_ROLE, pid, "spawn")
         record.script_path = real
         self.record = record
+        self._start_warden(env, record)
         self._emit(ScriptStarted(pid=pid, label=record.label, path=path, args=tuple(args), optimize=optimize))
         self._watch(record, read_fd)
         return record
@@ -296,6 +310,49 @@ class Scripts:
         if self.channel is not None:
             self.channel.close()
 
+    def _start_warden(self, env: dict[str, str], record: LabProcess) -> None:
+        """The warden (script_warden): told of every process of the script, it ends them
+        all if proctui dies without doing it (SIGKILL)."""
+        self.release_warden()
+        read_end, write_end = os.pipe()
+        try:
+            self._warden = os.posix_spawn(
+                sys.executable, [sys.executable, "-m", "proctui.core.script_warden"], env,
+                file_actions=[(os.POSIX_SPAWN_DUP2, read_end, 0), (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+        except OSError:
+            os.close(write_end)
+            self._warden = None
+            return
+        finally:
+            os.close(read_end)
+        self._warden_pipe = write_end
+        self._tell_warden(f"group {record.pid} {record.start_ticks}")
+        if self.channel is not None:
+            self._tell_warden(f"mark {self.channel.path}")
+        self._tell_warden(f"pid {record.pid} {record.start_ticks}")
+
+    def _tell_warden(self, line: str) -> None:
+        if self._warden_pipe is not None:
+            try:
+                os.write(self._warden_pipe, (line + "\n").encode())
+            except OSError:
+                pass
+
+    def release_warden(self) -> bool:
+        """proctui has ended everything itself: the warden is let go (end of file), and
+        reaped once it has ended what is left. False if there was none."""
+        had_one = self._warden is not None
+        if self._warden_pipe is not None:
+            os.close(self._warden_pipe)
+            self._warden_pipe = None
+        if self._warden is not None:
+            try:
+                os.waitpid(self._warden, 0)
+            except ChildProcessError:
+                pass
+            self._warden = None
+        return had_one
+
     def note_family(self, snapshot: Snapshot) -> None:
         """Remember every process below the script process (with its start time): one that
         never said hello (a subprocess, an exec'd program) and is orphaned later is still
@@ -305,8 +362,9 @@ class Scripts:
             return
         for pid in snapshot.descendants(record.pid):
             info = snapshot.procs.get(pid)
-            if info is not None:
+            if info is not None and pid not in self._family:
                 self._family[pid] = info.start_ticks
+                self._tell_warden(f"pid {pid} {info.start_ticks}")
 
     def end_family(self) -> None:
         """SIGKILL what the script started and the Lab has no record of (a subprocess, a
@@ -315,9 +373,24 @@ class Scripts:
         record = self.record
         if record is None:
             return
+        for _ in range(3):  # a process forked while we looked is looked for again
+            if not self._end_family_once(record):
+                return
+            time.sleep(0.01)
+
+    def _end_family_once(self, record: LabProcess) -> bool:
         snapshot = snapshot_system()
         if not record.reaped.is_set():
             self.note_family(snapshot)
+        # A copy of the script process (a fork that left the session, say, before it said
+        # hello) keeps its command line, which names this run's channel.
+        mark = self.channel.path.encode() if self.channel is not None else None
+        if mark is not None:
+            for pid in snapshot.descendants(self._own_pid):
+                info = snapshot.procs.get(pid)
+                if info is not None and pid not in self._family and mark in _cmdline(pid):
+                    self._family[pid] = info.start_ticks
+        ended = False
         for pid, ticks in list(self._family.items()):
             info = snapshot.procs.get(pid)
             if info is None or info.start_ticks != ticks or self._records.get(pid) is not None:
@@ -328,12 +401,14 @@ class Scripts:
                 continue
             try:
                 again = read_proc(pid)
-                if again is not None and again.start_ticks == ticks:
+                if again is not None and again.start_ticks == ticks and not again.is_zombie:
                     signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+                    ended = True
             except ProcessLookupError:
                 pass
             finally:
                 os.close(pidfd)
+        return ended
 
     # -- from the channel's threads ----------------------------------------------------------
 
@@ -355,6 +430,7 @@ class Scripts:
             traced = self.stepping if via == "forkserver" else bool(message.get("traced"))
             if via == "forkserver" and self.channel is not None:
                 self.channel.send(pid, {"stepping": traced})  # the child waits for this
+            self._tell_warden(f"pid {pid} {record.start_ticks}")
             self._emit(ScriptForked(pid=pid, label=record.label, parent_pid=parent, traced=traced, via=via))
             if fds:
                 self._watch(record, fds[0])

@@ -1,0 +1,98 @@
+"""The warden of a script run by proctui: what ends the script's processes when proctui
+is killed with SIGKILL and can end nothing itself.
+
+    python -m proctui.core.script_warden < PIPE
+
+proctui starts it beside the script process and writes to it, on a pipe, the script's
+process group and every process of the script it learns of (PID and start time: a hello
+on the channel, a look at /proc). The warden only reads. When the pipe reaches end of
+file, proctui has gone, whichever way: the warden then SIGKILLs every process it was told
+of that is still the same process (same start time), and every process still in the
+script's process group (a subprocess, a multiprocessing child: all that did not leave it
+with setsid or setpgid, and those that did were told of). After an orderly end proctui
+has ended and reaped everything already, and the warden finds nothing to do.
+
+It is no ancestor of the script, so it changes nothing the script sees: orphans of the
+script are still adopted by proctui, the nearest subreaper.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+
+def _start_ticks(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            raw = stat.read()
+    except OSError:
+        return None
+    return int(raw[raw.rindex(b")") + 2 :].split()[19])
+
+
+def _group_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            raw = stat.read()
+    except OSError:
+        return None
+    return int(raw[raw.rindex(b")") + 2 :].split()[2])
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read()
+    except OSError:
+        return b""
+
+
+def end_everything(told: dict[int, int], group: int | None, group_since: int, mark: bytes = b"") -> None:
+    """SIGKILL every process told of (if still the same), every one left in the group, and
+    every copy of the script process (a fork of it keeps its command line, which names the
+    run's own channel: mark), even one that left the group and was never told of."""
+    own = os.getpid()
+    for _ in range(3):  # what was forking while we looked is looked for again
+        doomed = [pid for pid, ticks in told.items() if _start_ticks(pid) == ticks]
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == own:
+                continue
+            pid = int(entry)
+            ticks = _start_ticks(pid)
+            # Started after the script: not a newcomer that took the group's number.
+            if ticks is None or ticks < group_since:
+                continue
+            if (group is not None and _group_of(pid) == group) or (mark and mark in _cmdline(pid)):
+                doomed.append(pid)
+        if not doomed:
+            return
+        for pid in doomed:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def main() -> int:
+    told: dict[int, int] = {}
+    group: int | None = None
+    group_since = 0
+    mark = b""
+    for line in sys.stdin.buffer:  # until proctui is gone: end of file
+        words = line.split()
+        if len(words) == 3 and words[0] == b"group":
+            group, group_since = int(words[1]), int(words[2])
+        elif len(words) == 3 and words[0] == b"pid":
+            told[int(words[1])] = int(words[2])
+        elif len(words) == 2 and words[0] == b"mark":
+            mark = words[1]
+    end_everything(told, group, group_since, mark)
+    return 0
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a ctrl+c meant for proctui is not for us
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # nor a terminal hanging up: end of file is
+    sys.exit(main())
