@@ -250,6 +250,7 @@ class Scripts:
         # fork server forks for it now pauses at its target, as a fork or spawn would.
         self.stepping = True
         self._family: dict[int, int] = {}  # PID -> start ticks of every process seen below the script
+        self._hello_lock = threading.Lock()
         self._warden: int | None = None  # its PID
         self._warden_pipe: int | None = None  # what we tell it through
 
@@ -417,15 +418,20 @@ class Scripts:
         pid = int(message.get("pid", 0))
         if kind == "hello" and message.get("via") in ("fork", "spawn", "forkserver"):
             parent = int(message.get("ppid", 0))
-            if not self._room_for_one_more():
+            # Each connection has a thread of its own: two hellos at once must not both
+            # find the last free place.
+            with self._hello_lock:
+                admitted = self._room_for_one_more()
+                if admitted:
+                    record = self._records.add(self._records.next_label("script-child"), SCRIPT_CHILD_ROLE, pid,
+                                               str(message.get("via")), former_parent=parent)
+            if not admitted:
                 # A script that forks in a loop: each child past the limit ends at its hello,
                 # before it can run any of the script's code (it says hello first).
                 for fd in fds:
                     os.close(fd)
                 self._kill_over_the_limit(pid, parent)
                 return
-            record = self._records.add(self._records.next_label("script-child"), SCRIPT_CHILD_ROLE, pid,
-                                       str(message.get("via")), former_parent=parent)
             via = str(message.get("via"))
             traced = self.stepping if via == "forkserver" else bool(message.get("traced"))
             if via == "forkserver" and self.channel is not None:
