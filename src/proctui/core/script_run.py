@@ -420,12 +420,12 @@ class Scripts:
             parent = int(message.get("ppid", 0))
             # Each connection has a thread of its own: two hellos at once must not both
             # find the last free place.
+            record: LabProcess | None = None
             with self._hello_lock:
-                admitted = self._room_for_one_more()
-                if admitted:
+                if self._room_for_one_more():
                     record = self._records.add(self._records.next_label("script-child"), SCRIPT_CHILD_ROLE, pid,
                                                str(message.get("via")), former_parent=parent)
-            if not admitted:
+            if record is None:
                 # A script that forks in a loop: each child past the limit ends at its hello,
                 # before it can run any of the script's code (it says hello first).
                 for fd in fds:
