@@ -41,6 +41,7 @@ from proctui.core.events import (
     ScriptStarted,
     refuse,
 )
+from proctui.core.linux import pidfd_exits_within
 from proctui.core.procs import Snapshot, read_proc, snapshot_system
 from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
 
@@ -404,6 +405,8 @@ class Scripts:
                 again = read_proc(pid)
                 if again is not None and again.start_ticks == ticks and not again.is_zombie:
                     signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+                    # Dead before we go on: the Lab reaps what is ours right after this.
+                    pidfd_exits_within(pidfd, 2.0)
                     ended = True
             except ProcessLookupError:
                 pass

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 
 
 def _start_ticks(pid: int) -> int | None:
@@ -73,6 +74,24 @@ def end_everything(told: dict[int, int], group: int | None, group_since: int, ma
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        _wait_until_dead(doomed)
+
+
+def _state(pid: int) -> bytes | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            raw = stat.read()
+    except OSError:
+        return None
+    return raw[raw.rindex(b")") + 2 :].split()[0]
+
+
+def _wait_until_dead(pids: list[int], seconds: float = 2.0) -> None:
+    """SIGKILL is delivered when the process next runs: wait (on a busy machine, a while)
+    until each is a zombie or gone, so that whoever reaps after us finds them dead."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(_state(pid) not in (None, b"Z", b"X") for pid in pids):
+        time.sleep(0.005)
 
 
 def main() -> int:

@@ -1,0 +1,148 @@
+"""Issue 12, item 8: proctui run is fast enough to forget.
+
+1. A step: from the key n to the read from the pty that shows the viewer at the next line
+   (its title names file:line), median of --rounds steps through a straight-line script.
+   Beside it, in the same run: python -m pdb, from "n" to its next "(Pdb)" prompt.
+2. c on a CPU-bound script (a loop of multiplications, timed by the script itself with
+   perf_counter): untraced (python FILE), proctui run + c, python -m pdb + c; and the
+   same with a breakpoint set on the script's last line (so the tracer stays on while
+   the loop runs, outside any breakpoint).
+
+Targets: a step <= 50 ms median; c <= 2x untraced (3.12+), no slower than pdb (3.10/3.11).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+from harness import Terminal, median, proctui_argv, report
+
+ROUNDS = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 30
+STEPS_FILE = "steps.py"
+LOOP_FILE = "loop.py"
+LOOP = """import time
+start = time.perf_counter()
+total = 0
+for i in range(3_000_000):
+    total += i * i
+print("elapsed %.3f" % (time.perf_counter() - start))
+print("done")
+"""
+
+
+def write_scripts(directory: str) -> tuple[str, str]:
+    steps = os.path.join(directory, STEPS_FILE)
+    with open(steps, "w") as f:
+        f.write("".join(f"x{n} = {n}\n" for n in range(1, ROUNDS + 3)))
+    loop = os.path.join(directory, LOOP_FILE)
+    with open(loop, "w") as f:
+        f.write(LOOP)
+    return steps, loop
+
+
+def proctui_steps(steps: str) -> list[float]:
+    term = Terminal(proctui_argv("run", steps), columns=100, lines=30)
+    try:
+        term.wait_for(f"{STEPS_FILE}:1 ")
+        times = []
+        for line in range(2, ROUNDS + 2):
+            pressed = term.press("n")
+            at = term.read_until(lambda: f"{STEPS_FILE}:{line} " in term.text(), 5)
+            if at is None:
+                raise RuntimeError(f"line {line} never showed:\n{term.text()}")
+            times.append(at - pressed)
+        return times
+    finally:
+        term.close()
+
+
+def pdb_steps(steps: str) -> list[float]:
+    term = Terminal([sys.executable, "-m", "pdb", steps], columns=100, lines=30)
+    try:
+        term.wait_for("(Pdb)")
+        times = []
+        for line in range(2, ROUNDS + 2):
+            pressed = term.press("n\r")
+            at = term.read_until(lambda: _last_line(term) == line and term.text().rstrip().endswith("(Pdb)"), 5)
+            if at is None:
+                raise RuntimeError(f"line {line} never showed in pdb:\n{term.text()}")
+            times.append(at - pressed)
+        term.press("q\r")
+        return times
+    finally:
+        term.close()
+
+
+def _last_line(term: Terminal) -> int | None:
+    found = re.findall(r"\((\d+)\)<module>", term.text())
+    return int(found[-1]) if found else None
+
+
+def untraced(loop: str) -> float:
+    out = subprocess.run([sys.executable, loop], capture_output=True, text=True, timeout=120).stdout
+    return float(out.split("elapsed ")[1].split()[0])
+
+
+def proctui_continue(loop: str, with_break: bool) -> float:
+    term = Terminal(proctui_argv("run", loop), columns=100, lines=40)
+    try:
+        term.wait_for(f"{LOOP_FILE}:1 ")
+        if with_break:
+            term.press("b")
+            term.wait_for("breakpoint")
+            term.press("\x7f" * 4 + "7\r")  # the last line
+            term.read(0.3)
+        term.press("c")
+        term.read_until(lambda: "elapsed " in term.text(), 120)
+        return float(term.text().split("elapsed ")[1].split()[0])
+    finally:
+        term.close()
+
+
+def pdb_continue(loop: str, with_break: bool) -> float:
+    term = Terminal([sys.executable, "-m", "pdb", loop], columns=100, lines=40)
+    try:
+        term.wait_for("(Pdb)")
+        if with_break:
+            term.press("b 7\r")
+            term.wait_for("Breakpoint 1")
+        term.press("c\r")
+        term.read_until(lambda: "elapsed " in term.text(), 120)
+        value = float(term.text().split("elapsed ")[1].split()[0])
+        term.press("q\r")
+        return value
+    finally:
+        term.close()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        steps, loop = write_scripts(directory)
+        ours, theirs = proctui_steps(steps), pdb_steps(steps)
+        step_ours, step_pdb = median(ours) * 1000, median(theirs) * 1000
+        report("proctui run: a step (n) on screen", [
+            ("proctui run, n -> next line shown", f"median {step_ours:.1f} ms (max {max(ours) * 1000:.1f})"),
+            ("python -m pdb, n -> next prompt", f"median {step_pdb:.1f} ms (max {max(theirs) * 1000:.1f})"),
+        ], f"target <= 50 ms: {'met' if step_ours <= 50 else 'NOT met'}")
+        base = min(untraced(loop) for _ in range(3))
+        rows = [("python FILE (untraced), best of 3", f"{base:.3f} s")]
+        verdicts = []
+        for with_break in (False, True):
+            what = "with a breakpoint on the last line" if with_break else "no breakpoint"
+            ours_c = min(proctui_continue(loop, with_break) for _ in range(2))
+            pdb_c = min(pdb_continue(loop, with_break) for _ in range(2))
+            rows.append((f"proctui run + c, {what}", f"{ours_c:.3f} s ({ours_c / base:.2f}x untraced)"))
+            rows.append((f"python -m pdb + c, {what}", f"{pdb_c:.3f} s ({pdb_c / base:.2f}x untraced)"))
+            if sys.version_info >= (3, 12):
+                verdicts.append(f"{what}: {'met' if ours_c <= 2 * base else 'NOT met'} (<= 2x untraced)")
+            else:
+                verdicts.append(f"{what}: {'met' if ours_c <= pdb_c * 1.1 else 'NOT met'} (<= pdb's, 10% noise)")
+        report(f"proctui run: c on a CPU-bound loop (Python {sys.version.split()[0]})", rows, "; ".join(verdicts))
+
+
+if __name__ == "__main__":
+    main()
