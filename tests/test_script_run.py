@@ -331,3 +331,13 @@ def test_a_script_that_never_ends_is_ended_with_t_or_x(driver, end):
     assert isinstance(driver.next_of(script), Ended)
     [reaped] = wait_until(lambda: events_of(driver.events, Reaped, script), what="the script reaped")
     assert reaped.call is ReapCall.SCRIPT and reaped.exitcode == (-15 if end == "terminate" else -9)
+
+
+def test_a_function_that_catches_its_exception_is_said_to_return(driver):
+    """r after an exception caught in the same frame: the frame returns 5, it is not left
+    by the exception (only a frame not at a return instruction is)."""
+    script = driver.start("catches.py")
+    driver.step_until(script, "step", lambda p: p.func == "caught")
+    driver.send(script, "return")
+    after = driver.pause_of(script)
+    assert (after.event, after.result, after.func) == ("return", "5", "caught")

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bdb
 import builtins
+import dis
 import io
 import json
 import os
@@ -38,6 +39,16 @@ from typing import Any
 
 from proctui.core.linux import set_parent_death_signal
 from proctui.core.stepper import describe_value
+
+#: The opcodes a frame returns (or yields) at: a frame at none of them is left by an exception.
+_RETURN_OPS = frozenset(dis.opmap[name] for name in ("RETURN_VALUE", "RETURN_CONST", "YIELD_VALUE",
+                                                      "RETURN_GENERATOR") if name in dis.opmap)
+
+
+def _at_return(frame: types.FrameType) -> bool:
+    code = frame.f_code.co_code
+    return 0 <= frame.f_lasti < len(code) and code[frame.f_lasti] in _RETURN_OPS
+
 
 #: How many locals a pause reports (the viewer shows a line or two of them).
 _MAX_LOCALS = 16
@@ -91,14 +102,23 @@ class ScriptTracer(bdb.Bdb):
         self._raising: Any = None  # the exception leaving the frame whose return event this is
         self.via = "start"  # how this process came to be: start (the script), fork, spawn
 
-    def trace_dispatch(self, frame: types.FrameType, event: str, arg: Any) -> Any:
-        if event == "exception":
-            self._unwinding[id(frame)] = arg
-        elif event == "line":
-            self._unwinding.pop(id(frame), None)
-        elif event == "return":  # the frame goes: its id may be reused, so it is forgotten now
-            self._raising = self._unwinding.pop(id(frame), None)
-        return super().trace_dispatch(frame, event, arg)
+    def is_skipped_module(self, module_name: str | None) -> bool:
+        # bdb asks at every line event; its own check runs fnmatch over the patterns each time.
+        return module_name is not None and (module_name == "bdb" or module_name.startswith("proctui."))
+
+    # Not trace_dispatch itself, which runs at every line: a layer there made a traced
+    # loop twice as slow as pdb's (bench/script_run.py). Exceptions and returns are rarer.
+    def dispatch_exception(self, frame: types.FrameType, arg: Any) -> Any:
+        self._unwinding[id(frame)] = arg
+        return super().dispatch_exception(frame, arg)
+
+    def dispatch_return(self, frame: types.FrameType, arg: Any) -> Any:
+        # The frame goes (its id may be reused): forget it now. It leaves by the exception
+        # only if it is not at a return (or yield) instruction: one caught in the frame
+        # was followed by more lines, and the frame returns normally.
+        raising = self._unwinding.pop(id(frame), None)
+        self._raising = raising if raising is not None and not _at_return(frame) else None
+        return super().dispatch_return(frame, arg)
 
     # -- where bdb stops -----------------------------------------------------------------
 

@@ -1,0 +1,9 @@
+def caught():
+    try:
+        raise ValueError("caught here")
+    except ValueError:
+        pass
+    return 5
+
+
+caught()
