@@ -44,6 +44,7 @@ from proctui.core.events import (
 from proctui.core.linux import pidfd_exits_within
 from proctui.core.procs import Snapshot, read_proc, snapshot_system
 from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
+from proctui.core.script_warden import cmdline
 
 #: Commands a paused process takes (pdb's letters in the viewer: n, s, r, c).
 COMMANDS = ("next", "step", "return", "continue")
@@ -198,14 +199,6 @@ def _receive(connection: socket.socket) -> tuple[bytes, list[int]]:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
             fds.frombytes(payload[: len(payload) - (len(payload) % fds.itemsize)])
     return data, list(fds)
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            return cmdline.read()
-    except OSError:
-        return b""
 
 
 def pause_from(message: dict[str, Any]) -> Pause:
@@ -390,7 +383,7 @@ class Scripts:
         if mark is not None:
             for pid in snapshot.descendants(self._own_pid):
                 info = snapshot.procs.get(pid)
-                if info is not None and pid not in self._family and mark in _cmdline(pid):
+                if info is not None and pid not in self._family and mark in cmdline(pid):
                     self._family[pid] = info.start_ticks
         ended = False
         for pid, ticks in list(self._family.items()):

@@ -24,28 +24,31 @@ import sys
 import time
 
 
-def _start_ticks(pid: int) -> int | None:
+def _stat(pid: int) -> list[bytes] | None:
+    """The fields of /proc/PID/stat after the command name (state first), or None."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as stat:
             raw = stat.read()
     except OSError:
         return None
-    return int(raw[raw.rindex(b")") + 2 :].split()[19])
+    return raw[raw.rindex(b")") + 2 :].split()
+
+
+def _start_ticks(pid: int) -> int | None:
+    fields = _stat(pid)
+    return int(fields[19]) if fields else None
 
 
 def _group_of(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stat:
-            raw = stat.read()
-    except OSError:
-        return None
-    return int(raw[raw.rindex(b")") + 2 :].split()[2])
+    fields = _stat(pid)
+    return int(fields[2]) if fields else None
 
 
-def _cmdline(pid: int) -> bytes:
+def cmdline(pid: int) -> bytes:
+    """/proc/PID/cmdline as it is (NUL between the words), or b"" once it is gone."""
     try:
-        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            return cmdline.read()
+        with open(f"/proc/{pid}/cmdline", "rb") as read:
+            return read.read()
     except OSError:
         return b""
 
@@ -65,7 +68,7 @@ def end_everything(told: dict[int, int], group: int | None, group_since: int, ma
             # Started after the script: not a newcomer that took the group's number.
             if ticks is None or ticks < group_since:
                 continue
-            if (group is not None and _group_of(pid) == group) or (mark and mark in _cmdline(pid)):
+            if (group is not None and _group_of(pid) == group) or (mark and mark in cmdline(pid)):
                 doomed.append(pid)
         if not doomed:
             return
@@ -78,12 +81,8 @@ def end_everything(told: dict[int, int], group: int | None, group_since: int, ma
 
 
 def _state(pid: int) -> bytes | None:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stat:
-            raw = stat.read()
-    except OSError:
-        return None
-    return raw[raw.rindex(b")") + 2 :].split()[0]
+    fields = _stat(pid)
+    return fields[0] if fields else None
 
 
 def _wait_until_dead(pids: list[int], seconds: float = 2.0) -> None:
