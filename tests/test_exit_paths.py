@@ -440,6 +440,7 @@ def test_a_running_script_and_all_it_started_end_with_proctui(session_factory, h
     script = str(Path(__file__).with_name("scripts") / "leaves_things.py")
     session = session_factory([installed_proctui(), "run", script])
     session.wait_for("leaves_things.py")
+    session.wait_for("c Cont")  # the footer: the script's viewer has the keys
     session.press("c")
     deadline = time.monotonic() + 10
     # The subprocess, and the daemon that left the session (a python below proctui, in a

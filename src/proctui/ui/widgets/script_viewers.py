@@ -56,7 +56,9 @@ class ScriptViewers(Horizontal):
             self.viewers[item.pid] = viewer
             await self.mount(viewer)
             if len(self.viewers) == 1:
-                viewer.focus()
+                # Now, not at the next idle as focus() would: a key pressed the moment the
+                # viewer shows (a user quick on n) must reach it, not the tree.
+                self.screen.set_focus(viewer)
         viewer.show(item)
 
     async def on_script_viewer_closed(self, message: ScriptViewer.Closed) -> None:
