@@ -56,8 +56,8 @@ async def test_proctui_run_steps_the_script_and_fork_opens_a_second_viewer():
             await pilot.press("c")
             await pilot_wait_until(pilot, lambda: logged(app, Reaped, pid=script.pid, call=ReapCall.SCRIPT),
                                    what="the script reaped")
-            await pilot_wait_until(pilot, lambda: not main.script_open, what="the viewers closed")
-            assert main.process_tree.has_focus
+            await pilot_wait_until(pilot, lambda: not main.script_open and main.process_tree.has_focus,
+                                   what="the viewers closed, the tree focused again")
     finally:
         lab.shutdown()
 

@@ -413,7 +413,7 @@ REFUSALS = [
     (Refused(reason=Refusal.SCRIPT_MISSING, value="nope.py"), "nope.py: no such file. Nothing was run."),
     (Refused(reason=Refusal.SCRIPT_IS_DIRECTORY, value="examples"),
      "examples is a directory, not a script. Nothing was run."),
-    (Refused(reason=Refusal.SCRIPT_NOT_PYTHON, value="/bin/ls", error="it holds NUL bytes: a binary file"),
+    (Refused(reason=Refusal.SCRIPT_NOT_PYTHON, value="/bin/ls"),
      "/bin/ls is not a Python script (it holds NUL bytes: a binary file). Nothing was run."),
     (Refused(reason=Refusal.SCRIPT_SYNTAX, value="bad.py", line=3, column=9, text="    if x = 1:\n",
              error="invalid syntax"),

@@ -345,7 +345,8 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
     _R.CANNOT_STEP: lambda e: f"join() cannot be stepped through on this Python: {e.error}",
     _R.SCRIPT_MISSING: lambda e: f"{e.value}: no such file. Nothing was run.",
     _R.SCRIPT_IS_DIRECTORY: lambda e: f"{e.value} is a directory, not a script. Nothing was run.",
-    _R.SCRIPT_NOT_PYTHON: lambda e: f"{e.value} is not a Python script ({e.error}). Nothing was run.",
+    _R.SCRIPT_NOT_PYTHON: lambda e: (f"{e.value} is not a Python script "
+                                     f"({e.error or 'it holds NUL bytes: a binary file'}). Nothing was run."),
     _R.SCRIPT_SYNTAX: lambda e: (f"{e.value}:{e.line}:{e.column}: SyntaxError: {e.error}. Nothing was run.\n"
                                  + syntax_caret(e.text, e.column)),
     _R.SCRIPT_FORKS_TOO_MANY: lambda e: (f"PID {e.other_pid} forked PID {e.pid}, one past the limit of {e.limit} "

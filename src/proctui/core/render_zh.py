@@ -349,7 +349,8 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
     _R.CANNOT_STEP: lambda e: f"在这个 Python 上没法单步执行 join()：{e.error}",
     _R.SCRIPT_MISSING: lambda e: f"{e.value}：没有这个文件。什么也没运行。",
     _R.SCRIPT_IS_DIRECTORY: lambda e: f"{e.value} 是个目录，不是脚本。什么也没运行。",
-    _R.SCRIPT_NOT_PYTHON: lambda e: f"{e.value} 不是 Python 脚本（{e.error}）。什么也没运行。",
+    _R.SCRIPT_NOT_PYTHON: lambda e: (f"{e.value} 不是 Python 脚本"
+                                     f"（{e.error or '里面有 NUL 字节：是个二进制文件'}）。什么也没运行。"),
     _R.SCRIPT_SYNTAX: lambda e: (f"{e.value}:{e.line}:{e.column}：语法错误（SyntaxError）：{e.error}。什么也没运行。\n"
                                  + syntax_caret(e.text, e.column)),
     _R.SCRIPT_FORKS_TOO_MANY: lambda e: (f"PID {e.other_pid} fork 出了 PID {e.pid}，超过了 {e.limit} "

@@ -8,7 +8,7 @@ of a pipe that carries its stdout and stderr, so that each line in the log is sa
 the process that wrote it. Then it sends ``paused`` whenever its tracer stops, and waits
 for a command. Messages are JSON, one a line.
 
-A ``Pause`` is what a process reported at its last stop; ``ScriptRun.command`` sends it
+A ``Pause`` is what a process reported at its last stop; ``Scripts.command`` sends it
 on. Everything that reaches the log is a Lab event (``ScriptStarted``, ``ScriptForked``,
 ``ScriptReadStdin``; exits and reaping as for any lab process); pauses go to the viewer
 through ``on_pause`` only.
@@ -17,6 +17,7 @@ through ``on_pause`` only.
 from __future__ import annotations
 
 import array
+import functools
 import json
 import os
 import shutil
@@ -42,12 +43,9 @@ from proctui.core.events import (
     refuse,
 )
 from proctui.core.linux import pidfd_exits_within
-from proctui.core.procs import Snapshot, read_proc, snapshot_system
+from proctui.core.procs import ProcInfo, Snapshot, read_proc, snapshot_system
 from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
 from proctui.core.script_warden import cmdline
-
-#: Commands a paused process takes (pdb's letters in the viewer: n, s, r, c).
-COMMANDS = ("next", "step", "return", "continue")
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,7 @@ def check_script(path: str) -> str:
     except (OSError, SyntaxError, UnicodeDecodeError, LookupError) as error:
         raise refuse(Refusal.SCRIPT_NOT_PYTHON, value=path, error=str(error)) from error
     if "\0" in text:
-        raise refuse(Refusal.SCRIPT_NOT_PYTHON, value=path, error="it holds NUL bytes: a binary file")
+        raise refuse(Refusal.SCRIPT_NOT_PYTHON, value=path)  # no error of the system's: NUL bytes
     try:
         compile(source, path, "exec", dont_inherit=True)
     except SyntaxError as error:
@@ -201,6 +199,32 @@ def _receive(connection: socket.socket) -> tuple[bytes, list[int]]:
     return data, list(fds)
 
 
+def _same_and_alive(ticks: int, now: ProcInfo) -> bool:
+    return now.start_ticks == ticks and not now.is_zombie
+
+
+def _sigkill_if(pid: int, still: Callable[[ProcInfo], bool], wait: float = 0.0) -> bool:
+    """SIGKILL pid through a pidfd if /proc, read once the pidfd holds the process, says it
+    is still the one meant (a PID freed meanwhile may name a newcomer); then wait up to wait
+    seconds for it to die. Whether it was sent."""
+    try:
+        pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return False
+    try:
+        now = read_proc(pid)
+        if now is None or not still(now):
+            return False
+        signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+        if wait:
+            pidfd_exits_within(pidfd, wait)
+        return True
+    except ProcessLookupError:
+        return False
+    finally:
+        os.close(pidfd)
+
+
 def pause_from(message: dict[str, Any]) -> Pause:
     return Pause(
         pid=int(message["pid"]),
@@ -239,7 +263,6 @@ class Scripts:
         self.on_pause: Callable[[Pause | Ended], None] | None = None
         self.record: LabProcess | None = None
         self.channel: ScriptChannel | None = None
-        self.pauses: dict[int, Pause] = {}  # the processes paused now, by PID
         # The script process is being stepped (not running free after c): a child the
         # fork server forks for it now pauses at its target, as a fork or spawn would.
         self.stepping = True
@@ -256,7 +279,6 @@ class Scripts:
         real = check_script(path)
         self._check_room(1)
         self.on_pause = on_pause
-        self.pauses.clear()
         self.stepping = True
         if self.channel is not None:
             self.channel.close()
@@ -292,11 +314,10 @@ class Scripts:
         return record
 
     def command(self, pid: int, what: str, **facts: Any) -> bool:
-        """Send a paused process on (``COMMANDS``), or toggle a breakpoint (``break``, file, line)."""
+        """Send a paused process on (next, step, return, continue: pdb's n, s, r, c), or
+        toggle a breakpoint (``break``, file, line)."""
         if self.channel is None:
             return False
-        if what != "break":
-            self.pauses.pop(pid, None)
         if self.record is not None and pid == self.record.pid and what != "break":
             self.stepping = what != "continue"
         return self.channel.send(pid, {"cmd": what, **facts})
@@ -390,21 +411,9 @@ class Scripts:
             info = snapshot.procs.get(pid)
             if info is None or info.start_ticks != ticks or self._records.get(pid) is not None:
                 continue  # gone, a newcomer with its PID, or a lab record (ended by the Lab)
-            try:
-                pidfd = os.pidfd_open(pid)
-            except ProcessLookupError:
-                continue
-            try:
-                again = read_proc(pid)
-                if again is not None and again.start_ticks == ticks and not again.is_zombie:
-                    signal.pidfd_send_signal(pidfd, signal.SIGKILL)
-                    # Dead before we go on: the Lab reaps what is ours right after this.
-                    pidfd_exits_within(pidfd, 2.0)
-                    ended = True
-            except ProcessLookupError:
-                pass
-            finally:
-                os.close(pidfd)
+            # Dead before we go on: the Lab reaps what is ours right after this.
+            if _sigkill_if(pid, functools.partial(_same_and_alive, ticks), wait=2.0):
+                ended = True
         return ended
 
     # -- from the channel's threads ----------------------------------------------------------
@@ -443,7 +452,6 @@ class Scripts:
             os.close(fd)
         if kind == "paused":
             pause = pause_from(message)
-            self.pauses[pause.pid] = pause
             if self.on_pause is not None:
                 self.on_pause(pause)
         elif kind == "stdin":
@@ -458,23 +466,12 @@ class Scripts:
         return True
 
     def _kill_over_the_limit(self, pid: int, parent: int) -> None:
-        try:
-            pidfd = os.pidfd_open(pid)
-        except ProcessLookupError:
+        # Still the child that said hello: a descendant of ours, forked by its parent.
+        if not _sigkill_if(pid, lambda now: now.ppid == parent):
             return
-        try:
-            info = read_proc(pid)
-            # Still the child that said hello: a descendant of ours, forked by its parent.
-            if info is not None and info.ppid == parent:
-                signal.pidfd_send_signal(pidfd, signal.SIGKILL)
-        except ProcessLookupError:
-            return
-        finally:
-            os.close(pidfd)
         self._emit(Refused(reason=Refusal.SCRIPT_FORKS_TOO_MANY, pid=pid, other_pid=parent,
                            limit=self._max_children()))
 
     def _closed(self, pid: int) -> None:
-        self.pauses.pop(pid, None)
         if self.on_pause is not None:
             self.on_pause(Ended(pid))
