@@ -13,14 +13,18 @@ from proctui.core.stepper import Frame
 _STATUS_NAMES = ("sts", "status")
 
 
-def describe_stack_and_locals(stack: list[tuple[str, int]], local_values: dict[str, str], lang: str = "en") -> Text:
+def describe_stack_and_locals(stack: list[tuple[str, int]], local_values: dict[str, str], lang: str = "en",
+                              hidden: int = 0) -> Text:
     """Two lines: the stack, outermost first (func:line › ...), and the innermost frame's
-    locals, already described (never by their repr: repr of a Process reaps)."""
+    locals, already described (never by their repr: repr of a Process reaps). hidden:
+    how many outer frames are left out (shown as "…")."""
     _ = words(lang)
     stack_label, locals_label = _("stack"), _("locals")
     width = max(cell_len(stack_label), cell_len(locals_label)) + 1  # the values line up
     text = Text()
     text.append(stack_label + " " * (width - cell_len(stack_label)), style="dim")
+    if hidden:
+        text.append("… › ", style="dim")
     for depth, (func, lineno) in enumerate(stack):
         if depth:
             text.append(" › ", style="dim")

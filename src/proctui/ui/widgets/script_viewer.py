@@ -25,6 +25,9 @@ from proctui.ui.widgets.code_view import CodeView
 from proctui.ui.widgets.frame_view import describe_stack_and_locals
 from proctui.ui.widgets.stepper_pane import short_path
 
+#: How many frames of the stack a viewer shows (the innermost).
+_SHOWN_FRAMES = 3
+
 
 class ScriptViewer(Vertical, can_focus=True):
     BINDINGS = actions.bindings(Pane.SCRIPT)
@@ -71,8 +74,11 @@ class ScriptViewer(Vertical, can_focus=True):
                                 breaks=frozenset(pause.breaks))
         else:
             self.code_view.show([_("(no source for {file})").format(file=pause.file) + "\n"], pause.line, None)
-        stack = [(frame.func, frame.line) for frame in pause.stack]
-        self.frame_view.update(describe_stack_and_locals(stack, pause.locals, self.language))
+        # The innermost frames only: side by side after a fork, a deep stack (start() down
+        # to _launch) would take the note's lines.
+        stack = [(frame.func, frame.line) for frame in pause.stack[-_SHOWN_FRAMES:]]
+        hidden = max(0, len(pause.stack) - _SHOWN_FRAMES)
+        self.frame_view.update(describe_stack_and_locals(stack, pause.locals, self.language, hidden))
         if pause.event == "return":
             note = _("{func} returns {value}").format(func=pause.func, value=pause.result)
         elif pause.event == "exception":
