@@ -36,7 +36,7 @@ class ScriptViewer(Vertical, can_focus=True):
     ScriptViewer { width: 1fr; border: round $secondary; border-title-align: left; }
     ScriptViewer:focus { border: round $accent-lighten-2; }
     ScriptViewer > .script-frame { height: auto; max-height: 3; }
-    ScriptViewer > .script-note { height: auto; max-height: 2; text-style: italic; }
+    ScriptViewer > .script-note { height: auto; max-height: 3; text-style: italic; }
     """
 
     @dataclass
