@@ -94,8 +94,9 @@ def test_the_article_s_first_example_stepped_to_its_end(driver):
     driver.send(child, "continue")
     assert isinstance(driver.next_of(child), Ended)
     wait_until(lambda: proc_state(child) == "Z", what="the child a zombie")
-    assert any(f"[child-x] PID: {child}, PPID: {script}" in event.line
-               for event in events_of(driver.events, Output, child))  # said by the child, on its own pipe
+    # Said by the child, on its own pipe (read by the watcher thread: awaited, not assumed).
+    wait_until(lambda: any(f"[child-x] PID: {child}, PPID: {script}" in event.line
+                           for event in events_of(driver.events, Output, child)), what="the child's line")
     # The parent steps into join() down to os.waitpid: the child is still Z there.
     at_waitpid = driver.step_until(script, "step", lambda p: "os.waitpid(" in source_line(p))
     assert at_waitpid.func.endswith("poll") and proc_state(child) == "Z"
@@ -287,7 +288,7 @@ def test_a_spawn_or_forkserver_child_pauses_at_its_target(driver, method):
     driver.send(started.pid, "continue")
     assert isinstance(driver.next_of(started.pid), Ended)
     assert run_to_the_end(driver, script, "continue") == 0
-    [said] = events_of(driver.events, Output, started.pid)
+    [said] = wait_until(lambda: events_of(driver.events, Output, started.pid), what="the child's line")
     assert said.line.startswith(f"child y {started.pid} ")
 
 
