@@ -94,4 +94,12 @@ def lab_events(lab):
     return events
 
 
+@pytest.fixture
+def driver(lab, lab_events):
+    """A script run by the lab, stepped from the test (tests/script_driver.py)."""
+    from script_driver import Driver
+
+    return Driver(lab, lab_events)
+
+
 pytest_plugins = ["pytester"]

@@ -251,6 +251,8 @@ SENTENCES = [
     (Output(pid=4242, label="child-1", line="[child child-1] PID: 4242, PPID: 100"),
      "[4242] [child child-1] PID: 4242, PPID: 100"),
     (Output(label="pool-1", line="[pool-1 worker PID 4240] task 0"), "[pool-1 worker PID 4240] task 0"),
+    # a script's process does not name itself in what it prints: the log names it
+    (Output(pid=4242, label="script-child-1", line="hello", by_script=True), "[4242 script-child-1] hello"),
     # exits
     (Exited(pid=4242, label="zombie-1", status=0x0300, who_reaps=WhoReaps.WAITPID),
      ("child 4242 (zombie-1) exited, status 0x0300 (WIFEXITED, WEXITSTATUS=3) -> exitcode 3; "

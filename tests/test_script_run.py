@@ -4,74 +4,16 @@ the inputs that must be refused or survived."""
 
 from __future__ import annotations
 
-import linecache
 import os
-import queue
-from pathlib import Path
+import sys
 
 import pytest
 
 from helpers import assert_refused, events_of, proc_info, proc_state, wait_until
-from proctui.core.events import LabEvent, Output, ReapCall, Reaped, Refusal, Refused, ScriptForked, ScriptReadStdin
+from proctui.core.events import Output, ReapCall, Reaped, Refusal, Refused, ScriptForked, ScriptReadStdin
 from proctui.core.lab import Lab, LabError
-from proctui.core.script_run import Ended, Pause
-
-SCRIPTS = Path(__file__).with_name("scripts")
-
-
-class Driver:
-    """A Lab with a script started, and its pauses and ends as they come."""
-
-    def __init__(self, lab: Lab, events: list[LabEvent]) -> None:
-        self.lab = lab
-        self.events = events
-        self._reported: queue.Queue[Pause | Ended] = queue.Queue()
-        self.held: list[Pause | Ended] = []
-        self.paused: dict[int, Pause] = {}  # the pause each process waits at, not yet answered
-
-    def start(self, name: str, *args: str) -> int:
-        record = self.lab.scripts.start(str(SCRIPTS / name), args, on_pause=self._reported.put)
-        return record.pid
-
-    def next_of(self, pid: int, timeout: float = 15.0) -> Pause | Ended:
-        """The next pause (or end) of pid; what comes from other processes meanwhile is kept."""
-        for index, item in enumerate(self.held):
-            if item.pid == pid:
-                return self.held.pop(index)
-        while True:
-            item = self._reported.get(timeout=timeout)
-            if item.pid == pid:
-                return item
-            self.held.append(item)
-
-    def pause_of(self, pid: int) -> Pause:
-        item = self.next_of(pid)
-        assert isinstance(item, Pause), f"{pid} ended instead of pausing"
-        self.paused[pid] = item
-        return item
-
-    def send(self, pid: int, what: str, **facts: object) -> None:
-        self.paused.pop(pid, None)
-        assert self.lab.scripts.command(pid, what, **facts)
-
-    def step_until(self, pid: int, what: str, condition, limit: int = 400) -> Pause:
-        """Send what until a pause of pid meets condition, from where it waits now."""
-        pause = self.paused.get(pid) or self.pause_of(pid)
-        for _ in range(limit):
-            if condition(pause):
-                return pause
-            self.send(pid, what)
-            pause = self.pause_of(pid)
-        raise AssertionError(f"no such pause of {pid} within {limit} steps; last: {pause}")
-
-
-def source_line(pause: Pause) -> str:
-    return linecache.getline(pause.file, pause.line).strip()
-
-
-@pytest.fixture
-def driver(lab, lab_events):
-    yield Driver(lab, lab_events)
+from proctui.core.script_run import Ended
+from script_driver import EXAMPLES, SCRIPTS, Driver, run_to_the_end, source_line
 
 
 def test_the_article_s_first_example_stepped_to_its_end(driver):
@@ -136,6 +78,60 @@ def test_a_breakpoint_stops_a_continue(driver):
     driver.pause_of(script)
     driver.send(script, "continue")
     assert isinstance(driver.next_of(script), Ended)
+
+
+def test_stepping_from_a_breakpoint_reached_by_continue(driver):
+    """c runs free to a breakpoint (on 3.12+ under sys.monitoring, bdb's tracer off):
+    there, n goes on to the next line and to the function's return, c comes back to the
+    breakpoint with the next argument, and a thread that runs the line does not stop
+    (the stepped thread is the one that pauses, as under bdb's tracer)."""
+    script = driver.start("breaks.py")
+    driver.pause_of(script)
+    path = str(SCRIPTS / "breaks.py")
+    driver.send(script, "break", file=path, line=7)
+    driver.pause_of(script)
+    driver.send(script, "continue")
+    at_break = driver.pause_of(script)
+    assert (at_break.func, at_break.line, at_break.locals) == ("square", 7, {"n": "0"})
+    assert [frame.func for frame in at_break.stack] == ["<module>", "square"]
+    driver.send(script, "next")
+    after = driver.pause_of(script)
+    assert (after.line, after.event, after.locals["result"]) == (8, "line", "0")
+    driver.send(script, "next")
+    returned = driver.pause_of(script)
+    assert (returned.event, returned.result) == ("return", "0")
+    for n in ("1", "2"):
+        driver.send(script, "continue")
+        again = driver.pause_of(script)
+        assert (again.line, again.locals) == (7, {"n": n})
+    driver.send(script, "break", file=path, line=23)
+    driver.pause_of(script)
+    driver.send(script, "continue")  # the thread squares 0, 1, 2 on line 7, and does not stop
+    last = driver.pause_of(script)
+    assert (last.line, last.func, last.locals["total"]) == (23, "<module>", "5")
+    assert run_to_the_end(driver, script, "continue") == 0
+    # Between breakpoints, 3.12+ runs with no line tracer at all (sys.monitoring finds them).
+    tracer_on = sys.version_info < (3, 12)
+    assert [event.line for event in events_of(driver.events, Output, script)] == [
+        f"line tracer on: {tracer_on}", "total 5"]
+
+
+def test_a_child_forked_on_the_way_to_a_breakpoint_pauses_where_fork_returned_0(driver):
+    """c with a breakpoint set: a child forked before it is reached pauses at once, as a
+    child forked while its parent is stepped does; the parent stops at the breakpoint."""
+    script = driver.start("first_process.py")
+    driver.pause_of(script)
+    driver.send(script, "break", file=str(SCRIPTS / "first_process.py"), line=14)
+    driver.pause_of(script)
+    driver.send(script, "continue")
+    assert source_line(driver.pause_of(script)) == "p.join()"
+    [forked] = wait_until(lambda: events_of(driver.events, ScriptForked), what="the child's hello")
+    assert forked.traced
+    child_side = driver.pause_of(forked.pid)
+    assert child_side.file.endswith("popen_fork.py") and source_line(child_side) == "if self.pid == 0:"
+    driver.send(forked.pid, "continue")
+    assert isinstance(driver.next_of(forked.pid), Ended)
+    assert run_to_the_end(driver, script, "continue") == 0
 
 
 def test_return_runs_until_the_function_returns(driver):
@@ -218,26 +214,6 @@ def test_one_script_at_a_time(driver):
     # leak check, see that nothing is left.
 
 
-EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.py"))
-
-
-def run_to_the_end(driver: Driver, script: int, what: str, limit: int = 5000) -> int:
-    """Answer every pause of every process of the script with what, until the script
-    process ends; its exit code."""
-    for pid in list(driver.paused):  # pauses already taken, not yet answered
-        driver.send(pid, what)
-    for _ in range(limit):
-        item = driver.held.pop(0) if driver.held else driver._reported.get(timeout=30)
-        if isinstance(item, Pause):
-            driver.lab.scripts.command(item.pid, what)
-        elif item.pid == script:
-            break
-    else:
-        raise AssertionError(f"{script} did not end within {limit} pauses")
-    [reaped] = wait_until(lambda: events_of(driver.events, Reaped, script), what="the script reaped")
-    assert reaped.exitcode is not None
-    return reaped.exitcode
-
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda path: path.name)
 @pytest.mark.parametrize("what", ["continue", "next"])
@@ -300,6 +276,24 @@ def test_a_spawn_child_started_while_running_free_runs_free(driver):
     [started] = events_of(driver.events, ScriptForked)
     assert not started.traced and started.via == "spawn"
     assert [e.line for e in events_of(driver.events, Output, script)] == ["exitcode 0"]
+
+
+def test_a_subprocess_s_output_is_said_under_its_own_pid(driver):
+    """fork_exec runs no at-fork hook, so a subprocess says no hello: the script's host
+    gives it a pipe of its own where it would have written to its parent's (stdout, or
+    stderr sent to stdout), and the log says its lines under its PID and program name.
+    Output the script captures (PIPE) stays the script's."""
+    script = driver.start("subprocesses.py")
+    driver.pause_of(script)
+    assert run_to_the_end(driver, script, "continue") == 0
+    [said] = wait_until(lambda: events_of(driver.events, Output, script), what="the script's line")
+    _, echo, shell, _, captured = said.line.split()
+    assert captured == "captured"
+    by_echo = wait_until(lambda: events_of(driver.events, Output, int(echo)), what="echo's line")
+    by_sh = wait_until(lambda: events_of(driver.events, Output, int(shell)), what="sh's line")
+    assert [(e.line, e.label, e.by_script) for e in by_echo] == [("said by echo", "echo", True)]
+    assert [(e.line, e.label) for e in by_sh] == [("said by sh", "sh")]
+    assert [e.line for e in events_of(driver.events, Output, script)] == [said.line]
 
 
 def test_ending_the_lab_ends_all_the_script_started(lab_events):

@@ -208,6 +208,9 @@ class Output(LabEvent):
 
     tone: ClassVar[Tone] = Tone.OUTPUT
     line: str
+    # Written by a process of a script run by proctui: its lines do not name it, as the
+    # lab's children's do, so the log says its label beside its PID.
+    by_script: bool = False
 
 
 # -- exits and reaping -------------------------------------------------------------------

@@ -58,7 +58,7 @@ from proctui.core.guards import (
 )
 from proctui.core.linux import PR_SET_CHILD_SUBREAPER, peek_exit_status, pidfd_exits_within, prctl
 from proctui.core.pool import LabPool, PoolError
-from proctui.core.records import LabProcess, Records
+from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
 from proctui.core.script_run import Scripts
 from proctui.core.sending import await_state, check_not_reaped, check_same_process, disposition, send
 from proctui.core.start_methods import START_METHODS, start_method
@@ -100,7 +100,8 @@ class Lab:
                              self._start_lock)
         self._stepped = SteppedJoins(self._emit)
         #: proctui run's room: the script process and what it forks.
-        self.scripts = Scripts(self.pid, self.records, self._emit, self._watch, self._check_room, self._start_lock,
+        self.scripts = Scripts(self.pid, self.records, self._emit, self._watch, self._watcher.watch_output,
+                               self._check_room, self._start_lock,
                                lambda: self.max_children)
         self.subreaper = False
         if subreaper:
@@ -290,8 +291,10 @@ class Lab:
     def _watch(self, record: LabProcess, output_fd: int) -> None:
         """Log record's output, and notice its exit the moment it happens."""
 
+        by_script = record.role in (SCRIPT_ROLE, SCRIPT_CHILD_ROLE)
+
         def said(line: str) -> None:
-            self._emit(Output(pid=record.pid, label=record.label, line=line))
+            self._emit(Output(pid=record.pid, label=record.label, line=line, by_script=by_script))
 
         self._watcher.watch_output(output_fd, said)
         try:

@@ -97,7 +97,9 @@ class English:
                 "and exit, which is safe in a child of a threaded process.")
 
     def output(self, e: ev.Output) -> str:
-        return e.line if e.pid is None else f"[{e.pid}] {e.line}"
+        if e.pid is None:
+            return e.line
+        return f"[{e.pid} {e.label}] {e.line}" if e.by_script and e.label else f"[{e.pid}] {e.line}"
 
     # -- exits and reaping -------------------------------------------------------------------
 

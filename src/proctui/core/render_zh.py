@@ -100,7 +100,9 @@ class Chinese:
                 "在多线程进程的子进程里做这些是安全的。")
 
     def output(self, e: ev.Output) -> str:
-        return e.line if e.pid is None else f"[{e.pid}] {e.line}"
+        if e.pid is None:
+            return e.line
+        return f"[{e.pid} {e.label}] {e.line}" if e.by_script and e.label else f"[{e.pid}] {e.line}"
 
     # -- 退出与回收 ------------------------------------------------------------------------
 

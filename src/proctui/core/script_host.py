@@ -33,6 +33,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 import traceback
 import types
 from typing import Any
@@ -50,6 +51,61 @@ def _at_return(frame: types.FrameType) -> bool:
     return 0 <= frame.f_lasti < len(code) and code[frame.f_lasti] in _RETURN_OPS
 
 
+class BreakpointWatch:
+    """3.12+: ``c`` with breakpoints set runs the script at its untraced speed.
+
+    bdb keeps ``sys.settrace`` on while it continues to a breakpoint: a call into the
+    tracer at every line, 15-20x slower. This watch asks ``sys.monitoring`` for line
+    events instead, and turns each line that has no breakpoint off the first time it runs
+    (``DISABLE``), so a loop costs nothing after its first pass. At a breakpoint the watch
+    ends and bdb's own tracer takes over, as ``breakpoint()`` would start it: stepping
+    from there is bdb's, the same on every version.
+    """
+
+    def __init__(self, tracer: ScriptTracer) -> None:
+        monitoring = sys.monitoring  # type: ignore[attr-defined,unused-ignore]  # 3.12+; the caller checks
+        self._monitoring = monitoring
+        self._tracer = tracer
+        self._tool = monitoring.DEBUGGER_ID
+        monitoring.use_tool_id(self._tool, "proctui")  # ValueError if the script's own debugger has it
+        monitoring.register_callback(self._tool, monitoring.events.LINE, self._line)
+        self._thread = 0
+        self.on = False
+
+    @classmethod
+    def for_tracer(cls, tracer: ScriptTracer) -> BreakpointWatch | None:
+        """A watch, or None where there is no sys.monitoring (3.10, 3.11) or its debugger
+        place is taken: then bdb's tracer stays on between breakpoints, as in pdb."""
+        if not hasattr(sys, "monitoring"):
+            return None
+        try:
+            return cls(tracer)
+        except ValueError:
+            return None
+
+    def start(self) -> None:
+        # Only the thread that was stepped, as sys.settrace traces only the thread that set it.
+        self._thread = threading.get_ident()
+        self.on = True
+        self._monitoring.set_events(self._tool, self._monitoring.events.LINE)
+        self._monitoring.restart_events()  # lines turned off last time may hold new breakpoints
+
+    def stop(self) -> None:
+        self.on = False
+        self._monitoring.set_events(self._tool, 0)
+
+    def _line(self, code: types.CodeType, line: int) -> Any:
+        tracer = self._tracer
+        at_break = line in tracer.breaks.get(tracer.canonic(code.co_filename), ())
+        if not at_break:
+            return self._monitoring.DISABLE
+        if not self.on or threading.get_ident() != self._thread:
+            return None
+        self.stop()
+        tracer.pause_at_breakpoint(sys._getframe(1))
+        return None
+
+
 #: How many locals a pause reports (the viewer shows a line or two of them).
 _MAX_LOCALS = 16
 
@@ -61,13 +117,17 @@ class Channel:
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.connect(path)
         self._reader = self.sock.makefile("rb")
+        # A thread of the script (one that starts a subprocess) may send while the main
+        # thread sends a pause: one message at a time, never two interleaved.
+        self._sending = threading.Lock()
 
     def send(self, message: dict[str, Any], fds: list[int] | None = None) -> None:
         data = (json.dumps(message) + "\n").encode()
-        if fds:
-            socket.send_fds(self.sock, [data], fds)
-        else:
-            self.sock.sendall(data)
+        with self._sending:
+            if fds:
+                socket.send_fds(self.sock, [data], fds)
+            else:
+                self.sock.sendall(data)
 
     def receive(self) -> dict[str, Any]:
         line = self._reader.readline()
@@ -101,10 +161,21 @@ class ScriptTracer(bdb.Bdb):
         self._unwinding: dict[int, Any] = {}
         self._raising: Any = None  # the exception leaving the frame whose return event this is
         self.via = "start"  # how this process came to be: start (the script), fork, spawn
+        # Made at the first c with a breakpoint set: until then the monitoring tool's
+        # place stays free for a script that takes it for a debugger of its own.
+        self.watch: BreakpointWatch | None = None
+        self._watch_tried = False
 
     def is_skipped_module(self, module_name: str | None) -> bool:
         # bdb asks at every line event; its own check runs fnmatch over the patterns each time.
         return module_name is not None and (module_name == "bdb" or module_name.startswith("proctui."))
+
+    def stop_here(self, frame: types.FrameType) -> bool:
+        # Continuing (c) stops at no line but a breakpoint's: said before bdb looks up the
+        # frame's module to skip proctui's, at every line of a loop on its way (3.10, 3.11).
+        if self.stoplineno == -1 and self.stopframe is not None:
+            return False
+        return super().stop_here(frame)
 
     # Not trace_dispatch itself, which runs at every line: a layer there made a traced
     # loop twice as slow as pdb's (bench/script_run.py). Exceptions and returns are rarer.
@@ -148,6 +219,47 @@ class ScriptTracer(bdb.Bdb):
             return
         kind, value, _ = exc_info
         self._pause(frame, "exception", f"{kind.__name__}: {value}")
+
+    # -- running free between breakpoints -----------------------------------------------
+
+    def set_continue(self) -> None:
+        if self._gone:
+            self.clear_all_breaks()  # nobody is left to step us: no breakpoint can stop us
+        if self.breaks and not self._watch_tried:
+            self._watch_tried = True
+            self.watch = BreakpointWatch.for_tracer(self)
+        if not self.breaks or self.watch is None:
+            super().set_continue()
+            return
+        # bdb's way without breakpoints (the tracer off, every frame's f_trace gone), then
+        # the watch finds the breakpoints.
+        breaks, self.breaks = self.breaks, {}
+        try:
+            super().set_continue()
+        finally:
+            self.breaks = breaks
+        self.watch.start()
+
+    def pause_at_breakpoint(self, frame: types.FrameType) -> None:
+        """The watch reached a breakpoint: bdb's tracer back on, as ``bdb.set_trace(frame)``
+        starts it but keeping bdb's bottom frame, then the pause."""
+        if hasattr(self, "enterframe"):  # 3.13's bdb
+            self.enterframe = frame
+        current: types.FrameType | None = frame
+        while current is not None and not self._is_ours(current):
+            current.f_trace = self.trace_dispatch
+            if hasattr(self, "frame_trace_lines_opcodes"):  # 3.13's bdb restores these at continue
+                self.frame_trace_lines_opcodes[current] = (current.f_trace_lines, current.f_trace_opcodes)
+                current.f_trace_lines = True
+            current = current.f_back
+        sys.settrace(self.trace_dispatch)
+        self._pause(frame, "line")
+
+    def stop_tracing(self) -> None:
+        """The script (or a spawn child's target) has ended: no tracer, no watch."""
+        sys.settrace(None)
+        if self.watch is not None and self.watch.on:
+            self.watch.stop()
 
     # -- a pause -------------------------------------------------------------------------
 
@@ -290,7 +402,7 @@ class Host:
                 # What BaseProcess.run does, from a frame of ours (never stopped in).
                 target(*getattr(process, "_args", ()), **getattr(process, "_kwargs", {}))
             finally:
-                sys.settrace(None)
+                tracer.stop_tracing()
 
         # In this child only: its Process is about to run.
         multiprocessing.process.BaseProcess.run = run  # type: ignore[method-assign,assignment]
@@ -306,7 +418,8 @@ class Host:
         """A fork of the script (os.fork or multiprocessing's): a channel and an output
         pipe of the child's own, and the tracer still set only if the parent was being
         stepped (fork returns twice: each side pauses at the next line)."""
-        traced = sys.gettrace() is not None
+        watching = self.tracer.watch is not None and self.tracer.watch.on
+        traced = sys.gettrace() is not None or watching
         from_fork_server = self.channel is None
         inherited = self.channel
         if inherited is not None:
@@ -334,11 +447,85 @@ class Host:
             # caller: the child pauses at its very next line, where fork() returned 0.
             # bdb traces only the frames it may stop in, so the caller of os.fork (say,
             # popen_fork's _launch) gets the trace function too, as bdb.set_trace does.
+            if watching:
+                # The parent ran to a breakpoint under the watch (3.12+): in the child, as
+                # under bdb's tracer on 3.10/3.11, the child pauses where fork returned 0.
+                self.tracer.watch.stop()  # type: ignore[union-attr]  # watching says it is there
+                sys.settrace(self.tracer.trace_dispatch)
             self.tracer.set_step()
             frame: types.FrameType | None = sys._getframe(1)
             while frame is not None and not ScriptTracer._is_ours(frame):
                 frame.f_trace = self.tracer.trace_dispatch
                 frame = frame.f_back
+
+
+def _file_identity(fd: int) -> tuple[int, int] | None:
+    try:
+        status = os.fstat(fd)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def give_subprocesses_their_own_output(host: Host) -> None:
+    """A subprocess (``subprocess.Popen``) would write to the pipe it inherits from its
+    parent, and its lines would be logged under the parent's PID: fork_exec runs no
+    at-fork hook, so it never says hello. Instead, a stdout or stderr that would be the
+    parent's own output pipe becomes a new pipe, whose read end proctui gets with the
+    subprocess's PID. What the script redirected elsewhere (``PIPE``, a file) is left as
+    it is. Popen._execute_child is private: where it is missing or takes other
+    arguments, subprocesses write to their parent's pipe, as before."""
+    import inspect
+    import subprocess
+
+    original = getattr(subprocess.Popen, "_execute_child", None)
+    if original is None:
+        return
+    signature = inspect.signature(original)
+    if not {"args", "c2pwrite", "errwrite"} <= signature.parameters.keys():
+        return
+
+    def _execute_child(popen: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
+        channel = host.channel
+        if channel is None:
+            original(popen, *args, **kwargs)
+            return
+        bound = signature.bind(popen, *args, **kwargs)
+        ours = {_file_identity(1), _file_identity(2)} - {None}
+        read_end = write_end = -1
+        for name, inherited in (("c2pwrite", 1), ("errwrite", 2)):
+            fd = bound.arguments[name]
+            if _file_identity(inherited if fd == -1 else fd) in ours:
+                if write_end == -1:
+                    read_end, write_end = os.pipe()
+                bound.arguments[name] = write_end
+        if write_end == -1:
+            original(*bound.args, **bound.kwargs)
+            return
+        try:
+            original(*bound.args, **bound.kwargs)
+        except BaseException:
+            os.close(read_end)
+            raise
+        finally:
+            os.close(write_end)  # Popen closes the child's end only for a PIPE of its own
+        # What runs in it, as Popen finds it: the shell (shell=True), the executable, or argv[0].
+        given = bound.arguments["args"]
+        first = [given] if isinstance(given, (str, bytes, os.PathLike)) else list(given)[:1]
+        if bound.arguments.get("shell"):
+            first = [bound.arguments.get("executable") or "/bin/sh"]
+        elif bound.arguments.get("executable"):
+            first = [bound.arguments["executable"]]
+        program = os.path.basename(os.fsdecode(first[0])) if first else "?"
+        try:
+            channel.send({"type": "output", "pid": popen.pid, "ppid": os.getpid(), "program": program},
+                         fds=[read_end])
+        except OSError:
+            pass  # proctui has gone: nobody reads it, as nobody reads ours
+        finally:
+            os.close(read_end)
+
+    subprocess.Popen._execute_child = _execute_child  # type: ignore[attr-defined]
 
 
 def start_in_spawned_process(fork_server: bool) -> None:
@@ -352,12 +539,14 @@ def start_in_spawned_process(fork_server: bool) -> None:
         # Connected only in its children, by the hook: each says hello as a fork.
         host = Host(channel_path, mainfile, connect=False)
         os.register_at_fork(after_in_child=host.after_fork_in_child)
+        give_subprocesses_their_own_output(host)
         return
     stepping = os.environ.get("PROCTUI_STEPPING") == "1"
     host = Host(channel_path, mainfile)
     host.tracer.via = "spawn"
     host.take_output("spawn", stepping)
     os.register_at_fork(after_in_child=host.after_fork_in_child)
+    give_subprocesses_their_own_output(host)
     if stepping:
         host.trace_the_target()
 
@@ -380,17 +569,17 @@ def _run(host: Host, mainfile: str, args: list[str]) -> int:
     try:
         host.tracer.run(code, __main__.__dict__, __main__.__dict__)
     except SystemExit as exit_:
-        sys.settrace(None)
+        host.tracer.stop_tracing()
         return _exit_code(exit_.code)
     except BaseException:  # noqa: BLE001 - the script's own error: said as python would, exit code 1
-        sys.settrace(None)
+        host.tracer.stop_tracing()
         kind, value, tb = sys.exc_info()
         while tb is not None and ScriptTracer._is_ours(tb.tb_frame):
             tb = tb.tb_next  # the traceback starts in the script, as python FILE's does
         traceback.print_exception(kind, value, tb)
         return 1
     finally:
-        sys.settrace(None)
+        host.tracer.stop_tracing()
     return 0
 
 
@@ -414,6 +603,7 @@ def main(argv: list[str]) -> int:
     host = Host(channel_path, os.path.realpath(mainfile))
     sys.stdin = _EndOfFileStdin(host.say_stdin_read)
     os.register_at_fork(after_in_child=host.after_fork_in_child)
+    give_subprocesses_their_own_output(host)
     code = _run(host, os.path.realpath(mainfile), args)
     try:
         if host.channel is not None:

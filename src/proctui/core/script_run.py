@@ -35,6 +35,7 @@ from typing import Any
 from proctui.core.events import (
     LabError,
     LabEvent,
+    Output,
     Refusal,
     Refused,
     ScriptForked,
@@ -251,13 +252,15 @@ class Scripts:
     """
 
     def __init__(self, own_pid: int, records: Records, emit: Callable[[LabEvent], None],
-                 watch: Callable[[LabProcess, int], None], check_room: Callable[[int], None],
-                 start_lock: threading.Lock, max_children: Callable[[], int]) -> None:
+                 watch: Callable[[LabProcess, int], None], watch_output: Callable[[int, Callable[[str], None]], None],
+                 check_room: Callable[[int], None], start_lock: threading.Lock,
+                 max_children: Callable[[], int]) -> None:
         self._max_children = max_children
         self._own_pid = own_pid
         self._records = records
         self._emit = emit
         self._watch = watch
+        self._watch_output = watch_output
         self._check_room = check_room
         self._start_lock = start_lock
         self.on_pause: Callable[[Pause | Ended], None] | None = None
@@ -448,6 +451,10 @@ class Scripts:
                 for fd in fds[1:]:
                     os.close(fd)
             return
+        if kind == "output" and fds:
+            # A subprocess of the script (no hello of its own): its output pipe, said under its PID.
+            self._watch_output(fds[0], functools.partial(self._said_by_subprocess, pid, str(message.get("program"))))
+            fds = fds[1:]
         for fd in fds:
             os.close(fd)
         if kind == "paused":
@@ -457,6 +464,9 @@ class Scripts:
         elif kind == "stdin":
             known = self._records.get(pid)
             self._emit(ScriptReadStdin(pid=pid, label=known.label if known else None))
+
+    def _said_by_subprocess(self, pid: int, program: str, line: str) -> None:
+        self._emit(Output(pid=pid, label=program, line=line, by_script=True))
 
     def _room_for_one_more(self) -> bool:
         try:

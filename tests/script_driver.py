@@ -1,0 +1,84 @@
+"""Driving a script run by proctui from a test: its pauses and ends as they come, each
+answered with pdb's letters (tests/test_script_run.py, tests/test_examples.py)."""
+
+from __future__ import annotations
+
+import linecache
+import queue
+from pathlib import Path
+
+from helpers import events_of, wait_until
+from proctui.core.events import LabEvent, Reaped
+from proctui.core.lab import Lab
+from proctui.core.script_run import Ended, Pause
+
+SCRIPTS = Path(__file__).with_name("scripts")
+EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.py"))
+
+
+class Driver:
+    """A Lab with a script started, and its pauses and ends as they come."""
+
+    def __init__(self, lab: Lab, events: list[LabEvent]) -> None:
+        self.lab = lab
+        self.events = events
+        self._reported: queue.Queue[Pause | Ended] = queue.Queue()
+        self.held: list[Pause | Ended] = []
+        self.paused: dict[int, Pause] = {}  # the pause each process waits at, not yet answered
+
+    def start(self, name: str, *args: str) -> int:
+        record = self.lab.scripts.start(str(SCRIPTS / name), args, on_pause=self._reported.put)
+        return record.pid
+
+    def next_of(self, pid: int, timeout: float = 15.0) -> Pause | Ended:
+        """The next pause (or end) of pid; what comes from other processes meanwhile is kept."""
+        for index, item in enumerate(self.held):
+            if item.pid == pid:
+                return self.held.pop(index)
+        while True:
+            item = self._reported.get(timeout=timeout)
+            if item.pid == pid:
+                return item
+            self.held.append(item)
+
+    def pause_of(self, pid: int) -> Pause:
+        item = self.next_of(pid)
+        assert isinstance(item, Pause), f"{pid} ended instead of pausing"
+        self.paused[pid] = item
+        return item
+
+    def send(self, pid: int, what: str, **facts: object) -> None:
+        self.paused.pop(pid, None)
+        assert self.lab.scripts.command(pid, what, **facts)
+
+    def step_until(self, pid: int, what: str, condition, limit: int = 400) -> Pause:
+        """Send what until a pause of pid meets condition, from where it waits now."""
+        pause = self.paused.get(pid) or self.pause_of(pid)
+        for _ in range(limit):
+            if condition(pause):
+                return pause
+            self.send(pid, what)
+            pause = self.pause_of(pid)
+        raise AssertionError(f"no such pause of {pid} within {limit} steps; last: {pause}")
+
+
+def source_line(pause: Pause) -> str:
+    return linecache.getline(pause.file, pause.line).strip()
+
+
+def run_to_the_end(driver: Driver, script: int, what: str, limit: int = 5000) -> int:
+    """Answer every pause of every process of the script with what, until the script
+    process ends; its exit code."""
+    for pid in list(driver.paused):  # pauses already taken, not yet answered
+        driver.send(pid, what)
+    for _ in range(limit):
+        item = driver.held.pop(0) if driver.held else driver._reported.get(timeout=30)
+        if isinstance(item, Pause):
+            driver.lab.scripts.command(item.pid, what)
+        elif item.pid == script:
+            break
+    else:
+        raise AssertionError(f"{script} did not end within {limit} pauses")
+    [reaped] = wait_until(lambda: events_of(driver.events, Reaped, script), what="the script reaped")
+    assert reaped.exitcode is not None
+    return reaped.exitcode
