@@ -268,6 +268,25 @@ def test_a_spawn_or_forkserver_child_pauses_at_its_target(driver, method):
     assert said.line.startswith(f"child y {started.pid} ")
 
 
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_a_spawn_child_of_a_subclass_pauses_at_its_own_run(driver, method):
+    """A Process subclass that overrides run() has no target: its child pauses at the
+    first line of its run()."""
+    script = driver.start("subclass_run.py", method)
+    driver.step_until(script, "next", lambda p: source_line(p) == "p.start()")
+    driver.send(script, "next")
+    [started] = wait_until(lambda: events_of(driver.events, ScriptForked), timeout=30, what="the child's hello")
+    child_side = driver.pause_of(started.pid)
+    run = "Worker.run" if sys.version_info >= (3, 11) else "run"  # co_qualname is 3.11's
+    assert (child_side.func, source_line(child_side)) == (run, 'print("run of", self.name)')
+    assert [frame.func for frame in child_side.stack] == [run]
+    driver.send(started.pid, "continue")
+    assert isinstance(driver.next_of(started.pid), Ended)
+    assert run_to_the_end(driver, script, "continue") == 0
+    [said] = wait_until(lambda: events_of(driver.events, Output, started.pid), what="the child's line")
+    assert said.line == "run of w"
+
+
 def test_a_spawn_child_started_while_running_free_runs_free(driver):
     script = driver.start("other_start_method.py", "spawn")
     driver.pause_of(script)

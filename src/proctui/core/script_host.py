@@ -27,6 +27,7 @@ from __future__ import annotations
 import bdb
 import builtins
 import dis
+import functools
 import io
 import json
 import os
@@ -384,28 +385,47 @@ class Host:
         os.close(write_end)
 
     def trace_the_target(self) -> None:
-        """Pause at the first line of the Process's target (a spawn child: nothing of the
-        script ran here before it but the import of its main module as __mp_main__)."""
+        """Pause at the first line of what the Process runs: its target, or the run() of a
+        Process subclass that overrides it (a spawn child: nothing of the script ran here
+        before it but the import of its main module as __mp_main__)."""
         import multiprocessing.process
 
-        original = multiprocessing.process.BaseProcess.run
+        base = multiprocessing.process.BaseProcess
+        original_run = base.run
         tracer = self.tracer
 
-        def run(process: multiprocessing.process.BaseProcess) -> None:
+        def run_traced(process: multiprocessing.process.BaseProcess) -> None:
+            run = type(process).run
             target = getattr(process, "_target", None)
-            if target is None:
-                original(process)
-                return
             tracer._wait_for_mainpyfile = False
-            tracer.set_trace(sys._getframe())  # the next line not of proctui's: the target's first
             try:
-                # What BaseProcess.run does, from a frame of ours (never stopped in).
-                target(*getattr(process, "_args", ()), **getattr(process, "_kwargs", {}))
+                if run is original_run and target is not None:
+                    # What BaseProcess.run does, from a frame of ours (never stopped in), so
+                    # the next line not of proctui's is the target's first.
+                    tracer.set_trace(sys._getframe())
+                    target(*getattr(process, "_args", ()), **getattr(process, "_kwargs", {}))
+                elif run is not original_run:
+                    tracer.set_trace(sys._getframe())
+                    run(process)  # the subclass's own run(): its first line
+                else:
+                    original_run(process)  # no target, nothing to run
             finally:
                 tracer.stop_tracing()
 
-        # In this child only: its Process is about to run.
-        multiprocessing.process.BaseProcess.run = run  # type: ignore[method-assign,assignment]
+        bootstrap = getattr(base, "_bootstrap", None)
+        if bootstrap is None:
+            # Not 3.10-3.14's multiprocessing: a subclass's own run() is not reached this
+            # way, and runs free; a target still pauses at its first line.
+            base.run = run_traced  # type: ignore[method-assign,assignment]
+            return
+
+        def _bootstrap(process: multiprocessing.process.BaseProcess, *args: Any, **kwargs: Any) -> Any:
+            # _bootstrap calls self.run(): the instance's run, which comes first, is ours.
+            process.run = functools.partial(run_traced, process)  # type: ignore[method-assign]
+            return bootstrap(process, *args, **kwargs)
+
+        # In this child only: its Process is about to be unpickled and bootstrapped.
+        base._bootstrap = _bootstrap  # type: ignore[attr-defined]
 
     def say_stdin_read(self) -> None:
         try:
