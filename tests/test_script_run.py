@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -285,6 +286,22 @@ def test_a_spawn_child_of_a_subclass_pauses_at_its_own_run(driver, method):
     assert run_to_the_end(driver, script, "continue") == 0
     [said] = wait_until(lambda: events_of(driver.events, Output, started.pid), what="the child's line")
     assert said.line == "run of w"
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "could not connect to proctui"), ("zh", "没能连上 proctui")])
+def test_a_spawn_child_that_cannot_connect_says_so_and_runs_on(tmp_path, lang, said):
+    """sitecustomize never breaks the interpreter it runs in: when a spawn child cannot
+    reach proctui, it says so on stderr, in the user's language, and its code still runs."""
+    import subprocess
+
+    import proctui
+
+    site = Path(proctui.__file__).parent / "script_site"
+    env = dict(os.environ, PYTHONPATH=str(site), PROCTUI_CHANNEL=str(tmp_path / "no-such-socket"), PROCTUI_LANG=lang)
+    done = subprocess.run([sys.executable, "-c", "from multiprocessing.spawn import spawn_main; print('ran')",
+                           "--multiprocessing-fork"], env=env, capture_output=True, text=True, timeout=30)
+    assert (done.returncode, done.stdout) == (0, "ran\n")
+    assert said in done.stderr and "FileNotFoundError" in done.stderr
 
 
 def test_a_spawn_child_started_while_running_free_runs_free(driver):

@@ -102,7 +102,7 @@ class Lab:
         #: proctui run's room: the script process and what it forks.
         self.scripts = Scripts(self.pid, self.records, self._emit, self._watch, self._watcher.watch_output,
                                self._check_room, self._start_lock,
-                               lambda: self.max_children)
+                               lambda: self.max_children, lambda: self.language)
         self.subreaper = False
         if subreaper:
             self.set_subreaper(True)

@@ -254,8 +254,9 @@ class Scripts:
     def __init__(self, own_pid: int, records: Records, emit: Callable[[LabEvent], None],
                  watch: Callable[[LabProcess, int], None], watch_output: Callable[[int, Callable[[str], None]], None],
                  check_room: Callable[[int], None], start_lock: threading.Lock,
-                 max_children: Callable[[], int]) -> None:
+                 max_children: Callable[[], int], language: Callable[[], str]) -> None:
         self._max_children = max_children
+        self._language = language  # what the script's processes say their own few words in
         self._own_pid = own_pid
         self._records = records
         self._emit = emit
@@ -293,7 +294,8 @@ class Scripts:
         site = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "script_site")
         python_path = os.pathsep.join(filter(None, [site, os.environ.get("PYTHONPATH")]))
         env = dict(os.environ, PYTHONUNBUFFERED="1", PROCTUI_PID=str(self._own_pid), PYTHONPATH=python_path,
-                   PROCTUI_CHANNEL=self.channel.path, PROCTUI_SCRIPT=real, PROCTUI_STEPPING="1")
+                   PROCTUI_CHANNEL=self.channel.path, PROCTUI_SCRIPT=real, PROCTUI_STEPPING="1",
+                   PROCTUI_LANG=self._language())
         actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
                    (os.POSIX_SPAWN_DUP2, write_fd, 1), (os.POSIX_SPAWN_DUP2, write_fd, 2)]
         with self._start_lock:

@@ -38,7 +38,14 @@ if _role is not None:
 
         start_in_spawned_process(fork_server=_role == "forkserver")
     except Exception as error:  # noqa: BLE001 - never break the user's interpreter: say why, run on
-        print(f"proctui: {error!r}", file=sys.stderr)
+        try:
+            from proctui.core.i18n import words
+
+            _ = words(os.environ.get("PROCTUI_LANG", "en"))
+        except Exception:  # noqa: BLE001 - proctui itself cannot be imported: say it in English
+            _ = str
+        print(_("proctui: this process could not connect to proctui ({error}); it runs on, "
+                "and no viewer will show it.").format(error=repr(error)), file=sys.stderr)
 
 
 def _chain() -> None:
