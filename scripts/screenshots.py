@@ -146,7 +146,7 @@ async def shot_log(lang: str) -> None:
         lab.shutdown()
 
 
-async def shot_run_fork() -> None:
+async def shot_run_fork(lang: str) -> None:
     """proctui run examples/01_process.py, one step past p.start(): fork() returned twice,
     a viewer for the parent and one for the child."""
     import linecache
@@ -155,7 +155,9 @@ async def shot_run_fork() -> None:
 
     example = EXAMPLE
     lab = Lab()
-    app = ProcTUI(lab, lang="en", script=(example, (), False))
+    lab.language = lang
+    app = ProcTUI(lab, lang=lang, script=(example, (), False))
+    suffix = "" if lang == "en" else f"-{lang}"
     try:
         async with app.run_test(size=SIZE) as pilot:
             viewers = app.main_screen.script_viewers
@@ -173,8 +175,8 @@ async def shot_run_fork() -> None:
                            and all(v.pause is not None for v in viewers.viewers.values()))
             await wait_for(pilot, lambda: any(isinstance(e, ScriptForked) for e in app.main_screen.event_log.events))
             await pilot.pause(0.5)
-            app.save_screenshot(filename="run-fork.svg", path=str(OUT))
-            print("screenshots/run-fork.svg")
+            app.save_screenshot(filename=f"run-fork{suffix}.svg", path=str(OUT))
+            print(f"screenshots/run-fork{suffix}.svg")
     finally:
         lab.shutdown()
 
@@ -204,7 +206,8 @@ async def main() -> None:
     await shot_lesson("en")
     await shot_lesson("zh")
     await shot_help()
-    await shot_run_fork()
+    await shot_run_fork("en")
+    await shot_run_fork("zh")
 
 
 if __name__ == "__main__":
