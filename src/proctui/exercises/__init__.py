@@ -1,0 +1,1 @@
+"""Exercise files shipped with proctui (``proctui practice --file``): examples for teachers."""
