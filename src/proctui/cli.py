@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import select
 import signal
 import sys
 import threading
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from proctui import __version__
 from proctui.core.i18n import words
 from proctui.core.lab import DEFAULT_MAX_CHILDREN, START_METHODS, Lab
 from proctui.core.lessons import LANGUAGES, default_language
 from proctui.ui.themes import THEMES
+
+if TYPE_CHECKING:
+    from proctui.core.practice import Exercise
 
 
 def positive_float(text: str) -> float:
@@ -69,17 +75,55 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not make proctui a child subreaper: orphans go to PID 1 or the nearest subreaper",
     )
     parser.add_argument("--no-mouse", action="store_true", help="no mouse tracking (less traffic on slow links)")
-    parser.add_argument("command", nargs="?", choices=("run",),
+    parser.add_argument("command", nargs="?", choices=("run", "practice"),
                         help="run [-O] FILE [ARGS...]: step through a Python script of yours, as python FILE ARGS "
-                        "would run it (-O as python -O)")
+                        "would run it (-O as python -O); practice [--seed N] [--count K] "
+                        "[--mode forward|reverse|final] [--file FILE] [--transcript FILE]: predict what happens "
+                        "to real processes, then see (proctui practice --help)")
     parser.add_argument("script", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
+
+
+def practice_to_do(args: argparse.Namespace, lang: str) -> tuple[Exercise, str | None] | None:
+    """proctui practice [...]: the exercise (generated, or a teacher's file) and where its
+    transcript goes; None without practice. A file that is no exercise ends proctui here,
+    with its line and key said (SystemExit 2), before any process is started."""
+    if args.command != "practice":
+        return None
+    from proctui.core.practice import ExerciseFileError, Mode, generate, load_exercise
+
+    parser = argparse.ArgumentParser(
+        prog="proctui practice",
+        description="Predict what each action does to real processes (forks, exits, signals, joins), "
+                    "then see what the kernel says. Same seed, same exercise.")
+    parser.add_argument("--seed", type=int, default=None, help="the exercise's seed (default: a new one)")
+    parser.add_argument("--count", type=child_limit, default=8, help="how many actions (default: 8)")
+    parser.add_argument("--mode", choices=[mode.value for mode in Mode], default="forward",
+                        help="forward: predict each action's effect; reverse: name the action from the trees "
+                        "before and after; final: only the final tree")
+    parser.add_argument("--file", help="a teacher's exercise (TOML; see src/proctui/exercises/)")
+    parser.add_argument("--transcript", help="write the questions, answers and real outcomes here (Markdown)")
+    options = parser.parse_args(args.script)
+    if options.file:
+        try:
+            exercise = load_exercise(options.file, lang)
+        except ExerciseFileError as error:
+            print(error, file=sys.stderr)
+            raise SystemExit(2) from None
+        if options.mode != "forward":
+            exercise = replace(exercise, mode=Mode(options.mode))
+    else:
+        seed = options.seed if options.seed is not None else random.randrange(1, 10_000)
+        exercise = generate(seed, count=options.count, mode=Mode(options.mode))
+    return exercise, options.transcript
 
 
 def script_to_run(
     parser: argparse.ArgumentParser, args: argparse.Namespace
 ) -> tuple[str, tuple[str, ...], bool] | None:
     """proctui run [-O] FILE [ARGS...]: (FILE, ARGS, -O given), or None without run."""
+    if args.command == "practice":
+        return None
     if args.command != "run":
         if args.script:
             parser.error(f"unrecognized arguments: {' '.join(args.script)}")
@@ -198,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     script = script_to_run(parser, args)
+    practice = practice_to_do(args, args.lang or default_language())
     if not sys.platform.startswith("linux"):
         _ = words(args.lang or default_language())
         print(_("proctui needs Linux: it reads /proc and uses pidfds."), file=sys.stderr)
@@ -206,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
 
     lab = Lab(start_method=args.start_method, max_children=args.max_children, subreaper=not args.no_subreaper)
     app = ProcTUI(lab, refresh_seconds=args.refresh, scope=args.scope, lang=args.lang, theme=args.theme,
-                  script=script)
+                  script=script, practice=practice)
     write_utf8_to_the_terminal()
     ending = Ending(app, lab)
     ending.install()

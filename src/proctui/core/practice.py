@@ -389,6 +389,10 @@ class Mode(enum.Enum):
     FINAL = "final"  # every action shown, only the final tree asked
 
 
+#: The modes' names, as the screen and the transcript say them.
+MODE_WORDS = (N_("forward"), N_("reverse"), N_("final"))
+
+
 @dataclass(frozen=True)
 class Step:
     act: Act
@@ -502,7 +506,7 @@ def load_exercise(path: str, lang: str = "en") -> Exercise:
         with open(path, encoding="utf-8") as source:
             text = source.read()
     except OSError as error:
-        raise ExerciseFileError(f"{path}: {error.strerror}") from error
+        raise ExerciseFileError(f"{path}: " + _("cannot be read ({error})").format(error=error.strerror)) from error
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -18,6 +18,7 @@ import time
 from typing import Any
 
 from proctui.core import practice_puppet
+from proctui.core.events import LabError
 from proctui.core.practice import (
     GONE,
     INIT,
@@ -73,24 +74,32 @@ class PracticeRun:
         self.root: LabProcess | None = None
         self.question: Question | None = None  # the question of the step under way
         self.tree_before = ""
+        self.tree_after = ""
+        self.acted = False  # the step's action has been done, its answer not yet marked
+        self._real = ""  # what the kernel said, as the question asks it
+        self._real_tree: frozenset[tuple[str, str | None, str]] = frozenset()
 
     # -- the processes --------------------------------------------------------------------
 
     def start(self) -> None:
+        """Start a (from the main thread, as every lab child is): prepare() waits for it."""
         self.root = self.lab.start_child("practice", practice_puppet.root, (self.channel.path,))
-        self._await_hello(ROOT)
 
     def close(self) -> None:
-        """SIGKILL every process of the exercise (the root through the lab, which reaps
-        it); what the exercise orphaned is a's, and goes with a."""
-        for name, pid in sorted(self.pids.items(), reverse=True):
-            if name != ROOT:
-                self._signal(pid, signal.SIGKILL)
+        """SIGKILL every process of the exercise; the root through the lab, which reaps
+        it. The others die first, so that each is a zombie when a dies: then the kernel
+        hands them to proctui (the subreaper above a), whose Lab reaps them."""
+        others = [pid for name, pid in self.pids.items() if name != ROOT]
+        for pid in others:
+            self._signal(pid, signal.SIGKILL)
+        self._until(lambda: all(self._state_of(pid) in ("Z", GONE) for pid in others))
         if self.root is not None and not self.root.reaped.is_set():
             try:
                 self.lab.kill(self.root)
-            except Exception:  # noqa: BLE001 - already gone: the lab has reaped it
-                pass
+                self.lab.join(self.root)  # a practice's root is nobody's lesson in zombies
+            except LabError:
+                pass  # reaped already
+        self.lab.family.reap_adopted_zombies()
         self.channel.close()
 
     def _message(self, message: dict[str, Any], fds: list[int]) -> None:
@@ -137,8 +146,11 @@ class PracticeRun:
 
     def _state(self, name: str) -> str:
         pid = self.pids.get(name)
-        info = read_proc(pid) if pid is not None else None
-        if info is None or info.start_ticks != self._ticks.get(pid or 0):
+        return GONE if pid is None else self._state_of(pid)
+
+    def _state_of(self, pid: int) -> str:
+        info = read_proc(pid)
+        if info is None or info.start_ticks != self._ticks.get(pid):
             return GONE
         return info.state
 
@@ -192,6 +204,7 @@ class PracticeRun:
 
     def prepare(self) -> Question:
         """The question of the step under way, before its action is performed."""
+        self._await_hello(ROOT)
         step = self.step
         mode = self.exercise.mode
         self.tree_before = tree_text(self.real_tree())
@@ -214,36 +227,53 @@ class PracticeRun:
             self.question = ask_for(step.act, self.model, after, self.rng, step.ask)
         return self.question
 
-    def perform(self, answer: str | None) -> Outcome:
-        """Do the step's action on the real processes, and mark answer against them."""
+    def act(self) -> None:
+        """Do the step's action on the real processes, and read what the kernel says
+        (before the learner answers, in reverse mode; after, in the others)."""
         step = self.step
         question = self.question or self.prepare()
-        real = self._do(step.act)
-        tree_after = tree_text(self.real_tree())
+        said = self._do(step.act)
+        tree = self.real_tree()
+        self.tree_after = tree_text(tree)
         if question.ask is Ask.TREE:
-            real = tree_after
-            correct = answer is not None and parse_tree_text(answer) == canonical(self.real_tree())
+            self._real = self.tree_after
         elif question.ask is Ask.ACTION:
-            real = step.act.describe(self.lang)
-            correct = answer == real
+            self._real = step.act.describe(self.lang)
         elif question.ask is Ask.STATE:
-            about = question.about or step.act.who
-            real = self._state(about)
-            correct = answer == real
+            self._real = self._state(question.about or step.act.who)
         elif question.ask is Ask.ADOPTER:
-            real = self._parent_name(question.about or "")
-            correct = answer == real
-        elif question.ask in (Ask.EXITCODE, Ask.ALIVE):
-            correct = answer == real
+            self._real = self._parent_name(question.about or "")
         else:
-            real, correct = "", None
-        outcome = Outcome(step, question, answer if question.ask is not Ask.NONE else None, real,
-                          correct if question.ask is not Ask.NONE else None, self.tree_before, tree_after)
+            self._real = said  # join's exit code, is_alive's answer (or nothing)
+        self._real_tree = canonical(tree)
+        self.acted = True
+
+    def mark(self, answer: str | None) -> Outcome:
+        """The learner's answer against what the kernel said; then on to the next step."""
+        if not self.acted:
+            self.act()
+        step = self.step
+        question = self.question or Question(Ask.NONE)
+        if question.ask is Ask.NONE:
+            correct: bool | None = None
+            answer = None
+        elif question.ask is Ask.TREE:
+            correct = answer is not None and parse_tree_text(answer) == self._real_tree
+        else:
+            correct = answer == self._real
+        outcome = Outcome(step, question, answer, self._real if question.ask is not Ask.NONE else "",
+                          correct, self.tree_before, self.tree_after)
         self.outcomes.append(outcome)
         self.model.apply(step.act)
         self.index += 1
         self.question = None
+        self.acted = False
         return outcome
+
+    def perform(self, answer: str | None) -> Outcome:
+        """Forward and final modes: the answer first, then the action, then the mark."""
+        self.act()
+        return self.mark(answer)
 
     def _do(self, act: Act) -> str:
         """Perform act; what the acting process said (join's exit code, is_alive's answer)."""

@@ -21,6 +21,7 @@ from textual.theme import ThemeProvider
 from proctui.core.i18n import N_, words
 from proctui.core.lab import Lab
 from proctui.core.lessons import default_language, load_glossary
+from proctui.core.practice import Exercise
 from proctui.core.reader import SnapshotReader
 from proctui.ui import actions
 from proctui.ui.actions import Pane
@@ -58,6 +59,7 @@ class ProcTUI(App[None]):
         lang: str | None = None,
         theme: str = "dark",
         script: tuple[str, tuple[str, ...], bool] | None = None,
+        practice: tuple[Exercise, str | None] | None = None,
     ) -> None:
         super().__init__()
         self.lang = lang or default_language()
@@ -69,6 +71,7 @@ class ProcTUI(App[None]):
         # benchmarks) before the app runs.
         # proctui run FILE: the screen starts it once it is up.
         self.main_screen = MainScreen(self.lab, scope=scope, lang=self.lang, script=script, id="main")
+        self._practice = practice  # proctui practice: the exercise and where its transcript goes
 
     @property
     def glossary(self) -> dict[str, str]:
@@ -83,6 +86,9 @@ class ProcTUI(App[None]):
         self._reader = SnapshotReader(main.read_snapshot, main.snapshot_from_reader)
         self.set_interval(self.refresh_seconds, self._reader.request)
         self.check_size(self.size)
+        if self._practice is not None:
+            exercise, transcript = self._practice
+            self.call_after_refresh(main.open_practice, exercise, transcript)
 
     def on_main_screen_language_chosen(self, message: MainScreen.LanguageChosen) -> None:
         self.lang = message.lang

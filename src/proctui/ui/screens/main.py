@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from proctui.core.i18n import N_, words
 from proctui.core.lab import Lab, LabError, LabEvent, LabProcess
 from proctui.core.lesson_session import LessonSession
 from proctui.core.lessons import LANGUAGES, Lesson, LessonRun, load_lessons
+from proctui.core.practice import Exercise, generate
 from proctui.core.procs import HelperRoles, LabSnapshots, Snapshot, snapshot_system
 from proctui.core.render import render
 from proctui.core.step_session import StepSession
@@ -33,6 +35,7 @@ from proctui.ui import actions
 from proctui.ui.actions import BY_ID, Pane
 from proctui.ui.screens.exit_code import ExitCodeScreen
 from proctui.ui.screens.lessons import LessonPicker
+from proctui.ui.screens.practice import PracticeScreen
 from proctui.ui.screens.run_script import RunScriptScreen
 from proctui.ui.widgets.event_log import EventLog, say_message
 from proctui.ui.widgets.key_footer import KeyFooter
@@ -439,6 +442,13 @@ class MainScreen(Screen[None]):
     @property
     def lesson_run(self) -> LessonRun | None:
         return self.lesson.run if self.lesson is not None else None
+
+    def action_practice(self) -> None:
+        """e: a new exercise, its seed drawn here and shown, so it can be done again."""
+        self.open_practice(generate(random.randrange(1, 10_000), count=8))
+
+    def open_practice(self, exercise: Exercise, transcript: str | None = None) -> None:
+        self.app.push_screen(PracticeScreen(self.lab, exercise, self.lang, transcript))
 
     def action_lessons(self) -> None:
         if self.lesson is not None:
