@@ -181,6 +181,30 @@ async def shot_run_fork(lang: str) -> None:
         lab.shutdown()
 
 
+async def shot_practice(lang: str) -> None:
+    """proctui practice --seed 4: the third question (a tree to choose), answered: the
+    verdict, the kernel's tree on the left, a check mark on the tree it drew."""
+    from proctui.core.practice import generate
+    from proctui.ui.screens.practice import PracticeScreen
+
+    lab = Lab()
+    app = ProcTUI(lab, lang=lang, practice=(generate(4, count=8), None))
+    suffix = "" if lang == "en" else f"-{lang}"
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen))
+            screen = app.screen
+            for key in ("1", "enter", "1", "enter", "2"):
+                await wait_for(pilot, lambda: not screen.busy)
+                await pilot.press(key)
+            await wait_for(pilot, lambda: not screen.busy and screen.outcome is not None)
+            await pilot.pause(0.3)
+            app.save_screenshot(filename=f"practice{suffix}.svg", path=str(OUT))
+            print(f"screenshots/practice{suffix}.svg")
+    finally:
+        lab.shutdown()
+
+
 async def shot_help() -> None:
     lab = Lab()
     app = ProcTUI(lab, lang="en")
@@ -208,6 +232,8 @@ async def main() -> None:
     await shot_help()
     await shot_run_fork("en")
     await shot_run_fork("zh")
+    await shot_practice("en")
+    await shot_practice("zh")
 
 
 if __name__ == "__main__":

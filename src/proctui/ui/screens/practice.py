@@ -205,6 +205,12 @@ class PracticeScreen(Screen):
         now = self.query_one("#practice-now", Static)
         now.border_title = _("what the kernel says")
         now.update(outcome.tree_after)
+        if self.exercise.mode is not Mode.REVERSE:
+            done = Text()
+            done.append(_("Just done: "), style="bold")
+            done.append(outcome.step.act.describe(self.lang) + "\n")
+            done.append(outcome.question.text(outcome.step.act, self.lang), style="bold")
+            self.query_one("#practice-ask", Static).update(done)
         if run.finished:
             verdict.append("\n")
             right, asked = run.score
