@@ -18,6 +18,7 @@ Each process talks to proctui over its own connection to the channel (a Unix soc
     join NAME            -> joined NAME EXITCODE
     is_alive NAME        -> is_alive NAME BOOL
     settle               (a) reap every adopted child that has exited -> settled
+    reap_all             (a, at the end) reap every exited child -> reaped
 
 proctui's end (end of file on the connection) ends it.
 """
@@ -105,12 +106,19 @@ def _obey(command: dict[str, Any], channel_path: str, children: dict[str, multip
         if adopts:
             _reap_adopted(children)
         send({"type": "settled"})
+    elif what == "reap_all":
+        # The exercise is over and every other process of it is dead: all of them are a's
+        # children now (a is the subreaper). a reaps them all, so that none is left to
+        # whoever would adopt it when a goes (init does not always reap: a container's
+        # PID 1 may not).
+        _reap_adopted({})
+        send({"type": "reaped"})
     return False
 
 
 def _reap_adopted(children: dict[str, multiprocessing.process.BaseProcess]) -> None:
     """waitpid each exited child this process did not start (an adopted orphan): never
-    one of multiprocessing's, whose exit status is its Process's to collect."""
+    one of multiprocessing's (children), whose exit status is its Process's to collect."""
     ours = {child.pid for child in children.values()}
     pid = os.getpid()
     try:

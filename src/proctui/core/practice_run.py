@@ -86,13 +86,20 @@ class PracticeRun:
         self.root = self.lab.start_child("practice", practice_puppet.root, (self.channel.path,))
 
     def close(self) -> None:
-        """SIGKILL every process of the exercise; the root through the lab, which reaps
-        it. The others die first, so that each is a zombie when a dies: then the kernel
-        hands them to proctui (the subreaper above a), whose Lab reaps them."""
+        """SIGKILL every process of the exercise; the root last, through the lab, which
+        reaps it. Once the others are dead they are all a's children (a zombie whose
+        parent died was re-parented to a, the subreaper), and a reaps them: none is left
+        to proctui or to init."""
         others = [pid for name, pid in self.pids.items() if name != ROOT]
         for pid in others:
             self._signal(pid, signal.SIGKILL)
         self._until(lambda: all(self._state_of(pid) in ("Z", GONE) for pid in others))
+        if ROOT in self.pids and self._state(ROOT) not in ("Z", GONE):
+            try:
+                self._tell(ROOT, cmd="reap_all")
+                self._reply("reaped")
+            except PracticeError:
+                pass  # a is not answering: proctui's Lab reaps what comes to it
         if self.root is not None and not self.root.reaped.is_set():
             try:
                 self.lab.kill(self.root)
