@@ -460,3 +460,42 @@ def test_a_running_script_and_all_it_started_end_with_proctui(session_factory, h
         session.close_terminal()
         os.killpg(session.app_pid, signal.SIGHUP)
     assert_nothing_left(session, since, None if how == "SIGKILL" else set())
+
+
+PRACTICE = """title = "exit paths"
+[[step]]
+do = "a forks b"
+[[step]]
+do = "b forks c"
+[[step]]
+do = "stop c"
+[[step]]
+do = "b forks d"
+"""
+
+
+@pytest.mark.parametrize("how", ["q", "SIGTERM", "SIGKILL"])
+def test_an_exercise_under_way_ends_with_proctui(session_factory, tmp_path, how):
+    """proctui practice with a tree of real processes, one of them stopped (it would
+    never see its channel close): every ending ends all of them; after SIGKILL the
+    exercise's warden does."""
+    exercise = tmp_path / "exercise.toml"
+    exercise.write_text(PRACTICE)
+    session = session_factory([installed_proctui(), "practice", "--file", str(exercise)])
+    for step in range(1, 5):
+        session.wait_for(f"step {step} of 4")
+        session.wait_for("Press a number")
+        session.press("1")
+        session.wait_for("Enter next question" if step < 4 else "The end")
+        if step < 4:
+            session.press("\r")
+    stopped = [pid for pid in session.below() if (stat_of(pid) or ("", 0))[0] == "T"]
+    assert stopped, session.text()
+    since = time.monotonic()
+    if how == "q":
+        session.press("q")
+    elif how == "SIGTERM":
+        os.kill(session.app_pid, signal.SIGTERM)
+    else:
+        os.kill(session.app_pid, signal.SIGKILL)
+    assert_nothing_left(session, since, None if how == "SIGKILL" else set())

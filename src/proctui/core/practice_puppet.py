@@ -38,10 +38,14 @@ from proctui.core.linux import PR_SET_CHILD_SUBREAPER, prctl
 _connection: socket.socket | None = None
 
 
-def root(label: str, out: Any, channel_path: str) -> None:
-    """a: a lab child (``Lab.start_child``), and the subreaper of the exercise."""
+def root(label: str, out: Any, channel_path: str, warden_pipe: tuple[int, int] = (-1, 0)) -> None:
+    """a: a lab child (``Lab.start_child``), and the subreaper of the exercise. Forked
+    from proctui, it holds a copy of the pipe to the exercise's warden: closed, or the
+    warden would never see proctui go (nor would it, while any process of ours held it)."""
+    from proctui.core.script_warden import close_copy
     from proctui.core.workers import _become_lab_child
 
+    close_copy(warden_pipe)
     _become_lab_child(out)
     prctl(PR_SET_CHILD_SUBREAPER, 1)
     _serve("a", channel_path, adopts=True)

@@ -43,6 +43,7 @@ from proctui.core.practice import (
 )
 from proctui.core.procs import read_proc
 from proctui.core.records import LabProcess
+from proctui.core.script_warden import Warden
 
 #: How long an action may take to show in /proc before it is said not to have (a hang
 #: guard: a signal to a stopped process, say, stays pending, and that is the answer).
@@ -71,6 +72,7 @@ class PracticeRun:
         self._replies: queue.Queue[dict[str, Any]] = queue.Queue()
         self._hello = threading.Condition()
         self.channel = ScriptChannel(self._message, lambda pid: None)
+        self.warden = Warden("practice")
         self.root: LabProcess | None = None
         self.question: Question | None = None  # the question of the step under way
         self.tree_before = ""
@@ -82,8 +84,11 @@ class PracticeRun:
     # -- the processes --------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start a (from the main thread, as every lab child is): prepare() waits for it."""
-        self.root = self.lab.start_child("practice", practice_puppet.root, (self.channel.path,))
+        """Start a (from the main thread, as every lab child is): prepare() waits for it.
+        And a warden, which ends every process of the exercise if proctui is killed with
+        SIGKILL (a stopped one would never see the channel close)."""
+        self.warden.start()
+        self.root = self.lab.start_child("practice", practice_puppet.root, (self.channel.path, self.warden.pipe))
 
     def close(self) -> None:
         """SIGKILL every process of the exercise; the root last, through the lab, which
@@ -108,6 +113,7 @@ class PracticeRun:
                 pass  # reaped already
         self.lab.family.reap_adopted_zombies()
         self.channel.close()
+        self.warden.release()
 
     def _message(self, message: dict[str, Any], fds: list[int]) -> None:
         for fd in fds:
@@ -119,6 +125,7 @@ class PracticeRun:
                 self.pids[str(message["name"])] = pid
                 if info is not None:
                     self._ticks[pid] = info.start_ticks
+                    self.warden.tell(f"pid {pid} {info.start_ticks}")
                 self._hello.notify_all()
         else:
             self._replies.put(message)

@@ -278,6 +278,7 @@ FORK_SERVER = N_("fork server (its children's parent)")
 _HELPER_ROLES = (
     ("multiprocessing.forkserver", FORK_SERVER),
     ("multiprocessing.resource_tracker", N_("resource tracker (spawn/forkserver helper)")),
+    ("proctui.core.script_warden --for practice", N_("warden (ends the exercise if proctui is killed)")),
     ("proctui.core.script_warden", N_("warden (ends the script if proctui is killed)")),
 )
 

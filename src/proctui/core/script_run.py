@@ -46,7 +46,7 @@ from proctui.core.events import (
 from proctui.core.linux import pidfd_exits_within
 from proctui.core.procs import ProcInfo, Snapshot, read_proc, snapshot_system
 from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
-from proctui.core.script_warden import cmdline
+from proctui.core.script_warden import Warden, cmdline
 
 
 @dataclass(frozen=True)
@@ -272,8 +272,7 @@ class Scripts:
         self.stepping = True
         self._family: dict[int, int] = {}  # PID -> start ticks of every process seen below the script
         self._hello_lock = threading.Lock()
-        self._warden: int | None = None  # its PID
-        self._warden_pipe: int | None = None  # what we tell it through
+        self._warden = Warden("script")
 
     def start(self, path: str, args: tuple[str, ...] = (), optimize: bool = False,
               on_pause: Callable[[Pause | Ended], None] | None = None) -> LabProcess:
@@ -334,45 +333,19 @@ class Scripts:
     def _start_warden(self, env: dict[str, str], record: LabProcess) -> None:
         """The warden (script_warden): told of every process of the script, it ends them
         all if proctui dies without doing it (SIGKILL)."""
-        self.release_warden()
-        read_end, write_end = os.pipe()
-        try:
-            self._warden = os.posix_spawn(
-                sys.executable, [sys.executable, "-m", "proctui.core.script_warden"], env,
-                file_actions=[(os.POSIX_SPAWN_DUP2, read_end, 0), (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
-        except OSError:
-            os.close(write_end)
-            self._warden = None
+        if not self._warden.start(env):
             return
-        finally:
-            os.close(read_end)
-        self._warden_pipe = write_end
         self._tell_warden(f"group {record.pid} {record.start_ticks}")
         if self.channel is not None:
             self._tell_warden(f"mark {self.channel.path}")
         self._tell_warden(f"pid {record.pid} {record.start_ticks}")
 
     def _tell_warden(self, line: str) -> None:
-        if self._warden_pipe is not None:
-            try:
-                os.write(self._warden_pipe, (line + "\n").encode())
-            except OSError:
-                pass
+        self._warden.tell(line)
 
     def release_warden(self) -> bool:
-        """proctui has ended everything itself: the warden is let go (end of file), and
-        reaped once it has ended what is left. False if there was none."""
-        had_one = self._warden is not None
-        if self._warden_pipe is not None:
-            os.close(self._warden_pipe)
-            self._warden_pipe = None
-        if self._warden is not None:
-            try:
-                os.waitpid(self._warden, 0)
-            except ChildProcessError:
-                pass
-            self._warden = None
-        return had_one
+        """proctui has ended everything itself: the warden is let go. False if there was none."""
+        return self._warden.release()
 
     def note_family(self, snapshot: Snapshot) -> None:
         """Remember every process below the script process (with its start time): one that

@@ -93,6 +93,79 @@ def _wait_until_dead(pids: list[int], seconds: float = 2.0) -> None:
         time.sleep(0.005)
 
 
+class Warden:
+    """proctui's side of a warden: start one, tell it what to end, let it go.
+
+    ``purpose`` names what it guards on its command line (``--for practice``), so that
+    the tree can say what it is for.
+    """
+
+    def __init__(self, purpose: str = "script") -> None:
+        self.purpose = purpose
+        self.pid: int | None = None
+        self._pipe: int | None = None  # what we tell it through
+
+    def start(self, env: dict[str, str] | None = None) -> bool:
+        self.release()
+        read_end, write_end = os.pipe()
+        argv = [sys.executable, "-m", "proctui.core.script_warden", "--for", self.purpose]
+        try:
+            self.pid = os.posix_spawn(
+                sys.executable, argv, env if env is not None else dict(os.environ),
+                file_actions=[(os.POSIX_SPAWN_DUP2, read_end, 0), (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+        except OSError:
+            os.close(write_end)
+            self.pid = None
+            return False
+        finally:
+            os.close(read_end)
+        self._pipe = write_end
+        return True
+
+    @property
+    def pipe(self) -> tuple[int, int]:
+        """Our end of its pipe and the pipe's inode ((-1, 0) if none): a child forked from
+        proctui holds a copy, and while any copy is open the warden never sees end of file.
+        Such a child closes it (``close_copy``)."""
+        if self._pipe is None:
+            return -1, 0
+        return self._pipe, os.fstat(self._pipe).st_ino
+
+
+    def tell(self, line: str) -> None:
+        if self._pipe is not None:
+            try:
+                os.write(self._pipe, (line + "\n").encode())
+            except OSError:
+                pass
+
+    def release(self) -> bool:
+        """proctui has ended everything itself: the warden is let go (end of file), and
+        reaped once it has ended what is left. False if there was none."""
+        had_one = self.pid is not None
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+        if self.pid is not None:
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
+            self.pid = None
+        return had_one
+
+
+def close_copy(pipe: tuple[int, int]) -> None:
+    """In a child: close our copy of a warden's pipe, if it has one (a fork) and the
+    descriptor is still that pipe (under spawn the number may be another file's)."""
+    fd, inode = pipe
+    try:
+        if fd >= 0 and os.fstat(fd).st_ino == inode:
+            os.close(fd)
+    except OSError:
+        pass
+
+
 def main() -> int:
     told: dict[int, int] = {}
     group: int | None = None
