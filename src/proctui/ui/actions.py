@@ -179,6 +179,13 @@ ACTIONS: tuple[Action, ...] = (
            pane=Pane.TREE, target=Target.PANE, palette=False),
     Action("tree.toggle", ("enter",), N_("Expand / collapse"), N_("expand or collapse the selected row"), "",
            pane=Pane.TREE, target=Target.TEXTUAL, palette=False),
+    Action("tree.filter", ("slash",), N_("Filter the tree…"),
+           N_("filter the tree as you type: PID, name, label or command line (Esc clears)"), "filter",
+           pane=Pane.TREE),
+    Action("tree.next-match", ("n",), N_("Next match"), N_("filtered: move to the next match"), "next_match(1)",
+           pane=Pane.TREE, target=Target.PANE, palette=False),
+    Action("tree.previous-match", ("N",), N_("Previous match"), N_("filtered: move to the previous match"),
+           "next_match(-1)", pane=Pane.TREE, target=Target.PANE, palette=False),
     # -- the code viewer: the stepped join -------------------------------------------------
     Action("step-next", ("n",), N_("Step: next"), N_("run to the next step of join()"), "step_next",
            pane=Pane.STEPPER, target=Target.PANE, footer=N_("Next"), palette=False),

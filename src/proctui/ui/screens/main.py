@@ -31,6 +31,7 @@ from proctui.core.procs import HelperRoles, LabSnapshots, Snapshot, snapshot_sys
 from proctui.core.render import render
 from proctui.core.step_session import StepSession
 from proctui.core.stepper import Step, Stepper
+from proctui.core.tree_filter import CommandLines
 from proctui.ui import actions
 from proctui.ui.actions import BY_ID, Pane
 from proctui.ui.screens.exit_code import ExitCodeScreen
@@ -38,9 +39,17 @@ from proctui.ui.screens.lessons import LessonPicker
 from proctui.ui.screens.practice import PracticeScreen
 from proctui.ui.screens.run_script import RunScriptScreen
 from proctui.ui.widgets.event_log import EventLog, say_message
+from proctui.ui.widgets.filter_bar import FilterBar
 from proctui.ui.widgets.key_footer import KeyFooter
 from proctui.ui.widgets.lesson_panel import LessonPanel
-from proctui.ui.widgets.process_tree import ProcessTree, lab_shape, system_shape, with_gone_lab_processes
+from proctui.ui.widgets.process_tree import (
+    ProcessTree,
+    TreeShape,
+    filtered,
+    lab_shape,
+    system_shape,
+    with_gone_lab_processes,
+)
 from proctui.ui.widgets.script_viewers import ScriptViewers
 from proctui.ui.widgets.selection_bar import SelectionBar
 from proctui.ui.widgets.stepper_pane import StepperPane
@@ -87,6 +96,7 @@ class MainScreen(Screen[None]):
         self.snapshot: Snapshot | None = None
         self._unlogged_events: list[LabEvent] = []
         self._lab_snapshots = LabSnapshots(self.own_pid)
+        self._command_lines = CommandLines()  # read once per process, for the filter
         self._helpers = HelperRoles(self.own_pid)  # the fork server, the resource tracker
         self.lesson: LessonSession | None = None
         self._lessons: dict[str, tuple[Lesson, ...]] = {}
@@ -112,9 +122,11 @@ class MainScreen(Screen[None]):
         self.stepper_pane.language = self.lang  # from its next step on
         self.script_viewers.set_language(self.lang)
         self.footer.set_language(self.lang)
+        self.filter_bar.set_language(self.lang)
         self.lab.language = self.lang  # what the next children print
         self._update_titles()
         self.show_snapshot()
+        self._say_matches()
         if self.lesson is not None:
             self.lesson.use_lessons(self.lessons)
             self._show_lesson()
@@ -133,7 +145,10 @@ class MainScreen(Screen[None]):
         self.script_viewers = ScriptViewers(self.lab.scripts, self._label_of, id="scripts")
         self.script_viewers.language = self.lang
         self.lesson_panel = LessonPanel(id="lesson").data_bind(compact=MainScreen.stepper_open)
+        self.filter_bar = FilterBar(id="filter")
+        self.filter_bar.set_language(self.lang)
         yield self.process_tree
+        yield self.filter_bar
         yield self.selection_bar
         yield self.stepper_pane
         yield self.script_viewers
@@ -208,11 +223,51 @@ class MainScreen(Screen[None]):
             shape = system_shape(self.snapshot)
         records = {record.pid: record for record in self.lab.processes}
         shape = with_gone_lab_processes(shape, self.snapshot, records, self.own_pid)
+        total = len(shape.parent_of)
+        shape = self._filtered(shape, records)
         workers = self.lab.pool_workers()
         helpers = self._helpers.among(self.snapshot, skip=[*records, *workers])
-        self.process_tree.show(shape, self.snapshot, records, helpers, workers, lang=self.lang)
+        self.process_tree.show(shape, self.snapshot, records, helpers, workers, lang=self.lang, total=total)
         self._show_selection()
         self._check_lesson()
+
+    # -- / : the filter --------------------------------------------------------------------
+
+    def _filtered(self, shape: TreeShape, records: dict[int, LabProcess]) -> TreeShape:
+        text = self.filter_bar.value.strip()
+        if not text or self.snapshot is None:
+            self.process_tree.matches = None
+            return shape
+        labels = {pid: record.label for pid, record in records.items()}
+        shape, self.process_tree.matches = filtered(shape, self.snapshot, labels, self._command_lines, text)
+        return shape
+
+    def action_filter(self) -> None:
+        self.filter_bar.open()
+
+    def on_input_changed(self, event: FilterBar.Changed) -> None:
+        if event.input is self.filter_bar:
+            self.show_snapshot()  # at once, from the snapshot we have: not at the next refresh
+            self._say_matches()
+
+    def on_filter_bar_done(self, event: FilterBar.Done) -> None:
+        self.process_tree.focus()
+        self.show_snapshot()
+        self._say_matches()
+        if not event.cleared:
+            self.process_tree.action_next_match(1)
+
+    def _say_matches(self) -> None:
+        _ = words(self.lang)
+        text = self.filter_bar.value.strip()
+        matches = self.process_tree.matches
+        if not text or matches is None:
+            note = ""
+        elif matches:
+            note = _("/{text}: {count} found").format(count=len(matches), text=text)
+        else:
+            note = _("/{text}: no process matches").format(text=text)
+        self.process_tree.set_filter_note(note)
 
     @on(ProcessTree.NodeHighlighted)
     def _show_selection(self) -> None:

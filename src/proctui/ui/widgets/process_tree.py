@@ -14,6 +14,7 @@ from proctui.core.i18n import words
 from proctui.core.lab import LabProcess
 from proctui.core.procs import ProcInfo, Snapshot
 from proctui.core.start_methods import start_method
+from proctui.core.tree_filter import CommandLines, matching, with_ancestors
 from proctui.ui import actions
 from proctui.ui.actions import Pane
 
@@ -77,6 +78,16 @@ def system_shape(snapshot: Snapshot) -> TreeShape:
         ppid = snapshot.parent_link(pid)
         parent_of[pid] = ppid if ppid in shown else SYSTEM_ROOT
     return TreeShape(SYSTEM_ROOT, parent_of)
+
+
+def filtered(shape: TreeShape, snapshot: Snapshot, labels: dict[int, str], command_lines: CommandLines,
+             text: str) -> tuple[TreeShape, list[int]]:
+    """shape cut down to the processes text matches and their ancestors, and the matches
+    (top to bottom, as the tree shows them)."""
+    shown = {pid: info for pid, info in snapshot.procs.items() if pid in shape.parent_of}
+    found = set(matching(text, shown, labels, command_lines))
+    kept = TreeShape(shape.root, with_ancestors(found, shape.parent_of, shape.root))
+    return kept, [pid for pid in kept.top_down() if pid in found]
 
 
 def render_row(info: ProcInfo, record: LabProcess | None, own_pid: int, helper: str | None = None,
@@ -175,6 +186,9 @@ class ProcessTree(Tree[int]):
         self._row_keys: dict[int, tuple | None] = {}  # what each row was last drawn from
         self._shape: TreeShape | None = None
         self._lang = "en"
+        self.matches: list[int] | None = None  # while filtered: the matching PIDs, top to bottom
+        self._filter_note = ""  # what the filter found, in the border beside the count
+        self._count_note = ""
         self.root.expand()
 
     def show_title(self, scope: str, start_method: str, subreaper: bool, lang: str) -> None:
@@ -201,8 +215,9 @@ class ProcessTree(Tree[int]):
 
     def show(self, shape: TreeShape, snapshot: Snapshot, records: dict[int, LabProcess],
              helpers: dict[int, str] | None = None, pool_workers: dict[int, str] | None = None,
-             lang: str = "en") -> None:
-        """Make the tree match ``shape``, touching only the rows that changed."""
+             lang: str = "en", total: int | None = None) -> None:
+        """Make the tree match ``shape``, touching only the rows that changed. total: how
+        many processes there are to show, when a filter shows fewer."""
         if lang != self._lang:
             self._lang = lang
             self._row_keys = dict.fromkeys(self._row_keys)  # every row is said again
@@ -267,10 +282,20 @@ class ProcessTree(Tree[int]):
         count = ""
         if shape.root == SYSTEM_ROOT:
             _ = words(lang)
-            count = _("{count} processes, kernel threads hidden").format(count=len(shape.parent_of))
-        if self.border_subtitle != count:
-            self.border_subtitle = count
+            count = _("{count} processes, kernel threads hidden").format(
+                count=len(shape.parent_of) if total is None else total)
+        self._count_note = count
+        self._say_subtitle()
         self._restore_cursor(cursor_pid, cursor_line)
+
+    def set_filter_note(self, note: str) -> None:
+        self._filter_note = note
+        self._say_subtitle()
+
+    def _say_subtitle(self) -> None:
+        subtitle = " · ".join(note for note in (self._filter_note, self._count_note) if note)
+        if self.border_subtitle != subtitle:
+            self.border_subtitle = subtitle
 
     def _root_label(self, shape: TreeShape, snapshot: Snapshot) -> Text:
         if shape.root == SYSTEM_ROOT:
@@ -304,6 +329,20 @@ class ProcessTree(Tree[int]):
             return
         if target.line != self.cursor_line or self.cursor_node is not target:
             self.move_cursor(target)
+
+    def action_next_match(self, step: int) -> None:
+        """n / N while filtered: the next (previous) match below (above) the cursor, round."""
+        if not self.matches:
+            return
+        current = self.selected_pid
+        order = self.matches
+        if current in order:
+            target = order[(order.index(current) + step) % len(order)]
+        else:
+            target = order[0] if step > 0 else order[-1]
+        node = self.node_for(target)
+        if node is not None:
+            self.move_cursor(node)
 
     def action_collapse_here(self) -> None:
         node = self.cursor_node
