@@ -75,7 +75,8 @@ def main() -> None:
         ps = median([ps_grep() for _ in range(5)])
     rows = [
         ("proctui: the first key (reads every command line)", f"{first * 1000:.0f} ms"),
-        (f"proctui: each later key, median of {len(keys)}", f"{median(keys) * 1000:.0f} ms (max {max(keys) * 1000:.0f})"),
+        (f"proctui: each later key, median of {len(keys)}",
+         f"{median(keys) * 1000:.0f} ms (max {max(keys) * 1000:.0f})"),
         ("psutil: one pass over every command line", f"{raw * 1000:.0f} ms"),
         ("ps -eo pid,args | grep", f"{ps * 1000:.0f} ms"),
     ]
