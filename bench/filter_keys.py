@@ -39,7 +39,8 @@ def proctui_keys() -> tuple[float, list[float]]:
             for key in word:
                 typed += key
                 pressed = term.press(key)
-                at = term.read_until(lambda t=typed: f"/{t}: " in term.text(), 30)
+                note = f"/{typed}: "
+                at = term.read_until(lambda: note in term.text(), 30)  # noqa: B023 - read at once, in this pass
                 if at is None:
                     raise RuntimeError(f"/{typed} never showed:\n{term.text()}")
                 if not first:

@@ -244,6 +244,11 @@ class MainScreen(Screen[None]):
 
     def action_filter(self) -> None:
         self.filter_bar.open()
+        snapshot = self.snapshot
+        if snapshot is not None:
+            # Read the command lines while the first key is being typed, not at it.
+            self.run_worker(lambda: [self._command_lines.of(info) for info in list(snapshot.procs.values())],
+                            thread=True, group="filter", exclusive=True)
 
     def on_input_changed(self, event: FilterBar.Changed) -> None:
         if event.input is self.filter_bar:
