@@ -40,7 +40,7 @@ def proctui_keys() -> tuple[float, list[float]]:
                 typed += key
                 pressed = term.press(key)
                 note = f"/{typed}: "
-                at = term.read_until(lambda: note in term.text(), 30)  # noqa: B023 - read at once, in this pass
+                at = term.read_until(lambda: note in term.text(), 30)
                 if at is None:
                     raise RuntimeError(f"/{typed} never showed:\n{term.text()}")
                 if not first:
