@@ -52,6 +52,18 @@ class Walk:
 
         return wait_until(forked, what=f"{count} children's hellos")
 
+    def child_named(self, name: str) -> int:
+        """The PID a child said is its own ("[child-NAME] PID: ..."): two children's hellos
+        come on connections of their own, in either order, so the order says nothing."""
+        def said() -> int | None:
+            self.pump()
+            for event in events_of(self.driver.events, Output):
+                if event.line.startswith(f"[child-{name}] PID: "):
+                    return int(event.line.split("PID: ")[1].split(",")[0])
+            return None
+
+        return wait_until(said, what=f"child {name}'s own line")
+
     def state_becomes(self, pid: int, letters: str) -> None:
         def reached() -> bool:
             self.pump()
@@ -154,25 +166,23 @@ def test_03_terminate_kill(walk):
     w = walk("03_terminate_kill.py")
 
     def both_asleep(w):
-        for child in w.children(2):
+        for child in (w.child_named("a"), w.child_named("b")):
             w.a_child_of_the_script(child)
             w.state_becomes(child, "S")
 
     def a_terminated(w):  # SIGTERM has ended a; nobody has reaped it
-        a, b = w.children(2)
-        w.state_becomes(a, "Z")
-        assert proc_state(b) == "S"
+        w.state_becomes(w.child_named("a"), "Z")
+        assert proc_state(w.child_named("b")) == "S"
 
     def a_reaped(w):
-        a, b = w.children(2)
-        w.gone(a)
-        assert proc_state(b) == "S"
+        w.gone(w.child_named("a"))
+        assert proc_state(w.child_named("b")) == "S"
 
     def b_killed(w):
-        w.state_becomes(w.children(2)[1], "Z")
+        w.state_becomes(w.child_named("b"), "Z")
 
     def b_reaped(w):
-        w.gone(w.children(2)[1])
+        w.gone(w.child_named("b"))
 
     assert w.run({
         "a.terminate()  # SIGTERM": [both_asleep],
