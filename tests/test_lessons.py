@@ -149,6 +149,29 @@ async def lesson_methods(pilot, app):
     await pilot.press("m")
 
 
+async def lesson_exit_status(pilot, app):
+    await pilot.press("dollar_sign")
+    sleep = await pilot_wait_until(pilot, lambda: [r for r in app.lab.processes
+                                                   if r.label.startswith("shell-") and r.label.endswith("-sleep")],
+                                   what="the shell's child")
+    await select(pilot, app, sleep[-1].pid)
+    await pilot.press("t")
+    await step_to(pilot, app, 1)
+    before = newest(app, "child")
+    await pilot.press("f")
+    await pilot_wait_until(pilot, lambda: newest(app, "child") is not before, what="another child")
+    await select(pilot, app, newest(app, "child").pid)
+    await pilot.press("t")
+    await step_to(pilot, app, 2)
+    # What the palette runs for each command (the palette's own typing is test_actions').
+    await app.main_screen.run_action("start('exit-256')")
+    await step_to(pilot, app, 3)
+    await app.main_screen.run_action("start('raising-child')")
+    await step_to(pilot, app, 4)
+    await app.main_screen.run_action("start('exiting-child')")
+    await finish(pilot, app)
+
+
 WALKS = {
     "process": lesson_process,
     "join": lesson_join,
@@ -160,6 +183,7 @@ WALKS = {
     "daemons": lesson_daemons,
     "pool": lesson_pool,
     "methods": lesson_methods,
+    "exit_status": lesson_exit_status,
 }
 
 

@@ -543,6 +543,18 @@ async def test_in_chinese_every_screen_and_event_is_chinese_and_fits_80_columns(
                                what="the raising and the exiting child to exit")
         await pilot.pause(0.2)  # the traceback's last lines
         await stop("a child that raises, a child that calls sys.exit('message')")
+        forks = len(logged(app, ev.Forked))
+        await main.run_action("start('exit-256')")
+        await pilot_wait_until(pilot, lambda: len(logged(app, ev.Forked)) == forks + 1, what="sys.exit(256)'s child")
+        exit_256 = logged(app, ev.Forked)[-1].pid
+        await wait_logged(pilot, app, ev.Exited, "sys.exit(256)'s exit", pid=exit_256)
+        shell = await start(pilot, app, "dollar_sign", "shell", "-sleep")
+        await select(pilot, app, shell.pid)
+        await stop("$: a shell child and its sleep, the sleep selected")
+        await pilot.press("t")
+        await wait_logged(pilot, app, ev.Exited, "the shell's exit with $?", pid=shell.former_parent)
+        await pilot.pause(0.1)
+        await stop("t on the shell's child: the shell says $? = 143; sys.exit(256)")
         await main.run_action("join_unstarted")
         await until_shown(pilot, app, lambda: main.stepper is not None, "the never-started join")
         await pilot.press("c")

@@ -56,7 +56,7 @@ from proctui.core.guards import (
     mark_as_lab_child,
     stderr_with_a_fileno,
 )
-from proctui.core.linux import PR_SET_CHILD_SUBREAPER, peek_exit_status, pidfd_exits_within, prctl
+from proctui.core.linux import PR_SET_CHILD_SUBREAPER, peek_exit_status, pidfd_exits_within, prctl, read_line
 from proctui.core.pool import LabPool, PoolError
 from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
 from proctui.core.script_run import Scripts
@@ -221,6 +221,40 @@ class Lab:
     def start_exiting_with_message(self) -> LabProcess:
         """A child that calls sys.exit("message"): the message reaches the log, exit code 1."""
         return self.start_child("exits", workers.exit_with_message)
+
+    def start_exit_256(self) -> LabProcess:
+        """A child that calls sys.exit(256): exit code 0, since an exit status is 8 bits."""
+        return self.start_child("exit256", workers.exit_256)
+
+    def start_shell(self) -> tuple[LabProcess, LabProcess]:
+        """A child that becomes ``sh -c``: the shell starts a child of its own (sleep) and
+        waits for it, then prints ``$?`` and exits with it. End the shell's child to see a
+        shell's 128+N beside multiprocessing's -N."""
+        number = self.records.next_number("shell")
+        label = f"shell-{number}"
+        child_read, child_write = os.pipe()
+        report_read, report_write = os.pipe()
+        try:
+            parent = self._start("shell", label, workers.shell_waits_for_its_child,
+                                 (workers.ChildOutput(child_write, self.language),
+                                  workers.ChildOutput(report_write, self.language)))
+        except LabError:
+            os.close(child_read)
+            raise
+        finally:
+            os.close(child_write)
+            os.close(report_write)
+        try:
+            # The shell writes $! as a line, not a pickle: it is sh, not Python, by then.
+            line = read_line(report_read, timeout=30)
+        finally:
+            os.close(report_read)
+        if not line.strip().isdigit():
+            os.close(child_read)
+            raise refuse(Refusal.NO_GRANDCHILD_REPORT, pid=parent.pid, label=label)
+        child = self.family.record_grandchild(parent, f"{label}-sleep", "grandchild", int(line))
+        self._watch(child, child_read)
+        return parent, child
 
     def _start_with_grandchild(self, role: str, label: str, target: Worker, grandchild_role: str,
                                grandchild_label: str, extra_args: tuple[object, ...]) -> tuple[LabProcess, LabProcess]:

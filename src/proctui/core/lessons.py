@@ -70,6 +70,14 @@ def _exited_with(progress: Progress, exitcode: int) -> bool:
     return _happened(progress, ev.Exited, lambda e: e.exitcode == exitcode)
 
 
+def _exited_as(progress: Progress, role: str, exitcode: int) -> bool:
+    """Has a lab process of this role exited with this exit code since the step began?
+    Its role is the one it was started as (a Forked event of the step, or its record)."""
+    pids = {e.pid for e in progress.events if isinstance(e, ev.Forked) and e.role == role}
+    pids.update(r.pid for r in progress.processes if r.role == role)
+    return _happened(progress, ev.Exited, lambda e: e.pid in pids and e.exitcode == exitcode)
+
+
 def _at_call(progress: Progress, kind: str, call: str) -> bool:
     step = progress.step
     return step is not None and step.kind == kind and (step.call or "").startswith(call)
@@ -110,6 +118,11 @@ GOALS: dict[str, Callable[[Progress], bool]] = {
     "spawn_method": lambda p: p.start_method == "spawn",
     "spawn_child": lambda p: _happened(p, ev.Forked, lambda e: e.start_method == "spawn"),
     "forkserver_child": lambda p: _happened(p, ev.Forked, lambda e: e.start_method == "forkserver"),
+    # Exit codes: the shell's own exit code is the $? it printed, 128 + SIGTERM.
+    "shell_exit_143": lambda p: _exited_as(p, "shell", 128 + signal.SIGTERM),
+    "exit_256_is_0": lambda p: _exited_as(p, "exit256", 0),
+    "raised_exit_1": lambda p: _exited_as(p, "raises", 1),
+    "message_exit_1": lambda p: _exited_as(p, "exits", 1),
 }
 
 

@@ -343,3 +343,63 @@ def sigterm_ignorer(label: str, out: ChildOutput) -> None:
     print(_("[{label}] PID: {pid}, PPID: {ppid}: SIGTERM is now ignored (SIG_IGN)").format(
         label=label, pid=os.getpid(), ppid=os.getppid()))
     _sleep_for_ever()
+
+
+def exit_256(label: str, out: ChildOutput) -> None:
+    """sys.exit(256): multiprocessing passes 256 to os._exit(), and the kernel keeps only
+    the low 8 bits of an exit status, so the parent sees exit code 0."""
+    _become_lab_child(out)
+    print(_("[{label}] PID: {pid}: calling sys.exit(256)").format(label=label, pid=os.getpid()))
+    sys.exit(256)
+
+
+#: The shell's child: a Python that arms its parent-death signal against the shell, then
+#: becomes ``sleep``. PR_SET_PDEATHSIG survives execve (of a binary that is not set-user-ID),
+#: so the sleep dies with the shell, as every lab process dies with its parent; a plain
+#: ``sleep`` started by sh would outlive a SIGKILL of proctui. -I -S: no site, no user paths.
+_SHELLS_CHILD = (
+    "import ctypes, os, sys\n"
+    "ctypes.CDLL(None).prctl(1, 9)\n"  # PR_SET_PDEATHSIG, SIGKILL
+    "if os.getppid() != int(sys.argv[1]): os._exit(1)\n"  # the shell was gone before it was armed
+    "os.execvp('sleep', ['sleep', '3600'])\n"
+)
+
+#: sh -c's script. $0: python, $1: the code above, $2..$7: what it prints, in the child's
+#: language, around the two values only the shell knows ($! and $?). fd 3: the grandchild's
+#: output pipe, fd 4: where it reports the grandchild's PID to the Lab. ``wait`` gives the
+#: child's status as the shell gives every status: 128+N for a child killed by signal N.
+_SHELL_SCRIPT = """\
+"$0" -I -S -c "$1" "$$" >&3 2>&3 3>&- 4>&- &
+child=$!
+echo "$child" >&4
+exec 3>&- 4>&-
+printf '%s%s%s%s%s\\n' "$2" "$child" "$3" "$child" "$4"
+wait "$child"
+status=$?
+printf '%s%s%s%s%s\\n' "$5" "$status" "$6" "$status" "$7"
+exit "$status"
+"""
+
+_HOLE = "\x01"  # where a value only the shell knows goes, in a sentence made here
+
+
+def shell_waits_for_its_child(label: str, out: ChildOutput, child_out: ChildOutput, report: ChildOutput) -> None:
+    """Become ``sh -c``: the shell starts a child (sleep), waits for it, prints ``$?`` and
+    exits with it. A shell's $? is 128+N for a child killed by signal N, where
+    multiprocessing says -N: and the shell's own exit (143, say) is an ordinary exit code."""
+    _become_lab_child(out)  # its parent-death signal survives the exec, as do fds 1 and 2
+    started = _("[{label}] sh -c: started {child} in the background; now: wait {child}").format(
+        label=label, child=_HOLE).split(_HOLE)
+    waited = _("[{label}] sh -c: wait -> $? = {status}; exit {status}").format(
+        label=label, status=_HOLE).split(_HOLE)
+    os.dup2(child_out.fd, 3)
+    os.dup2(report.fd, 4)
+    for fd in (child_out.fd, report.fd):
+        if fd not in (3, 4):
+            os.close(fd)
+    sys.stdout.flush()
+    # Under fork the sentinel's write end is not inheritable and closes here, so
+    # join(timeout) may see the sentinel ready before the shell ends; join() and the
+    # Lab's pidfd do not depend on it.
+    os.execv("/bin/sh", ["sh", "-c", _SHELL_SCRIPT, sys.executable, _SHELLS_CHILD,
+                         *started, *waited])
