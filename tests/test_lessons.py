@@ -172,6 +172,20 @@ async def lesson_exit_status(pilot, app):
     await finish(pilot, app)
 
 
+async def lesson_orphans_later(pilot, app):
+    before = {r.pid for r in app.lab.processes}
+    await pilot.press("O")
+    await step_to(pilot, app, 1)
+    parent = next(r for r in app.lab.processes if r.pid not in before and r.role == "waiting parent")
+    await select(pilot, app, parent.pid)
+    await pilot.press("t")
+    await step_to(pilot, app, 2)
+    orphan = next(r for r in app.lab.processes if r.former_parent == parent.pid)
+    await select(pilot, app, orphan.pid)
+    await pilot.press("x")
+    await finish(pilot, app)
+
+
 WALKS = {
     "process": lesson_process,
     "join": lesson_join,
@@ -184,6 +198,7 @@ WALKS = {
     "pool": lesson_pool,
     "methods": lesson_methods,
     "exit_status": lesson_exit_status,
+    "orphans_later": lesson_orphans_later,
 }
 
 

@@ -398,6 +398,20 @@ async def test_in_chinese_every_screen_and_event_is_chinese_and_fits_80_columns(
         await wait_logged(pilot, app, ev.Exited, "the orphan's parent's exit", pid=orphan_parent.pid)
         await stop("o: an orphan")
 
+        waiting = await start(pilot, app, "O", "orphan", "-parent")
+        await pilot_wait_until(pilot, lambda: len(logged(app, ev.Output, pid=waiting.pid)) >= 1,
+                               what="the waiting parent's line")
+        await select(pilot, app, waiting.pid)
+        await stop("O: a parent that waits, with its grandchild")
+        await pilot.press("t")
+        await wait_logged(pilot, app, ev.Adopted, "the grandchild adopted", former_parent=waiting.pid)
+        await pilot.pause(0.1)
+        await stop("t on the waiting parent: its grandchild adopted")
+        [adopted] = [p for p in app.lab.processes if p.former_parent == waiting.pid]
+        await select(pilot, app, adopted.pid)
+        await pilot.press("x")
+        await pilot_wait_until(pilot, lambda: logged(app, ev.Reaped, pid=adopted.pid), what="the orphan reaped")
+
         daemon = await start(pilot, app, "d", "daemon")
         await pilot_wait_until(pilot, lambda: len(logged(app, ev.Output, pid=daemon.pid)) >= 2,
                                what="the daemon's refused start()")

@@ -176,6 +176,17 @@ class Lab:
             "grandchild", f"orphan-{number}-grandchild", (),
         )
 
+    def orphan_when_you_choose(self) -> tuple[LabProcess, LabProcess]:
+        """A child starts a grandchild and waits: the grandchild is orphaned only when the
+        user ends the child (t or x), and then re-parented before the user's eyes."""
+        if not self.subreaper:
+            self._emit(OrphanLeavesTheTree())
+        number = self.records.next_number("orphan")
+        return self._start_with_grandchild(
+            "waiting parent", f"orphan-{number}-parent", workers.waiting_orphan_parent,
+            "grandchild", f"orphan-{number}-grandchild", (self.pid,),
+        )
+
     def start_daemon(self) -> LabProcess:
         """A daemon=True child of proctui; it tries, and fails, to start a child of its own."""
         return self.start_child("daemon", workers.daemon_child, daemon=True)

@@ -78,6 +78,24 @@ def _exited_as(progress: Progress, role: str, exitcode: int) -> bool:
     return _happened(progress, ev.Exited, lambda e: e.pid in pids and e.exitcode == exitcode)
 
 
+def _grandchild_under_waiting_parent(progress: Progress) -> bool:
+    """A grandchild whose parent, a waiting parent, is alive and is its parent in /proc."""
+    waiting = {r.pid for r in progress.processes if r.role == "waiting parent"}
+    return any(
+        r.former_parent in waiting and (info := progress.procs.get(r.pid)) is not None
+        and info.ppid == r.former_parent and (parent := progress.procs.get(r.former_parent)) is not None
+        and parent.state == "S"
+        for r in progress.processes
+    )
+
+
+def _ended_parent_orphan_adopted(progress: Progress) -> bool:
+    """proctui adopted an orphan whose parent the user signalled in this step."""
+    signalled = {e.pid for e in progress.events if isinstance(e, ev.Signalled)}
+    return _happened(progress, ev.Adopted,
+                     lambda e: e.adopter_pid == progress.own_pid and e.former_parent in signalled)
+
+
 def _at_call(progress: Progress, kind: str, call: str) -> bool:
     step = progress.step
     return step is not None and step.kind == kind and (step.call or "").startswith(call)
@@ -123,6 +141,9 @@ GOALS: dict[str, Callable[[Progress], bool]] = {
     "exit_256_is_0": lambda p: _exited_as(p, "exit256", 0),
     "raised_exit_1": lambda p: _exited_as(p, "raises", 1),
     "message_exit_1": lambda p: _exited_as(p, "exits", 1),
+    # Orphans when you choose.
+    "grandchild_under_waiting_parent": _grandchild_under_waiting_parent,
+    "parent_ended_orphan_adopted": _ended_parent_orphan_adopted,
 }
 
 

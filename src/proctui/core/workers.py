@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import select
 import signal
 import sys
 import time
@@ -253,6 +254,55 @@ def orphan_grandchild(label: str, out: ChildOutput, parent_pid: int) -> None:
     if os.getppid() != adopter:
         os._exit(1)
     _sleep_for_ever()
+
+
+def waiting_orphan_parent(label: str, out: ChildOutput, grandchild_label: str, grandchild_out: ChildOutput,
+                          report: Connection[int | None, object], proctui_pid: int) -> None:
+    """Start a grandchild, then wait until the user ends us (t or x): the grandchild is
+    orphaned when we die, and not before. A signal's default action ends us at once, with
+    no exit handler to join the grandchild."""
+    _become_lab_child(out)
+    grandchild = multiprocessing.get_context("fork").Process(
+        target=adoptable_grandchild, args=(grandchild_label, grandchild_out, os.getpid(), proctui_pid),
+        name=grandchild_label,
+    )
+    grandchild.start()
+    report.send(grandchild.pid)
+    report.close()
+    print(_("[{label}] PID: {pid}, PPID: {ppid}: started grandchild {grandchild}; I wait until you end me "
+            "(t or x)").format(label=label, pid=os.getpid(), ppid=os.getppid(), grandchild=grandchild.pid))
+    _sleep_for_ever()
+
+
+def adoptable_grandchild(label: str, out: ChildOutput, parent_pid: int, proctui_pid: int) -> None:
+    """A grandchild that lives under its parent for as long as the parent does, and says
+    who adopted it when the parent dies.
+
+    Its parent may wait for a long time, so it does not poll getppid(): the kernel tells
+    it, with a catchable parent-death signal, when its parent is gone. Then it arms SIGKILL
+    against its adopter, as every lab process dies with its parent. Whoever adopts it, it
+    never outlives proctui: it waits on a pidfd of proctui, readable once proctui has
+    exited (after a SIGKILL of proctui the adopter is some subreaper further up, which
+    would keep it for ever).
+    """
+    _become_lab_child(out, die_with_parent=False)
+    proctui = os.pidfd_open(proctui_pid)  # while our parent, and so proctui, is alive (checked below)
+
+    def parent_gone(signum: int | None = None, frame: types.FrameType | None = None) -> None:
+        adopter = os.getppid()
+        print(_("[{label}] my parent {parent} is gone: PPID is now {adopter}").format(
+            label=label, parent=parent_pid, adopter=adopter), flush=True)
+        set_parent_death_signal(signal.SIGKILL)
+        if os.getppid() != adopter:
+            os._exit(1)  # the adopter went too, before the signal was armed
+
+    signal.signal(_PARENT_THREAD_ENDED, parent_gone)
+    set_parent_death_signal(_PARENT_THREAD_ENDED)
+    print(_("[{label}] PID: {pid}, PPID: {ppid}").format(label=label, pid=os.getpid(), ppid=parent_pid), flush=True)
+    if os.getppid() != parent_pid:
+        parent_gone()  # the parent went before the signal was armed
+    select.select([proctui], [], [])  # until proctui has exited; a signal's handler runs meanwhile
+    os._exit(0)
 
 
 def daemon_child(label: str, out: ChildOutput) -> None:
