@@ -3,10 +3,13 @@ way a student would: from the first lesson to the last, moving on with ]."""
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 from rich.cells import cell_len
 
-from helpers import pilot_wait_until, screen_text, select
+from helpers import logged, pilot_wait_until, screen_text, select
+from proctui.core.events import Output, Signalled
 from proctui.core.lab import Lab
 from proctui.core.lessons import GOALS, LANGUAGES, LessonRun, load_glossary, load_lessons
 from proctui.ui.app import ProcTUI
@@ -186,6 +189,49 @@ async def lesson_orphans_later(pilot, app):
     await finish(pilot, app)
 
 
+async def started(pilot, app, start, role):
+    """Start something (a key, or what a palette command runs), and wait for its new
+    process of this role to have said its first line (its handler is set by then)."""
+    before = {r.pid for r in app.lab.processes}
+    if start.startswith("start("):
+        await app.main_screen.run_action(start)
+    else:
+        await pilot.press(start)
+    record = await pilot_wait_until(pilot, lambda: next((r for r in app.lab.processes
+                                                         if r.pid not in before and r.role == role), None),
+                                    what=f"a new {role}")
+    await pilot_wait_until(pilot, lambda: said_anything(app, record.pid), what=f"{role}'s first line")
+    return record
+
+
+def said_anything(app, pid):
+    return [e for e in app.main_screen.event_log.events if isinstance(e, Output) and e.pid == pid]
+
+
+async def lesson_signals(pilot, app):
+    handler = await started(pilot, app, "h", "handler")
+    await select(pilot, app, handler.pid)
+    await pilot.press("t")
+    await step_to(pilot, app, 1)
+    interruptible = await started(pilot, app, "start('keyboard-interrupt')", "interruptible")
+    await select(pilot, app, interruptible.pid)
+    await pilot.press("I")
+    await step_to(pilot, app, 2)
+    child = await started(pilot, app, "f", "child")
+    await select(pilot, app, child.pid)
+    await pilot.press("s")
+    await pilot_wait_until(pilot, lambda: logged(app, Signalled, pid=child.pid, signal=signal.SIGSTOP),
+                           what="SIGSTOP")
+    await pilot.press("s")
+    await step_to(pilot, app, 3)
+    parent = await started(pilot, app, "start('sigchld-ignored')", "ignores SIGCHLD")
+    grandchild = next(r for r in app.lab.processes if r.former_parent == parent.pid)
+    await select(pilot, app, grandchild.pid)
+    await pilot.press("t")
+    await step_to(pilot, app, 4)
+    await finish(pilot, app)
+
+
 WALKS = {
     "process": lesson_process,
     "join": lesson_join,
@@ -199,6 +245,7 @@ WALKS = {
     "methods": lesson_methods,
     "exit_status": lesson_exit_status,
     "orphans_later": lesson_orphans_later,
+    "signals": lesson_signals,
 }
 
 

@@ -187,6 +187,16 @@ class Lab:
             "grandchild", f"orphan-{number}-grandchild", (self.pid,),
         )
 
+    def ignore_sigchld_then_fork(self) -> tuple[LabProcess, LabProcess]:
+        """A child that sets SIGCHLD to SIG_IGN and starts a child of its own, which sleeps
+        until it is ended: then the kernel reaps it at once, and the parent says what
+        waitpid(), is_alive() and join() make of that."""
+        number = self.records.next_number("sigchld")
+        return self._start_with_grandchild(
+            "ignores SIGCHLD", f"sigchld-{number}", workers.sigchld_ignoring_parent,
+            "grandchild", f"sigchld-{number}-child", (),
+        )
+
     def start_daemon(self) -> LabProcess:
         """A daemon=True child of proctui; it tries, and fails, to start a child of its own."""
         return self.start_child("daemon", workers.daemon_child, daemon=True)
@@ -364,10 +374,17 @@ class Lab:
         """Process.kill(): SIGKILL."""
         self._signal(record, "kill", signal.SIGKILL)
 
+    def interrupt(self, record: LabProcess) -> None:
+        """SIGINT, which Process.interrupt() sends from Python 3.14: Python's own handler
+        raises KeyboardInterrupt; a process that left SIGINT to its default dies of it."""
+        # interrupt() is new in 3.14: the event names it only where this Process has it.
+        has_interrupt = record.process is not None and hasattr(record.process, "interrupt")
+        self._signal(record, "interrupt" if has_interrupt else None, signal.SIGINT)
+
     def _send(self, record: LabProcess, signum: int) -> procs.ProcInfo:
         return send(record, signum, self.records.is_current(record), self.pid)
 
-    def _signal(self, record: LabProcess, method: str, signum: int) -> None:
+    def _signal(self, record: LabProcess, method: str | None, signum: int) -> None:
         with record.signal_lock:
             # Read before sending: whether the receiver has a handler of its own for it.
             handling = disposition(record.pid, signum)

@@ -23,6 +23,7 @@ from proctui.core.i18n import LANGUAGES as LANGUAGES  # re-exported: the languag
 from proctui.core.procs import ProcInfo
 from proctui.core.records import LabProcess
 from proctui.core.stepper import Step
+from proctui.core.workers import SIGTERM_HANDLER_EXIT_CODE
 
 E = TypeVar("E", bound=LabEvent)
 
@@ -96,6 +97,11 @@ def _ended_parent_orphan_adopted(progress: Progress) -> bool:
                      lambda e: e.adopter_pid == progress.own_pid and e.former_parent in signalled)
 
 
+def _stopped_and_continued(progress: Progress) -> bool:
+    stopped = {e.pid for e in progress.events if isinstance(e, ev.Signalled) and e.signal == signal.SIGSTOP}
+    return _happened(progress, ev.Signalled, lambda e: e.signal == signal.SIGCONT and e.pid in stopped)
+
+
 def _at_call(progress: Progress, kind: str, call: str) -> bool:
     step = progress.step
     return step is not None and step.kind == kind and (step.call or "").startswith(call)
@@ -144,6 +150,12 @@ GOALS: dict[str, Callable[[Progress], bool]] = {
     # Orphans when you choose.
     "grandchild_under_waiting_parent": _grandchild_under_waiting_parent,
     "parent_ended_orphan_adopted": _ended_parent_orphan_adopted,
+    # Signals and handlers.
+    "handler_exit_3": lambda p: _exited_as(p, "handler", SIGTERM_HANDLER_EXIT_CODE),
+    "interrupted_exit_1": lambda p: _happened(p, ev.Signalled, lambda e: e.signal == signal.SIGINT)
+    and _exited_as(p, "interruptible", 1),
+    "stopped_and_continued": _stopped_and_continued,
+    "reaped_by_kernel": lambda p: _happened(p, ev.Exited, lambda e: e.who_reaps is ev.WhoReaps.KERNEL),
 }
 
 

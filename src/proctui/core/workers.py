@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import multiprocessing.connection
 import os
 import select
 import signal
@@ -453,3 +454,62 @@ def shell_waits_for_its_child(label: str, out: ChildOutput, child_out: ChildOutp
     # Lab's pidfd do not depend on it.
     os.execv("/bin/sh", ["sh", "-c", _SHELL_SCRIPT, sys.executable, _SHELLS_CHILD,
                          *started, *waited])
+
+
+def keyboard_interrupt_child(label: str, out: ChildOutput) -> None:
+    """A child with Python's own SIGINT handler, as a plain script has: SIGINT raises
+    KeyboardInterrupt in it, which nothing catches, so multiprocessing prints the
+    traceback and the exit code is 1. (proctui's other children leave SIGINT to its
+    default action: the kernel ends them, -2.)"""
+    _become_lab_child(out)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    print(_("[{label}] PID: {pid}, PPID: {ppid}: SIGINT now raises KeyboardInterrupt (Python's own handler)").format(
+        label=label, pid=os.getpid(), ppid=os.getppid()))
+    _sleep_for_ever()
+
+
+def sigchld_ignoring_parent(label: str, out: ChildOutput, grandchild_label: str, grandchild_out: ChildOutput,
+                            report: Connection[int | None, object]) -> None:
+    """A parent that sets SIGCHLD to SIG_IGN, then starts a child: when the child ends, the
+    kernel reaps it at once, so the parent's waitpid() fails with ECHILD. multiprocessing's
+    poll() takes that OSError for "still running": is_alive() says True of a process that
+    is gone, and join() returns with exitcode None. Each is called here, and said as it is."""
+    _become_lab_child(out)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    child = multiprocessing.get_context("fork").Process(
+        target=sleeping_grandchild, args=(grandchild_label, grandchild_out, os.getpid()), name=grandchild_label)
+    child.start()
+    pid = child.pid
+    assert pid is not None  # start() sets it
+    report.send(pid)
+    report.close()
+    print(_("[{label}] signal(SIGCHLD, SIG_IGN), then started child {child}: is_alive() -> {alive}").format(
+        label=label, child=pid, alive=child.is_alive()), flush=True)
+    # The sentinel turns readable when the child exits; waiting on it reaps nothing.
+    multiprocessing.connection.wait([child.sentinel])
+    # It turns readable as the exiting child closes its files, a moment before the kernel
+    # is done with it: wait for the kernel's last word, which is "gone" here (a parent
+    # that does not ignore SIGCHLD would see a zombie, Z, instead).
+    deadline = time.monotonic() + 5
+    while (info := procs.read_proc(pid, owner=False)) is not None and info.state != "Z" \
+            and time.monotonic() < deadline:
+        time.sleep(0.001)
+    print(_("[{label}] child {child} has exited: /proc/{child} exists: {exists}").format(
+        label=label, child=pid, exists=os.path.exists(f"/proc/{pid}")), flush=True)
+    try:
+        waited = repr(os.waitpid(pid, os.WNOHANG))
+    except OSError as error:
+        waited = repr(error)  # ChildProcessError(10, 'No child processes'): ECHILD
+    print(_("[{label}] os.waitpid({child}, WNOHANG) -> {result}").format(label=label, child=pid, result=waited),
+          flush=True)
+    print(_("[{label}] is_alive() -> {alive}").format(label=label, alive=child.is_alive()), flush=True)
+    child.join()
+    print(_("[{label}] join() returned; exitcode -> {code}").format(label=label, code=child.exitcode), flush=True)
+    _sleep_for_ever()
+
+
+def sleeping_grandchild(label: str, out: ChildOutput, parent_pid: int) -> None:
+    """A child of a lab child that sleeps until it is ended, and dies with its parent."""
+    _become_lab_child(out)
+    print(_("[{label}] PID: {pid}, PPID: {ppid}").format(label=label, pid=os.getpid(), ppid=parent_pid))
+    _sleep_for_ever()
