@@ -295,3 +295,30 @@ async def test_back_and_skip_move_between_steps():
             assert "step 2/5" in (app.main_screen.lesson_panel.border_title or "")
     finally:
         lab.shutdown()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_every_step_fits_the_lesson_panel_at_80x24(lang):
+    """The panel has a maximum height: what does not fit is hidden, not scrolled. Every
+    step of every lesson, moved through with ] as a student skips, must fit whole (a last
+    step to read also shows the line that says the lesson is complete)."""
+    lab = Lab()
+    app = ProcTUI(lab, refresh_seconds=0.5, lang=lang)
+    cut = []
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            main = app.main_screen
+            main.start_lesson(0)
+            for lesson in main.lessons:
+                for number in range(1, len(lesson.steps) + 1):
+                    await pilot_wait_until(pilot, lambda: lesson_run(app).lesson is lesson
+                                           and lesson_run(app).index == number - 1, what=f"{lesson.id} {number}")
+                    await pilot.pause()
+                    box = main.lesson_panel
+                    needed = box.get_content_height(main.size, app.size, box.content_size.width)
+                    if needed > box.content_size.height:
+                        cut.append(f"{lesson.id} step {number}: needs {needed} lines, shows {box.content_size.height}")
+                    await pilot.press("right_square_bracket")
+    finally:
+        lab.shutdown()
+    assert not cut, cut
