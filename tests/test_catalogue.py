@@ -89,11 +89,11 @@ def test_every_role_a_lab_process_has_is_in_the_catalogue():
     roles = {action.role for action in ACTIONS if action.role}
     lab = ast.parse((SOURCE / "core" / "lab.py").read_text())
     for call in ast.walk(lab):
-        # start_child(role, ...), _start_with_grandchild(role, label, target, grandchild_role,
+        # start_child(role, ...), _start(role, ...), _start_with_grandchild(role, label, target, grandchild_role,
         # grandchild_label, ...): the labels are f-strings, the roles literals
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
             literals = [arg.value for arg in call.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
-            if call.func.attr == "start_child":
+            if call.func.attr in ("start_child", "_start") and literals:
                 roles.add(literals[0])
             elif call.func.attr == "_start_with_grandchild":
                 roles.update(literals[:2])

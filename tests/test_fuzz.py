@@ -124,7 +124,7 @@ async def test_keys_on_other_rows_send_nothing_and_say_why(sentinels):
         async with app.run_test(size=SIZE) as pilot:
             # Lab scope: the sentinel is a child of proctui's process, but not a lab process.
             await select(pilot, app, mine.pid)
-            for key in "txswi":
+            for key in "txswiI":
                 await pilot.press(key)
                 await pilot.pause()
             assert refused(app, Refusal.NOT_A_LAB_PROCESS, pid=mine.pid)
@@ -133,7 +133,7 @@ async def test_keys_on_other_rows_send_nothing_and_say_why(sentinels):
             others = [1, os.getpid()] + ([theirs.pid] if theirs else [])
             for pid in others:
                 await select(pilot, app, pid)
-                for key in "txs":
+                for key in "txsI":
                     await pilot.press(key)
                     await pilot.pause()
             assert refused(app, Refusal.NOT_A_LAB_PROCESS, pid=1)

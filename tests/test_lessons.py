@@ -3,10 +3,13 @@ way a student would: from the first lesson to the last, moving on with ]."""
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 from rich.cells import cell_len
 
-from helpers import pilot_wait_until, screen_text, select
+from helpers import logged, pilot_wait_until, screen_text, select
+from proctui.core.events import Output, Signalled
 from proctui.core.lab import Lab
 from proctui.core.lessons import GOALS, LANGUAGES, LessonRun, load_glossary, load_lessons
 from proctui.ui.app import ProcTUI
@@ -149,6 +152,86 @@ async def lesson_methods(pilot, app):
     await pilot.press("m")
 
 
+async def lesson_exit_status(pilot, app):
+    await pilot.press("dollar_sign")
+    sleep = await pilot_wait_until(pilot, lambda: [r for r in app.lab.processes
+                                                   if r.label.startswith("shell-") and r.label.endswith("-sleep")],
+                                   what="the shell's child")
+    await select(pilot, app, sleep[-1].pid)
+    await pilot.press("t")
+    await step_to(pilot, app, 1)
+    before = newest(app, "child")
+    await pilot.press("f")
+    await pilot_wait_until(pilot, lambda: newest(app, "child") is not before, what="another child")
+    await select(pilot, app, newest(app, "child").pid)
+    await pilot.press("t")
+    await step_to(pilot, app, 2)
+    # What the palette runs for each command (the palette's own typing is test_actions').
+    await app.main_screen.run_action("start('exit-256')")
+    await step_to(pilot, app, 3)
+    await app.main_screen.run_action("start('raising-child')")
+    await step_to(pilot, app, 4)
+    await app.main_screen.run_action("start('exiting-child')")
+    await finish(pilot, app)
+
+
+async def lesson_orphans_later(pilot, app):
+    before = {r.pid for r in app.lab.processes}
+    await pilot.press("O")
+    await step_to(pilot, app, 1)
+    parent = next(r for r in app.lab.processes if r.pid not in before and r.role == "waiting parent")
+    await select(pilot, app, parent.pid)
+    await pilot.press("t")
+    await step_to(pilot, app, 2)
+    orphan = next(r for r in app.lab.processes if r.former_parent == parent.pid)
+    await select(pilot, app, orphan.pid)
+    await pilot.press("x")
+    await finish(pilot, app)
+
+
+async def started(pilot, app, start, role):
+    """Start something (a key, or what a palette command runs), and wait for its new
+    process of this role to have said its first line (its handler is set by then)."""
+    before = {r.pid for r in app.lab.processes}
+    if start.startswith("start("):
+        await app.main_screen.run_action(start)
+    else:
+        await pilot.press(start)
+    record = await pilot_wait_until(pilot, lambda: next((r for r in app.lab.processes
+                                                         if r.pid not in before and r.role == role), None),
+                                    what=f"a new {role}")
+    await pilot_wait_until(pilot, lambda: said_anything(app, record.pid), what=f"{role}'s first line")
+    return record
+
+
+def said_anything(app, pid):
+    return [e for e in app.main_screen.event_log.events if isinstance(e, Output) and e.pid == pid]
+
+
+async def lesson_signals(pilot, app):
+    handler = await started(pilot, app, "h", "handler")
+    await select(pilot, app, handler.pid)
+    await pilot.press("t")
+    await step_to(pilot, app, 1)
+    interruptible = await started(pilot, app, "start('keyboard-interrupt')", "interruptible")
+    await select(pilot, app, interruptible.pid)
+    await pilot.press("I")
+    await step_to(pilot, app, 2)
+    child = await started(pilot, app, "f", "child")
+    await select(pilot, app, child.pid)
+    await pilot.press("s")
+    await pilot_wait_until(pilot, lambda: logged(app, Signalled, pid=child.pid, signal=signal.SIGSTOP),
+                           what="SIGSTOP")
+    await pilot.press("s")
+    await step_to(pilot, app, 3)
+    parent = await started(pilot, app, "start('sigchld-ignored')", "ignores SIGCHLD")
+    grandchild = next(r for r in app.lab.processes if r.former_parent == parent.pid)
+    await select(pilot, app, grandchild.pid)
+    await pilot.press("t")
+    await step_to(pilot, app, 4)
+    await finish(pilot, app)
+
+
 WALKS = {
     "process": lesson_process,
     "join": lesson_join,
@@ -160,6 +243,9 @@ WALKS = {
     "daemons": lesson_daemons,
     "pool": lesson_pool,
     "methods": lesson_methods,
+    "exit_status": lesson_exit_status,
+    "orphans_later": lesson_orphans_later,
+    "signals": lesson_signals,
 }
 
 
@@ -209,3 +295,30 @@ async def test_back_and_skip_move_between_steps():
             assert "step 2/5" in (app.main_screen.lesson_panel.border_title or "")
     finally:
         lab.shutdown()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_every_step_fits_the_lesson_panel_at_80x24(lang):
+    """The panel has a maximum height: what does not fit is hidden, not scrolled. Every
+    step of every lesson, moved through with ] as a student skips, must fit whole (a last
+    step to read also shows the line that says the lesson is complete)."""
+    lab = Lab()
+    app = ProcTUI(lab, refresh_seconds=0.5, lang=lang)
+    cut = []
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            main = app.main_screen
+            main.start_lesson(0)
+            for lesson in main.lessons:
+                for number in range(1, len(lesson.steps) + 1):
+                    await pilot_wait_until(pilot, lambda: lesson_run(app).lesson is lesson
+                                           and lesson_run(app).index == number - 1, what=f"{lesson.id} {number}")
+                    await pilot.pause()
+                    box = main.lesson_panel
+                    needed = box.get_content_height(main.size, app.size, box.content_size.width)
+                    if needed > box.content_size.height:
+                        cut.append(f"{lesson.id} step {number}: needs {needed} lines, shows {box.content_size.height}")
+                    await pilot.press("right_square_bracket")
+    finally:
+        lab.shutdown()
+    assert not cut, cut

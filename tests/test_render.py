@@ -268,6 +268,9 @@ SENTENCES = [
      "terminate()s and joins every daemonic child")),
     (Exited(pid=4243, label="orphan-1 (grandchild)", status=None, who_reaps=WhoReaps.PARENT, reaper_pid=4242),
      "orphan-1 (grandchild) (PID 4243) ended; its parent PID 4242 reaps it"),
+    (Exited(pid=4243, label="sigchld-1-child", status=None, who_reaps=WhoReaps.KERNEL, reaper_pid=4242),
+     ("sigchld-1-child (PID 4243) ended; its parent 4242 ignores SIGCHLD (SigIgn in /proc/4242/status), so the "
+      "kernel reaped it at once: no zombie, and its parent's waitpid() fails with ECHILD")),
     # reaping
     (Reaped(pid=4242, label="child-1", call=ReapCall.JOIN, status=0x000F, exitcode=-15),
      "child-1.join() -> waitpid(4242, 0) -> (4242, 0x000f) -> exitcode -15 (SIGTERM); PID 4242 is gone"),
@@ -317,6 +320,14 @@ SENTENCES = [
      "kill(4242, SIGSTOP) -> child-1: the kernel stops it (T) until SIGCONT"),
     (Signalled(pid=4242, label="child-1", signal=signal.SIGCONT),
      "kill(4242, SIGCONT) -> child-1: it runs again"),
+    # SIGINT: Process.interrupt() is named only on a Python that has it (3.14+)
+    (Signalled(pid=4242, label="interruptible-1", signal=signal.SIGINT, disposition=Disposition.CAUGHT),
+     ("kill(4242, SIGINT) -> interruptible-1 (sent through a pidfd: only this very process can get it); "
+      "Process.interrupt() (Python 3.14+) sends the same: /proc/4242/status lists SIGINT as caught (SigCgt), "
+      "so it does not die of it: its own handler decides what happens")),
+    (Signalled(pid=4242, label="interruptible-1", signal=signal.SIGINT, method="interrupt"),
+     ("interruptible-1.interrupt() is kill(4242, SIGINT) -> interruptible-1 (sent through a pidfd: only this very "
+      "process can get it)")),
     # joins
     (JoinBlocks(pid=4242, label="child-1"),
      "child-1.join() -> waitpid(4242, 0) blocks: the child is still running (x ends it; t too, unless it is stopped)"),

@@ -398,6 +398,20 @@ async def test_in_chinese_every_screen_and_event_is_chinese_and_fits_80_columns(
         await wait_logged(pilot, app, ev.Exited, "the orphan's parent's exit", pid=orphan_parent.pid)
         await stop("o: an orphan")
 
+        waiting = await start(pilot, app, "O", "orphan", "-parent")
+        await pilot_wait_until(pilot, lambda: len(logged(app, ev.Output, pid=waiting.pid)) >= 1,
+                               what="the waiting parent's line")
+        await select(pilot, app, waiting.pid)
+        await stop("O: a parent that waits, with its grandchild")
+        await pilot.press("t")
+        await wait_logged(pilot, app, ev.Adopted, "the grandchild adopted", former_parent=waiting.pid)
+        await pilot.pause(0.1)
+        await stop("t on the waiting parent: its grandchild adopted")
+        [adopted] = [p for p in app.lab.processes if p.former_parent == waiting.pid]
+        await select(pilot, app, adopted.pid)
+        await pilot.press("x")
+        await pilot_wait_until(pilot, lambda: logged(app, ev.Reaped, pid=adopted.pid), what="the orphan reaped")
+
         daemon = await start(pilot, app, "d", "daemon")
         await pilot_wait_until(pilot, lambda: len(logged(app, ev.Output, pid=daemon.pid)) >= 2,
                                what="the daemon's refused start()")
@@ -543,6 +557,40 @@ async def test_in_chinese_every_screen_and_event_is_chinese_and_fits_80_columns(
                                what="the raising and the exiting child to exit")
         await pilot.pause(0.2)  # the traceback's last lines
         await stop("a child that raises, a child that calls sys.exit('message')")
+        forks = len(logged(app, ev.Forked))
+        await main.run_action("start('exit-256')")
+        await pilot_wait_until(pilot, lambda: len(logged(app, ev.Forked)) == forks + 1, what="sys.exit(256)'s child")
+        exit_256 = logged(app, ev.Forked)[-1].pid
+        await wait_logged(pilot, app, ev.Exited, "sys.exit(256)'s exit", pid=exit_256)
+        shell = await start(pilot, app, "dollar_sign", "shell", "-sleep")
+        await select(pilot, app, shell.pid)
+        await stop("$: a shell child and its sleep, the sleep selected")
+        await pilot.press("t")
+        await wait_logged(pilot, app, ev.Exited, "the shell's exit with $?", pid=shell.former_parent)
+        await pilot.pause(0.1)
+        await stop("t on the shell's child: the shell says $? = 143; sys.exit(256)")
+        forks = len(logged(app, ev.Forked))
+        await main.run_action("start('keyboard-interrupt')")
+        await pilot_wait_until(pilot, lambda: len(logged(app, ev.Forked)) == forks + 1, what="the SIGINT child")
+        interruptible = logged(app, ev.Forked)[-1].pid
+        await wait_logged(pilot, app, ev.Output, "the SIGINT child's first line", pid=interruptible)
+        await select(pilot, app, interruptible)
+        await pilot.press("I")
+        await wait_logged(pilot, app, ev.Exited, "KeyboardInterrupt's exit", pid=interruptible)
+        await pilot.pause(0.2)  # the traceback's last lines
+        await stop("I on a child with Python's SIGINT handler: KeyboardInterrupt")
+        forks = len(logged(app, ev.Forked))
+        await main.run_action("start('sigchld-ignored')")
+        await pilot_wait_until(pilot, lambda: len(logged(app, ev.Forked)) == forks + 1, what="the SIGCHLD parent")
+        sigchld = logged(app, ev.Forked)[-1].pid
+        [its_child] = await pilot_wait_until(pilot, lambda: logged(app, ev.GrandchildForked, parent_pid=sigchld),
+                                             what="its child")
+        await wait_logged(pilot, app, ev.Output, "its child's first line", pid=its_child.pid)
+        await select(pilot, app, its_child.pid)
+        await pilot.press("t")
+        await pilot_wait_until(pilot, lambda: len(logged(app, ev.Output, pid=sigchld)) >= 5, what="the parent's lines")
+        await pilot.pause(0.1)
+        await stop("t on the child of a parent that ignores SIGCHLD: reaped by the kernel")
         await main.run_action("join_unstarted")
         await until_shown(pilot, app, lambda: main.stepper is not None, "the never-started join")
         await pilot.press("c")

@@ -223,6 +223,7 @@ class WhoReaps(enum.Enum):
     FORK_SERVER = "fork server"  # its parent, the fork server, reaps it at once
     PARENT = "parent"  # a grandchild: its parent (or whoever adopted it) reaps it
     EXIT_HANDLER = "exit handler"  # a daemon: its exiting parent's exit handler terminates and joins it
+    KERNEL = "kernel"  # a grandchild whose parent ignores SIGCHLD (SigIgn): the kernel reaped it at once
 
 
 class Exited(LabEvent):

@@ -9,13 +9,25 @@ The same goes for a zombie grandchild that its dying parent never reaped.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 from collections.abc import Callable
 
 from proctui.core import procs
-from proctui.core.events import Adopted, Adopter, Exited, GrandchildForked, LabEvent, ReapCall, Reaped, WhoReaps
+from proctui.core.events import (
+    Adopted,
+    Adopter,
+    Disposition,
+    Exited,
+    GrandchildForked,
+    LabEvent,
+    ReapCall,
+    Reaped,
+    WhoReaps,
+)
 from proctui.core.linux import peek_exit_status
 from proctui.core.records import SCRIPT_ROLE, LabProcess, Records
+from proctui.core.sending import disposition
 from proctui.core.start_methods import start_method
 
 
@@ -111,8 +123,12 @@ class Family:
             self._emit(Exited(pid=record.pid, label=record.label, status=None, who_reaps=WhoReaps.EXIT_HANDLER,
                               reaper_pid=record.former_parent))
         else:
-            self._emit(Exited(pid=record.pid, label=record.label, status=None, who_reaps=WhoReaps.PARENT,
-                              reaper_pid=record.adopted_by or record.former_parent))
+            parent = record.adopted_by or record.former_parent
+            # A parent that ignores SIGCHLD has no zombie to reap: the kernel reaped it as it
+            # exited (read from the parent's SigIgn mask, now).
+            who = (WhoReaps.KERNEL if parent is not None and disposition(parent, signal.SIGCHLD) is Disposition.IGNORED
+                   else WhoReaps.PARENT)
+            self._emit(Exited(pid=record.pid, label=record.label, status=None, who_reaps=who, reaper_pid=parent))
 
     def reap_adopted_zombies(self) -> None:
         """Reap the zombies that the kernel handed to proctui as a subreaper.

@@ -56,7 +56,7 @@ from proctui.core.guards import (
     mark_as_lab_child,
     stderr_with_a_fileno,
 )
-from proctui.core.linux import PR_SET_CHILD_SUBREAPER, peek_exit_status, pidfd_exits_within, prctl
+from proctui.core.linux import PR_SET_CHILD_SUBREAPER, peek_exit_status, pidfd_exits_within, prctl, read_line
 from proctui.core.pool import LabPool, PoolError
 from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
 from proctui.core.script_run import Scripts
@@ -176,6 +176,27 @@ class Lab:
             "grandchild", f"orphan-{number}-grandchild", (),
         )
 
+    def orphan_when_you_choose(self) -> tuple[LabProcess, LabProcess]:
+        """A child starts a grandchild and waits: the grandchild is orphaned only when the
+        user ends the child (t or x), and then re-parented before the user's eyes."""
+        if not self.subreaper:
+            self._emit(OrphanLeavesTheTree())
+        number = self.records.next_number("orphan")
+        return self._start_with_grandchild(
+            "waiting parent", f"orphan-{number}-parent", workers.waiting_orphan_parent,
+            "grandchild", f"orphan-{number}-grandchild", (self.pid,),
+        )
+
+    def ignore_sigchld_then_fork(self) -> tuple[LabProcess, LabProcess]:
+        """A child that sets SIGCHLD to SIG_IGN and starts a child of its own, which sleeps
+        until it is ended: then the kernel reaps it at once, and the parent says what
+        waitpid(), is_alive() and join() make of that."""
+        number = self.records.next_number("sigchld")
+        return self._start_with_grandchild(
+            "ignores SIGCHLD", f"sigchld-{number}", workers.sigchld_ignoring_parent,
+            "grandchild", f"sigchld-{number}-child", (),
+        )
+
     def start_daemon(self) -> LabProcess:
         """A daemon=True child of proctui; it tries, and fails, to start a child of its own."""
         return self.start_child("daemon", workers.daemon_child, daemon=True)
@@ -221,6 +242,40 @@ class Lab:
     def start_exiting_with_message(self) -> LabProcess:
         """A child that calls sys.exit("message"): the message reaches the log, exit code 1."""
         return self.start_child("exits", workers.exit_with_message)
+
+    def start_exit_256(self) -> LabProcess:
+        """A child that calls sys.exit(256): exit code 0, since an exit status is 8 bits."""
+        return self.start_child("exit256", workers.exit_256)
+
+    def start_shell(self) -> tuple[LabProcess, LabProcess]:
+        """A child that becomes ``sh -c``: the shell starts a child of its own (sleep) and
+        waits for it, then prints ``$?`` and exits with it. End the shell's child to see a
+        shell's 128+N beside multiprocessing's -N."""
+        number = self.records.next_number("shell")
+        label = f"shell-{number}"
+        child_read, child_write = os.pipe()
+        report_read, report_write = os.pipe()
+        try:
+            parent = self._start("shell", label, workers.shell_waits_for_its_child,
+                                 (workers.ChildOutput(child_write, self.language),
+                                  workers.ChildOutput(report_write, self.language)))
+        except LabError:
+            os.close(child_read)
+            raise
+        finally:
+            os.close(child_write)
+            os.close(report_write)
+        try:
+            # The shell writes $! as a line, not a pickle: it is sh, not Python, by then.
+            line = read_line(report_read, timeout=30)
+        finally:
+            os.close(report_read)
+        if not line.strip().isdigit():
+            os.close(child_read)
+            raise refuse(Refusal.NO_GRANDCHILD_REPORT, pid=parent.pid, label=label)
+        child = self.family.record_grandchild(parent, f"{label}-sleep", "grandchild", int(line))
+        self._watch(child, child_read)
+        return parent, child
 
     def _start_with_grandchild(self, role: str, label: str, target: Worker, grandchild_role: str,
                                grandchild_label: str, extra_args: tuple[object, ...]) -> tuple[LabProcess, LabProcess]:
@@ -319,10 +374,17 @@ class Lab:
         """Process.kill(): SIGKILL."""
         self._signal(record, "kill", signal.SIGKILL)
 
+    def interrupt(self, record: LabProcess) -> None:
+        """SIGINT, which Process.interrupt() sends from Python 3.14: Python's own handler
+        raises KeyboardInterrupt; a process that left SIGINT to its default dies of it."""
+        # interrupt() is new in 3.14: the event names it only where this Process has it.
+        has_interrupt = record.process is not None and hasattr(record.process, "interrupt")
+        self._signal(record, "interrupt" if has_interrupt else None, signal.SIGINT)
+
     def _send(self, record: LabProcess, signum: int) -> procs.ProcInfo:
         return send(record, signum, self.records.is_current(record), self.pid)
 
-    def _signal(self, record: LabProcess, method: str, signum: int) -> None:
+    def _signal(self, record: LabProcess, method: str | None, signum: int) -> None:
         with record.signal_lock:
             # Read before sending: whether the receiver has a handler of its own for it.
             handling = disposition(record.pid, signum)

@@ -23,6 +23,7 @@ from proctui.core.i18n import LANGUAGES as LANGUAGES  # re-exported: the languag
 from proctui.core.procs import ProcInfo
 from proctui.core.records import LabProcess
 from proctui.core.stepper import Step
+from proctui.core.workers import SIGTERM_HANDLER_EXIT_CODE
 
 E = TypeVar("E", bound=LabEvent)
 
@@ -70,6 +71,37 @@ def _exited_with(progress: Progress, exitcode: int) -> bool:
     return _happened(progress, ev.Exited, lambda e: e.exitcode == exitcode)
 
 
+def _exited_as(progress: Progress, role: str, exitcode: int) -> bool:
+    """Has a lab process of this role exited with this exit code since the step began?
+    Its role is the one it was started as (a Forked event of the step, or its record)."""
+    pids = {e.pid for e in progress.events if isinstance(e, ev.Forked) and e.role == role}
+    pids.update(r.pid for r in progress.processes if r.role == role)
+    return _happened(progress, ev.Exited, lambda e: e.pid in pids and e.exitcode == exitcode)
+
+
+def _grandchild_under_waiting_parent(progress: Progress) -> bool:
+    """A grandchild whose parent, a waiting parent, is alive and is its parent in /proc."""
+    waiting = {r.pid for r in progress.processes if r.role == "waiting parent"}
+    return any(
+        r.former_parent in waiting and (info := progress.procs.get(r.pid)) is not None
+        and info.ppid == r.former_parent and (parent := progress.procs.get(r.former_parent)) is not None
+        and parent.state == "S"
+        for r in progress.processes
+    )
+
+
+def _ended_parent_orphan_adopted(progress: Progress) -> bool:
+    """proctui adopted an orphan whose parent the user signalled in this step."""
+    signalled = {e.pid for e in progress.events if isinstance(e, ev.Signalled)}
+    return _happened(progress, ev.Adopted,
+                     lambda e: e.adopter_pid == progress.own_pid and e.former_parent in signalled)
+
+
+def _stopped_and_continued(progress: Progress) -> bool:
+    stopped = {e.pid for e in progress.events if isinstance(e, ev.Signalled) and e.signal == signal.SIGSTOP}
+    return _happened(progress, ev.Signalled, lambda e: e.signal == signal.SIGCONT and e.pid in stopped)
+
+
 def _at_call(progress: Progress, kind: str, call: str) -> bool:
     step = progress.step
     return step is not None and step.kind == kind and (step.call or "").startswith(call)
@@ -110,6 +142,20 @@ GOALS: dict[str, Callable[[Progress], bool]] = {
     "spawn_method": lambda p: p.start_method == "spawn",
     "spawn_child": lambda p: _happened(p, ev.Forked, lambda e: e.start_method == "spawn"),
     "forkserver_child": lambda p: _happened(p, ev.Forked, lambda e: e.start_method == "forkserver"),
+    # Exit codes: the shell's own exit code is the $? it printed, 128 + SIGTERM.
+    "shell_exit_143": lambda p: _exited_as(p, "shell", 128 + signal.SIGTERM),
+    "exit_256_is_0": lambda p: _exited_as(p, "exit256", 0),
+    "raised_exit_1": lambda p: _exited_as(p, "raises", 1),
+    "message_exit_1": lambda p: _exited_as(p, "exits", 1),
+    # Orphans when you choose.
+    "grandchild_under_waiting_parent": _grandchild_under_waiting_parent,
+    "parent_ended_orphan_adopted": _ended_parent_orphan_adopted,
+    # Signals and handlers.
+    "handler_exit_3": lambda p: _exited_as(p, "handler", SIGTERM_HANDLER_EXIT_CODE),
+    "interrupted_exit_1": lambda p: _happened(p, ev.Signalled, lambda e: e.signal == signal.SIGINT)
+    and _exited_as(p, "interruptible", 1),
+    "stopped_and_continued": _stopped_and_continued,
+    "reaped_by_kernel": lambda p: _happened(p, ev.Exited, lambda e: e.who_reaps is ev.WhoReaps.KERNEL),
 }
 
 

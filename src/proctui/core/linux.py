@@ -6,6 +6,7 @@ import ctypes
 import os
 import select
 import signal
+import time
 
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
@@ -95,3 +96,20 @@ def pidfd_exits_within(pidfd: int, timeout: float | None) -> bool:
     for ever); it stays unreaped. A pidfd turns readable at exit, which waitid() has no
     timeout to wait for."""
     return bool(select.select([pidfd], [], [], timeout)[0])
+
+
+def read_line(fd: int, timeout: float) -> str:
+    """One line from a pipe, or what came before end of file or the timeout."""
+    deadline = time.monotonic() + timeout
+    got = b""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    while b"\n" not in got:
+        left = deadline - time.monotonic()
+        if left <= 0 or not poller.poll(left * 1000):
+            break
+        chunk = os.read(fd, 64)
+        if not chunk:
+            break
+        got += chunk
+    return got.split(b"\n", 1)[0].decode(errors="replace")

@@ -114,6 +114,9 @@ class English:
         if e.who_reaps is ev.WhoReaps.EXIT_HANDLER:
             why = (f"its parent {e.reaper_pid} is exiting: multiprocessing's exit handler "
                    "terminate()s and joins every daemonic child")
+        elif e.who_reaps is ev.WhoReaps.KERNEL:
+            why = (f"its parent {e.reaper_pid} ignores SIGCHLD (SigIgn in /proc/{e.reaper_pid}/status), so the "
+                   "kernel reaped it at once: no zombie, and its parent's waitpid() fails with ECHILD")
         else:
             why = f"its parent PID {e.reaper_pid} reaps it"
         return f"{e.label} (PID {e.pid}) ended; {why}"
@@ -184,6 +187,8 @@ class English:
         text = f"kill({e.pid}, {name}) -> {e.label} (sent through a pidfd: only this very process can get it)"
         if e.method is not None:
             text = f"{e.label}.{e.method}() is " + text
+        elif e.signal == signal.SIGINT:
+            text += "; Process.interrupt() (Python 3.14+) sends the same"
         if e.was_zombie:
             text += (f": {e.pid} is a zombie. The kernel accepts the signal, and it changes nothing: "
                      "a zombie runs no more code; only waitpid() (a join) removes it")

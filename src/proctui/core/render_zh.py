@@ -117,6 +117,9 @@ class Chinese:
         if e.who_reaps is ev.WhoReaps.EXIT_HANDLER:
             why = (f"它的父进程 {e.reaper_pid} 正在退出：multiprocessing 的退出处理函数会对每个守护子进程 "
                    "terminate() 再 join()")
+        elif e.who_reaps is ev.WhoReaps.KERNEL:
+            why = (f"它的父进程 {e.reaper_pid} 忽略了 SIGCHLD（/proc/{e.reaper_pid}/status 的 SigIgn），所以内核"
+                   "立刻回收了它：没有僵尸进程，父进程的 waitpid() 会因 ECHILD 失败")
         else:
             why = f"由它的父进程 PID {e.reaper_pid} 回收"
         return f"{e.label}（PID {e.pid}）结束了；{why}"
@@ -185,6 +188,8 @@ class Chinese:
         text = f"kill({e.pid}, {name}) -> {e.label}（经 pidfd 发送：只有这个进程本身能收到）"
         if e.method is not None:
             text = f"{e.label}.{e.method}() 就是 " + text
+        elif e.signal == signal.SIGINT:
+            text += "；Process.interrupt()（Python 3.14 起）发送的也是它"
         if e.was_zombie:
             text += (f"：{e.pid} 是僵尸进程。内核接受这个信号，但什么也不会改变：僵尸进程不再执行任何代码，"
                      "只有 waitpid()（join）能把它清掉")
@@ -300,6 +305,7 @@ _VERBS = {
     "join": "join()",
     "call is_alive() on": "is_alive()",
     "stop or continue": "暂停/继续",
+    "interrupt": "中断（SIGINT）",
 }
 
 

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import multiprocessing.connection
 import os
+import select
 import signal
 import sys
 import time
@@ -255,6 +257,55 @@ def orphan_grandchild(label: str, out: ChildOutput, parent_pid: int) -> None:
     _sleep_for_ever()
 
 
+def waiting_orphan_parent(label: str, out: ChildOutput, grandchild_label: str, grandchild_out: ChildOutput,
+                          report: Connection[int | None, object], proctui_pid: int) -> None:
+    """Start a grandchild, then wait until the user ends us (t or x): the grandchild is
+    orphaned when we die, and not before. A signal's default action ends us at once, with
+    no exit handler to join the grandchild."""
+    _become_lab_child(out)
+    grandchild = multiprocessing.get_context("fork").Process(
+        target=adoptable_grandchild, args=(grandchild_label, grandchild_out, os.getpid(), proctui_pid),
+        name=grandchild_label,
+    )
+    grandchild.start()
+    report.send(grandchild.pid)
+    report.close()
+    print(_("[{label}] PID: {pid}, PPID: {ppid}: started grandchild {grandchild}; I wait until you end me "
+            "(t or x)").format(label=label, pid=os.getpid(), ppid=os.getppid(), grandchild=grandchild.pid))
+    _sleep_for_ever()
+
+
+def adoptable_grandchild(label: str, out: ChildOutput, parent_pid: int, proctui_pid: int) -> None:
+    """A grandchild that lives under its parent for as long as the parent does, and says
+    who adopted it when the parent dies.
+
+    Its parent may wait for a long time, so it does not poll getppid(): the kernel tells
+    it, with a catchable parent-death signal, when its parent is gone. Then it arms SIGKILL
+    against its adopter, as every lab process dies with its parent. Whoever adopts it, it
+    never outlives proctui: it waits on a pidfd of proctui, readable once proctui has
+    exited (after a SIGKILL of proctui the adopter is some subreaper further up, which
+    would keep it for ever).
+    """
+    _become_lab_child(out, die_with_parent=False)
+    proctui = os.pidfd_open(proctui_pid)  # while our parent, and so proctui, is alive (checked below)
+
+    def parent_gone(signum: int | None = None, frame: types.FrameType | None = None) -> None:
+        adopter = os.getppid()
+        print(_("[{label}] my parent {parent} is gone: PPID is now {adopter}").format(
+            label=label, parent=parent_pid, adopter=adopter), flush=True)
+        set_parent_death_signal(signal.SIGKILL)
+        if os.getppid() != adopter:
+            os._exit(1)  # the adopter went too, before the signal was armed
+
+    signal.signal(_PARENT_THREAD_ENDED, parent_gone)
+    set_parent_death_signal(_PARENT_THREAD_ENDED)
+    print(_("[{label}] PID: {pid}, PPID: {ppid}").format(label=label, pid=os.getpid(), ppid=parent_pid), flush=True)
+    if os.getppid() != parent_pid:
+        parent_gone()  # the parent went before the signal was armed
+    select.select([proctui], [], [])  # until proctui has exited; a signal's handler runs meanwhile
+    os._exit(0)
+
+
 def daemon_child(label: str, out: ChildOutput) -> None:
     """A daemon=True child, which then tries to start a child of its own."""
     _become_lab_child(out)
@@ -342,4 +393,123 @@ def sigterm_ignorer(label: str, out: ChildOutput) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     print(_("[{label}] PID: {pid}, PPID: {ppid}: SIGTERM is now ignored (SIG_IGN)").format(
         label=label, pid=os.getpid(), ppid=os.getppid()))
+    _sleep_for_ever()
+
+
+def exit_256(label: str, out: ChildOutput) -> None:
+    """sys.exit(256): multiprocessing passes 256 to os._exit(), and the kernel keeps only
+    the low 8 bits of an exit status, so the parent sees exit code 0."""
+    _become_lab_child(out)
+    print(_("[{label}] PID: {pid}: calling sys.exit(256)").format(label=label, pid=os.getpid()))
+    sys.exit(256)
+
+
+#: The shell's child: a Python that arms its parent-death signal against the shell, then
+#: becomes ``sleep``. PR_SET_PDEATHSIG survives execve (of a binary that is not set-user-ID),
+#: so the sleep dies with the shell, as every lab process dies with its parent; a plain
+#: ``sleep`` started by sh would outlive a SIGKILL of proctui. -I -S: no site, no user paths.
+_SHELLS_CHILD = (
+    "import ctypes, os, sys\n"
+    "ctypes.CDLL(None).prctl(1, 9)\n"  # PR_SET_PDEATHSIG, SIGKILL
+    "if os.getppid() != int(sys.argv[1]): os._exit(1)\n"  # the shell was gone before it was armed
+    "os.execvp('sleep', ['sleep', '3600'])\n"
+)
+
+#: sh -c's script. $0: python, $1: the code above, $2..$7: what it prints, in the child's
+#: language, around the two values only the shell knows ($! and $?). fd 3: the grandchild's
+#: output pipe, fd 4: where it reports the grandchild's PID to the Lab. ``wait`` gives the
+#: child's status as the shell gives every status: 128+N for a child killed by signal N.
+_SHELL_SCRIPT = """\
+"$0" -I -S -c "$1" "$$" >&3 2>&3 3>&- 4>&- &
+child=$!
+echo "$child" >&4
+exec 3>&- 4>&-
+printf '%s%s%s%s%s\\n' "$2" "$child" "$3" "$child" "$4"
+wait "$child"
+status=$?
+printf '%s%s%s%s%s\\n' "$5" "$status" "$6" "$status" "$7"
+exit "$status"
+"""
+
+_HOLE = "\x01"  # where a value only the shell knows goes, in a sentence made here
+
+
+def shell_waits_for_its_child(label: str, out: ChildOutput, child_out: ChildOutput, report: ChildOutput) -> None:
+    """Become ``sh -c``: the shell starts a child (sleep), waits for it, prints ``$?`` and
+    exits with it. A shell's $? is 128+N for a child killed by signal N, where
+    multiprocessing says -N: and the shell's own exit (143, say) is an ordinary exit code."""
+    _become_lab_child(out)  # its parent-death signal survives the exec, as do fds 1 and 2
+    started = _("[{label}] sh -c: started {child} in the background; now: wait {child}").format(
+        label=label, child=_HOLE).split(_HOLE)
+    waited = _("[{label}] sh -c: wait -> $? = {status}; exit {status}").format(
+        label=label, status=_HOLE).split(_HOLE)
+    os.dup2(child_out.fd, 3)
+    os.dup2(report.fd, 4)
+    for fd in (child_out.fd, report.fd):
+        if fd not in (3, 4):
+            os.close(fd)
+    sys.stdout.flush()
+    # Under fork the sentinel's write end is not inheritable and closes here, so
+    # join(timeout) may see the sentinel ready before the shell ends; join() and the
+    # Lab's pidfd do not depend on it.
+    os.execv("/bin/sh", ["sh", "-c", _SHELL_SCRIPT, sys.executable, _SHELLS_CHILD,
+                         *started, *waited])
+
+
+def keyboard_interrupt_child(label: str, out: ChildOutput) -> None:
+    """A child with Python's own SIGINT handler, as a plain script has: SIGINT raises
+    KeyboardInterrupt in it, which nothing catches, so multiprocessing prints the
+    traceback and the exit code is 1. (proctui's other children leave SIGINT to its
+    default action: the kernel ends them, -2.)"""
+    _become_lab_child(out)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    print(_("[{label}] PID: {pid}, PPID: {ppid}: SIGINT now raises KeyboardInterrupt (Python's own handler)").format(
+        label=label, pid=os.getpid(), ppid=os.getppid()))
+    _sleep_for_ever()
+
+
+def sigchld_ignoring_parent(label: str, out: ChildOutput, grandchild_label: str, grandchild_out: ChildOutput,
+                            report: Connection[int | None, object]) -> None:
+    """A parent that sets SIGCHLD to SIG_IGN, then starts a child: when the child ends, the
+    kernel reaps it at once, so the parent's waitpid() fails with ECHILD. multiprocessing's
+    poll() takes that OSError for "still running": is_alive() says True of a process that
+    is gone, and join() returns with exitcode None. Each is called here, and said as it is."""
+    _become_lab_child(out)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    child = multiprocessing.get_context("fork").Process(
+        target=sleeping_grandchild, args=(grandchild_label, grandchild_out, os.getpid()), name=grandchild_label)
+    child.start()
+    pid = child.pid
+    assert pid is not None  # start() sets it
+    report.send(pid)
+    report.close()
+    print(_("[{label}] signal(SIGCHLD, SIG_IGN), then started child {child}: is_alive() -> {alive}").format(
+        label=label, child=pid, alive=child.is_alive()), flush=True)
+    # The sentinel turns readable when the child exits; waiting on it reaps nothing.
+    multiprocessing.connection.wait([child.sentinel])
+    # It turns readable as the exiting child closes its files, a moment before the kernel
+    # is done with it: wait for the kernel's last word, which is "gone" here (a parent
+    # that does not ignore SIGCHLD would see a zombie, Z, instead).
+    deadline = time.monotonic() + 5
+    while (info := procs.read_proc(pid, owner=False)) is not None and info.state != "Z" \
+            and time.monotonic() < deadline:
+        time.sleep(0.001)
+    print(_("[{label}] child {child} has exited: /proc/{child} exists: {exists}").format(
+        label=label, child=pid, exists=os.path.exists(f"/proc/{pid}")), flush=True)
+    try:
+        waited = repr(os.waitpid(pid, os.WNOHANG))
+    except OSError as error:
+        waited = repr(error)  # ChildProcessError(10, 'No child processes'): ECHILD
+    print(_("[{label}] os.waitpid({child}, WNOHANG) -> {result}").format(label=label, child=pid, result=waited),
+          flush=True)
+    print(_("[{label}] is_alive() -> {alive}").format(label=label, alive=child.is_alive()), flush=True)
+    child.join()
+    print(_("[{label}] join() returned; exitcode -> {code}").format(label=label, code=child.exitcode), flush=True)
+    _sleep_for_ever()
+
+
+def sleeping_grandchild(label: str, out: ChildOutput, parent_pid: int) -> None:
+    """A child of a lab child that sleeps until it is ended, and dies with its parent."""
+    _become_lab_child(out)
+    print(_("[{label}] PID: {pid}, PPID: {ppid}").format(label=label, pid=os.getpid(), ppid=parent_pid))
     _sleep_for_ever()

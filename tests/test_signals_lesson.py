@@ -1,0 +1,179 @@
+"""Lesson 13, signals and handlers, with real processes: SIGINT through the Lab (Python's
+handler -> KeyboardInterrupt -> exit code 1; the default action -> -2), and a parent that
+sets SIGCHLD to SIG_IGN, first with plain multiprocessing (the facts the lesson states,
+checked on the interpreter that runs the tests), then as the Lab's child."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from helpers import assert_refused, events_of, logged, pilot_wait_until, proc_state, refused, select, wait_until
+from proctui.core import workers
+from proctui.core.events import Disposition, Exited, Output, Refusal, Signalled, WhoReaps
+from proctui.core.lab import Lab, LabError
+from proctui.ui.app import ProcTUI
+
+
+def said(events, pid):
+    return [e.line for e in events_of(events, Output, pid)]
+
+
+# -- SIGINT ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_sigint_raises_keyboard_interrupt_in_a_child_with_pythons_handler(method):
+    lab = Lab(start_method=method)
+    events: list = []
+    lab.subscribe(events.append)
+    try:
+        child = lab.start_child("interruptible", workers.keyboard_interrupt_child)
+        wait_until(lambda: said(events, child.pid), what="the handler to be installed")
+        lab.interrupt(child)
+        [sent] = events_of(events, Signalled, child.pid)
+        assert sent.signal == signal.SIGINT and sent.disposition is Disposition.CAUGHT
+        # Process.interrupt() exists from 3.14 on: the event names it only where it does.
+        assert sent.method == ("interrupt" if hasattr(multiprocessing.Process, "interrupt") else None)
+        [exited] = wait_until(lambda: events_of(events, Exited, child.pid), what="its exit")
+        assert exited.exitcode == 1 and exited.status is not None and os.WIFEXITED(exited.status)
+        wait_until(lambda: any(line.startswith("KeyboardInterrupt") for line in said(events, child.pid)),
+                   what="the traceback's last line")
+        assert lab.join(child) == 1
+    finally:
+        lab.shutdown()
+
+
+def test_sigint_left_to_its_default_action_kills_minus_2(lab, lab_events):
+    child = lab.fork_child()
+    wait_until(lambda: said(lab_events, child.pid), what="the child's first line")
+    lab.interrupt(child)
+    [sent] = events_of(lab_events, Signalled, child.pid)
+    assert sent.disposition is Disposition.DEFAULT
+    assert lab.join(child) == -signal.SIGINT
+    with pytest.raises(LabError) as refusal:
+        lab.interrupt(child)  # reaped now: nothing to send it to
+    assert_refused(refusal, Refusal.ALREADY_REAPED, pid=child.pid)
+
+
+async def test_shift_i_interrupts_the_selected_lab_process_and_refuses_proctui():
+    lab = Lab()
+    app = ProcTUI(lab, refresh_seconds=0.3)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.main_screen.run_action("start('keyboard-interrupt')")
+            [child] = await pilot_wait_until(pilot, lambda: lab.processes, what="the child")
+            await pilot_wait_until(pilot, lambda: lab_said(app, child.pid), what="its handler installed")
+            await select(pilot, app, child.pid)
+            await pilot.press("I")
+            [exited] = await pilot_wait_until(pilot, lambda: logged(app, Exited, pid=child.pid), what="its exit")
+            assert exited.exitcode == 1
+            await select(pilot, app, os.getpid())
+            await pilot.press("I")
+            await pilot_wait_until(pilot, lambda: refused(app, Refusal.PROCTUI_ITSELF, pid=os.getpid()),
+                                   what="I on proctui refused")
+    finally:
+        lab.shutdown()
+
+
+def lab_said(app, pid):
+    return [e for e in app.main_screen.event_log.events if isinstance(e, Output) and e.pid == pid]
+
+
+# -- SIGCHLD set to SIG_IGN ----------------------------------------------------------------------
+
+PLAIN_PARENT = textwrap.dedent(
+    """
+    import json, multiprocessing, os, signal, sys, time
+    from multiprocessing.connection import wait
+
+    def brief():
+        time.sleep(0.2)
+
+    if __name__ == "__main__":
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+        ctx = multiprocessing.get_context(sys.argv[1])
+        facts = {}
+        running = ctx.Process(target=brief)
+        running.start()
+        facts["alive_while_running"] = running.is_alive()
+        running.join()  # blocks in waitpid(pid, 0) until the child has gone, then ECHILD
+        facts["running_joined_exitcode"] = running.exitcode
+        facts["gone_after_join"] = not os.path.exists(f"/proc/{running.pid}")
+        child = ctx.Process(target=brief)
+        child.start()
+        wait([child.sentinel])
+        while os.path.exists(f"/proc/{child.pid}"):  # the kernel finishes with it (no zombie ever)
+            with open(f"/proc/{child.pid}/stat") as stat:
+                assert stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+            time.sleep(0.001)
+        try:
+            os.waitpid(child.pid, os.WNOHANG)
+        except ChildProcessError as error:
+            facts["waitpid_errno"] = error.errno
+        facts["is_alive"] = child.is_alive()
+        facts["exitcode"] = child.exitcode
+        child.join()
+        facts["joined_exitcode"] = child.exitcode
+        from multiprocessing import resource_tracker
+        tracker = resource_tracker._resource_tracker._pid  # spawn's helper: the test reaps it
+        print(json.dumps(facts))
+        print(json.dumps(tracker))
+    """
+)
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_with_sigchld_ignored_multiprocessing_thinks_a_gone_child_runs(method, tmp_path):
+    script = tmp_path / "parent.py"
+    script.write_text(PLAIN_PARENT)
+    out = subprocess.run([sys.executable, str(script), method], capture_output=True, text=True, timeout=60,
+                         check=True)
+    facts_line, tracker_line = out.stdout.splitlines()
+    tracker = json.loads(tracker_line)
+    if tracker is not None:  # orphaned to this test run (a subreaper), which reaps it once it leaves
+        wait_until(lambda: proc_state(tracker) in ("Z", None), what="the resource tracker to leave")
+        try:
+            os.waitpid(tracker, 0)
+        except ChildProcessError:
+            pass
+    facts = json.loads(facts_line)
+    assert facts == {
+        "alive_while_running": True,
+        "running_joined_exitcode": None,  # join() waited for the child, and learnt nothing
+        "gone_after_join": True,
+        "waitpid_errno": 10,  # ECHILD
+        "is_alive": True,  # of a process that no longer exists
+        "exitcode": None,
+        "joined_exitcode": None,  # join() returned (at once: nothing left to wait for)
+    }
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_the_labs_sigchld_ignoring_parent_says_what_multiprocessing_makes_of_it(method):
+    lab = Lab(start_method=method)
+    events: list = []
+    lab.subscribe(events.append)
+    try:
+        parent, child = lab.ignore_sigchld_then_fork()
+        wait_until(lambda: said(events, child.pid), what="the child's first line")
+        lab.terminate(child)
+        [exited] = wait_until(lambda: events_of(events, Exited, child.pid), what="the child's exit")
+        assert exited.who_reaps is WhoReaps.KERNEL and exited.reaper_pid == parent.pid
+        assert proc_state(child.pid) is None  # no zombie: the kernel reaped it
+        lines = wait_until(lambda: (lines := said(events, parent.pid)) and "exitcode" in lines[-1] and lines,
+                           what="the parent's last line")
+        assert lines[0].endswith("is_alive() -> True")
+        assert lines[1].endswith("exists: False")
+        assert lines[2].endswith("ChildProcessError(10, 'No child processes')")  # ECHILD
+        assert lines[3].endswith("is_alive() -> True")
+        assert lines[4].endswith("exitcode -> None")
+    finally:
+        lab.shutdown()
