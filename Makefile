@@ -81,7 +81,7 @@ clean:
 VERSIONS ?= 3.10 3.11 3.12 3.13
 VERSION_TESTS ?= tests/test_stepper.py tests/test_explain.py tests/test_lab.py tests/test_lab_kinds.py \
 	tests/test_pool.py tests/test_app_stepper.py tests/test_architecture.py tests/test_script_run.py \
-	tests/test_examples.py tests/test_practice.py
+	tests/test_examples.py tests/test_practice.py tests/test_lab_lessons.py
 
 test-versions:
 	@set -e; for v in $(VERSIONS); do \

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
-from helpers import pilot_wait_until, screen_text, select
+from helpers import palette_command, pilot_wait_until, screen_text, select
 from proctui.core.lab import Lab
 from proctui.core.lessons import GOALS, LANGUAGES, LessonRun, load_glossary, load_lessons
 from proctui.ui.app import ProcTUI
@@ -149,6 +149,16 @@ async def lesson_methods(pilot, app):
     await pilot.press("m")
 
 
+async def lesson_cow(pilot, app):
+    await palette_command(pilot, app, "cow")
+    await step_to(pilot, app, 1)
+    await palette_command(pilot, app, "cow-write")
+    await step_to(pilot, app, 2, timeout=30)
+    await select(pilot, app, newest(app, "cow").pid)
+    await pilot.press("x")
+    await finish(pilot, app)
+
+
 WALKS = {
     "process": lesson_process,
     "join": lesson_join,
@@ -160,6 +170,7 @@ WALKS = {
     "daemons": lesson_daemons,
     "pool": lesson_pool,
     "methods": lesson_methods,
+    "cow": lesson_cow,
 }
 
 

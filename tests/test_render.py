@@ -19,6 +19,7 @@ from proctui.core import render
 from proctui.core.events import (
     Adopted,
     Adopter,
+    CowMemory,
     Disposition,
     Exited,
     Forked,
@@ -76,6 +77,8 @@ SAMPLES: dict[type[ev.LabEvent], ev.LabEvent] = {
     Reaped: Reaped(pid=4242, label="child-1", call=ReapCall.JOIN, status=0x000F, exitcode=-15),
     PoolWorkerReaped: PoolWorkerReaped(pid=4240, label="pool-1 worker 1", pool="pool-1", by=PoolReap.JOIN,
                                        exitcode=0, start_method="fork", maxtasksperchild=2),
+    CowMemory: CowMemory(pid=4242, label="cow-1", written=False, shared=78012, private_dirty=416, pss=11572,
+                         list_kb=16384),
     Adopted: Adopted(pid=4243, label="orphan-1 (grandchild)", former_parent=4242, adopter_pid=ME,
                      adopter=Adopter.PROCTUI),
     Signalled: Signalled(pid=4242, label="child-1", signal=signal.SIGTERM, method="terminate"),
@@ -173,7 +176,7 @@ def test_the_tones_are_the_kinds_the_log_always_had():
         Adopted: Tone.NOTE, JoinReturned: Tone.NOTE, StillAlive: Tone.NOTE, ForkWarned: Tone.NOTE,
         PoolCreated: Tone.NOTE, PoolMapped: Tone.NOTE, PoolClosing: Tone.NOTE, PoolTerminating: Tone.NOTE,
         PoolMapsDropped: Tone.NOTE, StartMethodChosen: Tone.NOTE, SubreaperSet: Tone.NOTE,
-        OrphanLeavesTheTree: Tone.NOTE,
+        OrphanLeavesTheTree: Tone.NOTE, CowMemory: Tone.NOTE,
         ScriptStarted: Tone.STARTED, ScriptForked: Tone.STARTED, ScriptReadStdin: Tone.NOTE,
         HiddenReapingUnguarded: Tone.ERROR,
         PoolMapFailed: Tone.ERROR, PoolHangs: Tone.ERROR, WatchFailed: Tone.ERROR, Refused: Tone.ERROR,
@@ -406,6 +409,17 @@ SENTENCES = [
     (PoolMapFailed(label="pool-1", error="ValueError: boom"), "pool-1: map failed: ValueError: boom"),
     (PoolHangs(label="pool-1"),
      "pool-1.terminate() hangs (a worker died holding the task queue's lock): killing its workers"),
+    # copy-on-write
+    (CowMemory(pid=4242, label="cow-1", written=False, shared=78012, private_dirty=416, pss=11572, list_kb=16384),
+     ("cow-1 (PID 4242), /proc/4242/smaps_rollup: Shared 78012 kB (pages proctui maps too), Private_Dirty 416 kB, "
+      "Pss 11572 kB. fork() copied no page: proctui's cow_list (16384 kB) stays shared until one side writes to "
+      "it")),
+    (CowMemory(pid=4242, label="cow-1", written=True, shared=61400, private_dirty=16988, pss=20130, list_kb=16384,
+               was_shared=78012, was_private_dirty=416, was_pss=11572, parent_writer="proctui",
+               parent_sum=0),
+     ("cow-1 (PID 4242) wrote, /proc/4242/smaps_rollup: Private_Dirty 16988 kB (was 416), Shared 61400 kB (was "
+      "78012), Pss 20130 kB (was 11572): the kernel gave it a copy of every page it wrote, 16572 kB. proctui's "
+      "own copies are unchanged: cow_writer = 'proctui', sum(cow_list) = 0")),
     # things that went wrong
     (WatchFailed(error="OSError(9, 'Bad file descriptor')"),
      "internal error while watching children: OSError(9, 'Bad file descriptor')"),
@@ -479,6 +493,13 @@ REFUSALS = [
      "prctl(PR_SET_CHILD_SUBREAPER) failed: [Errno 1] Operation not permitted"),
     (Refused(reason=Refusal.CANNOT_STEP, error="sys.monitoring tool ids (3, 4) are all in use"),
      "join() cannot be stepped through on this Python: sys.monitoring tool ids (3, 4) are all in use"),
+    (Refused(reason=Refusal.COW_NEEDS_FORK, value="spawn"),
+     ("copy-on-write needs fork: under spawn the child is a fresh Python that shares no page with proctui "
+      "(m chooses fork). Nothing started.")),
+    (Refused(reason=Refusal.NO_COW_CHILD),
+     "no copy-on-write child is waiting to write: start one first (ctrl+p: Copy-on-write child)"),
+    (Refused(reason=Refusal.CHILD_SILENT, pid=4242, label="cow-1", value="written"),
+     "cow-1 (PID 4242) never said 'written' (it ended, or hangs): nothing was read"),
 ]
 
 

@@ -110,6 +110,9 @@ GOALS: dict[str, Callable[[Progress], bool]] = {
     "spawn_method": lambda p: p.start_method == "spawn",
     "spawn_child": lambda p: _happened(p, ev.Forked, lambda e: e.start_method == "spawn"),
     "forkserver_child": lambda p: _happened(p, ev.Forked, lambda e: e.start_method == "forkserver"),
+    "cow_shared": lambda p: _happened(p, ev.CowMemory, lambda e: not e.written),
+    # The kernel copied at least every page of the list the child wrote: read from smaps_rollup.
+    "cow_copied": lambda p: _happened(p, ev.CowMemory, lambda e: (e.copied or 0) >= e.list_kb),
 }
 
 

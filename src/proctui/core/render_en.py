@@ -224,6 +224,17 @@ class English:
         return (f"{e.label}.is_alive() -> poll() -> waitpid({e.pid}, WNOHANG) -> (0, 0) -> True: "
                 "still running, nothing reaped")
 
+    def cow_memory(self, e: ev.CowMemory) -> str:
+        where = f"/proc/{e.pid}/smaps_rollup"
+        if not e.written:
+            return (f"{e.label} (PID {e.pid}), {where}: Shared {e.shared} kB (pages proctui maps too), "
+                    f"Private_Dirty {e.private_dirty} kB, Pss {e.pss} kB. fork() copied no page: proctui's "
+                    f"cow_list ({e.list_kb} kB) stays shared until one side writes to it")
+        return (f"{e.label} (PID {e.pid}) wrote, {where}: Private_Dirty {e.private_dirty} kB (was "
+                f"{e.was_private_dirty}), Shared {e.shared} kB (was {e.was_shared}), Pss {e.pss} kB (was "
+                f"{e.was_pss}): the kernel gave it a copy of every page it wrote, {e.copied} kB. proctui's own "
+                f"copies are unchanged: cow_writer = {e.parent_writer!r}, sum(cow_list) = {e.parent_sum}")
+
     # -- pools -------------------------------------------------------------------------------
 
     def pool_created(self, e: ev.PoolCreated) -> str:
@@ -353,5 +364,10 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
                                  + syntax_caret(e.text, e.column)),
     _R.SCRIPT_FORKS_TOO_MANY: lambda e: (f"PID {e.other_pid} forked PID {e.pid}, one past the limit of {e.limit} "
                                          "lab processes (--max-children): proctui ended it with SIGKILL"),
+    _R.COW_NEEDS_FORK: lambda e: (f"copy-on-write needs fork: under {e.value} the child is a fresh Python "
+                                  "that shares no page with proctui (m chooses fork). Nothing started."),
+    _R.NO_COW_CHILD: lambda e: ("no copy-on-write child is waiting to write: start one first "
+                                "(ctrl+p: Copy-on-write child)"),
+    _R.CHILD_SILENT: lambda e: f"{_who(e)} never said {e.value!r} (it ended, or hangs): nothing was read",
     _R.SCRIPT_RUNNING: lambda e: f"a script is running already ({e.label}, PID {e.pid}): end it first (t or x)",
 }

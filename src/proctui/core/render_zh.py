@@ -223,6 +223,17 @@ class Chinese:
         return (f"{e.label}.is_alive() -> poll() -> waitpid({e.pid}, WNOHANG) -> (0, 0) -> True："
                 "还在运行，什么也没回收")
 
+    def cow_memory(self, e: ev.CowMemory) -> str:
+        where = f"/proc/{e.pid}/smaps_rollup"
+        if not e.written:
+            return (f"{e.label}（PID {e.pid}），{where}：Shared {e.shared} kB（proctui 也映射着的页），"
+                    f"Private_Dirty {e.private_dirty} kB，Pss {e.pss} kB。fork() 没有复制任何一页："
+                    f"proctui 的 cow_list（{e.list_kb} kB）一直是共享的，直到某一方写它")
+        return (f"{e.label}（PID {e.pid}）写了，{where}：Private_Dirty {e.private_dirty} kB（原来 "
+                f"{e.was_private_dirty}），Shared {e.shared} kB（原来 {e.was_shared}），Pss {e.pss} kB（原来 "
+                f"{e.was_pss}）：它写到的每一页，内核都给了它一份副本，共 {e.copied} kB（写时复制）。"
+                f"proctui 自己的那份没变：cow_writer = {e.parent_writer!r}，sum(cow_list) = {e.parent_sum}")
+
     # -- 进程池 ----------------------------------------------------------------------------
 
     def pool_created(self, e: ev.PoolCreated) -> str:
@@ -357,5 +368,9 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
                                  + syntax_caret(e.text, e.column)),
     _R.SCRIPT_FORKS_TOO_MANY: lambda e: (f"PID {e.other_pid} fork 出了 PID {e.pid}，超过了 {e.limit} "
                                          "个实验进程的上限（--max-children）：proctui 用 SIGKILL 结束了它"),
+    _R.COW_NEEDS_FORK: lambda e: (f"写时复制要用 fork：在 {e.value} 下子进程是一个全新的 Python，"
+                                  "和 proctui 不共享任何一页（按 m 选 fork）。什么也没有启动。"),
+    _R.NO_COW_CHILD: lambda e: "没有等着写内存的写时复制子进程：先启动一个（ctrl+p：写时复制子进程）",
+    _R.CHILD_SILENT: lambda e: f"{_who(e)}一直没有说 {e.value!r}（它已结束，或卡住了）：什么也没有读",
     _R.SCRIPT_RUNNING: lambda e: f"已经有一个脚本在运行（{e.label}，PID {e.pid}）：先结束它（t 或 x）",
 }

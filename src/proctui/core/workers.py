@@ -343,3 +343,40 @@ def sigterm_ignorer(label: str, out: ChildOutput) -> None:
     print(_("[{label}] PID: {pid}, PPID: {ppid}: SIGTERM is now ignored (SIG_IGN)").format(
         label=label, pid=os.getpid(), ppid=os.getppid()))
     _sleep_for_ever()
+
+
+# -- copy-on-write ---------------------------------------------------------------------------
+
+#: The objects of the copy-on-write child: globals of proctui's own interpreter. The Lab
+#: fills cow_list before the first such fork, so a forked child starts with the very
+#: pages proctui has, and the kernel copies one only when either side writes to it.
+cow_writer = "proctui"  # who wrote it last: the child writes its label
+cow_list: list[int] = []
+#: 2 Mi items: 16 MiB of pointers on a 64-bit build, every one to the same small int.
+COW_LIST_LENGTH = 2 * 1024 * 1024
+#: What asks the child to write: blocked until it waits for it, so nothing is lost.
+COW_WRITE_SIGNAL = signal.SIGUSR2
+
+
+def copy_on_write_child(label: str, out: ChildOutput, report: Connection[object, object]) -> None:
+    """Say what the globals hold, then wait for COW_WRITE_SIGNAL; then set cow_writer to
+    our label and fill cow_list with 1s, and say both again. ``report`` tells the Lab when to read our
+    smaps_rollup: once ready (nothing written yet) and once written."""
+    _become_lab_child(out)
+    global cow_writer
+    signal.pthread_sigmask(signal.SIG_BLOCK, {COW_WRITE_SIGNAL})
+    before = (cow_writer, sum(cow_list))
+    print(_("[{label}] PID: {pid}, PPID: {ppid}: cow_writer = {writer!r}, sum(cow_list) = {total}, "
+            "as proctui has them").format(label=label, pid=os.getpid(), ppid=os.getppid(),
+                                           writer=before[0], total=before[1]))
+    report.send("ready")
+    signal.sigwait({COW_WRITE_SIGNAL})
+    cow_writer = label
+    for index in range(len(cow_list)):
+        cow_list[index] = 1
+    print(_("[{label}] I wrote: cow_writer = {writer!r}, sum(cow_list) = {total} (they were {old!r} "
+            "and {old_total})").format(label=label, writer=cow_writer, total=sum(cow_list),
+                                       old=before[0], old_total=before[1]))
+    report.send("written")
+    report.close()
+    _sleep_for_ever()

@@ -296,6 +296,14 @@ class MainScreen(Screen[None]):
             pool.close_and_join()
         self.request_snapshot()
 
+    @work(thread=True, group="cow", exit_on_error=False)
+    def action_cow_write(self) -> None:
+        # The Lab waits for the child to write 16 MiB: in a thread, so the app stays live.
+        try:
+            self.lab.cow_write()
+        except LabError as exc:
+            self.app.call_from_thread(self.refuse, exc.refusal)
+
     def action_cycle_start_method(self) -> None:
         self.lab.cycle_start_method()  # its event says what the method means
         self._update_titles()
