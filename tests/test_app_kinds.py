@@ -179,3 +179,9 @@ async def test_the_palette_starts_a_copy_on_write_child_and_makes_it_write(app):
                                          what="its second reading in the log")
         assert after.parent_writer == "proctui" and after.parent_sum == 0
         await pilot_wait_until(pilot, lambda: "smaps_rollup" in screen_text(app), what="the log line on screen")
+
+
+async def test_queue_get_with_no_queue_says_why(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await palette_command(pilot, app, "queue-get")
+        await pilot_wait_until(pilot, lambda: refused(app, Refusal.NO_QUEUE), what="the refusal")

@@ -1,8 +1,10 @@
 """The lab actions of lessons 14-16, with real processes: copy-on-write read from the
-child's real /proc/PID/smaps_rollup."""
+child's real /proc/PID/smaps_rollup; the Queue deadlock, with the real join stepped into
+its blocking waitpid and the kernel's word on where each thread sleeps."""
 
 from __future__ import annotations
 
+import os
 import signal
 
 import pytest
@@ -10,9 +12,10 @@ import pytest
 from helpers import assert_refused, events_of, proc_state, wait_until
 from proctui.core import workers
 from proctui.core.cow import list_kb
-from proctui.core.events import CowMemory, Output, Refusal, Signalled
+from proctui.core.events import CowMemory, Output, QueueGot, ReapCall, Reaped, Refusal, Signalled, WhereBlocked
 from proctui.core.lab import Lab, LabError
-from proctui.core.procs import read_memory_use
+from proctui.core.procs import read_memory_use, read_threads
+from proctui.core.queue_deadlock import QUEUE_BYTES
 
 
 def said(events, pid):
@@ -73,3 +76,44 @@ def test_a_child_killed_before_it_writes_is_said_silent(lab, lab_events):
         lab.cow_write()
     assert_refused(refused, Refusal.CHILD_SILENT, pid=child.pid, value="written")
     assert lab.join(child) == -signal.SIGKILL
+
+
+def test_a_child_with_a_full_queue_cannot_exit_until_proctui_gets(lab, lab_events):
+    child = lab.start_queue_child()
+    [where] = wait_until(lambda: events_of(lab_events, WhereBlocked, child.pid), timeout=40,
+                         what="where its threads wait")
+    # Two threads: the main one (first), and the queue's feeder, asleep in the kernel's pipe write.
+    assert where.feeder_blocked and len(where.threads) == 2, where
+    assert where.threads[0][:2] == (child.pid, "S")
+    assert where.pipe_size is not None and where.pipe_size < QUEUE_BYTES
+    wait_until(lambda: any("put() returned" in line for line in said(lab_events, child.pid)),
+               what="put() to return")
+
+    # join() before get(): the real join, stepped to its waitpid(pid, 0), which blocks.
+    stepper = lab.step_join(child)
+    step = stepper.step
+    while not (step is not None and step.kind == "call" and (step.call or "").startswith("os.waitpid(")):
+        step = stepper.next()
+    assert step.call == f"os.waitpid({child.pid}, 0)"
+    stepper.advance()
+    tid = stepper.thread_id
+
+    def joining_thread_asleep_in_wait():
+        return [t for t in read_threads(os.getpid()) if t.tid == tid and t.state == "S" and "wait" in t.wchan]
+
+    wait_until(joining_thread_asleep_in_wait, what="the kernel to show the join asleep in waitpid")
+    assert stepper.inside_call == f"os.waitpid({child.pid}, 0)" and not stepper.paused and not stepper.done
+    assert proc_state(child.pid) == "S"  # not a zombie: it has not exited
+
+    # The fix: get(). The feeder thread finishes, the child exits, and waitpid returns.
+    assert lab.queue_get() is child
+    [got] = events_of(lab_events, QueueGot, child.pid)
+    assert got.size == QUEUE_BYTES
+    returned = stepper.wait_step(30)
+    assert returned is not None and returned.kind == "return" and returned.status == 0
+    [reaped] = wait_until(lambda: events_of(lab_events, Reaped, child.pid), what="the reap")
+    assert (reaped.call, reaped.exitcode) == (ReapCall.STEPPED_JOIN, 0)
+    assert stepper.run_to_end().result == "0"
+    with pytest.raises(LabError) as refused:
+        lab.queue_get()
+    assert_refused(refused, Refusal.NO_QUEUE)

@@ -159,6 +159,27 @@ async def lesson_cow(pilot, app):
     await finish(pilot, app)
 
 
+async def lesson_queue_deadlock(pilot, app):
+    await palette_command(pilot, app, "queue")
+    await step_to(pilot, app, 1, timeout=40)
+    await select(pilot, app, newest(app, "queue").pid)
+    await pilot.press("w")
+    steps = await pilot_wait_until(pilot, lambda: app.main_screen.steps, what="the viewer")
+    for _ in range(60):
+        step = app.main_screen.shown_step
+        if step is not None and step.kind == "call" and (step.call or "").startswith("os.waitpid("):
+            break
+        shown = steps.steps_shown
+        await pilot.press("n")
+        await pilot_wait_until(pilot, lambda: steps.steps_shown > shown, what="the next step")
+    await pilot.press("n")  # into waitpid, which blocks
+    await step_to(pilot, app, 2)
+    await palette_command(pilot, app, "queue-get")
+    await step_to(pilot, app, 3, timeout=40)
+    await close_stepper(pilot, app)
+    await finish(pilot, app)
+
+
 WALKS = {
     "process": lesson_process,
     "join": lesson_join,
@@ -171,6 +192,7 @@ WALKS = {
     "pool": lesson_pool,
     "methods": lesson_methods,
     "cow": lesson_cow,
+    "queue_deadlock": lesson_queue_deadlock,
 }
 
 

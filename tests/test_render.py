@@ -43,6 +43,7 @@ from proctui.core.events import (
     PoolTerminating,
     PoolWorkerReaped,
     PoolWorkerStarted,
+    QueueGot,
     ReapCall,
     Reaped,
     Refusal,
@@ -56,6 +57,7 @@ from proctui.core.events import (
     SubreaperSet,
     Tone,
     WatchFailed,
+    WhereBlocked,
     WhoReaps,
     refuse,
 )
@@ -79,6 +81,8 @@ SAMPLES: dict[type[ev.LabEvent], ev.LabEvent] = {
                                        exitcode=0, start_method="fork", maxtasksperchild=2),
     CowMemory: CowMemory(pid=4242, label="cow-1", written=False, shared=78012, private_dirty=416, pss=11572,
                          list_kb=16384),
+    WhereBlocked: WhereBlocked(pid=4242, label="queue-1", threads=((4242, "S", "futex_do_wait"),)),
+    QueueGot: QueueGot(pid=4242, label="queue-1", size=10485760),
     Adopted: Adopted(pid=4243, label="orphan-1 (grandchild)", former_parent=4242, adopter_pid=ME,
                      adopter=Adopter.PROCTUI),
     Signalled: Signalled(pid=4242, label="child-1", signal=signal.SIGTERM, method="terminate"),
@@ -177,6 +181,7 @@ def test_the_tones_are_the_kinds_the_log_always_had():
         PoolCreated: Tone.NOTE, PoolMapped: Tone.NOTE, PoolClosing: Tone.NOTE, PoolTerminating: Tone.NOTE,
         PoolMapsDropped: Tone.NOTE, StartMethodChosen: Tone.NOTE, SubreaperSet: Tone.NOTE,
         OrphanLeavesTheTree: Tone.NOTE, CowMemory: Tone.NOTE,
+        WhereBlocked: Tone.NOTE, QueueGot: Tone.NOTE,
         ScriptStarted: Tone.STARTED, ScriptForked: Tone.STARTED, ScriptReadStdin: Tone.NOTE,
         HiddenReapingUnguarded: Tone.ERROR,
         PoolMapFailed: Tone.ERROR, PoolHangs: Tone.ERROR, WatchFailed: Tone.ERROR, Refused: Tone.ERROR,
@@ -420,6 +425,17 @@ SENTENCES = [
      ("cow-1 (PID 4242) wrote, /proc/4242/smaps_rollup: Private_Dirty 16988 kB (was 416), Shared 61400 kB (was "
       "78012), Pss 20130 kB (was 11572): the kernel gave it a copy of every page it wrote, 16572 kB. proctui's "
       "own copies are unchanged: cow_writer = 'proctui', sum(cow_list) = 0")),
+    # the Queue deadlock
+    (WhereBlocked(pid=4242, label="queue-1", threads=((4242, "S", "futex_do_wait"), (4243, "S", "anon_pipe_write")),
+                  pipe_size=65536),
+     ("queue-1 (PID 4242), from /proc/4242/task/*/stat and wchan: thread 4242 (main) S in futex_do_wait; thread "
+      "4243 S in anon_pipe_write. Its queue's feeder thread is blocked writing into the pipe, which is full (65536 "
+      "bytes); at exit its main thread joins that thread: it cannot exit until someone calls get()")),
+    (WhereBlocked(pid=4242, label="queue-1", threads=((4242, "S", "0"), (4243, "S", "0"))),
+     "queue-1 (PID 4242), from /proc/4242/task/*/stat and wchan: thread 4242 (main) S in 0; thread 4243 S in 0"),
+    (QueueGot(pid=4242, label="queue-1", size=10485760),
+     ("proctui: queue.get() -> 10485760 bytes from queue-1 (PID 4242): the pipe drains, its feeder thread writes "
+      "the rest and ends, and nothing keeps the child from exiting")),
     # things that went wrong
     (WatchFailed(error="OSError(9, 'Bad file descriptor')"),
      "internal error while watching children: OSError(9, 'Bad file descriptor')"),
@@ -496,6 +512,10 @@ REFUSALS = [
     (Refused(reason=Refusal.COW_NEEDS_FORK, value="spawn"),
      ("copy-on-write needs fork: under spawn the child is a fresh Python that shares no page with proctui "
       "(m chooses fork). Nothing started.")),
+    (Refused(reason=Refusal.NO_QUEUE),
+     "no queue waits to be read: start one first (ctrl+p: Queue: a child puts 10 MB)"),
+    (Refused(reason=Refusal.QUEUE_EMPTY, pid=4242, label="queue-1"),
+     "nothing came on the queue of queue-1 (PID 4242) (it ended, or hangs): nothing was read"),
     (Refused(reason=Refusal.NO_COW_CHILD),
      "no copy-on-write child is waiting to write: start one first (ctrl+p: Copy-on-write child)"),
     (Refused(reason=Refusal.CHILD_SILENT, pid=4242, label="cow-1", value="written"),

@@ -364,6 +364,26 @@ class CowMemory(LabEvent):
         return None if self.was_private_dirty is None else self.private_dirty - self.was_private_dirty
 
 
+class WhereBlocked(LabEvent):
+    """Where each thread of a process waits, read from ``/proc/PID/task/TID/stat`` and
+    ``wchan``: (tid, state letter, kernel function), the main thread (tid == pid) first."""
+
+    threads: tuple[tuple[int, str, str], ...]
+    pipe_size: int | None = None  # the queue's pipe's capacity in bytes (F_GETPIPE_SZ)
+
+    @property
+    def feeder_blocked(self) -> bool:
+        """Another thread than the main one sleeps in the kernel's pipe write: the queue's
+        feeder thread, writing into a full pipe."""
+        return any(tid != self.pid and state == "S" and "pipe" in wchan for tid, state, wchan in self.threads)
+
+
+class QueueGot(LabEvent):
+    """proctui called get() on the queue a lab child put its object on."""
+
+    size: int  # bytes received
+
+
 # -- pools -------------------------------------------------------------------------------
 
 
@@ -496,6 +516,8 @@ class Refusal(enum.Enum):
     COW_NEEDS_FORK = "copy-on-write needs fork"
     NO_COW_CHILD = "no copy-on-write child"
     CHILD_SILENT = "child silent"
+    NO_QUEUE = "no queue"
+    QUEUE_EMPTY = "queue empty"
 
 
 class Refused(LabEvent):

@@ -59,6 +59,7 @@ from proctui.core.guards import (
 )
 from proctui.core.linux import PR_SET_CHILD_SUBREAPER, peek_exit_status, pidfd_exits_within, prctl
 from proctui.core.pool import LabPool, PoolError
+from proctui.core.queue_deadlock import QUEUE_BYTES, QueueDeadlock
 from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
 from proctui.core.script_run import Scripts
 from proctui.core.sending import await_state, check_not_reaped, check_same_process, disposition, send
@@ -101,6 +102,7 @@ class Lab:
                              self._start_lock)
         self._stepped = SteppedJoins(self._emit)
         self.cow = CopyOnWrite(self._emit)  # copy-on-write children: their report pipes
+        self.queues = QueueDeadlock(self._emit)  # queue children: their queues, until read
         #: proctui run's room: the script process and what it forks.
         self.scripts = Scripts(self.pid, self.records, self._emit, self._watch, self._watcher.watch_output,
                                self._check_room, self._start_lock,
@@ -235,6 +237,17 @@ class Lab:
         """The newest copy-on-write child changes a global and fills cow_list; its memory is
         read again. Waits for the child: call it from a worker thread."""
         return self.cow.write(self._signal_for_a_lesson)
+
+    def start_queue_child(self) -> LabProcess:
+        """A child that puts 10 MB on a Queue proctui made, then returns: it cannot exit
+        until proctui reads the queue (``queue_get``). See ``queue_deadlock``."""
+        return self.queues.start(self.start_method, lambda queue: self.start_child(
+            "queue", workers.queue_putter, (queue, QUEUE_BYTES)))
+
+    def queue_get(self) -> LabProcess:
+        """queue.get() on the newest queue child's queue. Waits for the data: call it from
+        a worker thread."""
+        return self.queues.get()
 
     def _signal_for_a_lesson(self, record: LabProcess, signum: int) -> None:
         """Send a signal a lab child waits for (no Process method sends it)."""
@@ -479,6 +492,7 @@ class Lab:
                 self._signal_unreaped(record, signal.SIGTERM)
             self._stepped.cancel_all()
             self.cow.close()
+            self.queues.close()
             Ending(self.pid, self._emit, self._signal_unreaped).end(live, self.pools, grace)
             self.family.reap_adopted_zombies()
             # The warden ends what is left of a script's process group (its fork server, its

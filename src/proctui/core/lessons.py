@@ -52,6 +52,7 @@ class Progress:
     own_pid: int
     step: Step | None  # where a stepped join stands, if one is open
     start_method: str
+    join_blocked_in: str | None = None  # the call the stepped join runs inside, not paused: blocked
 
 
 def _happened(progress: Progress, kind: type[E], test: Callable[[E], bool] = lambda e: True) -> bool:
@@ -110,6 +111,11 @@ GOALS: dict[str, Callable[[Progress], bool]] = {
     "spawn_method": lambda p: p.start_method == "spawn",
     "spawn_child": lambda p: _happened(p, ev.Forked, lambda e: e.start_method == "spawn"),
     "forkserver_child": lambda p: _happened(p, ev.Forked, lambda e: e.start_method == "forkserver"),
+    "feeder_blocked": lambda p: _happened(p, ev.WhereBlocked, lambda e: e.feeder_blocked),
+    "join_blocked_in_waitpid": lambda p: (p.join_blocked_in or "").startswith("os.waitpid("),
+    # proctui read the queue, and then the stepped join's waitpid returned: the child is reaped.
+    "got_then_reaped": lambda p: _happened(p, ev.QueueGot) and _happened(
+        p, ev.Reaped, lambda e: e.call is ev.ReapCall.STEPPED_JOIN),
     "cow_shared": lambda p: _happened(p, ev.CowMemory, lambda e: not e.written),
     # The kernel copied at least every page of the list the child wrote: read from smaps_rollup.
     "cow_copied": lambda p: _happened(p, ev.CowMemory, lambda e: (e.copied or 0) >= e.list_kb),

@@ -398,3 +398,32 @@ def read_memory_use(pid: int) -> MemoryUse | None:
     return MemoryUse(rss=fields["Rss"], pss=fields["Pss"], shared_clean=fields["Shared_Clean"],
                      shared_dirty=fields["Shared_Dirty"], private_clean=fields["Private_Clean"],
                      private_dirty=fields["Private_Dirty"])
+
+
+@dataclass(frozen=True)
+class ThreadWait:
+    """One thread of a process as the kernel shows it: its state letter, and the kernel
+    function it sleeps in (``/proc/PID/task/TID/wchan``; "0" when it runs, or is hidden)."""
+
+    tid: int
+    state: str
+    wchan: str
+
+
+def read_threads(pid: int) -> tuple[ThreadWait, ...]:
+    """Every thread of pid, main thread first; () once the process is gone."""
+    try:
+        tids = sorted(int(name) for name in os.listdir(f"/proc/{pid}/task"))
+    except (FileNotFoundError, ProcessLookupError):
+        return ()
+    found = []
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat", "rb") as f:
+                raw = f.read()
+            with open(f"/proc/{pid}/task/{tid}/wchan", "rb") as f:
+                wchan = f.read().decode(errors="replace").strip() or "0"
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # the thread ended while we looked
+        found.append(ThreadWait(tid=tid, state=raw[raw.rindex(b")") + 2:].split()[0].decode(), wchan=wchan))
+    return tuple(found)

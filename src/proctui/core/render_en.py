@@ -235,6 +235,20 @@ class English:
                 f"{e.was_pss}): the kernel gave it a copy of every page it wrote, {e.copied} kB. proctui's own "
                 f"copies are unchanged: cow_writer = {e.parent_writer!r}, sum(cow_list) = {e.parent_sum}")
 
+    def where_blocked(self, e: ev.WhereBlocked) -> str:
+        threads = "; ".join(f"thread {tid}{' (main)' if tid == e.pid else ''} {state} in {wchan}"
+                            for tid, state, wchan in e.threads)
+        text = f"{e.label} (PID {e.pid}), from /proc/{e.pid}/task/*/stat and wchan: {threads}"
+        if e.feeder_blocked:
+            size = f" ({e.pipe_size} bytes)" if e.pipe_size else ""
+            text += (f". Its queue's feeder thread is blocked writing into the pipe, which is full{size}; at exit "
+                     "its main thread joins that thread: it cannot exit until someone calls get()")
+        return text
+
+    def queue_got(self, e: ev.QueueGot) -> str:
+        return (f"proctui: queue.get() -> {e.size} bytes from {e.label} (PID {e.pid}): the pipe drains, its feeder "
+                "thread writes the rest and ends, and nothing keeps the child from exiting")
+
     # -- pools -------------------------------------------------------------------------------
 
     def pool_created(self, e: ev.PoolCreated) -> str:
@@ -369,5 +383,8 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
     _R.NO_COW_CHILD: lambda e: ("no copy-on-write child is waiting to write: start one first "
                                 "(ctrl+p: Copy-on-write child)"),
     _R.CHILD_SILENT: lambda e: f"{_who(e)} never said {e.value!r} (it ended, or hangs): nothing was read",
+    _R.NO_QUEUE: lambda e: ("no queue waits to be read: start one first (ctrl+p: Queue: a child puts "
+                            "10 MB)"),
+    _R.QUEUE_EMPTY: lambda e: f"nothing came on the queue of {_who(e)} (it ended, or hangs): nothing was read",
     _R.SCRIPT_RUNNING: lambda e: f"a script is running already ({e.label}, PID {e.pid}): end it first (t or x)",
 }

@@ -234,6 +234,20 @@ class Chinese:
                 f"{e.was_pss}）：它写到的每一页，内核都给了它一份副本，共 {e.copied} kB（写时复制）。"
                 f"proctui 自己的那份没变：cow_writer = {e.parent_writer!r}，sum(cow_list) = {e.parent_sum}")
 
+    def where_blocked(self, e: ev.WhereBlocked) -> str:
+        threads = "；".join(f"线程 {tid}{'（主线程）' if tid == e.pid else ''} {state}，在 {wchan} 里"
+                           for tid, state, wchan in e.threads)
+        text = f"{e.label}（PID {e.pid}），读自 /proc/{e.pid}/task/*/stat 和 wchan：{threads}"
+        if e.feeder_blocked:
+            size = f"（{e.pipe_size} 字节）" if e.pipe_size else ""
+            text += (f"。它的队列的 feeder 线程正阻塞在往管道里写：管道已满{size}；退出时主线程要等这个"
+                     "线程结束：没人调用 get()，它就退不出去")
+        return text
+
+    def queue_got(self, e: ev.QueueGot) -> str:
+        return (f"proctui：queue.get() -> 从 {e.label}（PID {e.pid}）收到 {e.size} 字节：管道被读空，"
+                "它的 feeder 线程写完剩下的数据就结束，子进程不再有什么拦着它退出")
+
     # -- 进程池 ----------------------------------------------------------------------------
 
     def pool_created(self, e: ev.PoolCreated) -> str:
@@ -372,5 +386,7 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
                                   "和 proctui 不共享任何一页（按 m 选 fork）。什么也没有启动。"),
     _R.NO_COW_CHILD: lambda e: "没有等着写内存的写时复制子进程：先启动一个（ctrl+p：写时复制子进程）",
     _R.CHILD_SILENT: lambda e: f"{_who(e)}一直没有说 {e.value!r}（它已结束，或卡住了）：什么也没有读",
+    _R.NO_QUEUE: lambda e: "没有等着被读的队列：先启动一个（ctrl+p：队列：子进程放入 10 MB）",
+    _R.QUEUE_EMPTY: lambda e: f"{_who(e)}的队列里什么也没来（它已结束，或卡住了）：什么也没有读",
     _R.SCRIPT_RUNNING: lambda e: f"已经有一个脚本在运行（{e.label}，PID {e.pid}）：先结束它（t 或 x）",
 }

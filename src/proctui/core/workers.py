@@ -27,11 +27,14 @@ import time
 import types
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from proctui.core import procs
 from proctui.core.i18n import words
 from proctui.core.linux import set_parent_death_signal
+
+if TYPE_CHECKING:
+    import multiprocessing.queues
 
 #: gettext in the child's language: set by take_over_stdio, the first thing a child does.
 _ = words("en")
@@ -380,3 +383,19 @@ def copy_on_write_child(label: str, out: ChildOutput, report: Connection[object,
     report.send("written")
     report.close()
     _sleep_for_ever()
+
+
+# -- the Queue deadlock ------------------------------------------------------------------------
+
+
+def queue_putter(label: str, out: ChildOutput, queue: multiprocessing.queues.Queue[bytes], size: int) -> None:
+    """Put ``size`` bytes on the queue and return. put() only hands the object to the
+    queue's feeder thread, which writes it into the queue's pipe; the pipe holds far less,
+    so that thread blocks until someone reads. At exit multiprocessing joins the feeder
+    thread (Queue's finalizer), so this process cannot exit before the data is read."""
+    _become_lab_child(out)
+    print(_("[{label}] PID: {pid}, PPID: {ppid}: queue.put() of {size} bytes").format(
+        label=label, pid=os.getpid(), ppid=os.getppid(), size=size))
+    queue.put(b"x" * size)
+    print(_("[{label}] put() returned; my target returns now, and at exit I wait for the queue's "
+            "feeder thread").format(label=label))
