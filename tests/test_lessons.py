@@ -3,6 +3,9 @@ way a student would: from the first lesson to the last, moving on with ]."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from rich.cells import cell_len
 
@@ -10,8 +13,11 @@ from helpers import palette_command, pilot_wait_until, screen_text, select
 from proctui.core.lab import Lab
 from proctui.core.lessons import GOALS, LANGUAGES, LessonRun, load_glossary, load_lessons
 from proctui.ui.app import ProcTUI
+from proctui.ui.screens.run_script import RunScriptScreen
 
 SIZE = (80, 24)
+#: examples/ as typed from where the tests (and so proctui) run.
+EXAMPLES = Path(os.path.relpath(Path(__file__).resolve().parent.parent / "examples"))
 
 
 def lesson_run(app: ProcTUI) -> LessonRun:
@@ -180,6 +186,28 @@ async def lesson_queue_deadlock(pilot, app):
     await finish(pilot, app)
 
 
+async def run_example(pilot, app, name):
+    """r, the example's path as typed from where proctui was started, Enter, then c."""
+    await pilot.press("r")
+    await pilot_wait_until(pilot, lambda: isinstance(app.screen, RunScriptScreen), what="the prompt")
+    await pilot.press(*str(EXAMPLES / name))
+    await pilot.press("enter")
+    main = app.main_screen
+    viewer = await pilot_wait_until(
+        pilot, lambda: [v for v in main.script_viewers.viewers.values() if v.pause is not None and v.has_focus],
+        what="the script paused at its first line")
+    await pilot.press("c")
+    await pilot_wait_until(pilot, lambda: viewer[0].pid not in main.script_viewers.viewers or not main.script_open,
+                           timeout=40, what="the script to end")
+
+
+async def lesson_main_guard(pilot, app):
+    await run_example(pilot, app, "09_no_main_guard.py")
+    await step_to(pilot, app, 1, timeout=40)
+    await run_example(pilot, app, "10_main_guard.py")
+    await finish(pilot, app, timeout=40)
+
+
 WALKS = {
     "process": lesson_process,
     "join": lesson_join,
@@ -193,6 +221,7 @@ WALKS = {
     "methods": lesson_methods,
     "cow": lesson_cow,
     "queue_deadlock": lesson_queue_deadlock,
+    "main_guard": lesson_main_guard,
 }
 
 
