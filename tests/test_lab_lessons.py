@@ -1,6 +1,7 @@
-"""The lab actions of lessons 14-16, with real processes: copy-on-write read from the
-child's real /proc/PID/smaps_rollup; the Queue deadlock, with the real join stepped into
-its blocking waitpid and the kernel's word on where each thread sleeps."""
+"""The lab actions of lessons 14 and 15, with real processes (lesson 16 runs examples:
+test_examples): copy-on-write read from the child's real /proc/PID/smaps_rollup; the
+Queue deadlock, with the real join stepped into its blocking waitpid and the kernel's
+word on where each thread sleeps."""
 
 from __future__ import annotations
 

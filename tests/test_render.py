@@ -423,8 +423,9 @@ SENTENCES = [
                was_shared=78012, was_private_dirty=416, was_pss=11572, parent_writer="proctui",
                parent_sum=0),
      ("cow-1 (PID 4242) wrote, /proc/4242/smaps_rollup: Private_Dirty 16988 kB (was 416), Shared 61400 kB (was "
-      "78012), Pss 20130 kB (was 11572): the kernel gave it a copy of every page it wrote, 16572 kB. proctui's "
-      "own copies are unchanged: cow_writer = 'proctui', sum(cow_list) = 0")),
+      "78012), Pss 20130 kB (was 11572): the kernel gave it a copy of its own of each page it wrote "
+      "(Private_Dirty grew by 16572 kB). proctui's own copies are unchanged: cow_writer = 'proctui', "
+      "sum(cow_list) = 0")),
     # the Queue deadlock
     (WhereBlocked(pid=4242, label="queue-1", threads=((4242, "S", "futex_do_wait"), (4243, "S", "anon_pipe_write")),
                   pipe_size=65536),

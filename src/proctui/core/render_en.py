@@ -232,8 +232,9 @@ class English:
                     f"cow_list ({e.list_kb} kB) stays shared until one side writes to it")
         return (f"{e.label} (PID {e.pid}) wrote, {where}: Private_Dirty {e.private_dirty} kB (was "
                 f"{e.was_private_dirty}), Shared {e.shared} kB (was {e.was_shared}), Pss {e.pss} kB (was "
-                f"{e.was_pss}): the kernel gave it a copy of every page it wrote, {e.copied} kB. proctui's own "
-                f"copies are unchanged: cow_writer = {e.parent_writer!r}, sum(cow_list) = {e.parent_sum}")
+                f"{e.was_pss}): the kernel gave it a copy of its own of each page it wrote (Private_Dirty grew by "
+                f"{e.copied} kB). proctui's own copies are unchanged: cow_writer = {e.parent_writer!r}, "
+                f"sum(cow_list) = {e.parent_sum}")
 
     def where_blocked(self, e: ev.WhereBlocked) -> str:
         threads = "; ".join(f"thread {tid}{' (main)' if tid == e.pid else ''} {state} in {wchan}"

@@ -231,7 +231,8 @@ class Chinese:
                     f"proctui 的 cow_list（{e.list_kb} kB）一直是共享的，直到某一方写它")
         return (f"{e.label}（PID {e.pid}）写了，{where}：Private_Dirty {e.private_dirty} kB（原来 "
                 f"{e.was_private_dirty}），Shared {e.shared} kB（原来 {e.was_shared}），Pss {e.pss} kB（原来 "
-                f"{e.was_pss}）：它写到的每一页，内核都给了它一份副本，共 {e.copied} kB（写时复制）。"
+                f"{e.was_pss}）：它写到的每一页，内核都给了它一份自己的副本（写时复制，Private_Dirty 增加了 "
+                f"{e.copied} kB）。"
                 f"proctui 自己的那份没变：cow_writer = {e.parent_writer!r}，sum(cow_list) = {e.parent_sum}")
 
     def where_blocked(self, e: ev.WhereBlocked) -> str:
