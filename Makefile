@@ -82,7 +82,7 @@ VERSIONS ?= 3.10 3.11 3.12 3.13
 VERSION_TESTS ?= tests/test_stepper.py tests/test_explain.py tests/test_lab.py tests/test_lab_kinds.py \
 	tests/test_pool.py tests/test_app_stepper.py tests/test_architecture.py tests/test_script_run.py \
 	tests/test_examples.py tests/test_practice.py tests/test_exit_status.py tests/test_orphans_when_you_choose.py \
-	tests/test_signals_lesson.py
+	tests/test_signals_lesson.py tests/test_lab_lessons.py
 
 test-versions:
 	@set -e; for v in $(VERSIONS); do \

@@ -194,7 +194,7 @@ async def shot_practice(lang: str) -> None:
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen))
             screen = app.screen
-            assert isinstance(screen, PracticeScreen)
+            assert isinstance(screen, PracticeScreen)  # for mypy: the wait above made sure
             for key in ("1", "enter", "1", "enter", "2"):
                 await wait_for(pilot, lambda: not screen.busy)
                 await pilot.press(key)

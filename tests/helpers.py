@@ -15,9 +15,12 @@ from typing import TypeVar
 
 import pyte
 import pytest
+from textual.command import CommandList, CommandPalette
 
 from proctui.core.events import Output, Refused
+from proctui.core.i18n import words
 from proctui.core.procs import ProcInfo, read_proc
+from proctui.ui.actions import BY_ID
 
 T = TypeVar("T")
 
@@ -171,3 +174,23 @@ def assert_refused(exc_info, reason, **facts) -> None:
 # Three or more English words in a row, outside code (a word with ._()=/ or a digit is
 # code): what no Chinese sentence of proctui may hold.
 ENGLISH_RUN = re.compile(r"(?<![\w.])[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}(?![\w(.])")
+
+
+async def palette_command(pilot, app, action_id):
+    """ctrl+p, the action's title typed in the app's language, and enter on it: as a user would."""
+    title = words(app.main_screen.lang)(BY_ID[action_id].title)
+    await pilot.press("ctrl+p")
+    await pilot_wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+    palette = app.screen
+    await pilot.press(*title)
+    commands = palette.query_one(CommandList)
+
+    def first_is_it():
+        return commands.option_count and str(commands.get_option_at_index(0).prompt).startswith(title)
+
+    await pilot_wait_until(pilot, first_is_it, what=f"{title!r} first in the palette")
+    if commands.highlighted is None:  # the palette may highlight the first match by itself
+        await pilot.press("down")
+    await pilot_wait_until(pilot, lambda: commands.highlighted == 0 and first_is_it(), what=f"{title!r} highlighted")
+    await pilot.press("enter")
+    await pilot_wait_until(pilot, lambda: app.screen is app.main_screen, what="the palette to close")

@@ -6,8 +6,19 @@ import os
 
 import pytest
 
-from helpers import logged, pilot_wait_until, proc_info, proc_state, refused, row_text, said, screen_text, select
-from proctui.core.events import Adopted, PoolTaskDone, ReapCall, Reaped, Refusal
+from helpers import (
+    logged,
+    palette_command,
+    pilot_wait_until,
+    proc_info,
+    proc_state,
+    refused,
+    row_text,
+    said,
+    screen_text,
+    select,
+)
+from proctui.core.events import Adopted, CowMemory, PoolTaskDone, ReapCall, Reaped, Refusal
 from proctui.core.lab import Lab
 from proctui.ui.app import ProcTUI
 
@@ -152,3 +163,25 @@ async def test_child_errors_reach_the_log(app):
         await pilot_wait_until(pilot, lambda: "exit 1" in (row_text(app, exiter.pid) or ""), what="exit 1")
         text = screen_text(app)
         assert "raises-1" in text and "exits-1" in text
+
+
+async def test_the_palette_starts_a_copy_on_write_child_and_makes_it_write(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await palette_command(pilot, app, "cow-write")  # no child waits to write yet
+        await pilot_wait_until(pilot, lambda: refused(app, Refusal.NO_COW_CHILD), what="the refusal")
+        await palette_command(pilot, app, "cow")
+        child = await pilot_wait_until(pilot, lambda: [r for r in app.lab.processes if r.role == "cow"],
+                                       what="a copy-on-write child")
+        await pilot_wait_until(pilot, lambda: logged(app, CowMemory, pid=child[0].pid, written=False),
+                               what="its first reading in the log")
+        await palette_command(pilot, app, "cow-write")
+        [after] = await pilot_wait_until(pilot, lambda: logged(app, CowMemory, pid=child[0].pid, written=True),
+                                         what="its second reading in the log")
+        assert after.parent_writer == "proctui" and after.parent_sum == 0
+        await pilot_wait_until(pilot, lambda: "smaps_rollup" in screen_text(app), what="the log line on screen")
+
+
+async def test_queue_get_with_no_queue_says_why(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await palette_command(pilot, app, "queue-get")
+        await pilot_wait_until(pilot, lambda: refused(app, Refusal.NO_QUEUE), what="the refusal")

@@ -305,6 +305,45 @@ def test_08_queue_deadlock(walk):
     assert "[parent] joined: exitcode 0" in said
 
 
+def _spawned_child(w):
+    [child] = w.children(1)
+    [forked] = events_of(w.driver.events, ScriptForked, child)
+    assert forked.via == "spawn" and forked.parent_pid == w.script
+    return child
+
+
+def test_09_no_main_guard(walk):
+    w = walk("09_no_main_guard.py")
+
+    def child_ended(w):  # join() has returned: the spawned child ended before its target ran
+        w.gone(_spawned_child(w))
+
+    assert w.run({'print(f"[{__name__}] p.exitcode = {p.exitcode}")': [child_ended]}) == 0
+    child = w.children(1)[0]
+    lines = [event.line for event in events_of(w.driver.events, Output, child)]
+    # The child imported the script as __mp_main__ and ran its top level, up to start().
+    assert f"[__mp_main__] PID: {child}, PPID: {w.script}: the top level runs" in lines
+    assert any(line.startswith("RuntimeError") for line in lines), lines
+    assert any("bootstrapping phase" in line for line in lines), lines
+    assert not any(line.startswith("[hello]") for line in lines)
+    assert w.said()[0].startswith(f"[__main__] PID: {w.script},")
+    assert w.said()[-1] == "[__main__] p.exitcode = 1"
+
+
+def test_10_main_guard(walk):
+    w = walk("10_main_guard.py")
+
+    def child_ended(w):
+        w.gone(_spawned_child(w))
+
+    assert w.run({'print(f"[{__name__}] p.exitcode = {p.exitcode}")': [child_ended]}) == 0
+    child = w.children(1)[0]
+    lines = [event.line for event in events_of(w.driver.events, Output, child)]
+    assert lines == [f"[__mp_main__] PID: {child}, PPID: {w.script}: the top level runs",
+                     f"[hello] PID: {child}, PPID: {w.script}: the target ran"]
+    assert w.said()[-1] == "[__main__] p.exitcode = 0"
+
+
 def test_every_example_is_walked_here():
-    walked = {name[len("test_"):] for name in globals() if name.startswith("test_0")}
+    walked = {name[len("test_"):] for name in globals() if name[len("test_"):][:2].isdigit()}
     assert {path.stem for path in EXAMPLES} == walked

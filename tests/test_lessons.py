@@ -3,18 +3,23 @@ way a student would: from the first lesson to the last, moving on with ]."""
 
 from __future__ import annotations
 
+import os
 import signal
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
 
-from helpers import logged, pilot_wait_until, screen_text, select
+from helpers import logged, palette_command, pilot_wait_until, screen_text, select
 from proctui.core.events import Output, Signalled
 from proctui.core.lab import Lab
 from proctui.core.lessons import GOALS, LANGUAGES, LessonRun, load_glossary, load_lessons
 from proctui.ui.app import ProcTUI
+from proctui.ui.screens.run_script import RunScriptScreen
 
 SIZE = (80, 24)
+#: examples/ as typed from where the tests (and so proctui) run.
+EXAMPLES = Path(os.path.relpath(Path(__file__).resolve().parent.parent / "examples"))
 
 
 def lesson_run(app: ProcTUI) -> LessonRun:
@@ -232,6 +237,59 @@ async def lesson_signals(pilot, app):
     await finish(pilot, app)
 
 
+async def lesson_cow(pilot, app):
+    await palette_command(pilot, app, "cow")
+    await step_to(pilot, app, 1)
+    await palette_command(pilot, app, "cow-write")
+    await step_to(pilot, app, 2, timeout=30)
+    await select(pilot, app, newest(app, "cow").pid)
+    await pilot.press("x")
+    await finish(pilot, app)
+
+
+async def lesson_queue_deadlock(pilot, app):
+    await palette_command(pilot, app, "queue")
+    await step_to(pilot, app, 1, timeout=40)
+    await select(pilot, app, newest(app, "queue").pid)
+    await pilot.press("w")
+    steps = await pilot_wait_until(pilot, lambda: app.main_screen.steps, what="the viewer")
+    for _ in range(60):
+        step = app.main_screen.shown_step
+        if step is not None and step.kind == "call" and (step.call or "").startswith("os.waitpid("):
+            break
+        shown = steps.steps_shown
+        await pilot.press("n")
+        await pilot_wait_until(pilot, lambda: steps.steps_shown > shown, what="the next step")
+    await pilot.press("n")  # into waitpid, which blocks
+    await step_to(pilot, app, 2)
+    await palette_command(pilot, app, "queue-get")
+    await step_to(pilot, app, 3, timeout=40)
+    await close_stepper(pilot, app)
+    await finish(pilot, app)
+
+
+async def run_example(pilot, app, name):
+    """r, the example's path as typed from where proctui was started, Enter, then c."""
+    await pilot.press("r")
+    await pilot_wait_until(pilot, lambda: isinstance(app.screen, RunScriptScreen), what="the prompt")
+    await pilot.press(*str(EXAMPLES / name))
+    await pilot.press("enter")
+    main = app.main_screen
+    viewer = await pilot_wait_until(
+        pilot, lambda: [v for v in main.script_viewers.viewers.values() if v.pause is not None and v.has_focus],
+        what="the script paused at its first line")
+    await pilot.press("c")
+    await pilot_wait_until(pilot, lambda: viewer[0].pid not in main.script_viewers.viewers or not main.script_open,
+                           timeout=40, what="the script to end")
+
+
+async def lesson_main_guard(pilot, app):
+    await run_example(pilot, app, "09_no_main_guard.py")
+    await step_to(pilot, app, 1, timeout=40)
+    await run_example(pilot, app, "10_main_guard.py")
+    await finish(pilot, app, timeout=40)
+
+
 WALKS = {
     "process": lesson_process,
     "join": lesson_join,
@@ -246,6 +304,9 @@ WALKS = {
     "exit_status": lesson_exit_status,
     "orphans_later": lesson_orphans_later,
     "signals": lesson_signals,
+    "cow": lesson_cow,
+    "queue_deadlock": lesson_queue_deadlock,
+    "main_guard": lesson_main_guard,
 }
 
 

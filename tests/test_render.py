@@ -19,6 +19,7 @@ from proctui.core import render
 from proctui.core.events import (
     Adopted,
     Adopter,
+    CowMemory,
     Disposition,
     Exited,
     Forked,
@@ -42,6 +43,7 @@ from proctui.core.events import (
     PoolTerminating,
     PoolWorkerReaped,
     PoolWorkerStarted,
+    QueueGot,
     ReapCall,
     Reaped,
     Refusal,
@@ -55,6 +57,7 @@ from proctui.core.events import (
     SubreaperSet,
     Tone,
     WatchFailed,
+    WhereBlocked,
     WhoReaps,
     refuse,
 )
@@ -76,6 +79,10 @@ SAMPLES: dict[type[ev.LabEvent], ev.LabEvent] = {
     Reaped: Reaped(pid=4242, label="child-1", call=ReapCall.JOIN, status=0x000F, exitcode=-15),
     PoolWorkerReaped: PoolWorkerReaped(pid=4240, label="pool-1 worker 1", pool="pool-1", by=PoolReap.JOIN,
                                        exitcode=0, start_method="fork", maxtasksperchild=2),
+    CowMemory: CowMemory(pid=4242, label="cow-1", written=False, shared=78012, private_dirty=416, pss=11572,
+                         list_kb=16384),
+    WhereBlocked: WhereBlocked(pid=4242, label="queue-1", threads=((4242, "S", "futex_do_wait"),)),
+    QueueGot: QueueGot(pid=4242, label="queue-1", size=10485760),
     Adopted: Adopted(pid=4243, label="orphan-1 (grandchild)", former_parent=4242, adopter_pid=ME,
                      adopter=Adopter.PROCTUI),
     Signalled: Signalled(pid=4242, label="child-1", signal=signal.SIGTERM, method="terminate"),
@@ -173,7 +180,8 @@ def test_the_tones_are_the_kinds_the_log_always_had():
         Adopted: Tone.NOTE, JoinReturned: Tone.NOTE, StillAlive: Tone.NOTE, ForkWarned: Tone.NOTE,
         PoolCreated: Tone.NOTE, PoolMapped: Tone.NOTE, PoolClosing: Tone.NOTE, PoolTerminating: Tone.NOTE,
         PoolMapsDropped: Tone.NOTE, StartMethodChosen: Tone.NOTE, SubreaperSet: Tone.NOTE,
-        OrphanLeavesTheTree: Tone.NOTE,
+        OrphanLeavesTheTree: Tone.NOTE, CowMemory: Tone.NOTE,
+        WhereBlocked: Tone.NOTE, QueueGot: Tone.NOTE,
         ScriptStarted: Tone.STARTED, ScriptForked: Tone.STARTED, ScriptReadStdin: Tone.NOTE,
         HiddenReapingUnguarded: Tone.ERROR,
         PoolMapFailed: Tone.ERROR, PoolHangs: Tone.ERROR, WatchFailed: Tone.ERROR, Refused: Tone.ERROR,
@@ -417,6 +425,29 @@ SENTENCES = [
     (PoolMapFailed(label="pool-1", error="ValueError: boom"), "pool-1: map failed: ValueError: boom"),
     (PoolHangs(label="pool-1"),
      "pool-1.terminate() hangs (a worker died holding the task queue's lock): killing its workers"),
+    # copy-on-write
+    (CowMemory(pid=4242, label="cow-1", written=False, shared=78012, private_dirty=416, pss=11572, list_kb=16384),
+     ("cow-1 (PID 4242), /proc/4242/smaps_rollup: Shared 78012 kB (pages proctui maps too), Private_Dirty 416 kB, "
+      "Pss 11572 kB. fork() copied no page: proctui's cow_list (16384 kB) stays shared until one side writes to "
+      "it")),
+    (CowMemory(pid=4242, label="cow-1", written=True, shared=61400, private_dirty=16988, pss=20130, list_kb=16384,
+               was_shared=78012, was_private_dirty=416, was_pss=11572, parent_writer="proctui",
+               parent_sum=0),
+     ("cow-1 (PID 4242) wrote, /proc/4242/smaps_rollup: Private_Dirty 16988 kB (was 416), Shared 61400 kB (was "
+      "78012), Pss 20130 kB (was 11572): the kernel gave it a copy of its own of each page it wrote "
+      "(Private_Dirty grew by 16572 kB). proctui's own copies are unchanged: cow_writer = 'proctui', "
+      "sum(cow_list) = 0")),
+    # the Queue deadlock
+    (WhereBlocked(pid=4242, label="queue-1", threads=((4242, "S", "futex_do_wait"), (4243, "S", "anon_pipe_write")),
+                  pipe_size=65536),
+     ("queue-1 (PID 4242), from /proc/4242/task/*/stat and wchan: thread 4242 (main) S in futex_do_wait; thread "
+      "4243 S in anon_pipe_write. Its queue's feeder thread is blocked writing into the pipe, which is full (65536 "
+      "bytes); at exit its main thread joins that thread: it cannot exit until someone calls get()")),
+    (WhereBlocked(pid=4242, label="queue-1", threads=((4242, "S", "0"), (4243, "S", "0"))),
+     "queue-1 (PID 4242), from /proc/4242/task/*/stat and wchan: thread 4242 (main) S in 0; thread 4243 S in 0"),
+    (QueueGot(pid=4242, label="queue-1", size=10485760),
+     ("proctui: queue.get() -> 10485760 bytes from queue-1 (PID 4242): the pipe drains, its feeder thread writes "
+      "the rest and ends, and nothing keeps the child from exiting")),
     # things that went wrong
     (WatchFailed(error="OSError(9, 'Bad file descriptor')"),
      "internal error while watching children: OSError(9, 'Bad file descriptor')"),
@@ -490,6 +521,17 @@ REFUSALS = [
      "prctl(PR_SET_CHILD_SUBREAPER) failed: [Errno 1] Operation not permitted"),
     (Refused(reason=Refusal.CANNOT_STEP, error="sys.monitoring tool ids (3, 4) are all in use"),
      "join() cannot be stepped through on this Python: sys.monitoring tool ids (3, 4) are all in use"),
+    (Refused(reason=Refusal.COW_NEEDS_FORK, value="spawn"),
+     ("copy-on-write needs fork: under spawn the child is a fresh Python that shares no page with proctui "
+      "(m chooses fork). Nothing started.")),
+    (Refused(reason=Refusal.NO_QUEUE),
+     "no queue waits to be read: start one first (ctrl+p: Queue: a child puts 10 MB)"),
+    (Refused(reason=Refusal.QUEUE_EMPTY, pid=4242, label="queue-1"),
+     "nothing came on the queue of queue-1 (PID 4242) (it ended, or hangs): nothing was read"),
+    (Refused(reason=Refusal.NO_COW_CHILD),
+     "no copy-on-write child is waiting to write: start one first (ctrl+p: Copy-on-write child)"),
+    (Refused(reason=Refusal.CHILD_SILENT, pid=4242, label="cow-1", value="written"),
+     "cow-1 (PID 4242) never said 'written' (it ended, or hangs): nothing was read"),
 ]
 
 

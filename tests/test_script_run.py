@@ -224,7 +224,8 @@ def test_every_example_runs_to_its_end_under_proctui(driver, example, what):
     script = driver.lab.scripts.start(str(example), on_pause=driver._reported.put).pid
     assert run_to_the_end(driver, script, what) == 0
     said = " ".join(event.line for event in events_of(driver.events, Output))
-    assert "Traceback" not in said or example.name == "02_join_exitcode.py", said  # 02's third child raises
+    # 02's third child raises; 09's spawned child fails on start() (no __main__ guard).
+    assert "Traceback" not in said or example.name in ("02_join_exitcode.py", "09_no_main_guard.py"), said
 
 
 def test_a_script_that_forks_in_a_loop_is_stopped_at_the_limit(lab_events):

@@ -343,6 +343,48 @@ class StillAlive(LabEvent):
     on_sentinel: bool = False
 
 
+class CowMemory(LabEvent):
+    """proctui read ``/proc/PID/smaps_rollup`` of a copy-on-write child (kB, the kernel's
+    sums): once before the child wrote (was_* None), and once after it wrote, with what
+    proctui's own copies of the globals hold then."""
+
+    written: bool
+    shared: int  # Shared_Clean + Shared_Dirty: pages proctui still maps too
+    private_dirty: int  # pages the child wrote after the fork: copies of its own
+    pss: int
+    list_kb: int  # the size of proctui's cow_list's pointers, in kB
+    was_shared: int | None = None
+    was_private_dirty: int | None = None
+    was_pss: int | None = None
+    parent_writer: str | None = None  # proctui's own cow_writer, read after the child wrote
+    parent_sum: int | None = None  # sum(cow_list) in proctui, read after the child wrote
+
+    @property
+    def copied(self) -> int | None:
+        """How many kB of private pages the write added: what the kernel copied."""
+        return None if self.was_private_dirty is None else self.private_dirty - self.was_private_dirty
+
+
+class WhereBlocked(LabEvent):
+    """Where each thread of a process waits, read from ``/proc/PID/task/TID/stat`` and
+    ``wchan``: (tid, state letter, kernel function), the main thread (tid == pid) first."""
+
+    threads: tuple[tuple[int, str, str], ...]
+    pipe_size: int | None = None  # the queue's pipe's capacity in bytes (F_GETPIPE_SZ)
+
+    @property
+    def feeder_blocked(self) -> bool:
+        """Another thread than the main one sleeps in the kernel's pipe write: the queue's
+        feeder thread, writing into a full pipe."""
+        return any(tid != self.pid and state == "S" and "pipe" in wchan for tid, state, wchan in self.threads)
+
+
+class QueueGot(LabEvent):
+    """proctui called get() on the queue a lab child put its object on."""
+
+    size: int  # bytes received
+
+
 # -- pools -------------------------------------------------------------------------------
 
 
@@ -472,6 +514,11 @@ class Refusal(enum.Enum):
     SCRIPT_RUNNING = "script running"
     SCRIPT_FORKS_TOO_MANY = "script forks too many"
     CANNOT_STEP = "cannot step"
+    COW_NEEDS_FORK = "copy-on-write needs fork"
+    NO_COW_CHILD = "no copy-on-write child"
+    CHILD_SILENT = "child silent"
+    NO_QUEUE = "no queue"
+    QUEUE_EMPTY = "queue empty"
 
 
 class Refused(LabEvent):

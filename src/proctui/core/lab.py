@@ -29,6 +29,7 @@ import warnings
 from collections.abc import Callable
 
 from proctui.core import procs, workers
+from proctui.core.cow import CopyOnWrite
 from proctui.core.ending import Ending
 from proctui.core.events import (
     Forked,
@@ -58,6 +59,7 @@ from proctui.core.guards import (
 )
 from proctui.core.linux import PR_SET_CHILD_SUBREAPER, peek_exit_status, pidfd_exits_within, prctl, read_line
 from proctui.core.pool import LabPool, PoolError
+from proctui.core.queue_deadlock import QUEUE_BYTES, QueueDeadlock
 from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
 from proctui.core.script_run import Scripts
 from proctui.core.sending import await_state, check_not_reaped, check_same_process, disposition, send
@@ -99,6 +101,8 @@ class Lab:
         self.family = Family(self.records, self._emit, self.pid, lambda: self.subreaper, self.pool_workers,
                              self._start_lock)
         self._stepped = SteppedJoins(self._emit)
+        self.cow = CopyOnWrite(self._emit)  # copy-on-write children: their report pipes
+        self.queues = QueueDeadlock(self._emit)  # queue children: their queues, until read
         #: proctui run's room: the script process and what it forks.
         self.scripts = Scripts(self.pid, self.records, self._emit, self._watch, self._watcher.watch_output,
                                self._check_room, self._start_lock,
@@ -276,6 +280,35 @@ class Lab:
         child = self.family.record_grandchild(parent, f"{label}-sleep", "grandchild", int(line))
         self._watch(child, child_read)
         return parent, child
+
+    def start_cow_child(self) -> LabProcess:
+        """A child forked with proctui's cow_list, which waits to write (see ``cow``)."""
+        if self.start_method != "fork":
+            # spawn and forkserver children are fresh interpreters: they share no page of proctui's.
+            raise refuse(Refusal.COW_NEEDS_FORK, value=self.start_method)
+        return self.cow.start(lambda report: self.start_child("cow", workers.copy_on_write_child, (report,)))
+
+    def cow_write(self) -> LabProcess:
+        """The newest copy-on-write child changes a global and fills cow_list; its memory is
+        read again. Waits for the child: call it from a worker thread."""
+        return self.cow.write(self._signal_for_a_lesson)
+
+    def start_queue_child(self) -> LabProcess:
+        """A child that puts 10 MB on a Queue proctui made, then returns: it cannot exit
+        until proctui reads the queue (``queue_get``). See ``queue_deadlock``."""
+        return self.queues.start(self.start_method, lambda queue: self.start_child(
+            "queue", workers.queue_putter, (queue, QUEUE_BYTES)))
+
+    def queue_get(self) -> LabProcess:
+        """queue.get() on the newest queue child's queue. Waits for the data: call it from
+        a worker thread."""
+        return self.queues.get()
+
+    def _signal_for_a_lesson(self, record: LabProcess, signum: int) -> None:
+        """Send a signal a lab child waits for (no Process method sends it)."""
+        with record.signal_lock:
+            self._send(record, signum)
+        self._emit(Signalled(pid=record.pid, label=record.label, signal=signum))
 
     def _start_with_grandchild(self, role: str, label: str, target: Worker, grandchild_role: str,
                                grandchild_label: str, extra_args: tuple[object, ...]) -> tuple[LabProcess, LabProcess]:
@@ -520,6 +553,8 @@ class Lab:
                 self._signal_unreaped(record, signal.SIGCONT)  # a stopped child cannot act on SIGTERM
                 self._signal_unreaped(record, signal.SIGTERM)
             self._stepped.cancel_all()
+            self.cow.close()
+            self.queues.close()
             Ending(self.pid, self._emit, self._signal_unreaped).end(live, self.pools, grace)
             self.family.reap_adopted_zombies()
             # The warden ends what is left of a script's process group (its fork server, its

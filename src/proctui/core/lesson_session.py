@@ -56,11 +56,11 @@ class LessonSession:
         return True
 
     def check(self, *, processes: Sequence[LabProcess], procs: dict[int, ProcInfo], own_pid: int,
-              step: Step | None, start_method: str) -> bool:
+              step: Step | None, start_method: str, join_blocked_in: str | None = None) -> bool:
         """Move on if the real state has reached the step's goal. True if the panel must
         show the lesson again (a new step, or the lesson finished)."""
         progress = Progress(events=self.events, processes=processes, procs=procs, own_pid=own_pid,
-                            step=step, start_method=start_method)
+                            step=step, start_method=start_method, join_blocked_in=join_blocked_in)
         was_finished = self.run.finished
         if self.run.check(progress):
             self.events = []

@@ -53,6 +53,7 @@ class Progress:
     own_pid: int
     step: Step | None  # where a stepped join stands, if one is open
     start_method: str
+    join_blocked_in: str | None = None  # the call the stepped join runs inside, not paused: blocked
 
 
 def _happened(progress: Progress, kind: type[E], test: Callable[[E], bool] = lambda e: True) -> bool:
@@ -116,6 +117,14 @@ def _daemon_refused(e: ev.Output) -> bool:
     return "daemonic processes are not allowed to have children" in e.line or "asserts are off" in e.line
 
 
+def _script_said(progress: Progress, line: str, by_a_fresh_child: bool = False) -> bool:
+    """Did a process of a script run by proctui print a line starting so? With
+    by_a_fresh_child, one its script started with spawn or forkserver (a fresh Python)."""
+    pids = {e.pid for e in progress.events if isinstance(e, ev.ScriptForked) and e.via in ("spawn", "forkserver")}
+    return _happened(progress, ev.Output, lambda e: e.by_script and e.line.startswith(line)
+                     and (not by_a_fresh_child or e.pid in pids))
+
+
 GOALS: dict[str, Callable[[Progress], bool]] = {
     # Reading steps: the user moves on with ] when ready.
     "read": lambda p: False,
@@ -156,6 +165,21 @@ GOALS: dict[str, Callable[[Progress], bool]] = {
     and _exited_as(p, "interruptible", 1),
     "stopped_and_continued": _stopped_and_continued,
     "reaped_by_kernel": lambda p: _happened(p, ev.Exited, lambda e: e.who_reaps is ev.WhoReaps.KERNEL),
+    "feeder_blocked": lambda p: _happened(p, ev.WhereBlocked, lambda e: e.feeder_blocked),
+    "join_blocked_in_waitpid": lambda p: (p.join_blocked_in or "").startswith("os.waitpid("),
+    # proctui read the queue, and then the stepped join's waitpid returned: the child is reaped.
+    "got_then_reaped": lambda p: _happened(p, ev.QueueGot) and _happened(
+        p, ev.Reaped, lambda e: e.call is ev.ReapCall.STEPPED_JOIN),
+    # examples/09_no_main_guard.py: the child ran the top level as __mp_main__ and its start()
+    # raised; the parent's join gave exit code 1 (each line as the processes printed it).
+    "main_guard_missing": lambda p: _script_said(p, "[__mp_main__]", True) and _script_said(p, "RuntimeError", True)
+    and _script_said(p, "[__main__] p.exitcode = 1"),
+    # examples/10_main_guard.py: the child imported the script too, then ran its target.
+    "main_guard_kept": lambda p: _script_said(p, "[__mp_main__]", True) and _script_said(p, "[hello]", True)
+    and _script_said(p, "[__main__] p.exitcode = 0"),
+    "cow_shared": lambda p: _happened(p, ev.CowMemory, lambda e: not e.written),
+    # The kernel copied at least every page of the list the child wrote: read from smaps_rollup.
+    "cow_copied": lambda p: _happened(p, ev.CowMemory, lambda e: (e.copied or 0) >= e.list_kb),
 }
 
 

@@ -360,3 +360,71 @@ class HelperRoles:
     def known(self, pid: int, start_ticks: int) -> str | None:
         """The role already read for this process, without reading anything."""
         return self._seen.get((pid, start_ticks))
+
+
+@dataclass(frozen=True)
+class MemoryUse:
+    """One process's memory as ``/proc/PID/smaps_rollup`` sums it over its mappings, in kB.
+
+    Shared pages are mapped by another process too (after fork(), the parent); a private
+    page is this process's alone: one it wrote after the fork got a copy of its own.
+    """
+
+    rss: int
+    pss: int  # each shared page counted as 1/n of the n processes that map it
+    shared_clean: int
+    shared_dirty: int
+    private_clean: int
+    private_dirty: int
+
+    @property
+    def shared(self) -> int:
+        return self.shared_clean + self.shared_dirty
+
+
+def read_memory_use(pid: int) -> MemoryUse | None:
+    """smaps_rollup's sums (Linux 4.14+), or None once the process is gone."""
+    fields: dict[str, int] = {}
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                name, _, rest = line.partition(b":")
+                value = rest.split()
+                if value and value[0].isdigit():
+                    fields[name.decode()] = int(value[0])
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    if "Rss" not in fields:  # a zombie has no mappings left to sum
+        return None
+    return MemoryUse(rss=fields["Rss"], pss=fields["Pss"], shared_clean=fields["Shared_Clean"],
+                     shared_dirty=fields["Shared_Dirty"], private_clean=fields["Private_Clean"],
+                     private_dirty=fields["Private_Dirty"])
+
+
+@dataclass(frozen=True)
+class ThreadWait:
+    """One thread of a process as the kernel shows it: its state letter, and the kernel
+    function it sleeps in (``/proc/PID/task/TID/wchan``; "0" when it runs, or is hidden)."""
+
+    tid: int
+    state: str
+    wchan: str
+
+
+def read_threads(pid: int) -> tuple[ThreadWait, ...]:
+    """Every thread of pid, main thread first; () once the process is gone."""
+    try:
+        tids = sorted(int(name) for name in os.listdir(f"/proc/{pid}/task"))
+    except (FileNotFoundError, ProcessLookupError):
+        return ()
+    found = []
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat", "rb") as f:
+                raw = f.read()
+            with open(f"/proc/{pid}/task/{tid}/wchan", "rb") as f:
+                wchan = f.read().decode(errors="replace").strip() or "0"
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # the thread ended while we looked
+        found.append(ThreadWait(tid=tid, state=raw[raw.rindex(b")") + 2:].split()[0].decode(), wchan=wchan))
+    return tuple(found)

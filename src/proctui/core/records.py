@@ -24,7 +24,7 @@ from proctui.core.linux import describe_exitcode
 ROLES = (N_("child"), N_("zombie"), N_("orphan"), N_("grandchild"), N_("daemon"), N_("daemon parent"),
          N_("raises"), N_("exits"), N_("handler"), N_("ignorer"), N_("script"), N_("script child"),
          N_("practice"), N_("shell"), N_("exit256"), N_("waiting parent"),
-         N_("interruptible"), N_("ignores SIGCHLD"))
+         N_("interruptible"), N_("ignores SIGCHLD"), N_("cow"), N_("queue"))
 #: proctui run's script process: proctui's child with no Process object, reaped by proctui.
 SCRIPT_ROLE = "script"
 #: A process the script forked (it said hello on the channel).

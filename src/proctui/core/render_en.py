@@ -229,6 +229,32 @@ class English:
         return (f"{e.label}.is_alive() -> poll() -> waitpid({e.pid}, WNOHANG) -> (0, 0) -> True: "
                 "still running, nothing reaped")
 
+    def cow_memory(self, e: ev.CowMemory) -> str:
+        where = f"/proc/{e.pid}/smaps_rollup"
+        if not e.written:
+            return (f"{e.label} (PID {e.pid}), {where}: Shared {e.shared} kB (pages proctui maps too), "
+                    f"Private_Dirty {e.private_dirty} kB, Pss {e.pss} kB. fork() copied no page: proctui's "
+                    f"cow_list ({e.list_kb} kB) stays shared until one side writes to it")
+        return (f"{e.label} (PID {e.pid}) wrote, {where}: Private_Dirty {e.private_dirty} kB (was "
+                f"{e.was_private_dirty}), Shared {e.shared} kB (was {e.was_shared}), Pss {e.pss} kB (was "
+                f"{e.was_pss}): the kernel gave it a copy of its own of each page it wrote (Private_Dirty grew by "
+                f"{e.copied} kB). proctui's own copies are unchanged: cow_writer = {e.parent_writer!r}, "
+                f"sum(cow_list) = {e.parent_sum}")
+
+    def where_blocked(self, e: ev.WhereBlocked) -> str:
+        threads = "; ".join(f"thread {tid}{' (main)' if tid == e.pid else ''} {state} in {wchan}"
+                            for tid, state, wchan in e.threads)
+        text = f"{e.label} (PID {e.pid}), from /proc/{e.pid}/task/*/stat and wchan: {threads}"
+        if e.feeder_blocked:
+            size = f" ({e.pipe_size} bytes)" if e.pipe_size else ""
+            text += (f". Its queue's feeder thread is blocked writing into the pipe, which is full{size}; at exit "
+                     "its main thread joins that thread: it cannot exit until someone calls get()")
+        return text
+
+    def queue_got(self, e: ev.QueueGot) -> str:
+        return (f"proctui: queue.get() -> {e.size} bytes from {e.label} (PID {e.pid}): the pipe drains, its feeder "
+                "thread writes the rest and ends, and nothing keeps the child from exiting")
+
     # -- pools -------------------------------------------------------------------------------
 
     def pool_created(self, e: ev.PoolCreated) -> str:
@@ -358,5 +384,13 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
                                  + syntax_caret(e.text, e.column)),
     _R.SCRIPT_FORKS_TOO_MANY: lambda e: (f"PID {e.other_pid} forked PID {e.pid}, one past the limit of {e.limit} "
                                          "lab processes (--max-children): proctui ended it with SIGKILL"),
+    _R.COW_NEEDS_FORK: lambda e: (f"copy-on-write needs fork: under {e.value} the child is a fresh Python "
+                                  "that shares no page with proctui (m chooses fork). Nothing started."),
+    _R.NO_COW_CHILD: lambda e: ("no copy-on-write child is waiting to write: start one first "
+                                "(ctrl+p: Copy-on-write child)"),
+    _R.CHILD_SILENT: lambda e: f"{_who(e)} never said {e.value!r} (it ended, or hangs): nothing was read",
+    _R.NO_QUEUE: lambda e: ("no queue waits to be read: start one first (ctrl+p: Queue: a child puts "
+                            "10 MB)"),
+    _R.QUEUE_EMPTY: lambda e: f"nothing came on the queue of {_who(e)} (it ended, or hangs): nothing was read",
     _R.SCRIPT_RUNNING: lambda e: f"a script is running already ({e.label}, PID {e.pid}): end it first (t or x)",
 }

@@ -228,6 +228,32 @@ class Chinese:
         return (f"{e.label}.is_alive() -> poll() -> waitpid({e.pid}, WNOHANG) -> (0, 0) -> True："
                 "还在运行，什么也没回收")
 
+    def cow_memory(self, e: ev.CowMemory) -> str:
+        where = f"/proc/{e.pid}/smaps_rollup"
+        if not e.written:
+            return (f"{e.label}（PID {e.pid}），{where}：Shared {e.shared} kB（proctui 也映射着的页），"
+                    f"Private_Dirty {e.private_dirty} kB，Pss {e.pss} kB。fork() 没有复制任何一页："
+                    f"proctui 的 cow_list（{e.list_kb} kB）一直是共享的，直到某一方写它")
+        return (f"{e.label}（PID {e.pid}）写了，{where}：Private_Dirty {e.private_dirty} kB（原来 "
+                f"{e.was_private_dirty}），Shared {e.shared} kB（原来 {e.was_shared}），Pss {e.pss} kB（原来 "
+                f"{e.was_pss}）：它写到的每一页，内核都给了它一份自己的副本（写时复制，Private_Dirty 增加了 "
+                f"{e.copied} kB）。"
+                f"proctui 自己的那份没变：cow_writer = {e.parent_writer!r}，sum(cow_list) = {e.parent_sum}")
+
+    def where_blocked(self, e: ev.WhereBlocked) -> str:
+        threads = "；".join(f"线程 {tid}{'（主线程）' if tid == e.pid else ''} {state}，在 {wchan} 里"
+                           for tid, state, wchan in e.threads)
+        text = f"{e.label}（PID {e.pid}），读自 /proc/{e.pid}/task/*/stat 和 wchan：{threads}"
+        if e.feeder_blocked:
+            size = f"（{e.pipe_size} 字节）" if e.pipe_size else ""
+            text += (f"。它的队列的 feeder 线程正阻塞在往管道里写：管道已满{size}；退出时主线程要等这个"
+                     "线程结束：没人调用 get()，它就退不出去")
+        return text
+
+    def queue_got(self, e: ev.QueueGot) -> str:
+        return (f"proctui：queue.get() -> 从 {e.label}（PID {e.pid}）收到 {e.size} 字节：管道被读空，"
+                "它的 feeder 线程写完剩下的数据就结束，子进程不再有什么拦着它退出")
+
     # -- 进程池 ----------------------------------------------------------------------------
 
     def pool_created(self, e: ev.PoolCreated) -> str:
@@ -363,5 +389,11 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
                                  + syntax_caret(e.text, e.column)),
     _R.SCRIPT_FORKS_TOO_MANY: lambda e: (f"PID {e.other_pid} fork 出了 PID {e.pid}，超过了 {e.limit} "
                                          "个实验进程的上限（--max-children）：proctui 用 SIGKILL 结束了它"),
+    _R.COW_NEEDS_FORK: lambda e: (f"写时复制要用 fork：在 {e.value} 下子进程是一个全新的 Python，"
+                                  "和 proctui 不共享任何一页（按 m 选 fork）。什么也没有启动。"),
+    _R.NO_COW_CHILD: lambda e: "没有等着写内存的写时复制子进程：先启动一个（ctrl+p：写时复制子进程）",
+    _R.CHILD_SILENT: lambda e: f"{_who(e)}一直没有说 {e.value!r}（它已结束，或卡住了）：什么也没有读",
+    _R.NO_QUEUE: lambda e: "没有等着被读的队列：先启动一个（ctrl+p：队列：子进程放入 10 MB）",
+    _R.QUEUE_EMPTY: lambda e: f"{_who(e)}的队列里什么也没来（它已结束，或卡住了）：什么也没有读",
     _R.SCRIPT_RUNNING: lambda e: f"已经有一个脚本在运行（{e.label}，PID {e.pid}）：先结束它（t 或 x）",
 }

@@ -7,9 +7,11 @@ child at that moment, and it returns what the viewer should show.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from proctui.core import explain
+from proctui.core.procs import ThreadWait, read_threads
 from proctui.core.stepper import Step, Stepper
 
 
@@ -81,3 +83,8 @@ class StepSession:
         if not stepper.done and not stepper.paused and stepper.inside_call:
             return stepper.inside_call
         return None
+
+    def joining_thread(self) -> ThreadWait | None:
+        """What the kernel says of the joining thread now (its state, where it sleeps)."""
+        tid = self.stepper.thread_id
+        return next((thread for thread in read_threads(os.getpid()) if thread.tid == tid), None)

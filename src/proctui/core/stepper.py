@@ -455,6 +455,11 @@ class Stepper:
             return not self._finished and self._reached > self._released
 
     @property
+    def thread_id(self) -> int | None:
+        """The kernel's ID of the joining thread (``/proc/self/task/TID``), once started."""
+        return self._thread.native_id if self._thread is not None else None
+
+    @property
     def inside_call(self) -> str | None:
         """The watched call the thread has entered and not yet come back from."""
         return self._inside_call

@@ -29,11 +29,14 @@ import time
 import types
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from proctui.core import procs
 from proctui.core.i18n import words
 from proctui.core.linux import set_parent_death_signal
+
+if TYPE_CHECKING:
+    import multiprocessing.queues
 
 #: gettext in the child's language: set by take_over_stdio, the first thing a child does.
 _ = words("en")
@@ -513,3 +516,56 @@ def sleeping_grandchild(label: str, out: ChildOutput, parent_pid: int) -> None:
     _become_lab_child(out)
     print(_("[{label}] PID: {pid}, PPID: {ppid}").format(label=label, pid=os.getpid(), ppid=parent_pid))
     _sleep_for_ever()
+
+
+# -- copy-on-write ---------------------------------------------------------------------------
+
+#: The objects of the copy-on-write child: globals of proctui's own interpreter. The Lab
+#: fills cow_list before the first such fork, so a forked child starts with the very
+#: pages proctui has, and the kernel copies one only when either side writes to it.
+cow_writer = "proctui"  # who wrote it last: the child writes its label
+cow_list: list[int] = []
+#: 2 Mi items: 16 MiB of pointers on a 64-bit build, every one to the same small int.
+COW_LIST_LENGTH = 2 * 1024 * 1024
+#: What asks the child to write: blocked until it waits for it, so nothing is lost.
+COW_WRITE_SIGNAL = signal.SIGUSR2
+
+
+def copy_on_write_child(label: str, out: ChildOutput, report: Connection[object, object]) -> None:
+    """Say what the globals hold, then wait for COW_WRITE_SIGNAL; then set cow_writer to
+    our label and fill cow_list with 1s, and say both again. ``report`` tells the Lab when to read our
+    smaps_rollup: once ready (nothing written yet) and once written."""
+    _become_lab_child(out)
+    global cow_writer
+    signal.pthread_sigmask(signal.SIG_BLOCK, {COW_WRITE_SIGNAL})
+    before = (cow_writer, sum(cow_list))
+    print(_("[{label}] PID: {pid}, PPID: {ppid}: cow_writer = {writer!r}, sum(cow_list) = {total}, "
+            "as proctui has them").format(label=label, pid=os.getpid(), ppid=os.getppid(),
+                                           writer=before[0], total=before[1]))
+    report.send("ready")
+    signal.sigwait({COW_WRITE_SIGNAL})
+    cow_writer = label
+    for index in range(len(cow_list)):
+        cow_list[index] = 1
+    print(_("[{label}] I wrote: cow_writer = {writer!r}, sum(cow_list) = {total} (they were {old!r} "
+            "and {old_total})").format(label=label, writer=cow_writer, total=sum(cow_list),
+                                       old=before[0], old_total=before[1]))
+    report.send("written")
+    report.close()
+    _sleep_for_ever()
+
+
+# -- the Queue deadlock ------------------------------------------------------------------------
+
+
+def queue_putter(label: str, out: ChildOutput, queue: multiprocessing.queues.Queue[bytes], size: int) -> None:
+    """Put ``size`` bytes on the queue and return. put() only hands the object to the
+    queue's feeder thread, which writes it into the queue's pipe; the pipe holds far less,
+    so that thread blocks until someone reads. At exit multiprocessing joins the feeder
+    thread (Queue's finalizer), so this process cannot exit before the data is read."""
+    _become_lab_child(out)
+    print(_("[{label}] PID: {pid}, PPID: {ppid}: queue.put() of {size} bytes").format(
+        label=label, pid=os.getpid(), ppid=os.getppid(), size=size))
+    queue.put(b"x" * size)
+    print(_("[{label}] put() returned; my target returns now, and at exit I wait for the queue's "
+            "feeder thread").format(label=label))

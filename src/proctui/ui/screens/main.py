@@ -356,6 +356,22 @@ class MainScreen(Screen[None]):
             pool.close_and_join()
         self.request_snapshot()
 
+    @work(thread=True, group="cow", exit_on_error=False)
+    def action_cow_write(self) -> None:
+        # The Lab waits for the child to write 16 MiB: in a thread, so the app stays live.
+        try:
+            self.lab.cow_write()
+        except LabError as exc:
+            self.app.call_from_thread(self.refuse, exc.refusal)
+
+    @work(thread=True, group="queue", exit_on_error=False)
+    def action_queue_get(self) -> None:
+        # get() waits for 10 MB to come through the pipe: in a thread, so the app stays live.
+        try:
+            self.lab.queue_get()
+        except LabError as exc:
+            self.app.call_from_thread(self.refuse, exc.refusal)
+
     def action_cycle_start_method(self) -> None:
         self.lab.cycle_start_method()  # its event says what the method means
         self._update_titles()
@@ -546,7 +562,8 @@ class MainScreen(Screen[None]):
         if self.lesson is None or self.snapshot is None:
             return
         if self.lesson.check(processes=self.lab.processes, procs=self.snapshot.procs, own_pid=self.own_pid,
-                             step=self.shown_step, start_method=self.lab.start_method):
+                             step=self.shown_step, start_method=self.lab.start_method,
+                             join_blocked_in=self.steps.blocked_in() if self.steps is not None else None):
             self._show_lesson()
 
     def _show_lesson(self) -> None:

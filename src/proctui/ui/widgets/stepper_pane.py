@@ -133,9 +133,13 @@ class StepperPane(Vertical, can_focus=True):
         call = self.session.blocked_in() if self.session is not None else None
         if call:
             _ = words(self.language)
-            self.note.update(Text(_("Blocked in the kernel inside {call}: the child is still running. "
-                                    "The app stays usable: press t or x on the child to end it.").format(call=call),
-                                  style="bold"))
+            text = _("Blocked in the kernel inside {call}: the child is still running. "
+                     "The app stays usable: press t or x on the child to end it.").format(call=call)
+            thread = self.session.joining_thread() if self.session is not None else None
+            if thread is not None:  # the kernel's own view of the joining thread
+                text += " " + _("/proc/{pid}/task/{tid}: {state} in {wchan}.").format(
+                    pid=os.getpid(), tid=thread.tid, state=thread.state, wchan=thread.wchan)
+            self.note.update(Text(text, style="bold"))
 
     def action_close_stepper(self) -> None:
         self.session = None
