@@ -510,7 +510,7 @@ def load_exercise(path: str, lang: str = "en") -> Exercise:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ExerciseFileError(f"{path}: {error}") from error
+        raise ExerciseFileError(f"{path}: " + _("not TOML ({error})").format(error=error)) from error
     lines = text.splitlines()
 
     def line_of(step: int | None, key: str) -> int:

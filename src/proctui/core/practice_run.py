@@ -19,6 +19,7 @@ from typing import Any
 
 from proctui.core import practice_puppet
 from proctui.core.events import LabError
+from proctui.core.i18n import words
 from proctui.core.practice import (
     GONE,
     INIT,
@@ -41,7 +42,7 @@ from proctui.core.practice import (
     parse_tree_text,
     tree_text,
 )
-from proctui.core.procs import read_proc
+from proctui.core.procs import ProcInfo, read_proc
 from proctui.core.records import LabProcess
 from proctui.core.script_warden import Warden
 
@@ -63,6 +64,7 @@ class PracticeRun:
         self.lab = lab
         self.exercise = exercise
         self.lang = lang
+        self._ = words(lang)  # what it says when the exercise cannot go on
         self.model = Model()  # what practice proposed: choices only
         self.rng = random.Random(exercise.seed if exercise.seed is not None else exercise.title)
         self.outcomes: list[Outcome] = []
@@ -133,7 +135,7 @@ class PracticeRun:
     def _await_hello(self, name: str) -> int:
         with self._hello:
             if not self._hello.wait_for(lambda: name in self.pids, timeout=_SETTLE * 2):
-                raise PracticeError(f"{name} never said hello")
+                raise PracticeError(self._("{name} never said hello: it did not start").format(name=name))
             return self.pids[name]
 
     def _reply(self, kind: str) -> dict[str, Any]:
@@ -142,31 +144,34 @@ class PracticeRun:
             try:
                 message = self._replies.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                raise PracticeError(f"no {kind} reply") from None
+                raise PracticeError(self._("no answer ({kind}) came from the process told").format(kind=kind)) from None
             if message.get("type") == "error":
-                raise PracticeError(str(message.get("error")))
+                raise PracticeError(self._("a process of the exercise could not do it: {error}").format(
+                    error=message.get("error")))
             if message.get("type") == kind:
                 return message
 
     def _tell(self, whom: str, **command: Any) -> None:
         if not self.channel.send(self.pids[whom], command):
-            raise PracticeError(f"{whom} is not listening")
+            raise PracticeError(self._("{name} is not listening any more").format(name=whom))
+
+    def _current(self, pid: int) -> ProcInfo | None:
+        """pid's /proc line if it is still the process that said hello (same start time):
+        else None, gone or its PID somebody else's now. Every read of the answer key."""
+        info = read_proc(pid)
+        return info if info is not None and info.start_ticks == self._ticks.get(pid) else None
 
     def _signal(self, pid: int, signum: int) -> None:
-        info = read_proc(pid)
-        if info is None or info.start_ticks != self._ticks.get(pid):
-            return  # gone, or its PID is somebody else's now
-        os.kill(pid, signum)
+        if self._current(pid) is not None:
+            os.kill(pid, signum)
 
     def _state(self, name: str) -> str:
         pid = self.pids.get(name)
         return GONE if pid is None else self._state_of(pid)
 
     def _state_of(self, pid: int) -> str:
-        info = read_proc(pid)
-        if info is None or info.start_ticks != self._ticks.get(pid):
-            return GONE
-        return info.state
+        info = self._current(pid)
+        return GONE if info is None else info.state
 
     def _until(self, condition: Any) -> bool:
         deadline = time.monotonic() + _SETTLE
@@ -184,16 +189,15 @@ class PracticeRun:
         by_pid = {pid: name for name, pid in self.pids.items()}
         tree: Tree = {}
         for name, pid in self.pids.items():
-            info = read_proc(pid)
-            if info is None or info.start_ticks != self._ticks.get(pid):
+            info = self._current(pid)
+            if info is None:
                 continue
             mark = info.state if info.state in ("Z", "T", "t") else ""
             tree[name] = Node(by_pid.get(info.ppid), "T" if mark == "t" else mark)
         return tree
 
     def _parent_name(self, name: str) -> str:
-        pid = self.pids[name]
-        info = read_proc(pid)
+        info = self._current(self.pids[name])
         if info is None:
             return GONE
         by_pid = {p: n for n, p in self.pids.items()}
@@ -203,7 +207,7 @@ class PracticeRun:
             return INIT
         if info.ppid == self.lab.pid:
             return PROCTUI
-        parent = read_proc(info.ppid)
+        parent = read_proc(info.ppid)  # neither ours nor known: named by what /proc calls it
         return f"PID {info.ppid} ({parent.name if parent else '?'})"
 
     # -- one step --------------------------------------------------------------------------
