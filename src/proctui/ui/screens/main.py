@@ -240,6 +240,9 @@ class MainScreen(Screen[None]):
             return shape
         labels = {pid: record.label for pid, record in records.items()}
         shape, self.process_tree.matches = filtered(shape, self.snapshot, labels, self._command_lines, text)
+        # Command lines of processes that have gone are of no use: a filter left on for hours
+        # on a churning machine would keep every one.
+        self._command_lines.forget_all_but((info.pid, info.start_ticks) for info in self.snapshot.procs.values())
         return shape
 
     def action_filter(self) -> None:

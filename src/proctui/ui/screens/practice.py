@@ -9,6 +9,7 @@ screen closes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
@@ -86,22 +87,19 @@ class PracticeScreen(Screen):
     # -- the kernel, from a thread ---------------------------------------------------------
 
     def _start(self) -> None:
-        run = self.run
-        assert run is not None
-        try:
-            run.prepare()
-            if self.exercise.mode is Mode.REVERSE:
-                run.act()
-        except (PracticeError, OSError) as error:
-            self.app.call_from_thread(self._fail, str(error))
-            return
-        self.app.call_from_thread(self._show_question)
+        self._from_thread(lambda run: None, self._show_question)
 
     def _answer(self, answer: str | None) -> None:
+        self._from_thread(lambda run: run.mark(answer) if run.acted else run.perform(answer), self._show_verdict)
+
+    def _from_thread(self, step: Callable[[PracticeRun], object], then: Callable[..., None]) -> None:
+        """step (an answer marked, or nothing), then the next question made ready (in
+        reverse mode its action is done first: the learner names it); then() with step's
+        result, or the reason the exercise cannot go on."""
         run = self.run
         assert run is not None
         try:
-            outcome = run.mark(answer) if run.acted else run.perform(answer)
+            result = step(run)
             if not run.finished:
                 run.prepare()
                 if self.exercise.mode is Mode.REVERSE:
@@ -109,7 +107,10 @@ class PracticeScreen(Screen):
         except (PracticeError, OSError) as error:
             self.app.call_from_thread(self._fail, str(error))
             return
-        self.app.call_from_thread(self._show_verdict, outcome)
+        if result is None:
+            self.app.call_from_thread(then)
+        else:
+            self.app.call_from_thread(then, result)
 
     def _fail(self, why: str) -> None:
         _ = words(self.lang)
