@@ -175,6 +175,85 @@ def snapshot_system() -> Snapshot:
     return Snapshot(read_procs(all_pids()))
 
 
+def list_proc() -> dict[int, int]:
+    """Every PID in /proc, with the inode number of its directory, from one listing.
+
+    The listing's inode numbers come with the directory entries (getdents), at no cost
+    beyond the listing itself. procfs makes a new inode for /proc/PID when a process is
+    first looked up and drops it when the process is reaped, so a PID listed with
+    another inode than last time may be another process (or the same one, looked up
+    again after the kernel let its inode go: its start time tells)."""
+    with os.scandir("/proc") as entries:
+        return {int(entry.name): entry.inode() for entry in entries if entry.name.isdigit()}
+
+
+class SystemTable:
+    """The whole system's process table, kept from one read to the next, so that a read
+    costs what changed and what is watched rather than one ``stat`` per process.
+
+    Each read lists /proc once. A PID that is new, or listed with a new inode (a PID
+    reused by another process), is read; so is every watched PID (the rows on screen,
+    the lab's processes): their state letters are read each time. A process whose
+    parent went away (gone from /proc, replaced, or seen to turn zombie) is read again,
+    since the kernel has re-parented it. Every other process keeps the line read
+    before: what changes in it (the state letter, the name after an exec) is not on
+    screen until its row is. A process that is gone is dropped at once, watched or not.
+    """
+
+    def __init__(self) -> None:
+        self._inodes: dict[int, int] = {}
+        self._procs: dict[int, ProcInfo] = {}
+        self._last: Snapshot | None = None
+        self.last_read: frozenset[int] = frozenset()  # whose stat the last read opened (tests, benchmarks)
+
+    def read(self, watched: Iterable[int] = ()) -> Snapshot:
+        """The table now. A process whose line has not changed keeps the very same
+        ProcInfo; if nothing changed at all, the very same Snapshot comes back, so that
+        what is drawn from it need not be worked out again."""
+        listing = list_proc()
+        known, inodes = self._procs, self._inodes
+        # Unchanged and unwatched: kept. A dict of the PIDs still listed with the same inode.
+        procs = {pid: known[pid] for pid, inode in listing.items() if inodes.get(pid) == inode and pid in known}
+        fresh = {pid for pid in listing if pid not in procs}
+        fresh.update(pid for pid in watched if pid in procs)
+        # The parents whose children the kernel has handed on: those gone from /proc, and
+        # below, those whose PID another process now has and those seen to turn zombie.
+        went_away = known.keys() - listing.keys()
+        changed = bool(went_away)
+        for pid in fresh:
+            info = read_proc(pid, owner=False)
+            before = known.get(pid)
+            if info is None:
+                procs.pop(pid, None)
+                changed = changed or before is not None
+                continue
+            if info == before:
+                info = before  # the same line: the same object, so a row drawn from it is not drawn again
+            else:
+                changed = True
+                if before is not None and before.start_ticks != info.start_ticks:
+                    went_away.add(pid)
+                elif info.state == "Z" and (before is None or before.state != "Z"):
+                    went_away.add(pid)
+            procs[pid] = info
+        again: list[int] = []
+        if went_away:
+            again = [pid for pid, info in procs.items() if info.ppid in went_away and pid not in fresh]
+            for pid in again:
+                info = read_proc(pid, owner=False)
+                if info is None:
+                    del procs[pid]
+                elif info != procs[pid]:
+                    procs[pid] = info
+        self._inodes = listing
+        self.last_read = frozenset(fresh.union(again))
+        if not changed and self._last is not None and procs.keys() == self._last.procs.keys():
+            return self._last
+        self._procs = procs
+        self._last = Snapshot(procs)
+        return self._last
+
+
 def snapshot_subtree(root: int, extra: Iterable[int] = ()) -> Snapshot:
     """root and its descendants, plus the PIDs in ``extra`` wherever they now live.
 
@@ -237,6 +316,15 @@ def children_of_process(pid: int, threads: int = 0) -> list[int]:
         except OSError:
             continue  # the thread or the process has gone
     return kids
+
+
+def children(pid: int) -> list[ProcInfo]:
+    """pid's children now: from its threads' children files where the kernel has them (a
+    few reads), else from every /proc/PID/stat."""
+    if not children_files_exist():
+        return [info for info in snapshot_system().procs.values() if info.ppid == pid]
+    found = (read_proc(child, owner=False) for child in children_of_process(pid))
+    return [info for info in found if info is not None and info.ppid == pid]
 
 
 @functools.cache
@@ -338,10 +426,14 @@ class HelperRoles:
     def __init__(self, parent: int) -> None:
         self.parent = parent
         self._seen: dict[tuple[int, int], str | None] = {}
+        self._last: tuple[Snapshot, set[int], dict[int, str]] | None = None
 
     def among(self, snapshot: Snapshot, skip: Iterable[int]) -> dict[int, str]:
-        """The helpers among the parent's direct children in snapshot, but for skip."""
+        """The helpers among the parent's direct children in snapshot, but for skip (the
+        same answer as last time for the same snapshot: a look at every process)."""
         skipped = set(skip)
+        if self._last is not None and self._last[0] is snapshot and self._last[1] == skipped:
+            return self._last[2]
         roles: dict[int, str] = {}
         for pid, info in snapshot.procs.items():
             if info.ppid != self.parent or pid in skipped:
@@ -349,6 +441,7 @@ class HelperRoles:
             role = self.of(pid, info.start_ticks)
             if role is not None:
                 roles[pid] = role
+        self._last = (snapshot, skipped, roles)
         return roles
 
     def of(self, pid: int, start_ticks: int) -> str | None:
