@@ -31,8 +31,8 @@ async def wait_for(pilot, condition, timeout=15.0):
 
 
 def row(app, pid):
-    node = app.main_screen.process_tree.node_for(pid)
-    return str(node.label) if node else ""
+    text = app.main_screen.process_tree.row_text(pid)
+    return str(text) if text is not None else ""
 
 
 def shows_state(app, pid, letter):

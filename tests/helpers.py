@@ -84,8 +84,8 @@ def screen_text(app) -> str:
 
 def row_text(app, pid: int) -> str | None:
     """The tree row of pid as plain text, or None if the tree has no such row."""
-    node = app.main_screen.process_tree.node_for(pid)
-    return None if node is None else str(node.label)
+    row = app.main_screen.process_tree.row_text(pid)
+    return None if row is None else str(row)
 
 
 def logged(app, cls: type, **fields) -> list:
@@ -108,7 +108,9 @@ def refused(app, reason, **fields) -> bool:
 async def select(pilot, app, pid: int) -> None:
     """Put the tree's cursor on pid's row (and focus the tree), as the arrows would."""
     await pilot_wait_until(pilot, lambda: app.main_screen.process_tree.node_for(pid) is not None, what=f"row {pid}")
-    app.main_screen.process_tree.move_cursor(app.main_screen.process_tree.node_for(pid))
+    tree = app.main_screen.process_tree
+    tree.last_line  # noqa: B018 - numbers Tree's lines now (it does so lazily), so that the node's line is current
+    tree.move_cursor(tree.node_for(pid))
     app.main_screen.process_tree.focus()
     await pilot.pause()
     assert app.main_screen.process_tree.selected_pid == pid

@@ -108,9 +108,9 @@ async def test_m_cycles_start_methods_and_helpers_are_labelled(app):
         await pilot_wait_until(pilot, lambda: row_text(app, served.pid), timeout=30, what="the forkserver child")
         server = app.main_screen.process_tree.node_for(served.pid).parent
         assert server.data == proc_info(served.pid).ppid != os.getpid()
-        assert "fork server" in str(server.label)
+        assert "fork server" in str(row_text(app, server.data))
         assert "spawn" in (row_text(app, spawned.pid) or "") and "forkserver" in (row_text(app, served.pid) or "")
-        await pilot_wait_until(pilot, lambda: any("resource tracker" in str(n.label)
+        await pilot_wait_until(pilot, lambda: any("resource tracker" in str(row_text(app, n.data))
                                                   for n in app.main_screen.process_tree.root.children),
                                what="resource tracker")
         await pilot.press("m")

@@ -27,7 +27,7 @@ from proctui.core.lab import Lab, LabError, LabEvent, LabProcess
 from proctui.core.lesson_session import LessonSession
 from proctui.core.lessons import LANGUAGES, Lesson, LessonRun, load_lessons
 from proctui.core.practice import Exercise, generate
-from proctui.core.procs import HelperRoles, LabSnapshots, Snapshot, snapshot_system
+from proctui.core.procs import HelperRoles, LabSnapshots, Snapshot, SystemTable
 from proctui.core.render import render
 from proctui.core.step_session import StepSession
 from proctui.core.stepper import Step, Stepper
@@ -94,8 +94,11 @@ class MainScreen(Screen[None]):
         self.set_reactive(MainScreen.scope, scope)
         self.own_pid = os.getpid()
         self.snapshot: Snapshot | None = None
+        self._shaped: tuple[Snapshot, str, TreeShape] | None = None  # the last shape worked out, and from what
+        self.shown_snapshots = 0  # how many the reader has read and the tree shown (for tests)
         self._unlogged_events: list[LabEvent] = []
         self._lab_snapshots = LabSnapshots(self.own_pid)
+        self._system_table = SystemTable()  # the whole system, read as it changes and as it is seen
         self._command_lines = CommandLines()  # read once per process, for the filter
         self._helpers = HelperRoles(self.own_pid)  # the fork server, the resource tracker
         self.lesson: LessonSession | None = None
@@ -193,10 +196,13 @@ class MainScreen(Screen[None]):
 
     def read_snapshot(self) -> Snapshot:
         """In the reader thread: the whole system, or proctui's subtree and every lab process."""
+        lab_pids = [record.pid for record in self.lab.processes]
         if self.scope == "system":
-            snapshot = snapshot_system()
+            # The rows on screen (a frozenset the UI thread replaces, never changes) and
+            # the lab's processes are read each time; the rest as they come and go.
+            snapshot = self._system_table.read(watched=[self.own_pid, *lab_pids, *self.process_tree.on_screen])
         else:
-            snapshot = self._lab_snapshots(extra=[record.pid for record in self.lab.processes])
+            snapshot = self._lab_snapshots(extra=lab_pids)
         self.lab.scripts.note_family(snapshot)  # what a script starts is ended with it, orphaned or not
         return snapshot
 
@@ -213,14 +219,12 @@ class MainScreen(Screen[None]):
         else:
             self.snapshot = message.snapshot
             self.show_snapshot()
+            self.shown_snapshots += 1
 
     def show_snapshot(self) -> None:
         if self.snapshot is None or not self.process_tree.is_mounted:
             return
-        if self.scope == "lab":
-            shape = lab_shape(self.snapshot, self.own_pid)
-        else:
-            shape = system_shape(self.snapshot)
+        shape = self._shape_of(self.snapshot)
         records = {record.pid: record for record in self.lab.processes}
         shape = with_gone_lab_processes(shape, self.snapshot, records, self.own_pid)
         total = len(shape.parent_of)
@@ -230,6 +234,16 @@ class MainScreen(Screen[None]):
         self.process_tree.show(shape, self.snapshot, records, helpers, workers, lang=self.lang, total=total)
         self._show_selection()
         self._check_lesson()
+
+    def _shape_of(self, snapshot: Snapshot) -> TreeShape:
+        """The tree's shape for this snapshot in this scope. The system table hands back
+        the very same snapshot when nothing changed: then so is the shape, and the tree
+        has nothing to compare."""
+        if self._shaped is not None and self._shaped[0] is snapshot and self._shaped[1] == self.scope:
+            return self._shaped[2]
+        shape = lab_shape(snapshot, self.own_pid) if self.scope == "lab" else system_shape(snapshot)
+        self._shaped = (snapshot, self.scope, shape)
+        return shape
 
     # -- / : the filter --------------------------------------------------------------------
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -56,11 +60,9 @@ class TreeShape:
         """Shown PIDs, every parent before its children."""
         kids = self.children()
         order: list[int] = []
-        queue = list(kids.get(self.root, []))
-        while queue:
-            pid = queue.pop(0)
-            order.append(pid)
-            queue.extend(kids.get(pid, []))
+        order.extend(kids.get(self.root, []))
+        for pid in order:  # breadth first: the list grows behind the loop
+            order.extend(kids.get(pid, []))
         return order
 
 
@@ -172,9 +174,34 @@ def _pid_of(node: TreeNode[int]) -> int:
     return node.data
 
 
+#: What a row's node carries as its label: rows are drawn when they are on screen
+#: (``render_label``), from what ``show`` wrote down for them (``_sources``).
+_UNDRAWN = Text()
+#: The meta Tree gives the expand icon, so that a click on it toggles the node.
+_TOGGLE = Style.from_meta({"toggle": True})
+
+
+@dataclass(frozen=True, slots=True)
+class _RowSource:
+    """What a row is drawn from: its /proc line and what the lab knows of it. A row whose
+    source is equal to last time's is not drawn again (most rows, most refreshes)."""
+
+    info: ProcInfo | None  # None: a gone forkserver child, drawn from its record
+    record: LabProcess | None
+    helper: str | None
+    pool_worker: str | None
+    exit_text: str | None  # a record's exit and former parent change; its label never does
+    former_parent: int | None
+
+
 class ProcessTree(Tree[int]):
-    """Each node's data is its PID. Refreshes add, move, relabel and remove nodes by PID,
-    so the cursor and every expanded node stay where the user left them."""
+    """Each node's data is its PID. Refreshes add, move and remove nodes by PID, so the
+    cursor and every expanded node stay where the user left them.
+
+    The cost of a refresh follows what changed, not how many rows there are: rows are
+    added and removed as processes come and go, and a row is drawn (``render_label``)
+    only when it is on screen, from the source ``show`` last wrote down for it. Which
+    PIDs are on screen (``on_screen``) tells the snapshot reader what to read again."""
 
     BINDINGS = actions.bindings(Pane.TREE)
 
@@ -183,12 +210,18 @@ class ProcessTree(Tree[int]):
         self.own_pid = own_pid
         self.guide_depth = 3
         self._node_by_pid: dict[int, TreeNode[int]] = {}
-        self._row_keys: dict[int, tuple | None] = {}  # what each row was last drawn from
+        self._sources: dict[int, _RowSource] = {}  # what each row is drawn from
+        self._labels: dict[int, Text] = {}  # rows drawn since their source last changed
+        self._widths: dict[int, int] = {}  # each row's width in cells, known without drawing it
+        self._procs: dict[int, ProcInfo] = {}  # the snapshot the rows were last compared with
         self._shape: TreeShape | None = None
         self._lang = "en"
         self.matches: list[int] | None = None  # while filtered: the matching PIDs, top to bottom
         self._filter_note = ""  # what the filter found, in the border beside the count
         self._count_note = ""
+        #: The PIDs of the rows on screen, replaced (never changed) at each paint: read by
+        #: the snapshot reader's thread, which reads their /proc lines each time.
+        self.on_screen: frozenset[int] = frozenset()
         self.root.expand()
 
     def show_title(self, scope: str, start_method: str, subreaper: bool, lang: str) -> None:
@@ -213,67 +246,106 @@ class ProcessTree(Tree[int]):
             return self.root
         return self._node_by_pid.get(pid)
 
+    def row_text(self, pid: int) -> Text | None:
+        """The row of pid as it is (or would be) drawn, or None if there is no such row."""
+        node = self.node_for(pid)
+        if node is None:
+            return None
+        if node is not self.root:
+            return self._label_of(pid)
+        return node.label if isinstance(node.label, Text) else Text(node.label)
+
     def show(self, shape: TreeShape, snapshot: Snapshot, records: dict[int, LabProcess],
              helpers: dict[int, str] | None = None, pool_workers: dict[int, str] | None = None,
              lang: str = "en", total: int | None = None) -> None:
         """Make the tree match ``shape``, touching only the rows that changed. total: how
         many processes there are to show, when a filter shows fewer."""
-        if lang != self._lang:
-            self._lang = lang
-            self._row_keys = dict.fromkeys(self._row_keys)  # every row is said again
+        helpers = helpers or {}
+        pool_workers = pool_workers or {}
+        every_row = lang != self._lang  # every row is said again in the other language
+        self._lang = lang
         cursor_pid = self.cursor_node.data if self.cursor_node is not None else None
         cursor_line = self.cursor_line
-        if self._shape is None or self._shape.root != shape.root:
+        previous = self._shape
+        if previous is None or previous.root != shape.root:
             self._node_by_pid.clear()
-            self._row_keys.clear()
+            self._sources.clear()
+            self._labels.clear()
             self.clear()
             self.root.data = shape.root
             self.root.expand()
+            previous = None
         self._shape = shape
+        parent_of = shape.parent_of
+        # Nodes whose children change: their expand icon is said again below.
+        regrouped: set[int] = set()
 
-        # Drop rows whose process is gone or now has another parent (re-parenting:
-        # Tree has no "move", so a moved row is removed here and added again below).
-        for pid in list(self._node_by_pid):
+        # Drop rows whose process is gone or now has another parent (re-parenting: Tree
+        # has no "move", so a moved row is removed here and added again below). A set
+        # difference of the two shapes: no Python loop over rows that stayed.
+        same_shape = previous is shape  # the screen hands the same shape on for the same snapshot
+        for pid, parent in (previous.parent_of.items() - parent_of.items()) if previous and not same_shape else ():
             node = self._node_by_pid.get(pid)
-            if node is None:
-                continue  # went with an ancestor removed earlier in this loop
-            if shape.parent_of.get(pid) != (node.parent.data if node.parent else None):
+            if node is not None:  # else it went with an ancestor removed before
+                regrouped.add(parent)
                 self._remove(node)
 
-        kids = shape.children()
-        helpers = helpers or {}
-        pool_workers = pool_workers or {}
-        for pid in shape.top_down():
-            info = snapshot.procs.get(pid)
-            node = self._node_by_pid.get(pid)
+        # Rows that may be drawn from something new: those not there yet, those whose
+        # /proc line is another one (the system table keeps an unchanged line as the same
+        # object), and every row the lab knows something about.
+        procs, before = snapshot.procs, self._procs
+        redraw: list[TreeNode[int]] = []
+        if every_row:
+            maybe = list(parent_of)
+        else:
+            maybe = [] if procs is before else [pid for pid in parent_of if procs.get(pid) is not before.get(pid)]
+            maybe.extend(pid for pid in (*records, *helpers, *pool_workers) if pid in parent_of)
+            if not same_shape:
+                maybe.extend(parent_of.keys() - self._node_by_pid.keys())
+        self._procs = procs
+        for pid in maybe:
+            info = procs.get(pid)
             record = records.get(pid)
-            # A row is drawn from its /proc line and what the lab knows of it: if that is
-            # what it was drawn from last time, there is nothing to redo (most rows, most
-            # refreshes). A record's label, start method and daemon flag never change.
-            # A gone forkserver child (no /proc line) is drawn from its record each time.
-            key = None if info is None else (
-                info, helpers.get(pid), pool_workers.get(pid), record,
-                record.exit_text if record else None, record.former_parent if record else None,
-            )
-            if node is None or key is None or self._row_keys.get(pid) != key:
-                self._row_keys[pid] = key
-                if info is not None:
-                    label = render_row(info, record, self.own_pid, helpers.get(pid), pool_workers.get(pid), lang)
+            source = _RowSource(info, record, helpers.get(pid), pool_workers.get(pid),
+                                record.exit_text if record else None, record.former_parent if record else None)
+            if every_row or self._sources.get(pid) != source or info is None:
+                self._sources[pid] = source
+                self._labels.pop(pid, None)
+                width = self._width_of(source)
+                if width is None:
+                    self._label_of(pid)  # a lab row: drawn now to be measured (there are few)
                 else:
-                    label = render_gone_row(records[pid], lang)
-                if node is None:
-                    parent = self.node_for(shape.parent_of[pid])
-                    assert parent is not None
-                    later = [sibling for sibling in parent.children if _pid_of(sibling) > pid]
-                    node = parent.add(label, data=pid, before=later[0] if later else None, expand=True)
-                    self._node_by_pid[pid] = node
-                elif node.label != label:
-                    node.set_label(label)
-            # Setting allow_expand, even to the same value, makes Tree render every line
-            # again: only say it when it changes.
-            expandable = bool(kids.get(pid))
-            if node.allow_expand != expandable:
-                node.allow_expand = expandable
+                    self._widths[pid] = width
+                node = self._node_by_pid.get(pid)
+                if node is not None:
+                    redraw.append(node)
+
+        # New rows, each under its parent, in PID order among its siblings.
+        for pid in () if same_shape else sorted(parent_of.keys() - self._node_by_pid.keys()):
+            chain = [pid]
+            while self.node_for(parent_of[chain[-1]]) is None:
+                chain.append(parent_of[chain[-1]])
+            for new in reversed(chain):
+                if new in self._node_by_pid:
+                    continue
+                under = self.node_for(parent_of[new])
+                assert under is not None
+                index = bisect.bisect_left(under.children, new, key=_pid_of)
+                self._node_by_pid[new] = under.add(_UNDRAWN, data=new, before=index, expand=True,
+                                                   allow_expand=False)
+                regrouped.add(parent_of[new])
+        # Setting allow_expand, even to the same value, makes Tree render every line
+        # again: only say it when it changes.
+        for pid in regrouped:
+            node = self.node_for(pid)
+            if node is not None and node is not self.root and node.allow_expand != bool(node.children):
+                node.allow_expand = bool(node.children)
+
+        # After every row has come and gone, so that Tree numbers its lines once: a node's
+        # refresh marks it changed (its cached line is stale) and repaints it if on screen.
+        for node in redraw:
+            node.refresh()
+
         root_label = self._root_label(shape, snapshot)
         if self.root.label != root_label:
             self.root.set_label(root_label)
@@ -287,6 +359,61 @@ class ProcessTree(Tree[int]):
         self._count_note = count
         self._say_subtitle()
         self._restore_cursor(cursor_pid, cursor_line)
+
+    def _width_of(self, source: _RowSource) -> int | None:
+        """A row's width in cells without drawing it (as render_row lays it out): PID,
+        state, name, for a row of the system; None for a row the lab knows more about,
+        or proctui's own (drawn to be measured: there are few)."""
+        info = source.info
+        if (info is None or info.pid == self.own_pid or source.record is not None or source.helper is not None
+                or source.pool_worker is not None):
+            return None
+        state = cell_len(f"{info.state} {words(self._lang)(info.state_word)}") + (9 if info.is_zombie else 0)
+        return 7 + max(state + 1, _STATE_WIDTH + 1) + cell_len(info.name)
+
+    def _label_of(self, pid: int) -> Text:
+        label = self._labels.get(pid)
+        if label is None:
+            source = self._sources[pid]
+            if source.info is not None:
+                label = render_row(source.info, source.record, self.own_pid, source.helper, source.pool_worker,
+                                   self._lang)
+            else:
+                assert source.record is not None  # a row without a /proc line is a lab process's
+                label = render_gone_row(source.record, self._lang)
+            self._labels[pid] = label
+            self._widths[pid] = label.cell_len
+        return label
+
+    def render_label(self, node: TreeNode[int], base_style: Style, style: Style) -> Text:
+        """A row, drawn now that it is on screen (Tree asks for the lines it paints)."""
+        if node is self.root:
+            return super().render_label(node, base_style, style)
+        label = self._label_of(_pid_of(node)).copy()
+        label.stylize(style)
+        if node.allow_expand:
+            prefix = (self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE, base_style + _TOGGLE)
+        else:
+            prefix = ("", base_style)
+        return Text.assemble(prefix, label)
+
+    def get_label_width(self, node: TreeNode[int]) -> int:
+        """Tree asks every row's width (for the scroll bar) whenever a row comes or goes:
+        from what is known, without drawing rows that are not on screen."""
+        if node is self.root:
+            return super().get_label_width(node)
+        return self._widths.get(_pid_of(node), 0) + (len(self.ICON_NODE) if node.allow_expand else 0)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        top = self.scroll_offset.y
+        shown = frozenset(
+            node.data for node in (self.get_node_at_line(y) for y in range(top, top + self.size.height))
+            if node is not None and node.data is not None
+        )
+        if shown != self.on_screen:
+            self.on_screen = shown
+        return lines
 
     def set_filter_note(self, note: str) -> None:
         self._filter_note = note
@@ -312,7 +439,9 @@ class ProcessTree(Tree[int]):
             current = stack.pop()
             pid = _pid_of(current)
             self._node_by_pid.pop(pid, None)
-            self._row_keys.pop(pid, None)
+            self._sources.pop(pid, None)
+            self._labels.pop(pid, None)
+            self._widths.pop(pid, None)
             stack.extend(current.children)
         node.remove()
 
@@ -329,6 +458,10 @@ class ProcessTree(Tree[int]):
             return
         if target.line != self.cursor_line or self.cursor_node is not target:
             self.move_cursor(target)
+        elif target.line != line:
+            # Rows came or went above it: Tree moved the cursor with its row but did not
+            # scroll, so the selected row could drift out of view (htop keeps it in view).
+            self.scroll_to_node(target, animate=False)
 
     def action_next_match(self, step: int) -> None:
         """n / N while filtered: the next (previous) match below (above) the cursor, round."""
