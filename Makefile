@@ -69,9 +69,10 @@ screenshots: $(VENV)/.installed-run
 
 # Every benchmark of bench/README.md, side by side with htop, ps, raw /proc reads and a bare
 # Textual app; each prints its figures and the ratio to its target (a few minutes in all).
-BENCHMARKS ?= idle_cpu system_cpu terminal_bytes event_latency startup many_children memory
+BENCHMARKS ?= idle_cpu system_cpu terminal_bytes event_latency startup many_children memory classroom
 bench: $(VENV)/.installed-test
 	@bench/install-htop
+	@bench/install-sshd
 	@$(BIN)/python -m compileall -q src
 	@cd bench && for b in $(BENCHMARKS); do ../$(BIN)/python $$b.py || exit 1; done
 

@@ -73,7 +73,7 @@ def describe(proc: psutil.Process) -> str:
         return f"{proc.pid} (gone)"
 
 
-@dataclass
+@dataclass(eq=False)  # each seat is itself (hashable by identity)
 class Seat:
     """One `ssh -t` client in a tmux window of its own."""
 
