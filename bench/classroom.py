@@ -37,24 +37,24 @@ from ssh_sessions import Classroom, RemoteSession, Seat, describe, forked_rows, 
 CHILDREN = 10
 
 
-def fill(seats: list[Seat], ready: str, keys: str = "", done: Callable[[str], bool] | None = None,
-         timeout: float = 600) -> dict[Seat, float]:
-    """Read the windows in turn: once ``ready`` is on a window's screen, type ``keys``
-    there; the monotonic time at which each screen was then seen to hold ``done``."""
+def fill(room: Classroom, seats: list[Seat], ready: str, keys: str = "",
+         done: Callable[[str], bool] | None = None, timeout: float = 600) -> dict[Seat, float]:
+    """Read the windows' screens (all at once, every 50 ms): once ``ready`` is on a
+    window's screen, type ``keys`` there; the monotonic time at which each screen was
+    then seen to hold ``done``."""
     typed: set[Seat] = set()
     seen: dict[Seat, float] = {}
     deadline = time.monotonic() + timeout
     while len(seen) < len(seats):
-        for seat in seats:
-            if seat in seen:
-                continue
-            screen = seat.screen()
+        screens = room.screens([seat for seat in seats if seat not in seen])
+        now = time.monotonic()
+        for seat, screen in screens.items():
             if seat not in typed and ready in screen:
                 if keys:
                     seat.type(keys)
                 typed.add(seat)
             if seat in typed and (done is None or done(screen)):
-                seen[seat] = time.monotonic()
+                seen[seat] = now
         if time.monotonic() > deadline:
             stuck = next(seat for seat in seats if seat not in seen)
             sys.exit(f"classroom: {len(seats) - len(seen)} windows not ready after {timeout:g} s; one of them:\n"
@@ -98,7 +98,7 @@ def open_proctuis(room: Classroom, n: int) -> tuple[float, float]:
     from the first ssh -t until the first tree, and until the last, showed ten children."""
     first_ssh = time.monotonic()
     seats = [room.open([venv_bin("proctui")]) for _ in range(n)]
-    trees = fill(seats, "Quit", "f" * CHILDREN, lambda screen: forked_rows(screen) == set(range(1, CHILDREN + 1)))
+    trees = fill(room, seats, "Quit", "f" * CHILDREN, lambda screen: forked_rows(screen) == set(range(1, CHILDREN + 1)))
     return min(trees.values()) - first_ssh, max(trees.values()) - first_ssh
 
 
@@ -110,7 +110,8 @@ def open_htops(room: Classroom, n: int) -> int:
         return 0
     home = room.dir / "htop-home"
     home.mkdir()
-    fill([room.open(["env", f"HOME={home}", f"XDG_CONFIG_HOME={home}", *htop]) for _ in range(n)], "Load average")
+    fill(room, [room.open(["env", f"HOME={home}", f"XDG_CONFIG_HOME={home}", *htop]) for _ in range(n)],
+         "Load average")
     return n
 
 
@@ -137,24 +138,29 @@ def idle(room: Classroom, n: int, htops: int, seconds: float) -> tuple[dict[str,
     return kinds, cpu, rss
 
 
-def drop_everyone(room: Classroom, kinds: dict[str, list[RemoteSession]]) -> tuple[float, dict[str, float]]:
-    """(d): every ssh client SIGKILLed at once; seconds until nothing of any session was
-    left, and until the last process of each kind's sessions was gone."""
-    side = {p: kind for kind, sessions in kinds.items() for s in sessions for p in s.processes}
-    last_gone = dict.fromkeys(kinds, 0.0)
+def role(session: RemoteSession, proc: psutil.Process) -> str:
+    if proc == session.program:
+        return proc.name()
+    return "sshd" if proc.name() == "sshd" else "lab child"
 
-    def gone(proc: psutil.Process, when: float) -> None:
-        kind = side.get(proc)  # None: a process found only after the drop (waited for all the same)
-        if kind is not None:
-            last_gone[kind] = max(last_gone[kind], when - dropped)
+
+def drop_everyone(room: Classroom, kinds: dict[str, list[RemoteSession]]) -> tuple[float, dict[str, list[float]]]:
+    """(d): every ssh client SIGKILLed at once; seconds until nothing of any session was
+    left, and when each process of them ended, by kind of session and role in it."""
+    roles = {p: f"{kind}'s {role(s, p)}" for kind, sessions in kinds.items() for s in sessions for p in s.processes}
+    ends: dict[str, list[float]] = {name: [] for name in roles.values()}
+
+    def ended(proc: psutil.Process, when: float) -> None:
+        if proc in roles:  # not a process found only after the drop (waited for all the same)
+            ends[roles[proc]].append(when - dropped)
 
     dropped = room.drop(room.seats)
-    left = room.wait_gone(list(side), timeout=30, gone=gone)
+    left = room.wait_gone(list(roles), timeout=30, ended=ended)
     nothing_left = time.monotonic() - dropped
     if left:
         sys.exit("classroom: 30 s after every ssh client was killed, still there:\n  "
                  + "\n  ".join(describe(p) for p in left))
-    return nothing_left, last_gone
+    return nothing_left, ends
 
 
 def main() -> None:
@@ -171,14 +177,13 @@ def main() -> None:
         htops = open_htops(room, n)
         kinds, cpu, rss = idle(room, n, htops, args.seconds)
         processes_then = sum(1 for _ in psutil.process_iter())
-        nothing_left, last_gone = drop_everyone(room, kinds)
+        nothing_left, ends = drop_everyone(room, kinds)
 
     sessions = f"{n} proctui ({CHILDREN} lab children each) + {htops} htop -d 10, ssh -t from tmux (120x40)"
     proctui_rss = f"{median(rss['proctui']):.1f} MiB median ({min(rss['proctui']):.1f}-{max(rss['proctui']):.1f})"
     with_htop = bool(htops)
-    gone = f"proctui's sessions gone after {last_gone['proctui']:.2f} s"
-    if with_htop:
-        gone += f", htop's after {last_gone['htop']:.2f} s"
+    ended = "; ".join(f"{name} {median(times):.2f} s median, last {max(times):.2f}"
+                      for name, times in sorted(ends.items()))
     rows = [
         ("sessions", f"{sessions}; {processes_then} processes on the machine while measured"),
         ("(a) all trees shown", f"{all_trees:.1f} s after the first ssh -t (the first: {first_tree:.1f} s)"),
@@ -194,7 +199,8 @@ def main() -> None:
     rows.append(("(c) RSS per proctui", proctui_rss))
     if with_htop:
         rows.append(("    RSS per htop", f"{median(rss['htop']):.1f} MiB median"))
-    rows.append(("(d) every ssh killed", f"nothing left after {nothing_left:.2f} s ({gone})"))
+    rows.append(("(d) every ssh killed", f"nothing left after {nothing_left:.2f} s"))
+    rows.append(("    ended", ended))
     dropped = f"nothing left {'within' if nothing_left <= 2 else 'NOT within'} 2 s of the drop"
     if with_htop:
         met = "met" if cpu["proctui"] <= cpu["htop"] else "NOT met"

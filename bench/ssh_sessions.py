@@ -17,6 +17,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import select
 import shlex
 import shutil
 import signal
@@ -24,7 +25,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,8 @@ SSHD = "/usr/sbin/sshd"  # sshd refuses to start (re-exec) from a relative path
 PRIVSEP_DIR = "/run/sshd"
 COLUMNS, LINES = 120, 40
 
+#: What comes before each window's screen in what `Classroom.screens` reads.
+SCREEN_MARK = "=== proctui classroom window "
 #: A tree row of a lab child forked by `f`: "├─  4242 S sleeping proctui  child-3 fork".
 FORKED_ROW = re.compile(r"[├└]─ +\d+ .*?\bchild-(\d+) fork")
 
@@ -231,6 +234,22 @@ class Classroom:
         self.seats.append(seat)
         return seat
 
+    def screens(self, seats: Sequence[Seat]) -> dict[Seat, str]:
+        """Every seat's screen, read by one tmux client (one process, not one a seat: a
+        benchmark that watches thirty windows must not be what loads the machine)."""
+        commands: list[str] = []
+        for seat in seats:
+            commands += ["display-message", "-p", "-t", seat.window, f"{SCREEN_MARK}{seat.window}", ";",
+                         "capture-pane", "-p", "-t", seat.window, ";"]
+        by_window: dict[str, list[str]] = {}
+        lines: list[str] = []
+        for line in self.tmux(*commands[:-1]).splitlines():
+            if line.startswith(SCREEN_MARK):
+                lines = by_window.setdefault(line[len(SCREEN_MARK):], [])
+            else:
+                lines.append(line)
+        return {seat: "\n".join(by_window.get(seat.window, [])) for seat in seats}
+
     def drop(self, seats: Iterable[Seat]) -> float:
         """SIGKILL these seats' ssh clients, one right after the other, as a network that
         goes away would leave them: no goodbye to the server. The monotonic time of it."""
@@ -268,31 +287,49 @@ class Classroom:
             left.append(proc)
         return left
 
-    def wait_gone(self, procs: Iterable[psutil.Process], timeout: float,
-                  gone: Callable[[psutil.Process, float], None] | None = None) -> list[psutil.Process]:
-        """Wait until none of procs, no connection under sshd and no orphan of ours is
-        left, for at most ``timeout`` seconds: what is left then ([] if nothing).
-        ``gone(proc, when)`` is told the monotonic time at which each of procs was
-        first seen gone."""
-        waiting = list(procs)
+    def wait_gone(self, procs: Sequence[psutil.Process], timeout: float,
+                  ended: Callable[[psutil.Process, float], None] | None = None) -> list[psutil.Process]:
+        """Wait, for at most ``timeout`` seconds, until none of procs is left, nor any
+        connection under sshd, nor any orphan of ours: what is left then ([] if nothing).
+
+        Each of procs is watched through a pidfd, which the kernel makes readable when
+        the process exits: the wait costs no CPU (what is measured shares the machine
+        with it), and ``ended(proc, when)`` is told the monotonic time of each exit.
+        Then the zombies re-parented to us are reaped, and everything looked for again."""
         deadline = time.monotonic() + timeout
+        watched = {}
+        for proc in procs:
+            try:
+                fd = os.pidfd_open(proc.pid)
+            except ProcessLookupError:
+                fd = None
+            if fd is not None and proc.is_running():  # and not a new process under a PID reused
+                watched[fd] = proc
+                continue
+            if fd is not None:
+                os.close(fd)
+            if ended is not None:
+                ended(proc, time.monotonic())
+        poller = select.poll()
+        for fd in watched:
+            poller.register(fd, select.POLLIN)
+        try:
+            while watched and time.monotonic() < deadline:
+                for fd, _ in poller.poll(max(0.0, deadline - time.monotonic()) * 1000):
+                    now = time.monotonic()
+                    poller.unregister(fd)
+                    os.close(fd)
+                    proc = watched.pop(fd)
+                    if ended is not None:
+                        ended(proc, now)
+        finally:
+            for fd in watched:
+                os.close(fd)
         while True:
-            still = self.left_of(waiting)
-            now = time.monotonic()
-            if gone is not None:
-                for proc in waiting:
-                    if proc not in still:
-                        gone(proc, now)
-            waiting = still
-            if not waiting:
-                # Those we were told of are gone: is anything else there (a process
-                # they started meanwhile, or one they left to us)?
-                waiting = self.left_of([p for s in self.sessions() for p in s.processes] + self.orphans())
-                if not waiting:
-                    return []
-            if now > deadline:
-                return waiting
-            time.sleep(0.01)
+            left = self.left_of([*procs, *(p for s in self.sessions() for p in s.processes), *self.orphans()])
+            if not left or time.monotonic() > deadline:
+                return left
+            time.sleep(0.02)
 
     # -- the end -----------------------------------------------------------------------
 
