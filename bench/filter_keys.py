@@ -23,15 +23,18 @@ import psutil
 from harness import Sleepers, Terminal, count_processes, median, proctui_argv, report
 
 EXTRA = int(sys.argv[sys.argv.index("--extra") + 1]) if "--extra" in sys.argv else 10_000
-WORDS = ("proctui",)  # a few rows: see README for what a word matching thousands costs
+WORDS = ("proctui", "sleep")  # a word that matches a few rows, and one that matches every sleeper
 
 
-def proctui_keys() -> tuple[float, list[float]]:
+def proctui_keys() -> tuple[float, dict[str, list[float]], list[float]]:
+    """The first key; each later key by word; and Esc after each word (until the filter's
+    note is gone and the tree is whole again)."""
     term = Terminal(proctui_argv("--scope", "system"), columns=120, lines=40)
     try:
         term.wait_for("processes, kernel threads hidden", timeout=60)
         first = 0.0
-        times: list[float] = []
+        times: dict[str, list[float]] = {}
+        escapes: list[float] = []
         for word in WORDS:
             term.press("/")
             term.read(0.3)
@@ -40,17 +43,21 @@ def proctui_keys() -> tuple[float, list[float]]:
                 typed += key
                 pressed = term.press(key)
                 note = f"/{typed}: "
-                at = term.read_until(lambda: note in term.text(), 30)
+                at = term.read_until(lambda: note in term.text(), 60)
                 if at is None:
                     raise RuntimeError(f"/{typed} never showed:\n{term.text()}")
                 if not first:
                     first = at - pressed
                 else:
-                    times.append(at - pressed)
-            term.press("\x1b")  # Esc clears it
-            term.read(0.5)
+                    times.setdefault(word, []).append(at - pressed)
+            pressed = term.press("\x1b")  # Esc clears it
+            at = term.read_until(lambda: " found" not in term.text() and "no process matches" not in term.text(), 60)
+            if at is None:
+                raise RuntimeError(f"Esc never cleared the filter:\n{term.text()}")
+            escapes.append(at - pressed)
+            term.read(1.0)
         term.press("q")
-        return first, times
+        return first, times, escapes
     finally:
         term.close()
 
@@ -71,17 +78,18 @@ def ps_grep() -> float:
 def main() -> None:
     with Sleepers(EXTRA):
         total = count_processes()
-        first, keys = proctui_keys()
+        first, keys, escapes = proctui_keys()
         raw = median([psutil_pass() for _ in range(5)])
         ps = median([ps_grep() for _ in range(5)])
-    rows = [
-        ("proctui: the first key (reads every command line)", f"{first * 1000:.0f} ms"),
-        (f"proctui: each later key, median of {len(keys)}",
-         f"{median(keys) * 1000:.0f} ms (max {max(keys) * 1000:.0f})"),
-        ("psutil: one pass over every command line", f"{raw * 1000:.0f} ms"),
-        ("ps -eo pid,args | grep", f"{ps * 1000:.0f} ms"),
-    ]
-    verdict = f"target <= 100 ms median: {'met' if median(keys) <= 0.1 else 'NOT met'}"
+    rows = [("proctui: the first key (reads every command line)", f"{first * 1000:.0f} ms")]
+    for word, values in keys.items():
+        rows.append((f"proctui: each later key of {word!r}, median of {len(values)}",
+                     f"{median(values) * 1000:.0f} ms (max {max(values) * 1000:.0f})"))
+    rows.append(("proctui: Esc (the whole tree again), each word", ", ".join(f"{e * 1000:.0f} ms" for e in escapes)))
+    rows.append(("psutil: one pass over every command line", f"{raw * 1000:.0f} ms"))
+    rows.append(("ps -eo pid,args | grep", f"{ps * 1000:.0f} ms"))
+    every = [value for values in keys.values() for value in values]
+    verdict = f"target <= 100 ms median: {'met' if median(every) <= 0.1 else 'NOT met'} ({median(every) * 1000:.0f} ms)"
     report(f"The tree's filter (/) with {total} processes", rows, verdict)
 
 
