@@ -41,7 +41,8 @@ async def test_proctui_run_steps_the_script_and_fork_opens_a_second_viewer():
                 await pilot_wait_until(pilot, lambda: viewer.pause is not None, what="the next pause")
             await pilot.press("n")  # over start(): fork() returns twice
             await pilot_wait_until(pilot, lambda: len(main.script_viewers.viewers) == 2, what="the child's viewer")
-            [forked] = logged(app, ScriptForked)
+            # The child's hello comes on a connection of its own, its pause on another.
+            [forked] = await pilot_wait_until(pilot, lambda: logged(app, ScriptForked), what="the child's hello")
             child_viewer = main.script_viewers.viewers[forked.pid]
             await pilot_wait_until(pilot, lambda: child_viewer.pause is not None and viewer.pause is not None,
                                    what="both sides paused")
