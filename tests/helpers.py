@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import psutil
 import pyte
@@ -35,6 +35,25 @@ def proc_state(pid: int) -> str | None:
     except FileNotFoundError:
         return None
     return raw[raw.rindex(b")") + 2 :].split()[0].decode()
+
+
+class Started(Protocol):
+    """A process as the test saw it alive: a lab record, or a ProcInfo read then."""
+
+    @property
+    def pid(self) -> int: ...
+
+    @property
+    def start_ticks(self) -> int: ...
+
+
+def gone(process: Started) -> bool:
+    """Has this very process left /proc? Not only its PID: a PID freed is handed out again
+    at once on a busy machine, and at once on purpose by a churner that sets
+    /proc/sys/kernel/ns_last_pid (test_churn's does, in this run or in another one on the
+    same machine), so a PID alone may name a stranger a moment after the reap."""
+    info = read_proc(process.pid)
+    return info is None or info.start_ticks != process.start_ticks
 
 
 def proc_info(pid: int) -> ProcInfo:

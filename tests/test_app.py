@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from helpers import lab_processes, logged, pilot_wait_until, proc_state, refused, row_text, screen_text, select
+from helpers import gone, lab_processes, logged, pilot_wait_until, proc_state, refused, row_text, screen_text, select
 from proctui.core.events import (
     Exited,
     Forked,
@@ -78,7 +78,7 @@ async def test_z_leaves_a_zombie_and_w_reaps_it(app):
         await select(pilot, app, zombie.pid)
         await pilot.press("w", "c")  # join, stepped straight through
         await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid) is None, what="the zombie row to go")
-        assert proc_state(zombie.pid) is None
+        assert gone(zombie)
         assert logged(app, Reaped, pid=zombie.pid, call=ReapCall.STEPPED_JOIN, status=0, exitcode=0)
 
 
@@ -218,7 +218,7 @@ async def test_q_ends_and_reaps_everything():
             await pilot.press("q")
         assert lab.processes == []
         for record in records:
-            assert proc_state(record.pid) is None
+            assert gone(record)
     finally:
         lab.shutdown()  # what q did, unless the test failed before it
 

@@ -7,6 +7,7 @@ import os
 import pytest
 
 from helpers import (
+    gone,
     lab_processes,
     logged,
     on_screen,
@@ -51,7 +52,7 @@ async def test_o_shows_the_orphan_move_under_proctui(app):
         await select(pilot, app, grandchild.pid)
         await pilot.press("x")
         await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid) is None, what="reaped by proctui")
-        assert proc_state(grandchild.pid) is None
+        assert gone(grandchild)
         await pilot_wait_until(
             pilot, lambda: logged(app, Reaped, pid=grandchild.pid, exitcode=-9), what="the reap in the log")
 
@@ -73,7 +74,7 @@ async def test_d_and_shift_d_show_the_daemon_rules(app):
         tree = app.main_screen.process_tree
         assert tree.node_for(grandchild.pid).parent is tree.node_for(parent.pid)
         await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid) is None, what="it dies with its parent")
-        await pilot_wait_until(pilot, lambda: proc_state(grandchild.pid) is None, what="its parent to reap it")
+        await pilot_wait_until(pilot, lambda: gone(grandchild), what="its parent to reap it")
         await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, parent.pid) or ""), what="parent exits")
 
 
@@ -121,7 +122,7 @@ async def test_is_alive_from_the_palette_reaps_the_zombie(app):
         await select(pilot, app, zombie.pid)
         await palette_command(pilot, app, "is-alive")
         await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid) is None, what="the zombie to be reaped")
-        assert proc_state(zombie.pid) is None
+        assert gone(zombie)
         await pilot_wait_until(pilot, lambda: logged(app, Reaped, pid=zombie.pid, call=ReapCall.IS_ALIVE, exitcode=0),
                                what="the reap in the log")
 
@@ -131,10 +132,12 @@ async def test_p_starts_a_pool_whose_workers_are_labelled_rows(app):
         await pilot.press("p")
         [pool] = await pilot_wait_until(pilot, lambda: app.lab.pools, what="the pool")
         workers = await pilot_wait_until(pilot, pool.workers, what="pool workers")
+        seen = {}
         for pid, label in workers.items():
             await pilot_wait_until(pilot, lambda: row_text(app, pid), what=label)
             assert label in (row_text(app, pid) or "")
-            assert proc_info(pid).ppid == os.getpid()
+            seen[pid] = proc_info(pid)
+            assert seen[pid].ppid == os.getpid()
         await select(pilot, app, next(iter(workers)))
         await pilot.press("t")
         await pilot_wait_until(pilot, lambda: refused(app, Refusal.POOL_WORKER, pid=next(iter(workers))),
@@ -144,7 +147,7 @@ async def test_p_starts_a_pool_whose_workers_are_labelled_rows(app):
         await pilot.press("P")
         await pilot_wait_until(pilot, lambda: pool.closed, timeout=30, what="close and join")
         for pid in workers:
-            assert proc_state(pid) is None
+            assert gone(seen[pid])
 
 
 async def test_child_errors_reach_the_log(app):

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from helpers import ENGLISH_RUN, pilot_wait_until, proc_state, screen_text
+from helpers import ENGLISH_RUN, pilot_wait_until, screen_text
 from proctui.core.lab import Lab
 from proctui.core.practice import Ask, generate
 from proctui.core.practice_run import PracticeRun
@@ -86,10 +86,13 @@ async def test_an_exercise_answered_with_the_keys_to_its_end(lang, tmp_path):
             heading = "# proctui practice: seed 4" if lang == "en" else "# proctui 练习：seed 4"
             await pilot_wait_until(pilot, lambda: transcript.exists() and transcript.read_text().startswith(heading),
                                    what="the transcript")
-            pids.update(run_of(screen).pids)
+            run = run_of(screen)
+            pids.update(run.pids)
             await pilot.press("escape")
             await pilot_wait_until(pilot, lambda: not isinstance(app.screen, PracticeScreen), what="the screen gone")
-            await pilot_wait_until(pilot, lambda: all(proc_state(pid) is None for pid in pids.values()),
+            # Each checked by its start time too (the run's own identity-checked read): a PID
+            # freed may be someone else's a moment later.
+            await pilot_wait_until(pilot, lambda: all(run._current(pid) is None for pid in pids.values()),
                                    what="every process of the exercise ended and reaped")
     finally:
         lab.shutdown()
@@ -106,9 +109,10 @@ async def test_e_opens_an_exercise_and_esc_leaves_it_at_once():
                                    what="the first question")
             assert screen.exercise.title.startswith("seed ")  # the seed is shown: it can be done again
             assert screen.exercise.title in screen_text(app)
-            root = run_of(screen).pids["a"]
+            run = run_of(screen)
+            root = run.pids["a"]
             await pilot.press("escape")
-            await pilot_wait_until(pilot, lambda: proc_state(root) is None, what="a ended and reaped")
+            await pilot_wait_until(pilot, lambda: run._current(root) is None, what="a ended and reaped")
     finally:
         lab.shutdown()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import (
+    gone,
     lab_processes,
     on_screen,
     palette_command,
@@ -69,7 +70,7 @@ async def test_stepping_a_zombie_to_waitpid_makes_it_vanish_at_that_step(app):
 
         await pilot.press("n")
         await pilot_wait_until(pilot, lambda: at_waitpid(app, "return"), what="the waitpid return")
-        assert proc_state(zombie.pid) is None
+        assert gone(zombie)
         await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid) is None, what="the row to vanish")
         await on_screen(pilot, app, f"waitpid returned ({zombie.pid}, 0x0000): WIFEXITED, WEXITSTATUS=0")
 
@@ -163,7 +164,7 @@ async def test_forkserver_join_says_who_reaped_the_child():
             await pilot_wait_until(pilot, lambda: zombie.exited_at is not None, what="the exit")
             # The fork server, its parent, reaps it at once (just after the exit event): /proc
             # has no zombie, but the row stays (from the exit event) so that it can still be joined.
-            await pilot_wait_until(pilot, lambda: proc_state(zombie.pid) is None, what="the fork server's reap")
+            await pilot_wait_until(pilot, lambda: gone(zombie), what="the fork server's reap")
             await pilot_wait_until(pilot, lambda: "gone (reaped)" in (row_text(app, zombie.pid) or ""), what="row")
             await select(pilot, app, zombie.pid)
             await pilot.press("w")
@@ -193,7 +194,7 @@ async def test_quit_while_a_join_is_paused_leaves_nothing():
             await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
             await pilot.press("q")
         assert lab.processes == []
-        assert proc_state(child.pid) is None and proc_state(zombie.pid) is None
+        assert gone(child) and gone(zombie)
     finally:
         lab.shutdown()  # what q did, unless the test failed before it
 

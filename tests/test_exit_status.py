@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from helpers import events_of, proc_info, proc_state, wait_until
+from helpers import events_of, gone, proc_info, proc_state, wait_until
 from proctui.core.events import Exited, Output, WhoReaps
 from proctui.core.lab import Lab
 
@@ -132,7 +132,7 @@ def test_terminating_the_shell_itself_is_minus_15_and_its_child_goes_with_it(lab
     # The sleep's parent-death signal (armed before it became sleep) ends it; proctui,
     # the subreaper that adopted it, reaps it.
     wait_until(sleep.reaped.is_set, what="the sleep to die with the shell and be reaped")
-    assert proc_state(sleep.pid) is None
+    assert gone(sleep)
 
 
 def test_sys_exit_256_is_exit_code_0(lab, lab_events):

@@ -25,7 +25,7 @@ import pytest
 from textual import events
 from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 
-from helpers import assert_refused, proc_info, proc_state, refused, select, wait_until
+from helpers import assert_refused, gone, proc_info, proc_state, refused, select, wait_until
 from proctui.core.events import Forked, GrandchildForked, LabEvent, Refusal, Refused, Signalled
 from proctui.core.lab import Lab, LabError, LabProcess
 from proctui.core.procs import read_proc
@@ -212,7 +212,7 @@ def test_a_reused_pid_gets_nothing(lab, sentinels):
     lab.start_method = "forkserver"
     child = lab.fork_child()
     os.kill(child.pid, signal.SIGKILL)
-    wait_until(lambda: read_proc(child.pid) is None, what="the fork server to reap it")
+    wait_until(lambda: gone(child), what="the fork server to reap it")
     newcomer = start_with_pid(make, child.pid)
     if newcomer is None:
         pytest.skip("cannot choose the next PID here (/proc/sys/kernel/ns_last_pid needs CAP_SYS_ADMIN)")

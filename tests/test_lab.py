@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from helpers import assert_refused, events_of, proc_state, wait_until
+from helpers import assert_refused, events_of, gone, proc_state, wait_until
 from proctui.core.events import (
     Exited,
     JoinBlocks,
@@ -41,7 +41,7 @@ def test_zombie_is_z_in_proc_and_survives_more_starts(lab, lab_events):
     assert proc_state(zombie.pid) == "Z"
 
     assert lab.join(zombie) == 3
-    assert proc_state(zombie.pid) is None
+    assert gone(zombie)
     assert lab.get(zombie.pid) is None
     lab.kill(others[0])
     for record in others:
@@ -185,7 +185,7 @@ def test_shutdown_ends_and_reaps_every_kind_of_process():
     joiner.join(10)
 
     for record in (running, stopped, zombie, joined_in_thread):
-        assert proc_state(record.pid) is None, record
+        assert gone(record), record
     assert lab.processes == []
     with pytest.raises(LabError) as refused:
         lab.fork_child()
@@ -230,7 +230,7 @@ def test_a_stepped_join_reaps_at_the_waitpid_step(lab, lab_events):
 
     after = stepper.next()
     assert is_waitpid("return")(after) and after.status == 0x0300
-    assert proc_state(zombie.pid) is None
+    assert gone(zombie)
     assert zombie.reaped.is_set() and zombie.exitcode == 3
     # Paused right after the kernel forgot the child: its PID is not ours to signal.
     with pytest.raises(LabError) as refused:
@@ -300,7 +300,7 @@ def test_shutdown_with_a_paused_stepper_leaves_nothing():
         stepper.next()
     lab.shutdown()
     for record in (running, zombie, timed):
-        assert proc_state(record.pid) is None, record
+        assert gone(record), record
         assert record.reaped.is_set()
     for stepper in steppers:
         step = stepper.wait_step(10)
@@ -336,7 +336,7 @@ def test_under_forkserver_is_alive_reads_the_sentinel_and_reaps_nothing():
         zombie = lab.leave_zombie(exit_code=6)
         [exited] = wait_until(lambda: events_of(events, Exited, zombie.pid), timeout=30, what="the exit")
         assert exited.who_reaps is WhoReaps.FORK_SERVER and exited.status is None
-        wait_until(lambda: proc_state(zombie.pid) is None, what="the fork server to reap it")
+        wait_until(lambda: gone(zombie), what="the fork server to reap it")
         assert lab.is_alive(zombie) is False
         [reaped] = events_of(events, Reaped, zombie.pid)
         assert (reaped.call, reaped.status, reaped.exitcode) == (ReapCall.IS_ALIVE_SENTINEL, None, 6)

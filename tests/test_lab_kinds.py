@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from helpers import assert_refused, events_of, proc_info, proc_state, wait_until
+from helpers import assert_refused, events_of, gone, proc_info, proc_state, wait_until
 from proctui.core.events import (
     Adopted,
     Adopter,
@@ -57,7 +57,7 @@ def test_an_orphan_is_re_parented_to_proctui_and_reaped_by_it(lab, lab_events):
     [sent] = events_of(lab_events, Signalled, grandchild.pid)
     assert sent.method is None  # no Process object in proctui: not a terminate() of ours
     wait_until(grandchild.reaped.is_set, what="proctui to reap its adopted orphan")
-    assert proc_state(grandchild.pid) is None  # really reaped, not a zombie of ours
+    assert gone(grandchild)  # really reaped, not a zombie of ours
     assert grandchild.exitcode == -signal.SIGTERM
     [reaped] = wait_until(lambda: events_of(lab_events, Reaped, grandchild.pid), what="the reap's event")
     # Reaped by proctui, as its adopter: when the watcher sees it exit, or as an adopted zombie.
@@ -143,7 +143,7 @@ def test_a_daemon_child_dies_when_its_parent_exits(lab, lab_events):
     wait_until(daemon.reaped.is_set, what="the daemon to end with its parent")
     # Not ours to reap: its parent's exit handler terminate()s and joins it. The watcher
     # sees the exit the moment it happens, which may be before that join() reaps it.
-    wait_until(lambda: proc_state(daemon.pid) is None, what="its parent's join() to reap it")
+    wait_until(lambda: gone(daemon), what="its parent's join() to reap it")
     [exited] = wait_until(lambda: events_of(lab_events, Exited, daemon.pid), what="the daemon's exit event")
     assert (exited.who_reaps, exited.reaper_pid, exited.status) == (WhoReaps.EXIT_HANDLER, parent.pid, None)
     assert events_of(lab_events, Reaped, daemon.pid) == []
@@ -172,7 +172,7 @@ def test_is_alive_reaps_a_zombie(lab, lab_events):
     zombie = lab.leave_zombie(exit_code=2)
     wait_until(lambda: proc_state(zombie.pid) == "Z", what="Z")
     assert lab.is_alive(zombie) is False
-    assert proc_state(zombie.pid) is None  # is_alive() reaped it
+    assert gone(zombie)  # is_alive() reaped it
     assert zombie.reaped.is_set() and zombie.exitcode == 2
     [reaped] = events_of(lab_events, Reaped, zombie.pid)
     assert (reaped.call, reaped.status, reaped.exitcode) == (ReapCall.IS_ALIVE, 0x0200, 2)
@@ -220,7 +220,7 @@ def test_shutdown_ends_every_kind():
     wait_until(lambda: proc_state(stopped.pid) == "T", what="T")
     lab.shutdown()
     for record in made:
-        assert proc_state(record.pid) is None, record
+        assert gone(record), record
 
 
 def test_shutdown_survives_a_pool_whose_idle_worker_was_killed():
@@ -232,6 +232,7 @@ def test_shutdown_survives_a_pool_whose_idle_worker_was_killed():
     pool = lab.start_pool(processes=2, maxtasksperchild=None, tasks=2)
     workers = wait_until(lambda: pool.workers() if len(pool.workers()) == 2 else None, what="two workers")
     wait_until(lambda: all(proc_state(pid) == "S" for pid in workers), what="idle workers")
+    seen = [proc_info(pid) for pid in workers]
     import time
 
     time.sleep(1.5)  # the two tasks (0.5 s each) are done: both workers wait for work
@@ -239,8 +240,8 @@ def test_shutdown_survives_a_pool_whose_idle_worker_was_killed():
         os.kill(pid, signal.SIGKILL)
     lab.shutdown(grace=0.5)
     assert [e.label for e in events if isinstance(e, PoolHangs)] == [pool.label]
-    for pid in workers:
-        assert proc_state(pid) is None, pid
+    for info in seen:
+        assert gone(info), info
 
 
 def test_a_timed_join_of_an_exited_parent_waits_while_its_grandchild_holds_the_sentinel(lab, lab_events):

@@ -14,7 +14,7 @@ import textwrap
 
 import pytest
 
-from helpers import proc_info, proc_state, wait_until
+from helpers import gone, proc_info, proc_state, wait_until
 
 
 def exit_at_once() -> None:
@@ -35,10 +35,11 @@ def test_in_ordinary_code_the_next_start_reaps_a_finished_child():
     pid = finished.pid
     assert pid is not None
     wait_until(lambda: proc_state(pid) == "Z", what="a zombie nobody joined")
+    zombie = proc_info(pid)
     later = ctx.Process(target=exit_at_once)
     later.start()  # polls every child multiprocessing knows: waitpid(WNOHANG) reaps the zombie
     try:
-        assert proc_state(pid) is None
+        assert gone(zombie)
         assert finished.exitcode == 0  # read from the Popen, which the poll filled in
     finally:
         later.join()

@@ -13,7 +13,7 @@ import textwrap
 
 import pytest
 
-from helpers import events_of, proc_info, proc_state, wait_until
+from helpers import events_of, gone, proc_info, proc_state, wait_until
 from proctui.core.events import Adopted, Adopter, Exited, Output, ReapCall, Reaped, WhoReaps
 from proctui.core.lab import Lab
 
@@ -52,7 +52,7 @@ def test_the_grandchild_stays_under_its_parent_until_the_parent_is_ended(method,
         lab.kill(grandchild)
         [reaped] = wait_until(lambda: events_of(events, Reaped, grandchild.pid), what="proctui reaping the orphan")
         assert reaped.call in (ReapCall.ADOPTED_CHILD, ReapCall.ADOPTED_ZOMBIE)
-        assert proc_state(grandchild.pid) is None
+        assert gone(grandchild)
     finally:
         lab.shutdown()
 

@@ -17,7 +17,7 @@ import textwrap
 import psutil
 import pytest
 
-from helpers import assert_refused, proc_info, proc_state, wait_until
+from helpers import assert_refused, gone, proc_info, proc_state, wait_until
 from proctui.core.events import (
     LabEvent,
     Output,
@@ -30,6 +30,7 @@ from proctui.core.events import (
     Refusal,
 )
 from proctui.core.pool import LabPool, PoolError
+from proctui.core.procs import ProcInfo, read_proc
 
 TASK_LINE = re.compile(r"^\[pool-1 worker PID (\d+)\] task (\d+)$")  # printed by the task itself
 
@@ -40,9 +41,19 @@ class PoolRecorder:
     def __init__(self) -> None:
         self.events: list[LabEvent] = []
         self.pools: list[LabPool] = []
+        self.workers_seen: dict[int, ProcInfo] = {}  # each worker as /proc showed it when it was said started
 
     def emit(self, event: LabEvent) -> None:
+        if isinstance(event, PoolWorkerStarted):
+            info = read_proc(event.pid)
+            if info is not None:
+                self.workers_seen[event.pid] = info
         self.events.append(event)  # one append: safe from any thread
+
+    def gone(self, pid: int) -> bool:
+        """Has this worker left /proc? By its start time too: a PID freed may be reused at once."""
+        seen = self.workers_seen.get(pid)
+        return read_proc(pid) is None if seen is None else gone(seen)
 
     def start(self, start_method: str = "fork", **options) -> LabPool:
         pool = LabPool("pool-1", start_method, self.emit, **options)
@@ -154,7 +165,7 @@ def test_maxtasksperchild_makes_the_handler_reap_and_replace_workers(pools):
         # reached, exitcode 0); under fork its worker.exitcode did the waitpid(pid, WNOHANG).
         assert (event.pool, event.by, event.exitcode, event.maxtasksperchild, event.start_method) == (
             "pool-1", PoolReap.HANDLER, 0, 1, "fork")
-        assert proc_state(event.pid) is None  # reaped, not a zombie: /proc has forgotten it
+        assert pools.gone(event.pid)  # reaped, not a zombie: /proc has forgotten it
     assert set(pool.workers()) == set(started_pids(pools)) - ran_tasks
 
 
@@ -170,7 +181,7 @@ def test_close_and_join_waits_for_the_tasks_then_reaps_every_worker(pools):
     pids = started_pids(pools)
     assert len(pids) > 2  # with 6 tasks, maxtasksperchild=2 replaced some workers
     for pid in pids:
-        assert proc_state(pid) is None, pid
+        assert pools.gone(pid), pid
         assert pid not in pool.workers()
     reaped = pools.of(PoolWorkerReaped)
     assert sorted(e.pid for e in reaped) == sorted(pids)  # each worker reaped once, and said so
@@ -200,7 +211,7 @@ def test_terminate_ends_a_map_in_flight(pools):
 
     assert pool.closed
     for pid in workers:
-        assert proc_state(pid) is None, pid
+        assert pools.gone(pid), pid
     reaped = pools.of(PoolWorkerReaped)
     assert sorted(e.pid for e in reaped) == sorted(workers)
     assert all((e.by, e.exitcode) == (PoolReap.TERMINATE, -signal.SIGTERM) for e in reaped), reaped
@@ -220,7 +231,7 @@ def test_a_worker_killed_mid_task_is_replaced_and_its_task_lost(pools):
     os.kill(worker, signal.SIGKILL)
 
     [reaped] = wait_until(lambda: pool.workers() and pools.of(PoolWorkerReaped), what="the handler to reap it")
-    assert reaped.pid == worker and proc_state(worker) is None
+    assert reaped.pid == worker and pools.gone(worker)
     # Killed, so its task is lost: the handler reaped it with exitcode -9.
     assert (reaped.by, reaped.exitcode) == (PoolReap.HANDLER, -signal.SIGKILL)
     [replacement] = pool.workers()
@@ -228,7 +239,7 @@ def test_a_worker_killed_mid_task_is_replaced_and_its_task_lost(pools):
     pool.terminate()
     assert pools.results() == []
     assert [(e.label, e.unfinished) for e in pools.of(PoolMapsDropped)] == [("pool-1", 1)]
-    assert proc_state(replacement) is None
+    assert pools.gone(replacement)
 
 
 @pytest.mark.parametrize("end", ["close_and_join", "terminate"])
@@ -267,7 +278,7 @@ def test_other_start_methods_map_and_log_output(pools, method):
         # A spawned worker is our child; a forkserver one is the fork server's.
         assert (proc_info(pid).ppid == os.getpid()) == (method == "spawn")
     pool.close_and_join()
-    assert all(proc_state(pid) is None for pid in workers)
+    assert all(pools.gone(pid) for pid in workers)
 
 
 def run_reaping_its_helpers(command: list[str]) -> subprocess.CompletedProcess:

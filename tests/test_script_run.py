@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import assert_refused, events_of, proc_info, proc_state, wait_until
+from helpers import assert_refused, events_of, gone, proc_info, proc_state, wait_until
 from proctui.core.events import Output, ReapCall, Reaped, Refusal, Refused, ScriptForked, ScriptReadStdin
 from proctui.core.lab import Lab, LabError
 from proctui.core.script_run import Ended
@@ -45,7 +45,8 @@ def test_the_article_s_first_example_stepped_to_its_end(driver):
     assert at_waitpid.func.endswith("poll") and proc_state(child) == "Z"
     driver.send(script, "next")  # waitpid reaps it
     driver.pause_of(script)
-    assert proc_state(child) is None
+    record = driver.lab.records.latest(child)  # made at its hello, with its start time
+    assert record is not None and gone(record)
     driver.send(script, "continue")
     assert isinstance(driver.next_of(script), Ended)
     [reaped] = wait_until(lambda: events_of(driver.events, Reaped, script), what="the script reaped")
@@ -346,8 +347,10 @@ def test_ending_the_lab_ends_all_the_script_started(lab_events):
                            what="the script's subprocess")
     sleeper = int(started.line.split()[1])
     wait_until(lambda: proc_state(sleeper) == "S", what="the subprocess asleep")
+    asleep, record = proc_info(sleeper), lab.get(script)
+    assert record is not None
     lab.shutdown()
-    assert proc_state(sleeper) is None and proc_state(script) is None
+    assert gone(asleep) and gone(record)
 
 
 @pytest.mark.parametrize("end", ["terminate", "kill"])

@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from helpers import proc_state
+from helpers import gone, proc_info, proc_state
 from proctui.core.linux import decode_status
 from proctui.core.procs import read_proc
 from proctui.core.stepper import Step, Stepper
@@ -267,10 +267,11 @@ def test_zombie_is_gone_right_after_the_waitpid_step(kit, method):
         step = stepper.next()
     assert step.call == f"os.waitpid({child.pid}, 0)"
     assert proc_state(child.pid) == "Z"
+    zombie = proc_info(child.pid)
 
     step = stepper.next()
     assert step.kind == "return"
-    assert read_proc(child.pid) is None, "/proc still lists the child after waitpid returned"
+    assert gone(zombie), "/proc still lists the child after waitpid returned"
     assert stepper.run_to_end().result == "0"
 
 
@@ -517,6 +518,7 @@ def test_two_joins_stepped_at_once_keep_apart(kit):
 def test_on_step_sees_every_step_and_cancel_lets_go(kit):
     child = kit.start("fork", stepper_targets.exit_with, 0)
     wait_for_state(child.pid, "Z")
+    zombie = proc_info(child.pid)
     seen: list[Step] = []
     stepper = kit.stepper(child, on_step=seen.append)
     stepper.start()
@@ -526,7 +528,7 @@ def test_on_step_sees_every_step_and_cancel_lets_go(kit):
 
     final = stepper.wait_step(timeout=10)
     assert final is not None and final.kind == "done" and final.result == "0"
-    assert read_proc(child.pid) is None
+    assert gone(zombie)
     assert stepper.run_to_end() is final  # the thread has ended: on_step has had every call
     assert seen == [*returned, final]
 
