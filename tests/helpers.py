@@ -202,7 +202,8 @@ class PtyScreen:
 
 def family_of(pid: int) -> list[psutil.Process]:
     """pid and every process below it now ([] once pid is gone), as psutil objects: they
-    remember each process's start time, so a PID reused meanwhile is never signalled."""
+    remember each process's start time, so a PID reused later is never signalled. Only for
+    a pid the test knows is still its own (a child not yet reaped holds its PID)."""
     try:
         root = psutil.Process(pid)
         return [root, *root.children(recursive=True)]

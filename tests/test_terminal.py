@@ -81,13 +81,13 @@ class Terminal(PtyScreen):
         """End proctui if the test did not (it failed midway): SIGTERM, on which proctui
         ends and reaps all it started (test_exit_paths). Should it hang, SIGKILL: its
         children then end themselves and are re-parented to the test run, which reaps them."""
-        family = family_of(self.process.pid)
-        if self.process.poll() is None:
+        if self.process.poll() is None:  # (once reaped, its PID may be another's: not looked at)
+            family = family_of(self.process.pid)
             self.process.terminate()
             deadline = time.monotonic() + 15
             while self.process.poll() is None and time.monotonic() < deadline:
                 self.read(0.05)  # a full pty would block its last writes, and so its exit
-        end_and_reap(family)
+            end_and_reap(family)
         self.process.wait(10)
         os.close(self.master)
 
