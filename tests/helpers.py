@@ -238,8 +238,9 @@ def end_and_reap(family: Iterable[psutil.Process], timeout: float = 20.0) -> Non
 def run_reaping_what_it_leaves(command: list[str], timeout: float = 60) -> subprocess.CompletedProcess:
     """subprocess.run, then reap what the run left to the test run (a child subreaper):
     multiprocessing's helpers (a resource tracker, a fork server), which leave once their
-    parent has gone, or an orphan the command ended. After a failed run (a timeout, say),
-    or a helper that does not leave, what is left is killed and reaped."""
+    parent has gone, or an orphan the command ended. After a failed run (an exit status
+    other than 0, a timeout), or a helper that does not leave, what is left is killed and
+    reaped."""
     before = {child.pid for child in psutil.Process().children()}
 
     def left() -> list[psutil.Process]:
@@ -247,6 +248,8 @@ def run_reaping_what_it_leaves(command: list[str], timeout: float = 60) -> subpr
 
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        if done.returncode != 0:
+            return done  # the caller says why; what it left is ended below
         for orphan in left():
             wait_until(lambda: proc_state(orphan.pid) in ("Z", None), what=f"the run's orphan {orphan.pid} to exit")
             try:

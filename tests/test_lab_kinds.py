@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import textwrap
 
 import pytest
 
-from helpers import assert_refused, events_of, gone, proc_info, proc_state, wait_until
+from helpers import assert_refused, events_of, gone, proc_info, proc_state, run_reaping_what_it_leaves, wait_until
 from proctui.core.events import (
     Adopted,
     Adopter,
@@ -21,6 +20,7 @@ from proctui.core.events import (
     LabEvent,
     Output,
     PoolHangs,
+    PoolTaskDone,
     ReapCall,
     Reaped,
     Refusal,
@@ -111,17 +111,13 @@ ORPHAN_WITHOUT_SUBREAPER = textwrap.dedent(
 
 def test_without_the_subreaper_the_orphan_goes_to_the_nearest_subreaper():
     # In a separate process: the test run itself is a subreaper (conftest), and it is
-    # the nearest one above that process, so the orphan must land here, not there.
-    out = subprocess.run([sys.executable, "-c", ORPHAN_WITHOUT_SUBREAPER], capture_output=True, text=True,
-                         check=True, timeout=60)
-    lab_pid, grandchild_pid, adopter = map(int, out.stdout.split())
+    # the nearest one above that process, so the orphan must land here, not there. The
+    # killed orphan is ours to reap (and a live one, should the run fail, ours to end).
+    out = run_reaping_what_it_leaves([sys.executable, "-c", ORPHAN_WITHOUT_SUBREAPER])
+    assert out.returncode == 0, out.stderr
+    lab_pid, _grandchild, adopter = map(int, out.stdout.split())
     assert adopter != lab_pid
     assert adopter == os.getpid()
-    wait_until(lambda: proc_state(grandchild_pid) in ("Z", None), what="the killed orphan")
-    try:
-        os.waitpid(grandchild_pid, 0)  # adopted by us: ours to reap
-    except ChildProcessError:
-        pass
 
 
 def test_a_daemon_may_not_have_children(lab, lab_events):
@@ -133,11 +129,12 @@ def test_a_daemon_may_not_have_children(lab, lab_events):
         assert "asserts are off" in lines[1]
     else:
         assert "AssertionError: daemonic processes are not allowed to have children" in lines[1]
-    assert proc_state(daemon.pid) == "S"
+    wait_until(lambda: proc_state(daemon.pid) == "S", what="the daemon asleep after its lines")
 
 
 def test_a_daemon_child_dies_when_its_parent_exits(lab, lab_events):
-    parent, daemon = lab.daemon_dies_with_parent(linger=0.3)
+    # Its parent returns after linger seconds: long enough for a busy machine to look first.
+    parent, daemon = lab.daemon_dies_with_parent(linger=2.0)
     assert proc_state(daemon.pid) in ("S", "R")
     assert proc_info(daemon.pid).ppid == parent.pid
     wait_until(daemon.reaped.is_set, what="the daemon to end with its parent")
@@ -213,11 +210,15 @@ def test_start_methods_cycle_and_each_child_keeps_its_own():
 
 def test_shutdown_ends_every_kind():
     lab = Lab()
-    made = [lab.fork_child(), lab.leave_zombie(), *lab.make_orphan(), lab.start_daemon(),
-            *lab.daemon_dies_with_parent(linger=30)]
-    stopped = made[0]
-    lab.stop_or_continue(stopped)
-    wait_until(lambda: proc_state(stopped.pid) == "T", what="T")
+    try:
+        made = [lab.fork_child(), lab.leave_zombie(), *lab.make_orphan(), lab.start_daemon(),
+                *lab.daemon_dies_with_parent(linger=30)]
+        stopped = made[0]
+        lab.stop_or_continue(stopped)
+        wait_until(lambda: proc_state(stopped.pid) == "T", what="T")
+    except BaseException:
+        lab.shutdown()  # the test failed before its shutdown
+        raise
     lab.shutdown()
     for record in made:
         assert gone(record), record
@@ -229,15 +230,19 @@ def test_shutdown_survives_a_pool_whose_idle_worker_was_killed():
     lab = Lab()
     events: list[LabEvent] = []
     lab.subscribe(events.append)
-    pool = lab.start_pool(processes=2, maxtasksperchild=None, tasks=2)
-    workers = wait_until(lambda: pool.workers() if len(pool.workers()) == 2 else None, what="two workers")
-    wait_until(lambda: all(proc_state(pid) == "S" for pid in workers), what="idle workers")
-    seen = [proc_info(pid) for pid in workers]
-    import time
-
-    time.sleep(1.5)  # the two tasks (0.5 s each) are done: both workers wait for work
-    for pid in workers:  # one of them holds the lock
-        os.kill(pid, signal.SIGKILL)
+    try:
+        pool = lab.start_pool(processes=2, maxtasksperchild=None, tasks=2)
+        workers = wait_until(lambda: pool.workers() if len(pool.workers()) == 2 else None, what="two workers")
+        seen = [proc_info(pid) for pid in workers]
+        # Both tasks done, and both workers asleep again: waiting for work (they sleep in a
+        # task too, so the results must come first).
+        wait_until(lambda: len([e for e in events if isinstance(e, PoolTaskDone)]) == 2, what="both results")
+        wait_until(lambda: all(proc_state(pid) == "S" for pid in workers), what="idle workers")
+        for pid in workers:  # one of them holds the lock
+            os.kill(pid, signal.SIGKILL)
+    except BaseException:
+        lab.shutdown()  # the test failed before its shutdown
+        raise
     lab.shutdown(grace=0.5)
     assert [e.label for e in events if isinstance(e, PoolHangs)] == [pool.label]
     for info in seen:
