@@ -44,7 +44,7 @@ class PoolRecorder:
         self.workers_seen: dict[int, ProcInfo] = {}  # each worker as /proc showed it when it was said started
 
     def emit(self, event: LabEvent) -> None:
-        if isinstance(event, PoolWorkerStarted):
+        if isinstance(event, PoolWorkerStarted) and event.pid is not None:
             info = read_proc(event.pid)
             if info is not None:
                 self.workers_seen[event.pid] = info
