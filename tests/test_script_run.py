@@ -241,7 +241,13 @@ def test_a_script_that_forks_in_a_loop_is_stopped_at_the_limit(lab_events):
         driver.send(script, "continue")
         assert isinstance(driver.next_of(script, timeout=30), Ended)
         wait_until(lambda: events_of(lab_events, Reaped, script), what="the script reaped")
-        over = [e for e in events_of(lab_events, Refused) if e.reason is Refusal.SCRIPT_FORKS_TOO_MANY]
+        # Each refusal is said by the channel thread that killed the child, just after the
+        # kill, which the script may see first.
+        def refusals() -> list[Refused] | None:
+            found = [e for e in events_of(lab_events, Refused) if e.reason is Refusal.SCRIPT_FORKS_TOO_MANY]
+            return found if len(found) >= 16 else None
+
+        over = wait_until(refusals, what="16 refusals")
         assert len(over) == 16 and all(e.other_pid == script and e.limit == 5 for e in over)
         assert [e.line for e in events_of(lab_events, Output, script)] == ["killed 16 terminated 4"]
     finally:
@@ -310,9 +316,12 @@ def test_a_spawn_child_started_while_running_free_runs_free(driver):
     script = driver.start("other_start_method.py", "spawn")
     driver.pause_of(script)
     driver.send(script, "continue")
-    assert isinstance(driver.next_of(script, timeout=30), Ended)
-    [started] = events_of(driver.events, ScriptForked)
+    assert isinstance(driver.next_of(script), Ended)
+    # Its hello came on a connection of its own, and the script's output is all read once
+    # it is reaped (not yet when its channel says it ends).
+    [started] = wait_until(lambda: events_of(driver.events, ScriptForked), what="the child's hello")
     assert not started.traced and started.via == "spawn"
+    wait_until(lambda: events_of(driver.events, Reaped, script), what="the script reaped")
     assert [e.line for e in events_of(driver.events, Output, script)] == ["exitcode 0"]
 
 
@@ -340,15 +349,19 @@ def test_ending_the_lab_ends_all_the_script_started(lab_events):
     lab = Lab()
     lab.subscribe(lab_events.append)
     driver = Driver(lab, lab_events)
-    script = driver.start("leaves_things.py")
-    driver.pause_of(script)
-    driver.send(script, "continue")
-    [started] = wait_until(lambda: [e for e in events_of(lab_events, Output, script) if "started" in e.line],
-                           what="the script's subprocess")
-    sleeper = int(started.line.split()[1])
-    wait_until(lambda: proc_state(sleeper) == "S", what="the subprocess asleep")
-    asleep, record = proc_info(sleeper), lab.get(script)
-    assert record is not None
+    try:
+        script = driver.start("leaves_things.py")
+        driver.pause_of(script)
+        driver.send(script, "continue")
+        [started] = wait_until(lambda: [e for e in events_of(lab_events, Output, script) if "started" in e.line],
+                               what="the script's subprocess")
+        sleeper = int(started.line.split()[1])
+        wait_until(lambda: proc_state(sleeper) == "S", what="the subprocess asleep")
+        asleep, record = proc_info(sleeper), lab.get(script)
+        assert record is not None
+    except BaseException:
+        lab.shutdown()  # the test failed before its shutdown
+        raise
     lab.shutdown()
     assert gone(asleep) and gone(record)
 
