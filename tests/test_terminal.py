@@ -67,7 +67,7 @@ class Terminal(PtyScreen):
             self.read(0.05)
         self.read(0.1)  # the rest of the frame that drew it
 
-    def wait_exit(self, timeout: float = 15.0) -> int:
+    def wait_exit(self, timeout: float = 30.0) -> int:
         """Wait for the program to end, reading what it writes meanwhile (a full pty
         buffer would block its last writes, and so its exit)."""
         deadline = time.monotonic() + timeout
