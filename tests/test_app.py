@@ -186,9 +186,19 @@ async def test_help_lists_every_binding(app):
     async with app.run_test(size=(130, 90)) as pilot:  # room for all the help at once
         await pilot.press("question_mark")
         await pilot_wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
-        await pilot.pause()
+        bindings = [*app.BINDINGS, *app.main_screen.BINDINGS, *ProcessTree.BINDINGS, *StepperPane.BINDINGS]
+
+        def every_binding_shown() -> str | None:
+            shown = screen_text(app)
+            every = all(f"{app.get_key_display(b)}  " in shown and b.tooltip in shown for b in bindings)
+            return shown if every else None
+
+        try:  # the help is drawn after its screen is pushed
+            await pilot_wait_until(pilot, every_binding_shown, what="every binding in the help")
+        except AssertionError:
+            pass  # said binding by binding below
         shown = screen_text(app)
-        for binding in [*app.BINDINGS, *app.main_screen.BINDINGS, *ProcessTree.BINDINGS, *StepperPane.BINDINGS]:
+        for binding in bindings:
             assert f"{app.get_key_display(binding)}  " in shown
             assert binding.tooltip in shown
         await pilot.press("escape")

@@ -108,7 +108,7 @@ async def test_e_opens_an_exercise_and_esc_leaves_it_at_once():
             await pilot_wait_until(pilot, lambda: run_of(screen).question is not None and not screen.busy,
                                    what="the first question")
             assert screen.exercise.title.startswith("seed ")  # the seed is shown: it can be done again
-            assert screen.exercise.title in screen_text(app)
+            await screen_with(pilot, app, lambda text: screen.exercise.title in text, "the seed on screen")
             run = run_of(screen)
             root = run.pids["a"]
             await pilot.press("escape")
