@@ -7,12 +7,14 @@ import os
 import re
 import select as select_module  # this module has a select() of its own, for tree rows
 import shutil
+import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
+import psutil
 import pyte
 import pytest
 from textual.command import CommandList, CommandPalette
@@ -35,6 +37,25 @@ def proc_state(pid: int) -> str | None:
     return raw[raw.rindex(b")") + 2 :].split()[0].decode()
 
 
+class Started(Protocol):
+    """A process as the test saw it alive: a lab record, or a ProcInfo read then."""
+
+    @property
+    def pid(self) -> int: ...
+
+    @property
+    def start_ticks(self) -> int: ...
+
+
+def gone(process: Started) -> bool:
+    """Has this very process left /proc? Not only its PID: a PID freed is handed out again
+    at once on a busy machine, and at once on purpose by a churner that sets
+    /proc/sys/kernel/ns_last_pid (test_churn's does, in this run or in another one on the
+    same machine), so a PID alone may name a stranger a moment after the reap."""
+    info = read_proc(process.pid)
+    return info is None or info.start_ticks != process.start_ticks
+
+
 def proc_info(pid: int) -> ProcInfo:
     """read_proc for a PID the test knows /proc lists (fails the test if it does not)."""
     info = read_proc(pid)
@@ -42,9 +63,10 @@ def proc_info(pid: int) -> ProcInfo:
     return info
 
 
-def wait_until(condition: Callable[[], T | None], timeout: float = 10.0, what: str = "condition") -> T:
+def wait_until(condition: Callable[[], T | None], timeout: float = 30.0, what: str = "condition") -> T:
     """Poll condition() until it is truthy, and return that value (so never None). The
-    timeout is a hang guard, not a speed test."""
+    timeout is a hang guard, not a speed test: generous, as it costs time only when the
+    test fails (a machine with two CPU hogs on two cores is slow, not broken)."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -55,9 +77,11 @@ def wait_until(condition: Callable[[], T | None], timeout: float = 10.0, what: s
         time.sleep(0.01)
 
 
-async def pilot_wait_until(pilot, condition: Callable[[], T | None], timeout: float = 10.0,
+async def pilot_wait_until(pilot, condition: Callable[[], T | None], timeout: float = 30.0,
                            what: str = "condition") -> T:
-    """wait_until for app tests: lets the app run while we wait."""
+    """wait_until for app tests: lets the app run while we wait. What a key does is such a
+    condition too: press() returns once the process looks idle, which on a busy machine
+    can be before the key has reached its action (or the action's thread has finished)."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -67,6 +91,24 @@ async def pilot_wait_until(pilot, condition: Callable[[], T | None], timeout: fl
             raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.02)
         await asyncio.sleep(0)
+
+
+async def lab_processes(pilot, app, count: int) -> list:
+    """The lab's processes once it has count of them (the keys that start them act when
+    the app gets to them)."""
+    return await pilot_wait_until(pilot, lambda: list(app.lab.processes) if len(app.lab.processes) == count else None,
+                                  what=f"{count} lab processes")
+
+
+async def on_screen(pilot, app, *fragments: str) -> str:
+    """Wait until the screen shows every fragment, as drawn or with the box borders gone
+    and lines joined (a line wrapped at a pane's edge is found whole); the screen's text."""
+    def shows() -> str | None:
+        text = screen_text(app)
+        flowing = " ".join(text.replace("│", " ").split())
+        return text if all(f in text or f in flowing for f in fragments) else None
+
+    return await pilot_wait_until(pilot, shows, what=f"{fragments} on screen")
 
 
 def screen_text(app) -> str:
@@ -158,6 +200,67 @@ class PtyScreen:
 
     def press(self, keys: str) -> None:
         os.write(self.master, keys.encode())
+
+
+def family_of(pid: int) -> list[psutil.Process]:
+    """pid and every process below it now ([] once pid is gone), as psutil objects: they
+    remember each process's start time, so a PID reused later is never signalled. Only for
+    a pid the test knows is still its own (a child not yet reaped holds its PID)."""
+    try:
+        root = psutil.Process(pid)
+        return [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def end_and_reap(family: Iterable[psutil.Process], timeout: float = 20.0) -> None:
+    """A test's way out, failing or not: SIGKILL what still runs of family, and reap each
+    one that is, or becomes, the test run's own. The test run is a child subreaper
+    (conftest.py): an orphan is re-parented here, and stays a zombie until we reap it."""
+    family = list(family)
+    for proc in family:
+        try:
+            proc.kill()
+        except psutil.Error:
+            pass  # gone already
+    deadline = time.monotonic() + timeout
+    for proc in family:
+        while time.monotonic() < deadline:
+            try:
+                if os.waitpid(proc.pid, os.WNOHANG)[0]:
+                    break
+            except ChildProcessError:
+                # Not ours: reaped by its own parent, or a zombie below a parent that is on
+                # its way out (its children come here as it dies).
+                if not proc.is_running():
+                    break
+            time.sleep(0.01)
+
+
+def run_reaping_what_it_leaves(command: list[str], timeout: float = 60) -> subprocess.CompletedProcess:
+    """subprocess.run, then reap what the run left to the test run (a child subreaper):
+    multiprocessing's helpers (a resource tracker, a fork server), which leave once their
+    parent has gone, or an orphan the command ended. After a failed run (an exit status
+    other than 0, a timeout), or a helper that does not leave, what is left is killed and
+    reaped."""
+    before = {child.pid for child in psutil.Process().children()}
+
+    def left() -> list[psutil.Process]:
+        return [child for child in psutil.Process().children() if child.pid not in before]
+
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        if done.returncode != 0:
+            return done  # the caller says why; what it left is ended below
+        for orphan in left():
+            wait_until(lambda: proc_state(orphan.pid) in ("Z", None), what=f"the run's orphan {orphan.pid} to exit")
+            try:
+                os.waitpid(orphan.pid, 0)
+            except ChildProcessError:
+                pass
+        return done
+    finally:
+        end_and_reap(left())
 
 
 def events_of(events, cls, pid=None) -> list:

@@ -30,7 +30,7 @@ class Driver:
         record = self.lab.scripts.start(str(SCRIPTS / name), args, on_pause=self._reported.put)
         return record.pid
 
-    def next_of(self, pid: int, timeout: float = 15.0) -> Pause | Ended:
+    def next_of(self, pid: int, timeout: float = 30.0) -> Pause | Ended:
         """The next pause (or end) of pid; what comes from other processes meanwhile is kept."""
         for index, item in enumerate(self.held):
             if item.pid == pid:

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from helpers import ENGLISH_RUN, pilot_wait_until, proc_state, screen_text
+from helpers import ENGLISH_RUN, pilot_wait_until, screen_text
 from proctui.core.lab import Lab
 from proctui.core.practice import Ask, generate
 from proctui.core.practice_run import PracticeRun
@@ -17,6 +17,11 @@ from proctui.ui.app import ProcTUI
 from proctui.ui.screens.practice import PracticeScreen
 
 SIZE = (80, 24)
+
+
+async def screen_with(pilot, app, condition, what: str) -> str:
+    """The screen's text, once it meets condition: a step's words are drawn after the step."""
+    return await pilot_wait_until(pilot, lambda: text if condition(text := screen_text(app)) else None, what=what)
 
 
 async def practice_screen(pilot, app) -> PracticeScreen:
@@ -54,35 +59,40 @@ async def test_an_exercise_answered_with_the_keys_to_its_end(lang, tmp_path):
             for step in range(5):
                 await pilot_wait_until(pilot, lambda: not screen.busy and run_of(screen).question is not None
                                        and screen.outcome is None, what=f"question {step + 1}")
-                text = screen_text(app)
+                question = run_of(screen).question
+                assert question is not None
+                asked = question.text(run_of(screen).step.act, lang)
+                text = await screen_with(pilot, app, lambda text: asked in text, f"question {step + 1} on screen")
                 fits(text)
                 if lang == "zh":
                     assert not ENGLISH_RUN.search(text.replace("os._exit", "")), text
-                question = run_of(screen).question
-                assert question is not None
-                assert question.text(run_of(screen).step.act, lang) in text
                 pids.update(run_of(screen).pids)
                 await pilot.press("2" if question.ask is Ask.TREE and len(question.choices) > 1 else "1")
                 await pilot_wait_until(pilot, lambda: not screen.busy and screen.outcome is not None,
                                        what=f"the verdict of {step + 1}")
                 outcome = screen.outcome
                 assert outcome is not None
-                text = screen_text(app)
+                verdict = right_word if outcome.correct else wrong_word
+                text = await screen_with(pilot, app, lambda text: verdict in text and all(
+                    line in text for line in outcome.tree_after.splitlines()),  # the kernel's tree
+                    f"the verdict of {step + 1} on screen")
                 fits(text)
-                assert (right_word if outcome.correct else wrong_word) in text
-                assert all(line in text for line in outcome.tree_after.splitlines())  # the kernel's tree
                 if step < 4:
                     await pilot.press("enter")
-            right, asked = run_of(screen).score
-            assert asked == 5
-            said = screen_text(app)
-            assert (f"The end: {right} of 5 right." if lang == "en" else f"结束：答对 {right} / 5。") in said
-            assert transcript.read_text().startswith("# proctui practice: seed 4" if lang == "en"
-                                                      else "# proctui 练习：seed 4")
-            pids.update(run_of(screen).pids)
+            right, total = run_of(screen).score
+            assert total == 5
+            the_end = f"The end: {right} of 5 right." if lang == "en" else f"结束：答对 {right} / 5。"
+            await screen_with(pilot, app, lambda text: the_end in text, "the score")
+            heading = "# proctui practice: seed 4" if lang == "en" else "# proctui 练习：seed 4"
+            await pilot_wait_until(pilot, lambda: transcript.exists() and transcript.read_text().startswith(heading),
+                                   what="the transcript")
+            run = run_of(screen)
+            pids.update(run.pids)
             await pilot.press("escape")
             await pilot_wait_until(pilot, lambda: not isinstance(app.screen, PracticeScreen), what="the screen gone")
-            await pilot_wait_until(pilot, lambda: all(proc_state(pid) is None for pid in pids.values()),
+            # Each checked by its start time too (the run's own identity-checked read): a PID
+            # freed may be someone else's a moment later.
+            await pilot_wait_until(pilot, lambda: all(run._current(pid) is None for pid in pids.values()),
                                    what="every process of the exercise ended and reaped")
     finally:
         lab.shutdown()
@@ -98,10 +108,11 @@ async def test_e_opens_an_exercise_and_esc_leaves_it_at_once():
             await pilot_wait_until(pilot, lambda: run_of(screen).question is not None and not screen.busy,
                                    what="the first question")
             assert screen.exercise.title.startswith("seed ")  # the seed is shown: it can be done again
-            assert screen.exercise.title in screen_text(app)
-            root = run_of(screen).pids["a"]
+            await screen_with(pilot, app, lambda text: screen.exercise.title in text, "the seed on screen")
+            run = run_of(screen)
+            root = run.pids["a"]
             await pilot.press("escape")
-            await pilot_wait_until(pilot, lambda: proc_state(root) is None, what="a ended and reaped")
+            await pilot_wait_until(pilot, lambda: run._current(root) is None, what="a ended and reaped")
     finally:
         lab.shutdown()
 

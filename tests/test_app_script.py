@@ -37,11 +37,16 @@ async def test_proctui_run_steps_the_script_and_fork_opens_a_second_viewer():
             for _ in range(20):
                 if at_line(viewer) == "p.start()":
                     break
+                before = viewer.pause
                 await pilot.press("n")
-                await pilot_wait_until(pilot, lambda: viewer.pause is not None, what="the next pause")
+                # A new pause, not the one n answered (which the viewer may not have let go of
+                # yet when press() returns): another n too soon could step over start().
+                await pilot_wait_until(pilot, lambda: viewer.pause is not None and viewer.pause is not before,
+                                       what="the next pause")
             await pilot.press("n")  # over start(): fork() returns twice
             await pilot_wait_until(pilot, lambda: len(main.script_viewers.viewers) == 2, what="the child's viewer")
-            [forked] = logged(app, ScriptForked)
+            # The child's hello comes on a connection of its own, its pause on another.
+            [forked] = await pilot_wait_until(pilot, lambda: logged(app, ScriptForked), what="the child's hello")
             child_viewer = main.script_viewers.viewers[forked.pid]
             await pilot_wait_until(pilot, lambda: child_viewer.pause is not None and viewer.pause is not None,
                                    what="both sides paused")

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import pilot_wait_until, proc_state, row_text, screen_text, select
+from helpers import (
+    gone,
+    lab_processes,
+    on_screen,
+    palette_command,
+    pilot_wait_until,
+    proc_state,
+    row_text,
+    screen_text,
+    select,
+)
 from proctui.core.lab import Lab
 from proctui.ui.app import ProcTUI
 
@@ -45,46 +55,41 @@ def at_waitpid(app, kind):
 async def test_stepping_a_zombie_to_waitpid_makes_it_vanish_at_that_step(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("z")
-        [zombie] = app.lab.processes
+        [zombie] = await lab_processes(pilot, app, 1)
         await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, zombie.pid) or ""), what="zombie row")
         await select(pilot, app, zombie.pid)
         await pilot.press("w")
         await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
-        text = screen_text(app)
-        assert "▶" in text and "self._check_closed()" in text  # join's first line, marked
-        assert "asserts are on" in text
+        await on_screen(pilot, app, "▶", "self._check_closed()", "asserts are on")  # join's first line, marked
 
         await press_until(pilot, app, "n", lambda: at_waitpid(app, "call"), what="the waitpid call")
         await pilot.pause(0.2)
         assert proc_state(zombie.pid) == "Z"
         assert "Z zombie" in (row_text(app, zombie.pid) or "")
-        text = screen_text(app)
-        assert f"Next: os.waitpid({zombie.pid}, 0)" in text
-        assert "Popen.poll" in text
+        await on_screen(pilot, app, f"Next: os.waitpid({zombie.pid}, 0)", "Popen.poll")
 
         await pilot.press("n")
         await pilot_wait_until(pilot, lambda: at_waitpid(app, "return"), what="the waitpid return")
-        assert proc_state(zombie.pid) is None
+        assert gone(zombie)
         await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid) is None, what="the row to vanish")
-        text = " ".join(screen_text(app).replace("│", " ").split())
-        assert f"waitpid returned ({zombie.pid}, 0x0000): WIFEXITED, WEXITSTATUS=0" in text
+        await on_screen(pilot, app, f"waitpid returned ({zombie.pid}, 0x0000): WIFEXITED, WEXITSTATUS=0")
 
         await pilot.press("c")
         await pilot_wait_until(pilot, lambda: app.main_screen.stepper.done, what="join to finish")
         await pilot_wait_until(pilot, lambda: "finished" in app.main_screen.stepper_pane.border_title, what="finished")
         await pilot.press("escape")
-        assert app.main_screen.stepper is None
+        await pilot_wait_until(pilot, lambda: app.main_screen.stepper is None, what="the viewer to close")
 
 
 async def test_a_blocking_waitpid_leaves_the_app_usable_until_t(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f")
-        [child] = app.lab.processes
+        [child] = await lab_processes(pilot, app, 1)
         await select(pilot, app, child.pid)
         await pilot.press("w")
         await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
         await press_until(pilot, app, "n", lambda: at_waitpid(app, "call"), what="the waitpid call")
-        assert "will block in the kernel until it exits" in " ".join(screen_text(app).replace("│", " ").split())
+        await on_screen(pilot, app, "will block in the kernel until it exits")
         await pilot.press("n")
         await pilot_wait_until(pilot, lambda: "Blocked in the kernel inside os.waitpid" in screen_text(app),
                                what="the blocked note")
@@ -95,14 +100,13 @@ async def test_a_blocking_waitpid_leaves_the_app_usable_until_t(app):
         await pilot.press("t")
         await pilot_wait_until(pilot, lambda: at_waitpid(app, "return"), what="waitpid to return")
         assert app.main_screen.shown_step.status == 0x000F
-        text = " ".join(screen_text(app).replace("│", " ").split())
-        assert "WIFSIGNALED, WTERMSIG=15 (SIGTERM)" in text and "= -15 (SIGTERM)" in text
+        await on_screen(pilot, app, "WIFSIGNALED, WTERMSIG=15 (SIGTERM)", "= -15 (SIGTERM)")
 
 
 async def test_join_with_timeout_walks_the_connection_wait_branch(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f")
-        [child] = app.lab.processes
+        [child] = await lab_processes(pilot, app, 1)
         await select(pilot, app, child.pid)
         await pilot.press("W")
         await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
@@ -113,8 +117,7 @@ async def test_join_with_timeout_walks_the_connection_wait_branch(app):
             pilot, lambda: app.main_screen.shown_step.kind == "return" and app.main_screen.shown_step.result == "[]",
             what="[] returned",
         )
-        text = " ".join(screen_text(app).replace("│", " ").split())
-        assert "when the timeout passed the child was still running (S)" in text
+        await on_screen(pilot, app, "when the timeout passed the child was still running (S)")
         await pilot.press("c")
         await pilot_wait_until(pilot, lambda: app.main_screen.stepper.done, what="join to return")
         assert app.main_screen.stepper.result is None
@@ -124,27 +127,23 @@ async def test_join_with_timeout_walks_the_connection_wait_branch(app):
 
 async def test_join_of_a_never_started_process_shows_the_assert(app):
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
-        await pilot.press(*"never started")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await palette_command(pilot, app, "join-unstarted")
         await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
         await pilot.press("c")
         await pilot_wait_until(pilot, lambda: app.main_screen.stepper.done, what="the failure")
         await pilot_wait_until(pilot, lambda: "failed" in app.main_screen.stepper_pane.border_title, what="failed")
-        text = screen_text(app)
-        assert "✗" in text and "can only join a started process" in text
-        assert "AssertionError" in text
+        await on_screen(pilot, app, "✗", "can only join a started process", "AssertionError")
 
 
 async def test_keys_n_and_c_show_only_while_stepping(app):
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        footer = screen_text(app).splitlines()[-1]
-        assert "Next" not in footer and "Fork" in footer
+        def footer() -> str | None:
+            line = screen_text(app).splitlines()[-1]
+            return line if "Fork" in line else None
+
+        assert "Next" not in await pilot_wait_until(pilot, footer, what="the footer")
         await pilot.press("z")
-        [zombie] = app.lab.processes
+        [zombie] = await lab_processes(pilot, app, 1)
         await select(pilot, app, zombie.pid)
         await pilot.press("w")
         await pilot_wait_until(pilot, lambda: "Next" in screen_text(app).splitlines()[-1], what="n in the footer")
@@ -161,17 +160,16 @@ async def test_forkserver_join_says_who_reaped_the_child():
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("z")
-            [zombie] = lab.processes
-            await pilot_wait_until(pilot, lambda: zombie.exited_at is not None, timeout=30, what="the exit")
-            # The fork server, its parent, reaped it at once: /proc has no zombie, but the
-            # row stays (from the exit event) so that it can still be joined.
-            assert proc_state(zombie.pid) is None
+            [zombie] = await lab_processes(pilot, app, 1)
+            await pilot_wait_until(pilot, lambda: zombie.exited_at is not None, what="the exit")
+            # The fork server, its parent, reaps it at once (just after the exit event): /proc
+            # has no zombie, but the row stays (from the exit event) so that it can still be joined.
+            await pilot_wait_until(pilot, lambda: gone(zombie), what="the fork server's reap")
             await pilot_wait_until(pilot, lambda: "gone (reaped)" in (row_text(app, zombie.pid) or ""), what="row")
             await select(pilot, app, zombie.pid)
             await pilot.press("w")
             await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
-            assert "the fork server, not proctui, is this child's parent" in " ".join(
-                screen_text(app).replace("│", " ").split())
+            await on_screen(pilot, app, "the fork server, not proctui, is this child's parent")
             await press_until(pilot, app, "n", lambda: step_call(app).startswith("forkserver.read_signed("),
                               what="read_signed")
             await pilot.press("c")
@@ -187,15 +185,18 @@ async def test_forkserver_join_says_who_reaped_the_child():
 async def test_quit_while_a_join_is_paused_leaves_nothing():
     lab = Lab()
     app = ProcTUI(lab, refresh_seconds=3600)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f", "z")
-        child, zombie = lab.processes
-        await select(pilot, app, child.pid)
-        await pilot.press("w", "n", "n")
-        await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
-        await pilot.press("q")
-    assert lab.processes == []
-    assert proc_state(child.pid) is None and proc_state(zombie.pid) is None
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f", "z")
+            child, zombie = await lab_processes(pilot, app, 2)
+            await select(pilot, app, child.pid)
+            await pilot.press("w", "n", "n")
+            await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
+            await pilot.press("q")
+        assert lab.processes == []
+        assert gone(child) and gone(zombie)
+    finally:
+        lab.shutdown()  # what q did, unless the test failed before it
 
 
 async def test_in_chinese_the_viewer_explains_each_step_in_chinese():
@@ -204,7 +205,7 @@ async def test_in_chinese_the_viewer_explains_each_step_in_chinese():
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("z")
-            [zombie] = app.lab.processes
+            [zombie] = await lab_processes(pilot, app, 1)
             await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid), what="the zombie row")
             await select(pilot, app, zombie.pid)
             await pilot.press("w")
@@ -212,8 +213,9 @@ async def test_in_chinese_the_viewer_explains_each_step_in_chinese():
             await press_until(pilot, app, "n", lambda: at_waitpid(app, "call"), what="the waitpid call")
             pane = app.main_screen.stepper_pane
             await pilot_wait_until(pilot, lambda: "第" in str(pane.border_title), what="the title in Chinese")
-            text = "".join(screen_text(app).replace("│", "").split())
-            assert f"下一步：os.waitpid({zombie.pid},0)。子进程是僵尸进程" in text
-            assert "n下一步·c执行到底" in text
+            # Chinese has no spaces between words: the screen without any, lines joined.
+            await pilot_wait_until(pilot, lambda: f"下一步：os.waitpid({zombie.pid},0)。子进程是僵尸进程" in (
+                text := "".join(screen_text(app).replace("│", "").split())) and "n下一步·c执行到底" in text,
+                what="the step said in Chinese")
     finally:
         lab.shutdown()

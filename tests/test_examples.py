@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 
 from helpers import events_of, proc_info, proc_state, wait_until
+from helpers import gone as has_gone
 from proctui.core.events import Output, Reaped, ScriptForked
 from proctui.core.script_run import Ended, Pause
 from script_driver import EXAMPLES, Driver, source_line
@@ -75,10 +76,23 @@ class Walk:
         assert proc_info(pid).ppid == self.script
 
     def gone(self, pid: int) -> None:
-        assert proc_state(pid) is None, f"{pid} is still in /proc"
+        # By its start time too, from the record made at its hello: a PID freed may be
+        # someone else's a moment later.
+        record = self.driver.lab.records.latest(pid)
+        assert record is not None, f"{pid} never said hello"
+        assert has_gone(record), f"{pid} is still in /proc"
 
     def said(self) -> list[str]:
         return [event.line for event in events_of(self.driver.events, Output, self.script)]
+
+    def output_of(self, pid: int, complete: Callable[[list[str]], bool]) -> list[str]:
+        """The lines pid wrote, once complete(lines): its own pipe is read by the watcher
+        thread, maybe after the script's end has been seen."""
+        def lines() -> list[str] | None:
+            found = [event.line for event in events_of(self.driver.events, Output, pid)]
+            return found if complete(found) else None
+
+        return wait_until(lines, what=f"the lines of {pid}")
 
     def run(self, checks: dict[str, list[Check]], optimize: bool = False) -> int:
         """Step the script through its file; at each line in checks, its checks, in turn
@@ -136,8 +150,7 @@ def test_01_process(walk):
     }) == 0
     child = w.children(1)[0]
     assert w.said()[-1] == "[parent] joined 'first', exit code 0"
-    assert any(f"PID: {child}, PPID: {w.script}" in line
-               for line in [e.line for e in events_of(w.driver.events, Output, child)])
+    w.output_of(child, lambda lines: any(f"PID: {child}, PPID: {w.script}" in line for line in lines))
 
 
 def test_02_join_exitcode(walk):
@@ -320,7 +333,8 @@ def test_09_no_main_guard(walk):
 
     assert w.run({'print(f"[{__name__}] p.exitcode = {p.exitcode}")': [child_ended]}) == 0
     child = w.children(1)[0]
-    lines = [event.line for event in events_of(w.driver.events, Output, child)]
+    # Its traceback ends with the RuntimeError's message.
+    lines = w.output_of(child, lambda lines: any("bootstrapping phase" in line for line in lines))
     # The child imported the script as __mp_main__ and ran its top level, up to start().
     assert f"[__mp_main__] PID: {child}, PPID: {w.script}: the top level runs" in lines
     assert any(line.startswith("RuntimeError") for line in lines), lines
@@ -338,7 +352,7 @@ def test_10_main_guard(walk):
 
     assert w.run({'print(f"[{__name__}] p.exitcode = {p.exitcode}")': [child_ended]}) == 0
     child = w.children(1)[0]
-    lines = [event.line for event in events_of(w.driver.events, Output, child)]
+    lines = w.output_of(child, lambda lines: len(lines) >= 2)
     assert lines == [f"[__mp_main__] PID: {child}, PPID: {w.script}: the top level runs",
                      f"[hello] PID: {child}, PPID: {w.script}: the target ran"]
     assert w.said()[-1] == "[__main__] p.exitcode = 0"

@@ -62,7 +62,11 @@ class Session(PtyScreen):
         )
         os.close(slave)
         self.terminal_closed = False
-        self.app_pid = self._wait_status("started")[0]
+        try:
+            self.app_pid = self._wait_status("started")[0]
+        except BaseException:
+            self.close()  # the fixture never got this session: end its subreaper here
+            raise
 
     # -- the subreaper's notes ---------------------------------------------------------
 
@@ -87,7 +91,7 @@ class Session(PtyScreen):
 
     def final_status(self) -> int:
         """proctui's wait status, once the subreaper has reaped it and written it down."""
-        return self._wait_status("exited", timeout=5)[1]
+        return self._wait_status("exited", timeout=20)[1]
 
     def adopted(self) -> set[int]:
         """Orphans proctui left for the subreaper to reap."""
@@ -234,9 +238,13 @@ def make_every_kind(session: Session) -> dict[str, set[int]]:
         if time.monotonic() > deadline:
             raise AssertionError(f"not every kind of lab process is there: {kinds}\n{session.text()}")
         session.read(0.05)
-    screen = session.flowing_text()
-    orphan = re.search(r"(\d+) S sleeping +\S+ +orphan-1-grandchild fork orphan of (\d+)", screen)
-    assert orphan, screen
+    # Its row as a snapshot shows it once it sleeps under proctui (a snapshot taken as it
+    # started may have shown it R): read until the screen shows that.
+    deadline = time.monotonic() + 20
+    while not (orphan := re.search(r"(\d+) S sleeping +\S+ +orphan-1-grandchild fork orphan of (\d+)",
+                                   session.flowing_text())):
+        assert time.monotonic() < deadline, session.text()
+        session.read(0.05)
     assert stat_of(int(orphan[1])) == ("S", app)  # re-parented to proctui, the subreaper
     kinds["orphaned grandchild"] = {int(orphan[1])}
     return kinds
@@ -363,7 +371,7 @@ def test_sigkill_of_proctui_leaves_nothing_behind(session_factory):
     assert_nothing_left(session, since, helpers=None)
     assert_died_of(session.final_status(), signal.SIGKILL)
     # They really were orphaned to the subreaper, not ended by proctui.
-    deadline = time.monotonic() + 2
+    deadline = time.monotonic() + 20
     while not everything <= session.adopted() and time.monotonic() < deadline:
         time.sleep(0.02)  # the subreaper writes each one down just after it has reaped it
     assert everything <= session.adopted()
@@ -405,7 +413,7 @@ def drag_the_window(session: Session, sizes: list[tuple[int, int]], times: int =
 
 def still_works_then_quits(session: Session, next_child: str) -> None:
     session.press("f")  # still alive and listening
-    session.wait_for(next_child, timeout=5)
+    session.wait_for(next_child)
     since = time.monotonic()
     session.press("q")
     assert_nothing_left(session, since, helpers=set())
@@ -418,7 +426,7 @@ def still_works_then_quits(session: Session, next_child: str) -> None:
 def test_terminals_locales_and_rapid_resizes(session_factory, env):
     session = session_factory(env=env, columns=80, lines=24)
     session.wait_for("Quit")
-    assert "╭─ lab: proctui" in session.text()  # UTF-8 box drawing, whatever the locale says
+    session.wait_for("╭─ lab: proctui")  # UTF-8 box drawing, whatever the locale says
     session.press("fz")
     session.wait_for("zombie-1")
     drag_the_window(session, [(80, 24), (200, 60), (81, 25), (132, 43), (100, 24), (80, 50)])
@@ -442,7 +450,7 @@ def test_a_running_script_and_all_it_started_end_with_proctui(session_factory, h
     session.wait_for("leaves_things.py")
     session.wait_for("c Cont")  # the footer: the script's viewer has the keys
     session.press("c")
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     # The subprocess, and the daemon that left the session (a python below proctui, in a
     # session of its own), are running.
     while not (any(cmdline_of(pid).startswith("sleep 60") for pid in session.below())

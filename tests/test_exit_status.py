@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from helpers import events_of, proc_info, proc_state, wait_until
+from helpers import end_and_reap, events_of, family_of, gone, proc_info, proc_state, wait_until
 from proctui.core.events import Exited, Output, WhoReaps
 from proctui.core.lab import Lab
 
@@ -80,10 +80,16 @@ def test_a_signal_is_minus_n_to_multiprocessing_and_128_plus_n_to_a_shell():
     assert child.exitcode == -signal.SIGTERM
     shell = subprocess.Popen(["sh", "-c", 'sleep 60 & echo $!; wait $!; echo $?'], stdout=subprocess.PIPE, text=True)
     assert shell.stdout is not None
-    sleeper = int(shell.stdout.readline())
-    os.kill(sleeper, signal.SIGTERM)
-    assert shell.stdout.read() == f"{128 + signal.SIGTERM}\n"
-    assert shell.wait() == 0  # the shell itself exited normally: echo's status
+    try:
+        sleeper = int(shell.stdout.readline())
+        os.kill(sleeper, signal.SIGTERM)
+        assert shell.stdout.read() == f"{128 + signal.SIGTERM}\n"
+        assert shell.wait() == 0  # the shell itself exited normally: echo's status
+    finally:
+        if shell.poll() is None:  # the test failed midway (once reaped, its PID may be another's)
+            end_and_reap(family_of(shell.pid))
+        shell.wait()
+        shell.stdout.close()
 
 
 # -- the Lab's children -------------------------------------------------------------------------
@@ -132,7 +138,7 @@ def test_terminating_the_shell_itself_is_minus_15_and_its_child_goes_with_it(lab
     # The sleep's parent-death signal (armed before it became sleep) ends it; proctui,
     # the subreaper that adopted it, reaps it.
     wait_until(sleep.reaped.is_set, what="the sleep to die with the shell and be reaped")
-    assert proc_state(sleep.pid) is None
+    assert gone(sleep)
 
 
 def test_sys_exit_256_is_exit_code_0(lab, lab_events):

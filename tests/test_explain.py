@@ -24,22 +24,29 @@ def notes_of_a_zombie_join(lang: str) -> tuple[int, list[str]]:
     assert pid is not None
     # No later start() may reap it. (A private set, so typeshed does not declare it.)
     multiprocessing.process._children.discard(process)  # type: ignore[attr-defined]  # private, not in typeshed
-    wait_until(lambda: proc_state(pid) == "Z", what="a zombie")
     stepper = Stepper(process)
-    stepper.start()
-    sources = stepper.sources()
-    notes = []
-    step = stepper.step
-    assert step is not None
-    first = True
-    while True:
-        notes.append(explain.viewer_note(step, pid=pid, child_state=proc_state(pid),
-                                         sources=sources, first=first, start_method="fork", lang=lang))
-        first = False
-        if step.kind in ("done", "exception"):
-            break
-        step = stepper.next()
-    return pid, notes
+    try:
+        wait_until(lambda: proc_state(pid) == "Z", what="a zombie")
+        stepper.start()
+        sources = stepper.sources()
+        notes = []
+        step = stepper.step
+        assert step is not None
+        first = True
+        while True:
+            notes.append(explain.viewer_note(step, pid=pid, child_state=proc_state(pid),
+                                             sources=sources, first=first, start_method="fork", lang=lang))
+            first = False
+            if step.kind in ("done", "exception"):
+                break
+            step = stepper.next()
+        return pid, notes
+    finally:
+        # Even if a note failed midway: the stepped join runs to its end and reaps the child.
+        if stepper.step is not None:
+            stepper.run_to_end()
+        else:
+            process.join()
 
 
 def test_the_notes_follow_a_real_join_of_a_zombie():

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import textwrap
 
 import pytest
 
-from helpers import assert_refused, events_of, proc_info, proc_state, wait_until
+from helpers import assert_refused, events_of, gone, proc_info, proc_state, run_reaping_what_it_leaves, wait_until
 from proctui.core.events import (
     Adopted,
     Adopter,
@@ -21,6 +20,7 @@ from proctui.core.events import (
     LabEvent,
     Output,
     PoolHangs,
+    PoolTaskDone,
     ReapCall,
     Reaped,
     Refusal,
@@ -57,7 +57,7 @@ def test_an_orphan_is_re_parented_to_proctui_and_reaped_by_it(lab, lab_events):
     [sent] = events_of(lab_events, Signalled, grandchild.pid)
     assert sent.method is None  # no Process object in proctui: not a terminate() of ours
     wait_until(grandchild.reaped.is_set, what="proctui to reap its adopted orphan")
-    assert proc_state(grandchild.pid) is None  # really reaped, not a zombie of ours
+    assert gone(grandchild)  # really reaped, not a zombie of ours
     assert grandchild.exitcode == -signal.SIGTERM
     [reaped] = wait_until(lambda: events_of(lab_events, Reaped, grandchild.pid), what="the reap's event")
     # Reaped by proctui, as its adopter: when the watcher sees it exit, or as an adopted zombie.
@@ -111,17 +111,13 @@ ORPHAN_WITHOUT_SUBREAPER = textwrap.dedent(
 
 def test_without_the_subreaper_the_orphan_goes_to_the_nearest_subreaper():
     # In a separate process: the test run itself is a subreaper (conftest), and it is
-    # the nearest one above that process, so the orphan must land here, not there.
-    out = subprocess.run([sys.executable, "-c", ORPHAN_WITHOUT_SUBREAPER], capture_output=True, text=True,
-                         check=True, timeout=60)
-    lab_pid, grandchild_pid, adopter = map(int, out.stdout.split())
+    # the nearest one above that process, so the orphan must land here, not there. The
+    # killed orphan is ours to reap (and a live one, should the run fail, ours to end).
+    out = run_reaping_what_it_leaves([sys.executable, "-c", ORPHAN_WITHOUT_SUBREAPER])
+    assert out.returncode == 0, out.stderr
+    lab_pid, _grandchild, adopter = map(int, out.stdout.split())
     assert adopter != lab_pid
     assert adopter == os.getpid()
-    wait_until(lambda: proc_state(grandchild_pid) in ("Z", None), what="the killed orphan")
-    try:
-        os.waitpid(grandchild_pid, 0)  # adopted by us: ours to reap
-    except ChildProcessError:
-        pass
 
 
 def test_a_daemon_may_not_have_children(lab, lab_events):
@@ -133,17 +129,18 @@ def test_a_daemon_may_not_have_children(lab, lab_events):
         assert "asserts are off" in lines[1]
     else:
         assert "AssertionError: daemonic processes are not allowed to have children" in lines[1]
-    assert proc_state(daemon.pid) == "S"
+    wait_until(lambda: proc_state(daemon.pid) == "S", what="the daemon asleep after its lines")
 
 
 def test_a_daemon_child_dies_when_its_parent_exits(lab, lab_events):
-    parent, daemon = lab.daemon_dies_with_parent(linger=0.3)
+    # Its parent returns after linger seconds: long enough for a busy machine to look first.
+    parent, daemon = lab.daemon_dies_with_parent(linger=2.0)
     assert proc_state(daemon.pid) in ("S", "R")
     assert proc_info(daemon.pid).ppid == parent.pid
     wait_until(daemon.reaped.is_set, what="the daemon to end with its parent")
     # Not ours to reap: its parent's exit handler terminate()s and joins it. The watcher
     # sees the exit the moment it happens, which may be before that join() reaps it.
-    wait_until(lambda: proc_state(daemon.pid) is None, what="its parent's join() to reap it")
+    wait_until(lambda: gone(daemon), what="its parent's join() to reap it")
     [exited] = wait_until(lambda: events_of(lab_events, Exited, daemon.pid), what="the daemon's exit event")
     assert (exited.who_reaps, exited.reaper_pid, exited.status) == (WhoReaps.EXIT_HANDLER, parent.pid, None)
     assert events_of(lab_events, Reaped, daemon.pid) == []
@@ -172,7 +169,7 @@ def test_is_alive_reaps_a_zombie(lab, lab_events):
     zombie = lab.leave_zombie(exit_code=2)
     wait_until(lambda: proc_state(zombie.pid) == "Z", what="Z")
     assert lab.is_alive(zombie) is False
-    assert proc_state(zombie.pid) is None  # is_alive() reaped it
+    assert gone(zombie)  # is_alive() reaped it
     assert zombie.reaped.is_set() and zombie.exitcode == 2
     [reaped] = events_of(lab_events, Reaped, zombie.pid)
     assert (reaped.call, reaped.status, reaped.exitcode) == (ReapCall.IS_ALIVE, 0x0200, 2)
@@ -213,14 +210,18 @@ def test_start_methods_cycle_and_each_child_keeps_its_own():
 
 def test_shutdown_ends_every_kind():
     lab = Lab()
-    made = [lab.fork_child(), lab.leave_zombie(), *lab.make_orphan(), lab.start_daemon(),
-            *lab.daemon_dies_with_parent(linger=30)]
-    stopped = made[0]
-    lab.stop_or_continue(stopped)
-    wait_until(lambda: proc_state(stopped.pid) == "T", what="T")
+    try:
+        made = [lab.fork_child(), lab.leave_zombie(), *lab.make_orphan(), lab.start_daemon(),
+                *lab.daemon_dies_with_parent(linger=30)]
+        stopped = made[0]
+        lab.stop_or_continue(stopped)
+        wait_until(lambda: proc_state(stopped.pid) == "T", what="T")
+    except BaseException:
+        lab.shutdown()  # the test failed before its shutdown
+        raise
     lab.shutdown()
     for record in made:
-        assert proc_state(record.pid) is None, record
+        assert gone(record), record
 
 
 def test_shutdown_survives_a_pool_whose_idle_worker_was_killed():
@@ -229,18 +230,23 @@ def test_shutdown_survives_a_pool_whose_idle_worker_was_killed():
     lab = Lab()
     events: list[LabEvent] = []
     lab.subscribe(events.append)
-    pool = lab.start_pool(processes=2, maxtasksperchild=None, tasks=2)
-    workers = wait_until(lambda: pool.workers() if len(pool.workers()) == 2 else None, what="two workers")
-    wait_until(lambda: all(proc_state(pid) == "S" for pid in workers), what="idle workers")
-    import time
-
-    time.sleep(1.5)  # the two tasks (0.5 s each) are done: both workers wait for work
-    for pid in workers:  # one of them holds the lock
-        os.kill(pid, signal.SIGKILL)
+    try:
+        pool = lab.start_pool(processes=2, maxtasksperchild=None, tasks=2)
+        workers = wait_until(lambda: pool.workers() if len(pool.workers()) == 2 else None, what="two workers")
+        seen = [proc_info(pid) for pid in workers]
+        # Both tasks done, and both workers asleep again: waiting for work (they sleep in a
+        # task too, so the results must come first).
+        wait_until(lambda: len([e for e in events if isinstance(e, PoolTaskDone)]) == 2, what="both results")
+        wait_until(lambda: all(proc_state(pid) == "S" for pid in workers), what="idle workers")
+        for pid in workers:  # one of them holds the lock
+            os.kill(pid, signal.SIGKILL)
+    except BaseException:
+        lab.shutdown()  # the test failed before its shutdown
+        raise
     lab.shutdown(grace=0.5)
     assert [e.label for e in events if isinstance(e, PoolHangs)] == [pool.label]
-    for pid in workers:
-        assert proc_state(pid) is None, pid
+    for info in seen:
+        assert gone(info), info
 
 
 def test_a_timed_join_of_an_exited_parent_waits_while_its_grandchild_holds_the_sentinel(lab, lab_events):

@@ -49,7 +49,7 @@ def test_a_forked_child_shares_proctuis_pages_until_it_writes(lab, lab_events):
     # And the kernel agrees now, read again without the Lab.
     memory = read_memory_use(child.pid)
     assert memory is not None and memory.private_dirty >= after.list_kb
-    assert proc_state(child.pid) == "S"
+    wait_until(lambda: proc_state(child.pid) == "S", what="the child asleep after its second line")
 
     with pytest.raises(LabError) as refused:
         lab.cow_write()  # it has written already: no child is waiting to
@@ -85,7 +85,10 @@ def test_a_child_with_a_full_queue_cannot_exit_until_proctui_gets(lab, lab_event
                          what="where its threads wait")
     # Two threads: the main one (first), and the queue's feeder, asleep in the kernel's pipe write.
     assert where.feeder_blocked and len(where.threads) == 2, where
-    assert where.threads[0][:2] == (child.pid, "S")
+    assert where.threads[0][0] == child.pid
+    # The main thread, once past put() and its line, waits for the feeder (it may still have
+    # been running when the feeder blocked, on a busy machine: R in the event).
+    wait_until(lambda: [t.state for t in read_threads(child.pid)][:1] == ["S"], what="the main thread asleep")
     assert where.pipe_size is not None and where.pipe_size < QUEUE_BYTES
     wait_until(lambda: any("put() returned" in line for line in said(lab_events, child.pid)),
                what="put() to return")
@@ -104,7 +107,7 @@ def test_a_child_with_a_full_queue_cannot_exit_until_proctui_gets(lab, lab_event
 
     wait_until(joining_thread_asleep_in_wait, what="the kernel to show the join asleep in waitpid")
     assert stepper.inside_call == f"os.waitpid({child.pid}, 0)" and not stepper.paused and not stepper.done
-    assert proc_state(child.pid) == "S"  # not a zombie: it has not exited
+    wait_until(lambda: proc_state(child.pid) == "S", what="the child asleep")  # not a zombie: it has not exited
 
     # The fix: get(). The feeder thread finishes, the child exits, and waitpid returns.
     assert lab.queue_get() is child

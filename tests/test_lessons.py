@@ -15,6 +15,8 @@ from proctui.core.events import Output, Signalled
 from proctui.core.lab import Lab
 from proctui.core.lessons import GOALS, LANGUAGES, LessonRun, load_glossary, load_lessons
 from proctui.ui.app import ProcTUI
+from proctui.ui.screens.exit_code import ExitCodeScreen
+from proctui.ui.screens.lessons import LessonPicker
 from proctui.ui.screens.run_script import RunScriptScreen
 
 SIZE = (80, 24)
@@ -65,6 +67,15 @@ async def lesson_process(pilot, app):
     await finish(pilot, app)
 
 
+async def next_step(pilot, app):
+    """n, and wait for the viewer to show the next step: a second n before the first is
+    shown could step past the line a lesson waits for."""
+    steps = await pilot_wait_until(pilot, lambda: app.main_screen.steps, what="the viewer")
+    shown = steps.steps_shown
+    await pilot.press("n")
+    await pilot_wait_until(pilot, lambda: steps.steps_shown > shown, what="the next step")
+
+
 async def lesson_join(pilot, app):
     await pilot.press("z")
     await step_to(pilot, app, 1)
@@ -74,8 +85,7 @@ async def lesson_join(pilot, app):
     for _ in range(60):
         if app.main_screen.lesson_run.index >= 3:
             break
-        await pilot.press("n")
-        await pilot.pause(0.05)
+        await next_step(pilot, app)
     await step_to(pilot, app, 3)
     await pilot.press("n")
     await finish(pilot, app)
@@ -94,6 +104,7 @@ async def lesson_exitcodes(pilot, app):
     await pilot.press("x")
     await step_to(pilot, app, 2)
     await pilot.press("Z")
+    await pilot_wait_until(pilot, lambda: isinstance(app.screen, ExitCodeScreen), what="the exit code prompt")
     await pilot.press("backspace", "3", "enter")
     await finish(pilot, app)
 
@@ -109,15 +120,15 @@ async def lesson_is_alive(pilot, app):
 
 async def lesson_assert(pilot, app):
     app.main_screen.action_join_unstarted()  # what ctrl+p "Join a Process that was never started" runs
+    await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the viewer")
     await pilot.press("c")
     await finish(pilot, app)
     await pilot.press("escape")
 
 
 async def lesson_timeout(pilot, app):
-    await pilot.press("f")
-    await pilot.pause(0.1)
-    await select(pilot, app, newest(app, "child").pid)
+    child = await started(pilot, app, "f", "child")
+    await select(pilot, app, child.pid)
     await pilot.press("W")
     await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the viewer")
     await pilot.press("c")
@@ -230,7 +241,9 @@ async def lesson_signals(pilot, app):
     await pilot.press("s")
     await step_to(pilot, app, 3)
     parent = await started(pilot, app, "start('sigchld-ignored')", "ignores SIGCHLD")
-    grandchild = next(r for r in app.lab.processes if r.former_parent == parent.pid)
+    grandchild = await pilot_wait_until(pilot, lambda: next((r for r in app.lab.processes
+                                                             if r.former_parent == parent.pid), None),
+                                        what="its child")
     await select(pilot, app, grandchild.pid)
     await pilot.press("t")
     await step_to(pilot, app, 4)
@@ -322,7 +335,7 @@ async def test_every_lesson_from_first_to_last(lang):
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("l")
-            await pilot.pause(0.2)
+            await pilot_wait_until(pilot, lambda: isinstance(app.screen, LessonPicker), what="the lesson picker")
             await pilot.press("enter")  # the first lesson
             await pilot_wait_until(pilot, lambda: app.main_screen.lesson_run is not None, what="a lesson")
             assert set(WALKS) == {lesson.id for lesson in app.main_screen.lessons}
@@ -336,7 +349,7 @@ async def test_every_lesson_from_first_to_last(lang):
                     await pilot.press("right_square_bracket")
                     await pilot_wait_until(pilot, lambda: lesson_run(app).lesson is not lesson, what="next lesson")
             await pilot.press("l")  # leave
-            assert app.main_screen.lesson_run is None
+            await pilot_wait_until(pilot, lambda: app.main_screen.lesson_run is None, what="the lesson left")
     finally:
         lab.shutdown()
 
@@ -350,10 +363,11 @@ async def test_back_and_skip_move_between_steps():
             await pilot.pause()
             assert lesson_run(app).index == 0
             await pilot.press("right_square_bracket", "right_square_bracket")
-            assert lesson_run(app).index == 2
+            await pilot_wait_until(pilot, lambda: lesson_run(app).index == 2, what="two steps on")
             await pilot.press("left_square_bracket")
-            assert lesson_run(app).index == 1
-            assert "step 2/5" in (app.main_screen.lesson_panel.border_title or "")
+            await pilot_wait_until(pilot, lambda: lesson_run(app).index == 1, what="one step back")
+            await pilot_wait_until(pilot, lambda: "step 2/5" in (app.main_screen.lesson_panel.border_title or ""),
+                                   what="the panel's title")
     finally:
         lab.shutdown()
 
@@ -374,10 +388,16 @@ async def test_every_step_fits_the_lesson_panel_at_80x24(lang):
                 for number in range(1, len(lesson.steps) + 1):
                     await pilot_wait_until(pilot, lambda: lesson_run(app).lesson is lesson
                                            and lesson_run(app).index == number - 1, what=f"{lesson.id} {number}")
-                    await pilot.pause()
                     box = main.lesson_panel
-                    needed = box.get_content_height(main.size, app.size, box.content_size.width)
-                    if needed > box.content_size.height:
+
+                    def fits() -> bool:
+                        return box.get_content_height(main.size, app.size,
+                                                      box.content_size.width) <= box.content_size.height
+
+                    try:  # the panel is laid out again after the step changes: give it the time
+                        await pilot_wait_until(pilot, fits, timeout=5, what=f"{lesson.id} step {number} to fit")
+                    except AssertionError:
+                        needed = box.get_content_height(main.size, app.size, box.content_size.width)
                         cut.append(f"{lesson.id} step {number}: needs {needed} lines, shows {box.content_size.height}")
                     await pilot.press("right_square_bracket")
     finally:

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import subprocess
 import sys
 import textwrap
 
 import pytest
 
-from helpers import proc_info, proc_state, wait_until
+from helpers import end_and_reap, family_of, gone, proc_info, proc_state, wait_until
+from proctui.core.procs import read_proc
 
 
 def exit_at_once() -> None:
@@ -32,16 +32,19 @@ def test_in_ordinary_code_the_next_start_reaps_a_finished_child():
     ctx = multiprocessing.get_context("fork")
     finished = ctx.Process(target=exit_at_once)
     finished.start()
-    pid = finished.pid
-    assert pid is not None
-    wait_until(lambda: proc_state(pid) == "Z", what="a zombie nobody joined")
     later = ctx.Process(target=exit_at_once)
-    later.start()  # polls every child multiprocessing knows: waitpid(WNOHANG) reaps the zombie
     try:
-        assert proc_state(pid) is None
+        pid = finished.pid
+        assert pid is not None
+        wait_until(lambda: proc_state(pid) == "Z", what="a zombie nobody joined")
+        zombie = proc_info(pid)
+        later.start()  # polls every child multiprocessing knows: waitpid(WNOHANG) reaps the zombie
+        assert gone(zombie)
         assert finished.exitcode == 0  # read from the Popen, which the poll filled in
     finally:
-        later.join()
+        finished.join()  # at once: reaped already, unless the test failed before later.start()
+        if later.pid is not None:
+            later.join()
 
 
 def test_only_the_parent_may_join():
@@ -55,16 +58,20 @@ def test_only_the_parent_may_join():
         copy = os.fork()
         if copy == 0:  # pragma: no cover - runs in the copy
             try:
-                child.join()
-                message = b"joined"
-            except AssertionError as error:
-                message = str(error).encode()
-            os.write(write_end, message)
-            os._exit(0)
+                try:
+                    child.join()
+                    message = b"joined"
+                except AssertionError as error:
+                    message = str(error).encode()
+                os.write(write_end, message)
+            finally:
+                os._exit(0)  # whatever happened: the copy must never run on into pytest
         os.close(write_end)
-        said = os.read(read_end, 200).decode()
-        os.close(read_end)
-        os.waitpid(copy, 0)
+        try:
+            said = os.read(read_end, 200).decode()
+        finally:
+            os.close(read_end)
+            os.waitpid(copy, 0)
         assert said == ("can only join a child process" if __debug__ else "joined")
     finally:
         child.kill()
@@ -98,19 +105,27 @@ def test_a_daemon_outlives_a_parent_that_dies_without_its_exit_handler(how, live
     is a child subreaper: the orphan comes here, where it can be seen and ended.)"""
     parent = subprocess.Popen([sys.executable, "-c", _PARENT_OF_A_DAEMON, how], stdout=subprocess.PIPE, text=True)
     assert parent.stdout is not None
-    daemon = int(parent.stdout.readline())
-    parent.wait(30)
+    family = []
     try:
+        daemon = int(parent.stdout.readline())
+        seen = read_proc(daemon)  # None only if its parent's exit handler has ended it already
+        family = family_of(parent.pid)  # the parent (ours until reaped) and the daemon, if still below it
+        parent.wait(30)
         if lives_on:
             wait_until(lambda: proc_info(daemon).ppid == os.getpid(), what="the orphaned daemon adopted here")
+            family += family_of(daemon)  # adopted: ours until we reap it
             assert proc_state(daemon) in ("S", "R")
         else:
             assert parent.returncode == 0
-            assert proc_state(daemon) is None  # terminated and joined by its parent
+            assert seen is None or gone(seen)  # terminated and joined by its parent
     finally:
-        if lives_on:
-            os.kill(daemon, signal.SIGKILL)
-            os.waitpid(daemon, 0)  # adopted: ours to reap
+        # The adopted daemon is ours to end and reap; so is the parent, should the test
+        # fail while it lives.
+        end_and_reap(family)
+        if parent.poll() is None:
+            parent.kill()
+        parent.wait()
+        parent.stdout.close()
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 14), reason="3.14 made forkserver the default on Linux")

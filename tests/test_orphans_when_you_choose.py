@@ -13,7 +13,7 @@ import textwrap
 
 import pytest
 
-from helpers import events_of, proc_info, proc_state, wait_until
+from helpers import end_and_reap, events_of, family_of, gone, proc_info, proc_state, wait_until
 from proctui.core.events import Adopted, Adopter, Exited, Output, ReapCall, Reaped, WhoReaps
 from proctui.core.lab import Lab
 
@@ -34,7 +34,8 @@ def test_the_grandchild_stays_under_its_parent_until_the_parent_is_ended(method,
         wait_until(lambda: any("I wait" in line for line in said(events, parent.pid)), what="the parent's line")
         wait_until(lambda: said(events, grandchild.pid), what="the grandchild's first line")
         # The parent waits: the grandchild stays its child, for as long as the parent lives.
-        assert proc_state(parent.pid) == "S" and proc_info(grandchild.pid).ppid == parent.pid
+        wait_until(lambda: proc_state(parent.pid) == "S", what="the parent waiting")  # R just after its line
+        assert proc_info(grandchild.pid).ppid == parent.pid
         assert not events_of(events, Adopted)
         getattr(lab, how)(parent)
         [adopted] = wait_until(lambda: events_of(events, Adopted, grandchild.pid), what="the adoption")
@@ -52,7 +53,7 @@ def test_the_grandchild_stays_under_its_parent_until_the_parent_is_ended(method,
         lab.kill(grandchild)
         [reaped] = wait_until(lambda: events_of(events, Reaped, grandchild.pid), what="proctui reaping the orphan")
         assert reaped.call in (ReapCall.ADOPTED_CHILD, ReapCall.ADOPTED_ZOMBIE)
-        assert proc_state(grandchild.pid) is None
+        assert gone(grandchild)
     finally:
         lab.shutdown()
 
@@ -74,13 +75,22 @@ def test_a_sigkill_of_proctui_leaves_neither_the_parent_nor_the_grandchild():
     # it leaves behind and would keep it alive: both must end by themselves.
     proctui = subprocess.Popen([sys.executable, "-c", PROCTUI_KILLED], stdout=subprocess.PIPE, text=True)
     assert proctui.stdout is not None
-    parent, grandchild = map(int, proctui.stdout.readline().split())
-    assert proc_info(grandchild).ppid == parent
-    proctui.kill()
-    proctui.wait()
-    for pid in (parent, grandchild):
-        wait_until(lambda: proc_state(pid) in ("Z", None), what=f"{pid} to end by itself")
-        try:
-            os.waitpid(pid, 0)  # re-parented to this test run: ours to reap
-        except ChildProcessError:
-            pass
+    family = family_of(proctui.pid)  # nothing below it yet: taken again below
+    try:
+        parent, grandchild = map(int, proctui.stdout.readline().split())
+        family = family_of(proctui.pid)  # proctui, the parent and the grandchild
+        assert proc_info(grandchild).ppid == parent
+        proctui.kill()
+        proctui.wait()
+        for pid in (parent, grandchild):
+            wait_until(lambda: proc_state(pid) in ("Z", None), what=f"{pid} to end by itself")
+            try:
+                os.waitpid(pid, 0)  # re-parented to this test run: ours to reap
+            except ChildProcessError:
+                pass
+    finally:
+        end_and_reap(family)  # nothing left, unless the test failed midway
+        if proctui.poll() is None:
+            proctui.kill()
+        proctui.wait()
+        proctui.stdout.close()

@@ -17,7 +17,16 @@ import textwrap
 import psutil
 import pytest
 
-from helpers import assert_refused, proc_info, proc_state, wait_until
+from helpers import (
+    assert_refused,
+    end_and_reap,
+    family_of,
+    gone,
+    proc_info,
+    proc_state,
+    run_reaping_what_it_leaves,
+    wait_until,
+)
 from proctui.core.events import (
     LabEvent,
     Output,
@@ -30,6 +39,7 @@ from proctui.core.events import (
     Refusal,
 )
 from proctui.core.pool import LabPool, PoolError
+from proctui.core.procs import ProcInfo, read_proc
 
 TASK_LINE = re.compile(r"^\[pool-1 worker PID (\d+)\] task (\d+)$")  # printed by the task itself
 
@@ -40,9 +50,19 @@ class PoolRecorder:
     def __init__(self) -> None:
         self.events: list[LabEvent] = []
         self.pools: list[LabPool] = []
+        self.workers_seen: dict[int, ProcInfo] = {}  # each worker as /proc showed it when it was said started
 
     def emit(self, event: LabEvent) -> None:
+        if isinstance(event, PoolWorkerStarted) and event.pid is not None:
+            info = read_proc(event.pid)
+            if info is not None:
+                self.workers_seen[event.pid] = info
         self.events.append(event)  # one append: safe from any thread
+
+    def gone(self, pid: int) -> bool:
+        """Has this worker left /proc? By its start time too: a PID freed may be reused at once."""
+        seen = self.workers_seen.get(pid)
+        return read_proc(pid) is None if seen is None else gone(seen)
 
     def start(self, start_method: str = "fork", **options) -> LabPool:
         pool = LabPool("pool-1", start_method, self.emit, **options)
@@ -154,7 +174,7 @@ def test_maxtasksperchild_makes_the_handler_reap_and_replace_workers(pools):
         # reached, exitcode 0); under fork its worker.exitcode did the waitpid(pid, WNOHANG).
         assert (event.pool, event.by, event.exitcode, event.maxtasksperchild, event.start_method) == (
             "pool-1", PoolReap.HANDLER, 0, 1, "fork")
-        assert proc_state(event.pid) is None  # reaped, not a zombie: /proc has forgotten it
+        assert pools.gone(event.pid)  # reaped, not a zombie: /proc has forgotten it
     assert set(pool.workers()) == set(started_pids(pools)) - ran_tasks
 
 
@@ -170,7 +190,7 @@ def test_close_and_join_waits_for_the_tasks_then_reaps_every_worker(pools):
     pids = started_pids(pools)
     assert len(pids) > 2  # with 6 tasks, maxtasksperchild=2 replaced some workers
     for pid in pids:
-        assert proc_state(pid) is None, pid
+        assert pools.gone(pid), pid
         assert pid not in pool.workers()
     reaped = pools.of(PoolWorkerReaped)
     assert sorted(e.pid for e in reaped) == sorted(pids)  # each worker reaped once, and said so
@@ -200,7 +220,7 @@ def test_terminate_ends_a_map_in_flight(pools):
 
     assert pool.closed
     for pid in workers:
-        assert proc_state(pid) is None, pid
+        assert pools.gone(pid), pid
     reaped = pools.of(PoolWorkerReaped)
     assert sorted(e.pid for e in reaped) == sorted(workers)
     assert all((e.by, e.exitcode) == (PoolReap.TERMINATE, -signal.SIGTERM) for e in reaped), reaped
@@ -219,16 +239,20 @@ def test_a_worker_killed_mid_task_is_replaced_and_its_task_lost(pools):
 
     os.kill(worker, signal.SIGKILL)
 
-    [reaped] = wait_until(lambda: pool.workers() and pools.of(PoolWorkerReaped), what="the handler to reap it")
-    assert reaped.pid == worker and proc_state(worker) is None
+    [reaped] = wait_until(lambda: pools.of(PoolWorkerReaped), what="the handler to reap it")
+    assert reaped.pid == worker and pools.gone(worker)
     # Killed, so its task is lost: the handler reaped it with exitcode -9.
     assert (reaped.by, reaped.exitcode) == (PoolReap.HANDLER, -signal.SIGKILL)
-    [replacement] = pool.workers()
-    assert replacement != worker
+    # The handler reaps, then drops it from the pool, then starts its replacement.
+    def replaced() -> list[int] | None:
+        now = list(pool.workers())
+        return now if now and worker not in now else None
+
+    [replacement] = wait_until(replaced, what="its replacement, alone")
     pool.terminate()
     assert pools.results() == []
     assert [(e.label, e.unfinished) for e in pools.of(PoolMapsDropped)] == [("pool-1", 1)]
-    assert proc_state(replacement) is None
+    assert pools.gone(replacement)
 
 
 @pytest.mark.parametrize("end", ["close_and_join", "terminate"])
@@ -259,30 +283,15 @@ def test_other_start_methods_map_and_log_output(pools, method):
     workers = pool.workers()
     pool.map(2)
 
-    wait_until(lambda: len(pools.results()) == 2, timeout=30, what="two results")
+    wait_until(lambda: len(pools.results()) == 2, what="two results")
     assert {pid for _, _, pid, _, _ in pools.results()} <= set(workers)
-    for x in range(2):
-        assert pools.lines_of_task(x)
+    for x in range(2):  # its line comes through the pool's output pipe, its result another way
+        wait_until(lambda: pools.lines_of_task(x), what=f"task {x}'s line")
     for pid in workers:
         # A spawned worker is our child; a forkserver one is the fork server's.
         assert (proc_info(pid).ppid == os.getpid()) == (method == "spawn")
     pool.close_and_join()
-    assert all(proc_state(pid) is None for pid in workers)
-
-
-def run_reaping_its_helpers(command: list[str]) -> subprocess.CompletedProcess:
-    """subprocess.run, then reap the helpers the run left us.
-
-    Under spawn and forkserver the interpreter we run starts a resource tracker (and a
-    fork server) that outlive it; the test run, a child subreaper, adopts them, and
-    they exit once their parent's end of their pipe is closed.
-    """
-    before = {child.pid for child in psutil.Process().children()}
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    for orphan in [child.pid for child in psutil.Process().children() if child.pid not in before]:
-        wait_until(lambda: proc_state(orphan) == "Z", what=f"the run's helper {orphan} to exit")
-        os.waitpid(orphan, 0)
-    return done
+    assert all(pools.gone(pid) for pid in workers)
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
@@ -304,7 +313,10 @@ def test_workers_never_write_to_the_real_stdout_or_stderr(tmp_path, method):
                 json.dump([e.line for e in events if isinstance(e, Output)], log)
     """))
     log_path = tmp_path / "events.json"
-    done = run_reaping_its_helpers([sys.executable, str(script), method, str(log_path)])
+    # Under spawn and forkserver the interpreter we run starts a resource tracker (and a
+    # fork server) that outlive it; the test run, a child subreaper, adopts them, and they
+    # exit once their parent's end of their pipe is closed.
+    done = run_reaping_what_it_leaves([sys.executable, str(script), method, str(log_path)])
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     logged = json.loads(log_path.read_text())
     for x in range(3):
@@ -326,18 +338,23 @@ def test_workers_exit_by_themselves_when_proctui_is_killed(tmp_path):
     """))
     parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
     assert parent.stdout is not None  # stdout=PIPE
+    family = []
     try:
         workers = json.loads(parent.stdout.readline())
+        family = family_of(parent.pid)  # its workers with it: ended if the test fails
     finally:
         parent.kill()
         parent.wait()
         parent.stdout.close()
-    assert len(workers) == 2
-    for pid in workers:
-        wait_until(lambda: proc_state(pid) == "Z", what=f"orphaned worker {pid} to exit")
-        assert proc_info(pid).ppid == os.getpid()  # adopted by the subreaper
-        _, status = os.waitpid(pid, 0)
-        assert os.waitstatus_to_exitcode(status) == 0  # it returned; nobody killed it
+    try:
+        assert len(workers) == 2
+        for pid in workers:
+            wait_until(lambda: proc_state(pid) == "Z", what=f"orphaned worker {pid} to exit")
+            assert proc_info(pid).ppid == os.getpid()  # adopted by the subreaper
+            _, status = os.waitpid(pid, 0)
+            assert os.waitstatus_to_exitcode(status) == 0  # it returned; nobody killed it
+    finally:
+        end_and_reap(family)
 
 
 ORPHANED_BEFORE_FIRST_LINE = """
@@ -359,8 +376,8 @@ ctx = multiprocessing.get_context("fork")
 late_child = ctx.Process(target=late, args=(sys.argv[1],))
 late_child.start()
 # A later sibling inherits the write end of late_child's parent sentinel, so the
-# sentinel says "parent alive" for as long as the sibling lives.
-sibling = ctx.Process(target=time.sleep, args=(3,))
+# sentinel says "parent alive" for as long as the sibling lives (the test ends it).
+sibling = ctx.Process(target=time.sleep, args=(60,))
 sibling.start()
 print(json.dumps([late_child.pid, sibling.pid]), flush=True)
 time.sleep(600)
@@ -373,15 +390,20 @@ def test_a_child_whose_parent_died_before_its_first_line_leaves(tmp_path, how):
     script.write_text(ORPHANED_BEFORE_FIRST_LINE)
     parent = subprocess.Popen([sys.executable, str(script), how], stdout=subprocess.PIPE, text=True)
     assert parent.stdout is not None  # stdout=PIPE
+    family = []
     try:
         late, sibling = json.loads(parent.stdout.readline())
+        family = family_of(parent.pid)  # both children, ended if the test fails
     finally:
         parent.kill()
         parent.wait()
         parent.stdout.close()
-    # The sibling is still asleep (3 s) while the late child decides, adopted by us.
-    wait_until(lambda: proc_state(late) == "Z", what=f"child {late}, orphaned before it armed anything, to leave")
-    assert proc_state(sibling) == "S"
-    _, status = os.waitpid(late, 0)
-    assert os.waitstatus_to_exitcode(status) == (0 if how == "pool worker" else 1)
-    os.waitpid(sibling, 0)
+    try:
+        # The sibling is still asleep (60 s, however slow the machine) while the late child
+        # decides, both adopted by us.
+        wait_until(lambda: proc_state(late) == "Z", what=f"child {late}, orphaned before it armed anything, to leave")
+        assert proc_state(sibling) in ("S", "R")
+        _, status = os.waitpid(late, 0)
+        assert os.waitstatus_to_exitcode(status) == (0 if how == "pool worker" else 1)
+    finally:
+        end_and_reap(family)  # the sibling, which has done its part

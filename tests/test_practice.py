@@ -177,13 +177,14 @@ def test_the_shipped_exercises_load():
 def test_leaving_an_exercise_leaves_nothing_whatever_the_lab(method, subreaper):
     """a reaps the others before it goes: nothing is handed to init (which, in a
     container, may never reap) nor left to proctui."""
-    from helpers import proc_state, wait_until
+    from helpers import wait_until
     from proctui.core.lab import Lab
 
     lab = Lab(start_method=method, subreaper=subreaper)
     try:
         run = play(lab, generate(11, count=8), first_choice)
-        wait_until(lambda: all(proc_state(pid) is None for pid in run.pids.values()),
+        # The run's own identity-checked read: by start time too, as a PID may be reused.
+        wait_until(lambda: all(run._current(pid) is None for pid in run.pids.values()),
                    what="every process of the exercise reaped")
     finally:
         lab.shutdown()

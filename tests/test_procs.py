@@ -8,7 +8,7 @@ import signal
 import subprocess
 import threading
 
-from helpers import proc_state, wait_until
+from helpers import end_and_reap, family_of, gone, proc_state, wait_until
 from proctui.core.procs import Snapshot, parse_stat, read_proc, snapshot_subtree, snapshot_system, state_word
 
 
@@ -42,8 +42,7 @@ def test_states_follow_the_kernel_through_stop_continue_and_exit():
     finally:
         child.kill()
         child.wait()
-    assert read_proc(child.pid) is None
-    assert proc_state(child.pid) is None
+    assert gone(zombie)  # by its start time too: the PID may be someone else's by now
 
 
 def test_snapshots_link_children_to_parents():
@@ -60,14 +59,10 @@ def test_snapshots_link_children_to_parents():
         assert subtree.children_of()[child.pid] == [grandchild]
         assert subtree.procs[grandchild].name == "sleep"
     finally:
-        child.kill()
+        # The shell and its sleep, found now (the test may have failed before it knew the
+        # sleep's PID); the sleep is re-parented to the test run (a subreaper) and reaped.
+        end_and_reap(family_of(child.pid))
         child.wait()
-        os.kill(grandchild, signal.SIGKILL)
-        wait_until(lambda: proc_state(grandchild) in (None, "Z"), what="grandchild gone")
-        try:
-            os.waitpid(grandchild, 0)  # re-parented to the test run (a subreaper): reap it
-        except ChildProcessError:
-            pass
 
 
 def test_every_state_letter_has_a_word():
@@ -117,7 +112,6 @@ def test_the_subtree_walk_finds_children_of_every_thread_and_matches_a_full_scan
         extra = snapshot_subtree(started[0].pid, extra=[here.pid])
         assert set(extra.procs) == {started[0].pid, here.pid}  # extra: the PID itself, not its subtree
     finally:
-        os.kill(grandchild, signal.SIGKILL)  # the shell's wait reaps it, then the shell ends
-        here.wait(10)
-        started[0].kill()
-        started[0].wait()
+        end_and_reap([*family_of(here.pid), *(p for process in started for p in family_of(process.pid))])
+        for process in [here, *started]:
+            process.wait()

@@ -9,13 +9,22 @@ import json
 import multiprocessing
 import os
 import signal
-import subprocess
 import sys
 import textwrap
 
 import pytest
 
-from helpers import assert_refused, events_of, logged, pilot_wait_until, proc_state, refused, select, wait_until
+from helpers import (
+    assert_refused,
+    events_of,
+    gone,
+    logged,
+    pilot_wait_until,
+    refused,
+    run_reaping_what_it_leaves,
+    select,
+    wait_until,
+)
 from proctui.core import workers
 from proctui.core.events import Disposition, Exited, Output, Refusal, Signalled, WhoReaps
 from proctui.core.lab import Lab, LabError
@@ -122,10 +131,7 @@ PLAIN_PARENT = textwrap.dedent(
         facts["exitcode"] = child.exitcode
         child.join()
         facts["joined_exitcode"] = child.exitcode
-        from multiprocessing import resource_tracker
-        tracker = resource_tracker._resource_tracker._pid  # spawn's helper: the test reaps it
         print(json.dumps(facts))
-        print(json.dumps(tracker))
     """
 )
 
@@ -134,17 +140,11 @@ PLAIN_PARENT = textwrap.dedent(
 def test_with_sigchld_ignored_multiprocessing_thinks_a_gone_child_runs(method, tmp_path):
     script = tmp_path / "parent.py"
     script.write_text(PLAIN_PARENT)
-    out = subprocess.run([sys.executable, str(script), method], capture_output=True, text=True, timeout=60,
-                         check=True)
-    facts_line, tracker_line = out.stdout.splitlines()
-    tracker = json.loads(tracker_line)
-    if tracker is not None:  # orphaned to this test run (a subreaper), which reaps it once it leaves
-        wait_until(lambda: proc_state(tracker) in ("Z", None), what="the resource tracker to leave")
-        try:
-            os.waitpid(tracker, 0)
-        except ChildProcessError:
-            pass
-    facts = json.loads(facts_line)
+    # Under spawn its resource tracker is orphaned to this test run (a subreaper), which
+    # reaps it once it leaves (and ends what is left of a failed run).
+    out = run_reaping_what_it_leaves([sys.executable, str(script), method])
+    assert out.returncode == 0, out.stderr
+    facts = json.loads(out.stdout)
     assert facts == {
         "alive_while_running": True,
         "running_joined_exitcode": None,  # join() waited for the child, and learnt nothing
@@ -167,7 +167,8 @@ def test_the_labs_sigchld_ignoring_parent_says_what_multiprocessing_makes_of_it(
         lab.terminate(child)
         [exited] = wait_until(lambda: events_of(events, Exited, child.pid), what="the child's exit")
         assert exited.who_reaps is WhoReaps.KERNEL and exited.reaper_pid == parent.pid
-        assert proc_state(child.pid) is None  # no zombie: the kernel reaped it
+        # No zombie: the kernel reaps it as it exits (the exit event may come a moment before).
+        wait_until(lambda: gone(child), what="the kernel to reap it")
         lines = wait_until(lambda: (lines := said(events, parent.pid)) and "exitcode" in lines[-1] and lines,
                            what="the parent's last line")
         assert lines[0].endswith("is_alive() -> True")

@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from helpers import proc_state
+from helpers import gone, proc_info, proc_state
 from proctui.core.linux import decode_status
 from proctui.core.procs import read_proc
 from proctui.core.stepper import Step, Stepper
@@ -76,10 +76,10 @@ class Kit:
             stepper.cancel()
         for process in self.processes:
             process.kill()
-            process.join(timeout=10)
+            process.join(timeout=30)
         for stepper in self.steppers:
             if stepper.step is not None:
-                final = stepper.wait_step(timeout=10)
+                final = stepper.wait_step(timeout=30)
                 assert final is not None and stepper.done, "a stepper thread is still joining"
         for process in self.processes:
             assert process.pid is not None  # it was started
@@ -94,7 +94,7 @@ def kit():
     kit.clean_up()
 
 
-def wait_for_state(pid: int, states: str, timeout: float = 10.0) -> None:
+def wait_for_state(pid: int, states: str, timeout: float = 30.0) -> None:
     """Poll /proc until the process is in one of ``states``; reading /proc never reaps."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -105,7 +105,7 @@ def wait_for_state(pid: int, states: str, timeout: float = 10.0) -> None:
     raise AssertionError(f"process {pid} never reached state {states!r}")
 
 
-def kill_orphan(pid: int, timeout: float = 10.0) -> None:
+def kill_orphan(pid: int, timeout: float = 30.0) -> None:
     """Kill an orphan and see it reaped: by its adopter, PID 1, or by us when this test
     run is a child subreaper (tests/conftest.py makes it one)."""
     os.kill(pid, signal.SIGKILL)
@@ -267,10 +267,11 @@ def test_zombie_is_gone_right_after_the_waitpid_step(kit, method):
         step = stepper.next()
     assert step.call == f"os.waitpid({child.pid}, 0)"
     assert proc_state(child.pid) == "Z"
+    zombie = proc_info(child.pid)
 
     step = stepper.next()
     assert step.kind == "return"
-    assert read_proc(child.pid) is None, "/proc still lists the child after waitpid returned"
+    assert gone(zombie), "/proc still lists the child after waitpid returned"
     assert stepper.run_to_end().result == "0"
 
 
@@ -339,17 +340,20 @@ def test_forkserver_killed_read_signed_raises_eof(kit):
     server: Any = multiprocessing.forkserver._forkserver  # its private attributes are not in typeshed
     os.kill(server._forkserver_pid, signal.SIGKILL)
     server._stop()  # reaps the dead server, so multiprocessing starts a new one when asked
+    try:
+        steps = all_steps(kit.stepper(child))
 
-    steps = all_steps(kit.stepper(child))
-
-    # The server held the only write end of the status pipe: EOF, though the child lives on.
-    read_return = calls(steps, "forkserver.read_signed")[1]
-    assert read_return.result == "raised EOFError: unexpected EOF"
-    poll_lines = [lineno for func, lineno in line_steps(steps) if func == POLL]
-    assert line_containing(traced_functions(child)[POLL], "self.returncode = 255") in poll_lines
-    assert steps[-1].result == "255"
-    assert proc_state(child.pid) in ("S", "R")
-    kill_orphan(child.pid)
+        # The server held the only write end of the status pipe: EOF, though the child lives on.
+        read_return = calls(steps, "forkserver.read_signed")[1]
+        assert read_return.result == "raised EOFError: unexpected EOF"
+        poll_lines = [lineno for func, lineno in line_steps(steps) if func == POLL]
+        assert line_containing(traced_functions(child)[POLL], "self.returncode = 255") in poll_lines
+        assert steps[-1].result == "255"
+        assert proc_state(child.pid) in ("S", "R")
+    finally:
+        # Orphaned by the server's death, and adopted by this test run: the kit's join
+        # reads the server's pipe and cannot reap it, so it is killed and reaped here.
+        kill_orphan(child.pid)
 
 
 # -- failures --------------------------------------------------------------------------
@@ -472,7 +476,7 @@ def test_blocking_waitpid_is_reported_while_it_blocks(kit):
     assert stepper.inside_call == f"os.waitpid({child.pid}, 0)"
 
     child.terminate()
-    returned = stepper.wait_step(timeout=10)
+    returned = stepper.wait_step(timeout=30)
     assert returned is not None and returned.kind == "return"
     assert returned.status == signal.SIGTERM and stepper.inside_call is None
     assert stepper.run_to_end().result == "-15"
@@ -486,7 +490,7 @@ def test_other_threads_joining_are_not_paused(kit):
     stepper.start()
     paused_at = stepper.step
 
-    other.join(timeout=10)  # in this thread, through the very code objects being traced
+    other.join(timeout=30)  # in this thread, through the very code objects being traced
 
     assert other.exitcode == 4
     assert stepper.paused and stepper.step is paused_at
@@ -517,6 +521,7 @@ def test_two_joins_stepped_at_once_keep_apart(kit):
 def test_on_step_sees_every_step_and_cancel_lets_go(kit):
     child = kit.start("fork", stepper_targets.exit_with, 0)
     wait_for_state(child.pid, "Z")
+    zombie = proc_info(child.pid)
     seen: list[Step] = []
     stepper = kit.stepper(child, on_step=seen.append)
     stepper.start()
@@ -524,9 +529,9 @@ def test_on_step_sees_every_step_and_cancel_lets_go(kit):
 
     stepper.cancel()  # as at quit: no more pauses, the join runs to its end
 
-    final = stepper.wait_step(timeout=10)
+    final = stepper.wait_step(timeout=30)
     assert final is not None and final.kind == "done" and final.result == "0"
-    assert read_proc(child.pid) is None
+    assert gone(zombie)
     assert stepper.run_to_end() is final  # the thread has ended: on_step has had every call
     assert seen == [*returned, final]
 

@@ -13,7 +13,7 @@ import time
 
 import psutil
 
-from helpers import PtyScreen, installed_proctui
+from helpers import PtyScreen, end_and_reap, family_of, installed_proctui
 
 COLUMNS, LINES = 80, 24
 DOWN = "\x1b[B"
@@ -41,7 +41,33 @@ class Terminal(PtyScreen):
                 return self.text()
         raise AssertionError(f"{fragment!r} never appeared on screen:\n{self.text()}")
 
-    def wait_exit(self, timeout: float = 15.0) -> int:
+    def wait_gone(self, fragment: str, timeout: float = 20.0) -> None:
+        """Wait until the screen no longer shows fragment (a lone ESC is told apart from
+        an escape sequence by a pause: waiting for what it closes is that pause)."""
+        deadline = time.monotonic() + timeout
+        while fragment in self.text() or fragment in self.flowing_text():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{fragment!r} is still on screen:\n{self.text()}")
+            self.read(0.05)
+
+    def shown_step(self) -> int:
+        """The step number the code viewer's title shows (0 if none)."""
+        found = re.findall(r"· step (\d+)", self.text())
+        return int(found[-1]) if found else 0
+
+    def next_step(self) -> None:
+        """n, and wait for the viewer to show the next step: a second n before the first
+        is drawn could step past the line the test waits for."""
+        before = self.shown_step()
+        self.press("n")
+        deadline = time.monotonic() + 20
+        while self.shown_step() == before:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"n did not move on from step {before}:\n{self.text()}")
+            self.read(0.05)
+        self.read(0.1)  # the rest of the frame that drew it
+
+    def wait_exit(self, timeout: float = 30.0) -> int:
         """Wait for the program to end, reading what it writes meanwhile (a full pty
         buffer would block its last writes, and so its exit)."""
         deadline = time.monotonic() + timeout
@@ -52,8 +78,16 @@ class Terminal(PtyScreen):
         return self.process.returncode
 
     def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
+        """End proctui if the test did not (it failed midway): SIGTERM, on which proctui
+        ends and reaps all it started (test_exit_paths). Should it hang, SIGKILL: its
+        children then end themselves and are re-parented to the test run, which reaps them."""
+        if self.process.poll() is None:  # (once reaped, its PID may be another's: not looked at)
+            family = family_of(self.process.pid)
+            self.process.terminate()
+            deadline = time.monotonic() + 15
+            while self.process.poll() is None and time.monotonic() < deadline:
+                self.read(0.05)  # a full pty would block its last writes, and so its exit
+            end_and_reap(family)
         self.process.wait(10)
         os.close(self.master)
 
@@ -70,9 +104,8 @@ def test_installed_proctui_in_a_real_terminal():
 
         term.press("f")
         term.wait_for("child-1 fork")
-        children = psutil.Process(app_pid).children()
-        assert len(children) == 1
-        child_pid = children[0].pid
+        [child] = psutil.Process(app_pid).children()
+        child_pid = child.pid
         # A child just forked may still be running its first lines (R) on a busy machine:
         # wait for the kernel to say it sleeps, as the row will.
         term.wait_for(f"{child_pid} S sleeping")
@@ -80,8 +113,9 @@ def test_installed_proctui_in_a_real_terminal():
 
         term.press("z")
         term.wait_for("Z zombie <defunct>")
-        zombie_pid = next(p.pid for p in psutil.Process(app_pid).children() if p.pid != child_pid)
-        assert psutil.Process(zombie_pid).status() == psutil.STATUS_ZOMBIE
+        zombie = next(p for p in psutil.Process(app_pid).children() if p.pid != child_pid)
+        zombie_pid = zombie.pid
+        assert zombie.status() == psutil.STATUS_ZOMBIE
 
         # Down to child-1 (the row under the root), then terminate it.
         term.press(DOWN)
@@ -94,26 +128,23 @@ def test_installed_proctui_in_a_real_terminal():
         term.wait_for(f"zombie-1 PID {zombie_pid}")
         term.press("w")
         term.wait_for("zombie-1.join()")
-        for _ in range(40):
+        term.wait_for("· step 1")
+        for _ in range(60):
             if f"Next: os.waitpid({zombie_pid}, 0)" in term.flowing_text():
                 break
-            term.press("n")
-            term.read(0.15)
+            term.next_step()
         else:
             raise AssertionError(f"never reached os.waitpid:\n{term.text()}")
-        assert f"{zombie_pid} Z zombie <defunct>" in term.text()
-        assert psutil.Process(zombie_pid).status() == psutil.STATUS_ZOMBIE
+        term.wait_for(f"{zombie_pid} Z zombie <defunct>")
+        assert zombie.status() == psutil.STATUS_ZOMBIE
         term.press("n")
         term.wait_for(f"waitpid returned ({zombie_pid}, 0x0000): WIFEXITED, WEXITSTATUS=0")
-        assert not psutil.pid_exists(zombie_pid)
-        deadline = time.monotonic() + 10
-        while f"{zombie_pid} Z zombie" in term.text() and time.monotonic() < deadline:
-            term.read(0.05)
-        assert f"{zombie_pid} Z zombie" not in term.text()
+        assert not zombie.is_running()  # by its start time too: its PID may be someone else's by now
+        term.wait_gone(f"{zombie_pid} Z zombie")
         term.press("c")
         term.wait_for("finished")
         term.press("\x1b")
-        time.sleep(0.3)  # a lone ESC is told apart from an escape sequence by a pause
+        term.wait_gone("esc close")  # the viewer's own line
 
         # The SIGTERM'd child is a zombie too; the cursor fell back onto its row (the
         # last one) when the zombie's row went: join it in one go.
@@ -123,17 +154,17 @@ def test_installed_proctui_in_a_real_terminal():
         term.press("c")
         term.wait_for(f"({child_pid}, 0x000f) -> exitcode -15")
         term.press("\x1b")
-        time.sleep(0.3)
+        term.wait_gone("esc close")
 
         term.press("?")
         term.wait_for("help: keys")
         term.press("\x1b")
-        time.sleep(0.3)  # a lone ESC is told apart from an escape sequence by a pause
+        term.wait_gone("help: keys")
 
         term.press("q")
         assert term.wait_exit() == 0
-        for pid in (child_pid, zombie_pid):
-            assert not psutil.pid_exists(pid), f"{pid} outlived proctui"
+        for proc in (child, zombie):
+            assert not proc.is_running(), f"{proc.pid} outlived proctui"
     finally:
         term.close()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import pilot_wait_until, screen_text
+from helpers import on_screen, pilot_wait_until, screen_text
 from proctui.core.lab import Lab
 from proctui.ui.app import ProcTUI
 from proctui.ui.screens.help import HelpScreen
@@ -15,8 +15,7 @@ async def test_below_80x24_says_so_and_recovers_on_resize():
     try:
         async with app.run_test(size=(70, 20)) as pilot:
             await pilot_wait_until(pilot, lambda: isinstance(app.screen, TooSmallScreen), what="the message")
-            await pilot.pause()
-            assert "terminal too small: need 80×24, have 70×20" in screen_text(app)
+            await on_screen(pilot, app, "terminal too small: need 80×24, have 70×20")
             await pilot.resize_terminal(79, 30)
             await pilot_wait_until(pilot, lambda: "have 79×30" in screen_text(app), what="the new size")
             await pilot.resize_terminal(80, 24)
@@ -32,16 +31,14 @@ async def test_at_80x24_the_footer_and_help_fit():
     app = ProcTUI(lab, refresh_seconds=0.5)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause(0.3)
-            footer = screen_text(app).splitlines()[-1]
-            assert "q Quit" in footer and "? Help" in footer and "l Lessons" in footer
+            await pilot_wait_until(pilot, lambda: all(key in screen_text(app).splitlines()[-1]
+                                                      for key in ("q Quit", "? Help", "l Lessons")), what="the footer")
             await pilot.press("question_mark")
             await pilot_wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
             # The help scrolls at this size: its end (the glossary) is reachable by keys.
             for _ in range(60):
                 await pilot.press("down")
-            await pilot.pause(0.2)
-            assert "subreaper" in screen_text(app)
+            await on_screen(pilot, app, "subreaper")
     finally:
         lab.shutdown()
 
@@ -56,7 +53,7 @@ async def test_states_are_readable_without_colour(monkeypatch):
             await pilot_wait_until(pilot, lambda: len(lab.processes) == 2, what="two children")
             _zombie, child = lab.processes
             await pilot_wait_until(pilot, lambda: "Z zombie <defunct>" in screen_text(app), what="the zombie words")
-            text = screen_text(app)
-            assert f"{child.pid} S sleeping" in text
+            # A child just forked may still be R in the snapshot that showed the zombie.
+            await pilot_wait_until(pilot, lambda: f"{child.pid} S sleeping" in screen_text(app), what="S sleeping")
     finally:
         lab.shutdown()

@@ -6,13 +6,21 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import pilot_wait_until, screen_text
+from helpers import on_screen, pilot_wait_until, screen_text
 from proctui.core.lab import Lab
 from proctui.core.procs import read_proc
 from proctui.core.tree_filter import CommandLines, matching, with_ancestors
 from proctui.ui.app import ProcTUI
 
 SIZE = (80, 24)
+
+
+async def filter_with(pilot, app, *keys: str) -> None:
+    """/, then keys typed into the filter once it has the focus (typed into the tree, the
+    h of "child" would start a child)."""
+    await pilot.press("slash")
+    await pilot_wait_until(pilot, lambda: app.main_screen.filter_bar.has_focus, what="the filter's input")
+    await pilot.press(*keys)
 
 
 def shown(app) -> set[int]:
@@ -30,27 +38,27 @@ async def test_slash_filters_the_tree_and_esc_clears_it(lang):
             await pilot_wait_until(pilot, lambda: len(lab.processes) == 3, what="three lab children")
             first, second, zombie = lab.processes
             await pilot_wait_until(pilot, lambda: {first.pid, second.pid, zombie.pid} <= shown(app), what="rows")
-            await pilot.press("slash", *"child-2")
+            await filter_with(pilot, app, *"child-2")
             await pilot_wait_until(pilot, lambda: shown(app) == {second.pid}, what="only child-2 left")
-            note = "/child-2: 1 found" if lang == "en" else "/child-2：找到 1 个"
-            assert note in screen_text(app)
+            await on_screen(pilot, app, "/child-2: 1 found" if lang == "en" else "/child-2：找到 1 个")
             await pilot.press("enter")  # back to the tree, the filter kept, the cursor on the match
             tree = app.main_screen.process_tree
             await pilot_wait_until(pilot, lambda: tree.has_focus and tree.selected_pid == second.pid,
                                    what="the cursor on the match")
             # A PID matches too; n and N go round the matches.
-            await pilot.press("slash", *["backspace"] * 7, *str(zombie.pid))
+            await filter_with(pilot, app, *["backspace"] * 7, *str(zombie.pid))
             await pilot_wait_until(pilot, lambda: zombie.pid in shown(app), what="the zombie by its PID")
-            await pilot.press("slash", *["backspace"] * 10, *"xyz-no-such")
+            await filter_with(pilot, app, *["backspace"] * 10, *"xyz-no-such")
             await pilot_wait_until(pilot, lambda: not shown(app), what="nothing shown")
             nothing = "no process matches" if lang == "en" else "没有匹配的进程"
             await pilot_wait_until(pilot, lambda: nothing in screen_text(app), what="the filter says so")
             await pilot.press("escape")  # cleared
             await pilot_wait_until(pilot, lambda: {first.pid, second.pid, zombie.pid} <= shown(app),
                                    what="every row back")
-            assert not tree.matches and nothing not in screen_text(app)
+            assert not tree.matches
+            await pilot_wait_until(pilot, lambda: nothing not in screen_text(app), what="the note gone")
             # Every lab child is "child" or "zombie" by label: n and N move between matches.
-            await pilot.press("slash", *"child", "enter")
+            await filter_with(pilot, app, *"child", "enter")
             await pilot_wait_until(pilot, lambda: tree.selected_pid == first.pid, what="the first match")
             await pilot.press("n")
             await pilot_wait_until(pilot, lambda: tree.selected_pid == second.pid, what="n: the next match")

@@ -419,10 +419,10 @@ async def test_in_chinese_every_screen_and_event_is_chinese_and_fits_80_columns(
 
         parent = await start(pilot, app, "D", "daemon-", "-parent")
         await stop("D: a daemon with its parent, running")
-        await pilot_wait_until(pilot, lambda: logged(app, ev.Exited, pid=parent.pid), timeout=15,
+        await pilot_wait_until(pilot, lambda: logged(app, ev.Exited, pid=parent.pid),
                                what="the daemon's parent to return")
         its_daemon = parent.label.removesuffix("-parent") + "-daemon"
-        await pilot_wait_until(pilot, lambda: logged(app, ev.Exited, label=its_daemon), timeout=5,
+        await pilot_wait_until(pilot, lambda: logged(app, ev.Exited, label=its_daemon),
                                what="the daemon to be ended with its parent")
         await stop("D: the daemon died with its parent")
 
@@ -537,7 +537,8 @@ async def test_in_chinese_every_screen_and_event_is_chinese_and_fits_80_columns(
         await pilot.press("n")
         await until_shown(pilot, app, lambda: main.steps is not None and main.steps.blocked_in(),
                           "the join to block")
-        await pilot.pause(0.4)  # the blocked note comes 0.3 s after n
+        await until_shown(pilot, app, lambda: "在内核里阻塞于" in "".join(screen_text(app).replace("│", "").split()),
+                          "the blocked note")  # it comes 0.3 s after n, or later
         await stop("w on a running child: blocked in waitpid")
         await pilot.press("t")  # in the viewer: t ends the joined child
         await until_shown(pilot, app, lambda: at_call(app, "return", "os.waitpid("), "waitpid to return")
@@ -636,9 +637,13 @@ async def test_in_chinese_every_screen_and_event_is_chinese_and_fits_80_columns(
                 started = await start(pilot, app, "f", "child")
                 await wait_logged(pilot, app, ev.Output, f"the {method} child's first line", pid=started.pid)
                 await stop(f"f under {method}")
-        # The helpers' rows, selected: their selection lines are the longest.
-        helpers = [pid for pid in main.snapshot.procs if procs.helper_role(pid)]
-        assert len(helpers) >= 2, "no fork server or resource tracker to select"
+        # The helpers' rows, selected: their selection lines are the longest. (A snapshot
+        # taken after the fork server started has them both.)
+        def helpers_shown() -> list[int] | None:
+            found = [pid for pid in main.snapshot.procs if procs.helper_role(pid)]
+            return found if len(found) >= 2 else None
+
+        helpers = await pilot_wait_until(pilot, helpers_shown, what="a fork server and a resource tracker to select")
         for pid in helpers:
             await select(pilot, app, pid)
             await until_shown(pilot, app, lambda: f"PID {pid} ·" in str(main.selection_bar.render()),

@@ -130,16 +130,24 @@ class StepperPane(Vertical, can_focus=True):
         self.set_timer(0.3, self._show_if_blocked)
 
     def _show_if_blocked(self) -> None:
-        call = self.session.blocked_in() if self.session is not None else None
-        if call:
-            _ = words(self.language)
-            text = _("Blocked in the kernel inside {call}: the child is still running. "
-                     "The app stays usable: press t or x on the child to end it.").format(call=call)
-            thread = self.session.joining_thread() if self.session is not None else None
-            if thread is not None:  # the kernel's own view of the joining thread
-                text += " " + _("/proc/{pid}/task/{tid}: {state} in {wchan}.").format(
-                    pid=os.getpid(), tid=thread.tid, state=thread.state, wchan=thread.wchan)
-            self.note.update(Text(text, style="bold"))
+        session = self.session
+        if session is None:
+            return
+        call = session.blocked_in()
+        if not call:
+            # Still on its way (a busy machine may not have run the joining thread within
+            # 0.3 s): look again, until it pauses at a step, ends, or blocks in a call.
+            if not session.stepper.done and not session.stepper.paused:
+                self.set_timer(0.3, self._show_if_blocked)
+            return
+        _ = words(self.language)
+        text = _("Blocked in the kernel inside {call}: the child is still running. "
+                 "The app stays usable: press t or x on the child to end it.").format(call=call)
+        thread = session.joining_thread()
+        if thread is not None:  # the kernel's own view of the joining thread
+            text += " " + _("/proc/{pid}/task/{tid}: {state} in {wchan}.").format(
+                pid=os.getpid(), tid=thread.tid, state=thread.state, wchan=thread.wchan)
+        self.note.update(Text(text, style="bold"))
 
     def action_close_stepper(self) -> None:
         self.session = None
