@@ -154,8 +154,7 @@ async def select(pilot, app, pid: int) -> None:
     tree.last_line  # noqa: B018 - numbers Tree's lines now (it does so lazily), so that the node's line is current
     tree.move_cursor(tree.node_for(pid))
     app.main_screen.process_tree.focus()
-    await pilot.pause()
-    assert app.main_screen.process_tree.selected_pid == pid
+    await pilot_wait_until(pilot, lambda: app.main_screen.process_tree.selected_pid == pid, what=f"cursor on {pid}")
 
 
 def installed_proctui() -> str:

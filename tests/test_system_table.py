@@ -217,8 +217,9 @@ async def _snapshots_after(pilot, app, count: int) -> None:
 
 def test_rows_on_screen_follow_the_kernel_within_one_refresh_under_churn(tmp_path):
     # The churner forks, exits, re-parents and hands freed PIDs to new processes.
-    churner = subprocess.Popen([sys.executable, "-c", CHURNER, "60", "30000", "20000", str(tmp_path / "truth")],
-                               stdout=subprocess.DEVNULL, start_new_session=True)
+    stop = tmp_path / "stop"  # the churner ends (and ends its sleepers) when this file is made
+    churner = subprocess.Popen([sys.executable, "-c", CHURNER, "120", "30000", "20000", str(tmp_path / "truth"),
+                                str(stop)], stdout=subprocess.DEVNULL, start_new_session=True)
 
     async def run() -> None:
         lab = Lab()
@@ -255,14 +256,20 @@ def test_rows_on_screen_follow_the_kernel_within_one_refresh_under_churn(tmp_pat
     try:
         asyncio.run(run())
     finally:
+        stop.touch()
+        try:
+            churner.wait(30)
+        except subprocess.TimeoutExpired:
+            pass
         _end_group(churner)
 
 
 def _end_group(leader: subprocess.Popen) -> None:
     """SIGKILL a process and every process of its group, and reap them all: the leader's
     children come to the test run (a subreaper) when it dies."""
-    os.killpg(leader.pid, signal.SIGKILL)
-    leader.wait()
+    if leader.poll() is None:
+        os.killpg(leader.pid, signal.SIGKILL)
+        leader.wait()
 
     def reap_the_group() -> bool:
         left = [p.pid for p in psutil.Process().children() if _group_of(p.pid) == leader.pid]

@@ -236,6 +236,20 @@ class SystemTable:
                 elif info.state == "Z" and (before is None or before.state != "Z"):
                     went_away.add(pid)
             procs[pid] = info
+        # A new process's parent, if kept or read before it: between that read and the
+        # child's, the parent may have exited and its PID gone to the child's true parent
+        # (a reused PID forks at once). Its start time tells; at most one read per parent.
+        parents = {procs[pid].ppid for pid in fresh if pid not in known and pid in procs}
+        for ppid in parents & procs.keys():
+            info = read_proc(ppid, owner=False)
+            if info is None or info.start_ticks != procs[ppid].start_ticks:
+                changed = True
+                went_away.add(ppid)
+                if info is None:
+                    del procs[ppid]
+                else:
+                    procs[ppid] = info
+        fresh.update(parents & procs.keys())
         again: list[int] = []
         if went_away:
             again = [pid for pid, info in procs.items() if info.ppid in went_away and pid not in fresh]
