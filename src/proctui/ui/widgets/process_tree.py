@@ -40,6 +40,7 @@ _STATE_STYLES = {
 # pushes its row right, which only makes it stand out more. Width is scarce at 80 columns.
 # In cells, not characters: "S 睡眠" is 6 cells.
 _STATE_WIDTH = 10
+_DEFUNCT = " <defunct>"  # what ps prints for a zombie
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +111,7 @@ def render_row(info: ProcInfo, record: LabProcess | None, own_pid: int, helper: 
         return row
     state = f"{info.state} {_(info.state_word)}"
     if info.is_zombie:
-        state += " <defunct>"  # what ps prints for a zombie
+        state += _DEFUNCT
     row.append(state, style=_STATE_STYLES.get(info.state, ""))
     row.append(" " * max(1, _STATE_WIDTH + 1 - cell_len(state)))
     row.append(info.name, style="" if (record or pool_worker) else "dim")
@@ -273,6 +274,7 @@ class ProcessTree(Tree[int]):
             self._node_by_pid.clear()
             self._sources.clear()
             self._labels.clear()
+            self._widths.clear()
             self.clear()
             self.root.data = shape.root
             self.root.expand()
@@ -371,8 +373,8 @@ class ProcessTree(Tree[int]):
         if (info is None or info.pid == self.own_pid or source.record is not None or source.helper is not None
                 or source.pool_worker is not None):
             return None
-        state = cell_len(f"{info.state} {words(self._lang)(info.state_word)}") + (9 if info.is_zombie else 0)
-        return 7 + max(state + 1, _STATE_WIDTH + 1) + cell_len(info.name)
+        state = f"{info.state} {words(self._lang)(info.state_word)}{_DEFUNCT if info.is_zombie else ''}"
+        return 7 + max(cell_len(state) + 1, _STATE_WIDTH + 1) + cell_len(info.name)
 
     def _label_of(self, pid: int) -> Text:
         label = self._labels.get(pid)
