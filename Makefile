@@ -79,25 +79,43 @@ bench: $(VENV)/.installed-test
 	@cd bench && for b in $(BENCHMARKS); do ../$(BIN)/python $$b.py || exit 1; done
 
 clean:
-	rm -rf $(VENV) .venv-* .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
+	rm -rf $(VENV) .venv-* .debian-testing .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
 
-# The stepper reads stdlib code that differs between CPython releases, and the lab leans
-# on multiprocessing internals: run the tests of those parts on every 3.10-3.13 this
-# machine has (under pyenv, or on PATH as python3.X), each in its own .venv-3.X.
-# Versions the machine lacks are named and skipped. VERSION_TESTS="" runs everything.
-VERSIONS ?= 3.10 3.11 3.12 3.13
+# The stepper reads stdlib code that differs between CPython releases, the lab leans on
+# multiprocessing internals, and 3.14 made forkserver the default start method: run the
+# tests again on every CPython 3.10-3.15, each in its own .venv-3.X. 3.10-3.13 come from
+# the machine (under pyenv, or on PATH as python3.X). 3.14 and 3.15 too where the machine
+# has them; where it does not, from Debian's testing suite, whose binaries need a newer C
+# library than Debian 12's: scripts/in-debian-testing makes a root of testing with them
+# (once, where it may: root, debootstrap) and runs `make test` inside it. A version that
+# cannot be had is named as skipped, with why, and listed again at the end.
+# VERSION_TESTS="" runs the whole suite on each.
+VERSIONS ?= 3.10 3.11 3.12 3.13 3.14 3.15
 VERSION_TESTS ?= tests/test_stepper.py tests/test_explain.py tests/test_lab.py tests/test_lab_kinds.py \
 	tests/test_pool.py tests/test_app_stepper.py tests/test_architecture.py tests/test_script_run.py \
 	tests/test_examples.py tests/test_practice.py tests/test_exit_status.py tests/test_orphans_when_you_choose.py \
 	tests/test_signals_lesson.py tests/test_lab_lessons.py
 
 test-versions:
-	@set -e; for v in $(VERSIONS); do \
+	@set -e; ran=""; skipped=""; for v in $(VERSIONS); do \
 	  py=""; \
 	  for candidate in $(HOME)/.pyenv/versions/$$v.*/bin/python$$v $$(command -v python$$v); do \
 	    if "$$candidate" -c 'import venv' >/dev/null 2>&1; then py=$$candidate; fi; \
 	  done; \
-	  if [ -z "$$py" ]; then echo "== Python $$v: not on this machine, skipped"; continue; fi; \
-	  echo "== Python $$v: $$py"; \
-	  $(MAKE) --no-print-directory test STATIC=0 PYTHON=$$py VENV=.venv-$$v ARGS="$(VERSION_TESTS) $(ARGS)"; \
-	done
+	  if [ -n "$$py" ]; then \
+	    echo "== Python $$v: $$py"; \
+	    $(MAKE) --no-print-directory test STATIC=0 PYTHON=$$py VENV=.venv-$$v ARGS="$(VERSION_TESTS) $(ARGS)"; \
+	    ran="$$ran $$v"; continue; \
+	  fi; \
+	  case $$v in 3.14|3.15) \
+	    if scripts/in-debian-testing --can | grep -qx "python$$v"; then \
+	      echo "== Python $$v: python$$v of Debian testing (scripts/in-debian-testing)"; \
+	      scripts/in-debian-testing $(MAKE) --no-print-directory test STATIC=0 PYTHON=python$$v VENV=.venv-$$v-debian \
+	        ARGS="$(VERSION_TESTS) $(ARGS)"; \
+	      ran="$$ran $$v"; continue; \
+	    fi;; \
+	  esac; \
+	  echo "== Python $$v: SKIPPED: not on this machine, and not to be had here"; \
+	  skipped="$$skipped $$v"; \
+	done; \
+	echo "== test-versions: ran on$${ran:- nothing}$${skipped:+; SKIPPED (not on this machine):$$skipped}"

@@ -103,6 +103,10 @@ class Seat:
             time.sleep(0.05)
 
 
+#: What sshd's own processes are called: a connection's, from OpenSSH 9.8, is sshd-session.
+SSHD_NAMES = ("sshd", "sshd-session")
+
+
 @dataclass
 class RemoteSession:
     """One SSH connection as the server sees it: the listener's child for it, and
@@ -114,11 +118,12 @@ class RemoteSession:
     @property
     def program(self) -> psutil.Process | None:
         """What the remote command runs: the topmost process under the connection that is
-        not sshd's (the user's shell execs a simple command)."""
+        not sshd's (the user's shell execs a simple command). OpenSSH 9.8 and newer runs
+        each connection in processes of their own program, sshd-session."""
         for proc in self.processes[1:]:
             try:
                 parent = proc.parent()
-                if parent is not None and parent.name() == "sshd" and proc.name() != "sshd":
+                if parent is not None and parent.name() in SSHD_NAMES and proc.name() not in SSHD_NAMES:
                     return proc
             except psutil.Error:
                 continue
