@@ -32,6 +32,7 @@ from proctui.core.events import (
     LabError,
     OrphanLeavesTheTree,
     Output,
+    ParentIs,
     PoolClosing,
     PoolCreated,
     PoolHangs,
@@ -51,6 +52,7 @@ from proctui.core.events import (
     ScriptForked,
     ScriptReadStdin,
     ScriptStarted,
+    ScriptStartMethod,
     Signalled,
     StartMethodChosen,
     StillAlive,
@@ -109,6 +111,7 @@ SAMPLES: dict[type[ev.LabEvent], ev.LabEvent] = {
     ScriptStarted: ScriptStarted(pid=4242, label="script-1", path="examples/01_process.py"),
     ScriptForked: ScriptForked(pid=4243, label="script-child-1", parent_pid=4242, traced=True),
     ScriptReadStdin: ScriptReadStdin(pid=4242, label="script-1"),
+    ScriptStartMethod: ScriptStartMethod(pid=4242, label="script-1", python="3.14.8", default="forkserver"),
 }
 
 
@@ -183,6 +186,7 @@ def test_the_tones_are_the_kinds_the_log_always_had():
         OrphanLeavesTheTree: Tone.NOTE, CowMemory: Tone.NOTE,
         WhereBlocked: Tone.NOTE, QueueGot: Tone.NOTE,
         ScriptStarted: Tone.STARTED, ScriptForked: Tone.STARTED, ScriptReadStdin: Tone.NOTE,
+        ScriptStartMethod: Tone.NOTE,
         HiddenReapingUnguarded: Tone.ERROR,
         PoolMapFailed: Tone.ERROR, PoolHangs: Tone.ERROR, WatchFailed: Tone.ERROR, Refused: Tone.ERROR,
     }
@@ -217,9 +221,30 @@ SENTENCES = [
     (ScriptForked(pid=4243, label="script-child-1", parent_pid=4242, traced=True, via="spawn"),
      ("PID 4242 started script-child-1 (PID 4243) with spawn: a fresh python that imports the script as "
       "__mp_main__, then runs the Process's target; it has a viewer of its own, paused at the target's first line")),
-    (ScriptForked(pid=4243, label="script-child-1", parent_pid=4240, traced=False, via="forkserver"),
-     ("the fork server (PID 4240) forked script-child-1 (PID 4243) for the script: under forkserver, the fork "
-      "server is the child's parent; the script was running free, so it runs free too")),
+    (ScriptForked(pid=4243, label="script-child-1", parent_pid=4240, traced=False, via="forkserver",
+                  requested_by=4242),
+     ("the fork server (PID 4240) forked script-child-1 (PID 4243): PID 4242's p.start() only sent it a request "
+      "over a socket, and the script's own fork() never ran. The fork server is the child's parent (its PPID) and "
+      "will reap it, so no zombie appears under the script; join() reads the exit code from the sentinel. The "
+      "script was running free, so it runs free too")),
+    (ScriptStartMethod(pid=4242, label="script-1", python="3.14.8", default="forkserver"),
+     ("script-1 (PID 4242) uses multiprocessing on Python 3.14.8, whose default start method is forkserver: "
+      "p.start() asks the fork server, a Python started once, to fork each child, so the script forks nothing "
+      "itself: the children's parent (their PPID) is the fork server, which reaps them as they exit (no zombie "
+      "under the script), and join() reads the exit code from the sentinel. multiprocessing.get_context('fork') "
+      "gives the article's fork back")),
+    (ScriptStartMethod(pid=4242, label="script-1", python="3.12.1", default="fork"),
+     ("script-1 (PID 4242) uses multiprocessing on Python 3.12.1, whose default start method is fork: p.start() "
+      "calls fork() in the script itself, so fork() returns twice, the script is each child's parent (its PPID), "
+      "and a child that has exited stays a zombie under it until join() (or is_alive()) calls waitpid()")),
+    (ScriptStartMethod(pid=4242, label="script-1", python="3.14.8", default="forkserver", chosen="spawn"),
+     ("script-1 (PID 4242) set the start method to spawn (Python 3.14.8's default is forkserver): p.start() runs "
+      "a fresh Python for each child (fork_exec), which imports the script as __mp_main__: the script is the "
+      "child's parent and reaps it in join(), as under fork")),
+    (ScriptStartMethod(pid=4242, label="script-1", python="3.12.1", default="fork", chosen="fork"),
+     ("script-1 (PID 4242) set the start method to fork, Python 3.12.1's default: p.start() calls fork() in the "
+      "script itself, so fork() returns twice, the script is each child's parent (its PPID), and a child that has "
+      "exited stays a zombie under it until join() (or is_alive()) calls waitpid()")),
     (ScriptReadStdin(pid=4242, label="script-1"),
      "script-1 (PID 4242) read its stdin: end of file (a script run by proctui has no input)"),
     (Reaped(pid=4242, label="script-1", call=ReapCall.SCRIPT, status=0x0100, exitcode=1),
@@ -261,6 +286,17 @@ SENTENCES = [
     (Output(label="pool-1", line="[pool-1 worker PID 4240] task 0"), "[pool-1 worker PID 4240] task 0"),
     # a script's process does not name itself in what it prints: the log names it
     (Output(pid=4242, label="script-child-1", line="hello", by_script=True), "[4242 script-child-1] hello"),
+    # ... and where a line holds its writer's parent's PID, whose it is
+    (Output(pid=4243, label="script-child-1", line="PID: 4243, PPID: 4240", by_script=True, parent_pid=4240,
+            parent_is=ParentIs.FORK_SERVER),
+     ("[4243 script-child-1] PID: 4243, PPID: 4240   <- 4240 is its parent: the fork server, not the script: "
+      "under forkserver the fork server forks every child")),
+    (Output(pid=4243, label="script-child-1", line="PPID 4242", by_script=True, parent_pid=4242,
+            parent_is=ParentIs.SCRIPT, parent_label="script-1"),
+     "[4243 script-child-1] PPID 4242   <- 4242 is its parent: script-1, which forked or started it"),
+    (Output(pid=4242, label="script-1", line="PPID 4100", by_script=True, parent_pid=4100,
+            parent_is=ParentIs.PROCTUI),
+     "[4242 script-1] PPID 4100   <- 4100 is its parent: proctui, which started the script"),
     # exits
     (Exited(pid=4242, label="zombie-1", status=0x0300, who_reaps=WhoReaps.WAITPID),
      ("child 4242 (zombie-1) exited, status 0x0300 (WIFEXITED, WEXITSTATUS=3) -> exitcode 3; "
@@ -271,6 +307,9 @@ SENTENCES = [
     (Exited(pid=4242, label="zombie-1", status=None, who_reaps=WhoReaps.FORK_SERVER),
      ("child 4242 (zombie-1) exited; its parent is the fork server, which reaps it at once (no zombie). "
      "join() reads its exit code from the sentinel.")),
+    (Exited(pid=4243, label="script-child-1", status=None, who_reaps=WhoReaps.FORK_SERVER, reaper_pid=4240),
+     ("child 4243 (script-child-1) exited; its parent is the fork server (PID 4240), which reaps it at once "
+      "(no zombie). join() reads its exit code from the sentinel.")),
     (Exited(pid=4244, label="daemon-1 (daemon)", status=None, who_reaps=WhoReaps.EXIT_HANDLER, reaper_pid=4243),
      ("daemon-1 (daemon) (PID 4244) ended; its parent 4243 is exiting: multiprocessing's exit handler "
      "terminate()s and joins every daemonic child")),
@@ -300,11 +339,11 @@ SENTENCES = [
      ("orphan-1 (grandchild) exited; proctui adopted it, so proctui reaps it: waitpid(4243, 0) -> "
      "(4243, 0x000f) -> exitcode -15 (SIGTERM)")),
     (Reaped(pid=4243, label="orphan-1 (grandchild)", call=ReapCall.ADOPTED_ZOMBIE, status=0x0000, exitcode=0),
-     ("waitpid(4243, WNOHANG) -> (4243, 0x0000): proctui reaped orphan-1 (grandchild), a zombie it "
-     "adopted as subreaper when its parent died without reaping it")),
+     ("waitpid(4243, WNOHANG) -> (4243, 0x0000): proctui reaped orphan-1 (grandchild), an orphan the kernel gave "
+      "to proctui as subreaper when its parent ended first; it has exited, and nobody else would reap it")),
     (Reaped(pid=4243, call=ReapCall.ADOPTED_ZOMBIE, status=0x0009, exitcode=-9),
-     ("waitpid(4243, WNOHANG) -> (4243, 0x0009): proctui reaped PID 4243, a zombie it "
-     "adopted as subreaper when its parent died without reaping it")),
+     ("waitpid(4243, WNOHANG) -> (4243, 0x0009): proctui reaped PID 4243, an orphan the kernel gave to proctui "
+      "as subreaper when its parent ended first; it has exited, and nobody else would reap it")),
     # adoption
     (Adopted(pid=4243, label="orphan-1 (grandchild)", former_parent=4242, adopter_pid=ME, adopter=Adopter.PROCTUI),
      ("orphan-1 (grandchild) (PID 4243) lost its parent 4242: the kernel re-parented it to PID 100, "

@@ -178,6 +178,25 @@ class ScriptForked(LabEvent):
     parent_pid: int
     traced: bool  # forked while its parent was stepped: its own viewer, paused at the next line
     via: str = "fork"  # "spawn": a fresh interpreter, started by the script's spawn, not a fork
+    # Under forkserver: the process that started the fork server (its parent in /proc when
+    # the child said hello), whose start() asked for this child. None where unknown.
+    requested_by: int | None = None
+
+
+class ScriptStartMethod(LabEvent):
+    """A process of the script has multiprocessing imported: which start method its
+    ``p.start()`` uses, as multiprocessing itself answers (``get_all_start_methods()[0]``
+    is the default, ``get_start_method(allow_none=True)`` the one set, if any). Said
+    when first known and whenever it changes."""
+
+    python: str  # the script's Python, platform.python_version()
+    default: str  # this Python's default start method on this platform
+    chosen: str | None = None  # set by set_start_method(), or None: the default is used
+
+    @property
+    def method(self) -> str:
+        """The start method a plain ``Process(...).start()`` uses now."""
+        return self.chosen or self.default
 
 
 class ScriptReadStdin(LabEvent):
@@ -211,6 +230,19 @@ class Output(LabEvent):
     # Written by a process of a script run by proctui: its lines do not name it, as the
     # lab's children's do, so the log says its label beside its PID.
     by_script: bool = False
+    # The line holds the writer's parent's PID (a "PPID: N" line, say): whose PID that is,
+    # from the writer's hello (its PPID then) and what proctui knows of that process.
+    parent_pid: int | None = None
+    parent_is: ParentIs | None = None
+    parent_label: str | None = None  # a process of the script's own label (ParentIs.SCRIPT)
+
+
+class ParentIs(enum.Enum):
+    """Who the parent of a process of the script is, as far as proctui knows for sure."""
+
+    PROCTUI = "proctui"  # the script process's parent
+    FORK_SERVER = "fork server"  # a child started under forkserver
+    SCRIPT = "script"  # another process of the script (parent_label names it)
 
 
 # -- exits and reaping -------------------------------------------------------------------

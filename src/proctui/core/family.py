@@ -125,9 +125,14 @@ class Family:
         else:
             parent = record.adopted_by or record.former_parent
             # A parent that ignores SIGCHLD has no zombie to reap: the kernel reaped it as it
-            # exited (read from the parent's SigIgn mask, now).
-            who = (WhoReaps.KERNEL if parent is not None and disposition(parent, signal.SIGCHLD) is Disposition.IGNORED
-                   else WhoReaps.PARENT)
+            # exited (read from the parent's SigIgn mask, now). A child a script's fork server
+            # forked (it said so at its hello) is reaped by the fork server, its parent.
+            if parent is not None and disposition(parent, signal.SIGCHLD) is Disposition.IGNORED:
+                who = WhoReaps.KERNEL
+            elif record.start_method == "forkserver" and record.adopted_by is None:
+                who = WhoReaps.FORK_SERVER
+            else:
+                who = WhoReaps.PARENT
             self._emit(Exited(pid=record.pid, label=record.label, status=None, who_reaps=who, reaper_pid=parent))
 
     def reap_adopted_zombies(self) -> None:

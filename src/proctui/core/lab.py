@@ -382,7 +382,9 @@ class Lab:
         by_script = record.role in (SCRIPT_ROLE, SCRIPT_CHILD_ROLE)
 
         def said(line: str) -> None:
-            self._emit(Output(pid=record.pid, label=record.label, line=line, by_script=by_script))
+            # A script's line that holds its writer's parent's PID says whose PID that is.
+            facts = self.scripts.parent_mentioned(record, line) if by_script else {}
+            self._emit(Output(pid=record.pid, label=record.label, line=line, by_script=by_script, **facts))
 
         self._watcher.watch_output(output_fd, said)
         try:

@@ -440,22 +440,26 @@ class HelperRoles:
     def __init__(self, parent: int) -> None:
         self.parent = parent
         self._seen: dict[tuple[int, int], str | None] = {}
-        self._last: tuple[Snapshot, set[int], dict[int, str]] | None = None
+        self._last: tuple[Snapshot, set[int], frozenset[int], dict[int, str]] | None = None
 
-    def among(self, snapshot: Snapshot, skip: Iterable[int]) -> dict[int, str]:
-        """The helpers among the parent's direct children in snapshot, but for skip (the
-        same answer as last time for the same snapshot: a look at every process)."""
+    def among(self, snapshot: Snapshot, skip: Iterable[int], also_under: Iterable[int] = ()) -> dict[int, str]:
+        """The helpers among the direct children of the parent (and of also_under: the
+        processes of a script run by proctui, which start helpers of their own) in
+        snapshot, but for skip (the same answer as last time for the same snapshot: a look
+        at every process)."""
         skipped = set(skip)
-        if self._last is not None and self._last[0] is snapshot and self._last[1] == skipped:
-            return self._last[2]
+        parents = frozenset((self.parent, *also_under))
+        last = self._last
+        if last is not None and last[0] is snapshot and last[1] == skipped and last[2] == parents:
+            return last[3]
         roles: dict[int, str] = {}
         for pid, info in snapshot.procs.items():
-            if info.ppid != self.parent or pid in skipped:
+            if info.ppid not in parents or pid in skipped:
                 continue
             role = self.of(pid, info.start_ticks)
             if role is not None:
                 roles[pid] = role
-        self._last = (snapshot, skipped, roles)
+        self._last = (snapshot, skipped, parents, roles)
         return roles
 
     def of(self, pid: int, start_ticks: int) -> str | None:

@@ -49,6 +49,20 @@ def _forkserver_aside(start_method: str) -> str:
     return ""
 
 
+#: What each start method means for the children a script starts, said with its start method.
+_START_METHOD_MEANS_EN = {
+    "fork": "p.start() calls fork() in the script itself, so fork() returns twice, the script is each "
+    "child's parent (its PPID), and a child that has exited stays a zombie under it until join() (or "
+    "is_alive()) calls waitpid()",
+    "forkserver": "p.start() asks the fork server, a Python started once, to fork each child, so the script "
+    "forks nothing itself: the children's parent (their PPID) is the fork server, which reaps them as "
+    "they exit (no zombie under the script), and join() reads the exit code from the sentinel. "
+    "multiprocessing.get_context('fork') gives the article's fork back",
+    "spawn": "p.start() runs a fresh Python for each child (fork_exec), which imports the script as "
+    "__mp_main__: the script is the child's parent and reaps it in join(), as under fork",
+}
+
+
 class English:
     language = "en"
 
@@ -66,11 +80,14 @@ class English:
 
     def script_forked(self, e: ev.ScriptForked) -> str:
         if e.via == "forkserver":
-            said = (f"the fork server (PID {e.parent_pid}) forked {e.label} (PID {e.pid}) for the script: under "
-                    "forkserver, the fork server is the child's parent")
+            asked = f"PID {e.requested_by}'s p.start()" if e.requested_by else "the script's p.start()"
+            said = (f"the fork server (PID {e.parent_pid}) forked {e.label} (PID {e.pid}): {asked} only sent it a "
+                    "request over a socket, and the script's own fork() never ran. The fork server is the child's "
+                    "parent (its PPID) and will reap it, so no zombie appears under the script; join() reads the "
+                    "exit code from the sentinel")
             if e.traced:
-                return f"{said}; it has a viewer of its own, paused at the target's first line"
-            return f"{said}; the script was running free, so it runs free too"
+                return f"{said}. It has a viewer of its own, paused at the target's first line"
+            return f"{said}. The script was running free, so it runs free too"
         if e.via == "spawn":
             said = (f"PID {e.parent_pid} started {e.label} (PID {e.pid}) with spawn: a fresh python that imports "
                     "the script as __mp_main__, then runs the Process's target")
@@ -82,6 +99,17 @@ class English:
         if e.traced:
             return f"{said}; the child has a viewer of its own, paused at its next line"
         return f"{said}; the parent was running free, so the child runs free too"
+
+    def script_start_method(self, e: ev.ScriptStartMethod) -> str:
+        who = f"{e.label} (PID {e.pid})" if e.label else f"PID {e.pid}"
+        if e.chosen is None:
+            said = f"{who} uses multiprocessing on Python {e.python}, whose default start method is {e.default}"
+        elif e.chosen == e.default:
+            said = f"{who} set the start method to {e.chosen}, Python {e.python}'s default"
+        else:
+            said = f"{who} set the start method to {e.chosen} (Python {e.python}'s default is {e.default})"
+        means = _START_METHOD_MEANS_EN.get(e.method) or f"{e.method}, a start method proctui does not know"
+        return f"{said}: {means}"
 
     def script_read_stdin(self, e: ev.ScriptReadStdin) -> str:
         return f"{e.label} (PID {e.pid}) read its stdin: end of file (a script run by proctui has no input)"
@@ -99,7 +127,16 @@ class English:
     def output(self, e: ev.Output) -> str:
         if e.pid is None:
             return e.line
-        return f"[{e.pid} {e.label}] {e.line}" if e.by_script and e.label else f"[{e.pid}] {e.line}"
+        said = f"[{e.pid} {e.label}] {e.line}" if e.by_script and e.label else f"[{e.pid}] {e.line}"
+        if e.parent_pid is None or e.parent_is is None:
+            return said
+        if e.parent_is is ev.ParentIs.FORK_SERVER:
+            whose = "the fork server, not the script: under forkserver the fork server forks every child"
+        elif e.parent_is is ev.ParentIs.PROCTUI:
+            whose = "proctui, which started the script"
+        else:
+            whose = f"{e.parent_label}, which forked or started it" if e.parent_label else "the process that started it"
+        return f"{said}   <- {e.parent_pid} is its parent: {whose}"
 
     # -- exits and reaping -------------------------------------------------------------------
 
@@ -109,7 +146,8 @@ class English:
             return (f"child {e.pid} ({e.label}) exited, status {e.status:#06x} ({decode_status(e.status)}) "
                     f"-> exitcode {describe_exitcode(e.exitcode)}; it stays a zombie until waitpid({e.pid})")
         if e.who_reaps is ev.WhoReaps.FORK_SERVER:
-            return (f"child {e.pid} ({e.label}) exited; its parent is the fork server, which reaps it at once "
+            server = f"the fork server (PID {e.reaper_pid})" if e.reaper_pid else "the fork server"
+            return (f"child {e.pid} ({e.label}) exited; its parent is {server}, which reaps it at once "
                     "(no zombie). join() reads its exit code from the sentinel.")
         if e.who_reaps is ev.WhoReaps.EXIT_HANDLER:
             why = (f"its parent {e.reaper_pid} is exiting: multiprocessing's exit handler "
@@ -144,8 +182,11 @@ class English:
             return (f"the script process {e.label} ended; proctui started it, so proctui reaps it: "
                     f"waitpid({e.pid}, 0) -> ({e.pid}, {status}) -> exit code {code}")
         name = e.label if e.label is not None else f"PID {e.pid}"
-        return (f"waitpid({e.pid}, WNOHANG) -> ({e.pid}, {status}): proctui reaped {name}, a zombie it "
-                "adopted as subreaper when its parent died without reaping it")
+        # Adopted alive (a script's fork server outlives the script, then exits) or already
+        # a zombie: either way its parent ended first, and the kernel made it proctui's.
+        return (f"waitpid({e.pid}, WNOHANG) -> ({e.pid}, {status}): proctui reaped {name}, an orphan the kernel "
+                "gave to proctui as subreaper when its parent ended first; it has exited, and nobody else would "
+                "reap it")
 
     def pool_worker_reaped(self, e: ev.PoolWorkerReaped) -> str:
         code = describe_exitcode(e.exitcode)

@@ -52,6 +52,18 @@ def _forkserver_aside(start_method: str) -> str:
     return ""
 
 
+#: 脚本用某种启动方法时，它启动的子进程会怎样；和启动方法一起说。
+_START_METHOD_MEANS_ZH = {
+    "fork": "p.start() 在脚本自己身上调用 fork()，所以 fork() 返回两次，脚本就是每个子进程的父进程（它们的 "
+    "PPID），退出的子进程会一直以僵尸进程的样子留在它下面，直到 join()（或 is_alive()）调用 waitpid()",
+    "forkserver": "p.start() 请 fork server（一个只启动一次的 Python）替它 fork 每个子进程，脚本自己什么也不 "
+    "fork：子进程的父进程（PPID）是 fork server，子进程一退出就由它回收（脚本下面不会有僵尸进程），"
+    "join() 从哨兵里读退出码。用 multiprocessing.get_context('fork') 就能回到文章里的 fork",
+    "spawn": "p.start() 为每个子进程运行一个全新的 Python（fork_exec），它会把脚本作为 __mp_main__ 导入："
+    "脚本是子进程的父进程，和 fork 一样，在 join() 里回收它",
+}
+
+
 class Chinese:
     language = "zh"
 
@@ -69,11 +81,13 @@ class Chinese:
 
     def script_forked(self, e: ev.ScriptForked) -> str:
         if e.via == "forkserver":
-            said = (f"fork server（PID {e.parent_pid}）替脚本 fork 出 {e.label}（PID {e.pid}）："
-                    "用 forkserver 时，子进程的父进程是 fork server")
+            asked = f"PID {e.requested_by} 的 p.start()" if e.requested_by else "脚本的 p.start()"
+            said = (f"fork server（PID {e.parent_pid}）fork 出 {e.label}（PID {e.pid}）：{asked} 只是通过 socket "
+                    "给它发了个请求，脚本自己的 fork() 根本没有执行。fork server 是这个子进程的父进程（它的 PPID），"
+                    "也由它来回收，所以脚本下面不会出现僵尸进程；join() 从哨兵里读退出码")
             if e.traced:
-                return f"{said}；它有自己的查看器，停在 target 的第一行"
-            return f"{said}；脚本当时在自由运行，所以它也自由运行"
+                return f"{said}。它有自己的查看器，停在 target 的第一行"
+            return f"{said}。脚本当时在自由运行，所以它也自由运行"
         if e.via == "spawn":
             said = (f"PID {e.parent_pid} 用 spawn 启动了 {e.label}（PID {e.pid}）：一个全新的 python，"
                     "它把脚本作为 __mp_main__ 导入，再执行 Process 的 target")
@@ -85,6 +99,17 @@ class Chinese:
         if e.traced:
             return f"{said}；子进程有自己的查看器，停在它的下一行"
         return f"{said}；父进程当时在自由运行，所以子进程也自由运行"
+
+    def script_start_method(self, e: ev.ScriptStartMethod) -> str:
+        who = f"{e.label}（PID {e.pid}）" if e.label else f"PID {e.pid}"
+        if e.chosen is None:
+            said = f"{who}导入了 multiprocessing；Python {e.python} 的默认启动方法是 {e.default}"
+        elif e.chosen == e.default:
+            said = f"{who}把启动方法设成了 {e.chosen}，也就是 Python {e.python} 的默认值"
+        else:
+            said = f"{who}把启动方法设成了 {e.chosen}（Python {e.python} 的默认是 {e.default}）"
+        means = _START_METHOD_MEANS_ZH.get(e.method) or f"{e.method} 不是 proctui 认识的启动方法"
+        return f"{said}：{means}"
 
     def script_read_stdin(self, e: ev.ScriptReadStdin) -> str:
         return f"{e.label}（PID {e.pid}）读了标准输入：读到文件结尾（proctui 运行的脚本没有输入）"
@@ -102,7 +127,16 @@ class Chinese:
     def output(self, e: ev.Output) -> str:
         if e.pid is None:
             return e.line
-        return f"[{e.pid} {e.label}] {e.line}" if e.by_script and e.label else f"[{e.pid}] {e.line}"
+        said = f"[{e.pid} {e.label}] {e.line}" if e.by_script and e.label else f"[{e.pid}] {e.line}"
+        if e.parent_pid is None or e.parent_is is None:
+            return said
+        if e.parent_is is ev.ParentIs.FORK_SERVER:
+            whose = "fork server，不是脚本：用 forkserver 时，每个子进程都由 fork server 来 fork"
+        elif e.parent_is is ev.ParentIs.PROCTUI:
+            whose = "proctui，是它启动了脚本"
+        else:
+            whose = f"{e.parent_label}，是它 fork 或启动了这个进程" if e.parent_label else "启动它的那个进程"
+        return f"{said}   <- {e.parent_pid} 是它的父进程：{whose}"
 
     # -- 退出与回收 ------------------------------------------------------------------------
 
@@ -112,7 +146,8 @@ class Chinese:
             return (f"子进程 {e.pid}（{e.label}）退出了，状态 {e.status:#06x}（{decode_status(e.status)}）"
                     f"-> 退出码 {describe_exitcode(e.exitcode)}；在 waitpid({e.pid}) 之前，它一直是僵尸进程")
         if e.who_reaps is ev.WhoReaps.FORK_SERVER:
-            return (f"子进程 {e.pid}（{e.label}）退出了；它的父进程是 fork server，会立刻回收它（不会留下僵尸）。"
+            server = f"fork server（PID {e.reaper_pid}）" if e.reaper_pid else "fork server"
+            return (f"子进程 {e.pid}（{e.label}）退出了；它的父进程是 {server}，会立刻回收它（不会留下僵尸）。"
                     "join() 从哨兵里读它的退出码。")
         if e.who_reaps is ev.WhoReaps.EXIT_HANDLER:
             why = (f"它的父进程 {e.reaper_pid} 正在退出：multiprocessing 的退出处理函数会对每个守护子进程 "
@@ -147,8 +182,8 @@ class Chinese:
             return (f"脚本进程 {e.label} 结束了；它是 proctui 启动的，所以由 proctui 回收："
                     f"waitpid({e.pid}, 0) -> ({e.pid}, {status}) -> 退出码 {code}")
         name = e.label if e.label is not None else f"PID {e.pid}"
-        return (f"waitpid({e.pid}, WNOHANG) -> ({e.pid}, {status})：proctui 回收了 {name}。它是个僵尸进程，"
-                "父进程没回收就死了，于是作为 subreaper 的 proctui 收养了它")
+        return (f"waitpid({e.pid}, WNOHANG) -> ({e.pid}, {status})：proctui 回收了 {name}。它的父进程先结束了，"
+                "内核把这个孤儿进程交给了作为 subreaper 的 proctui；现在它已经退出，除了 proctui 没人会回收它")
 
     def pool_worker_reaped(self, e: ev.PoolWorkerReaped) -> str:
         code = describe_exitcode(e.exitcode)

@@ -166,6 +166,7 @@ class ScriptTracer(bdb.Bdb):
         # place stays free for a script that takes it for a debugger of its own.
         self.watch: BreakpointWatch | None = None
         self._watch_tried = False
+        self._method_said: dict[str, Any] | None = None  # the start method facts proctui has
 
     def is_skipped_module(self, module_name: str | None) -> bool:
         # bdb asks at every line event; its own check runs fnmatch over the patterns each time.
@@ -310,7 +311,7 @@ class ScriptTracer(bdb.Bdb):
             current = current.f_back
         stack.reverse()
         filename = self.canonic(frame.f_code.co_filename)
-        return {
+        paused: dict[str, Any] = {
             "type": "paused",
             "pid": os.getpid(),
             "event": event,
@@ -323,12 +324,40 @@ class ScriptTracer(bdb.Bdb):
             "breaks": sorted(self.get_file_breaks(filename)),
             "via": self.via,
         }
+        method = start_method_facts()
+        if method != self._method_said:  # said once, and again when the script changes it
+            self._method_said = method
+            paused["method"] = method
+        return paused
 
     @staticmethod
     def _is_ours(frame: types.FrameType) -> bool:
         """bdb's and this module's frames: below the script, never shown."""
         name = frame.f_code.co_filename
         return name in (__file__, bdb.__file__) or name == "<string>"
+
+
+def start_method_facts() -> dict[str, Any] | None:
+    """Which start method a plain ``Process(...).start()`` of this process uses, as
+    multiprocessing answers it, once the script has imported multiprocessing (None before:
+    importing it here would change what the script's own import does). Public API only:
+    ``get_all_start_methods()`` lists the default first (3.10-3.15 on Linux), and
+    ``get_start_method(allow_none=True)`` is the one set, or None, and sets nothing."""
+    multiprocessing = sys.modules.get("multiprocessing")
+    if multiprocessing is None:
+        return None
+    try:
+        default = multiprocessing.get_all_start_methods()[0]
+        chosen = multiprocessing.get_start_method(allow_none=True)
+    except (AttributeError, IndexError, ValueError, RuntimeError):
+        return None  # half imported, or replaced by the script: nothing sure to say
+    if chosen == default:
+        # The first start() fixes the default as the method in use (DefaultContext.get_context):
+        # nothing was chosen that the default did not already say.
+        chosen = None
+    python = ".".join(str(part) for part in sys.version_info[:3])
+    return {"python": python, "default": str(default),
+            "chosen": None if chosen is None else str(chosen)}
 
 
 def _describe_locals(frame: types.FrameType) -> dict[str, str]:

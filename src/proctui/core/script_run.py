@@ -17,9 +17,11 @@ through ``on_pause`` only.
 from __future__ import annotations
 
 import array
+import dataclasses
 import functools
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -36,11 +38,13 @@ from proctui.core.events import (
     LabError,
     LabEvent,
     Output,
+    ParentIs,
     Refusal,
     Refused,
     ScriptForked,
     ScriptReadStdin,
     ScriptStarted,
+    ScriptStartMethod,
     refuse,
 )
 from proctui.core.linux import pidfd_exits_within
@@ -70,6 +74,9 @@ class Pause:
     result: str | None = None
     breaks: tuple[int, ...] = ()  # the breakpoints set in this file
     via: str = "start"  # how the process came to be: start (the script process), fork, spawn
+    # What a Process(...).start() of this process uses now (its own report, or its
+    # parent's, which a fork inherits), once multiprocessing is imported; else None.
+    start_method: str | None = None
 
 
 @dataclass(frozen=True)
@@ -271,6 +278,7 @@ class Scripts:
         # fork server forks for it now pauses at its target, as a fork or spawn would.
         self.stepping = True
         self._family: dict[int, int] = {}  # PID -> start ticks of every process seen below the script
+        self._methods: dict[int, str] = {}  # PID -> the start method it last reported
         self._hello_lock = threading.Lock()
         self._warden = Warden("script")
 
@@ -420,7 +428,10 @@ class Scripts:
             if via == "forkserver" and self.channel is not None:
                 self.channel.send(pid, {"stepping": traced})  # the child waits for this
             self._tell_warden(f"pid {pid} {record.start_ticks}")
-            self._emit(ScriptForked(pid=pid, label=record.label, parent_pid=parent, traced=traced, via=via))
+            # Under forkserver, whose start() this was: the fork server's own parent.
+            server = read_proc(parent) if via == "forkserver" else None
+            self._emit(ScriptForked(pid=pid, label=record.label, parent_pid=parent, traced=traced, via=via,
+                                    requested_by=server.ppid if server is not None else None))
             if fds:
                 self._watch(record, fds[0])
                 for fd in fds[1:]:
@@ -433,12 +444,71 @@ class Scripts:
         for fd in fds:
             os.close(fd)
         if kind == "paused":
+            self._note_start_method(pid, message.get("method"))
             pause = pause_from(message)
+            method = self.start_method_of(pid)
+            if method is not None:
+                pause = dataclasses.replace(pause, start_method=method)
             if self.on_pause is not None:
                 self.on_pause(pause)
         elif kind == "stdin":
             known = self._records.get(pid)
             self._emit(ScriptReadStdin(pid=pid, label=known.label if known else None))
+
+    def _note_start_method(self, pid: int, facts: object) -> None:
+        """The process reported its start method (the first time multiprocessing is there,
+        and whenever it changes): the log says it, with what it means for its children."""
+        if not isinstance(facts, dict):
+            return
+        default = str(facts.get("default") or "")
+        if not default:
+            return
+        chosen = facts.get("chosen")
+        record = self.record
+        if record is None or pid != record.pid:
+            # A child's own answer is its parent's method (a fork's), or the one spawn and the
+            # fork server set in it to start it: the viewer shows it, the log has said it.
+            self._methods[pid] = str(chosen or default)
+            return
+        event = ScriptStartMethod(pid=pid, label=self._label_of(pid), python=str(facts.get("python") or "?"),
+                                  default=default, chosen=None if chosen is None else str(chosen))
+        self._methods[pid] = event.method
+        self._emit(event)
+
+    def start_method_of(self, pid: int) -> str | None:
+        """The start method pid last reported, or the one its parent had (a fork inherits
+        it, and says nothing until it changes)."""
+        seen: set[int] = set()
+        current: int | None = pid
+        while current is not None and current not in seen:
+            if current in self._methods:
+                return self._methods[current]
+            seen.add(current)
+            record = self._records.latest(current)
+            current = record.former_parent if record is not None and record.start_method == "fork" else None
+        return None
+
+    def parent_mentioned(self, record: LabProcess, line: str) -> dict[str, Any]:
+        """Output's facts for a line of a process of the script that holds its parent's PID
+        (a "PPID: N" line, say): whose PID it is. The parent is the one the kernel gave it,
+        as the process said at its hello (or proctui, for the script process, and for an
+        orphan it adopted); nothing is said where proctui does not know it for sure."""
+        if record.role == SCRIPT_ROLE or record.adopted_by == self._own_pid:
+            parent, kind, label = self._own_pid, ParentIs.PROCTUI, None
+        elif record.adopted_by is not None or record.former_parent is None:
+            return {}
+        elif record.start_method == "forkserver":
+            parent, kind, label = record.former_parent, ParentIs.FORK_SERVER, None
+        else:
+            parent, kind, label = record.former_parent, ParentIs.SCRIPT, self._label_of(record.former_parent)
+        number = str(parent)
+        if number not in line or not re.search(rf"(?<!\d){number}(?!\d)", line):
+            return {}
+        return {"parent_pid": parent, "parent_is": kind, "parent_label": label}
+
+    def _label_of(self, pid: int) -> str | None:
+        record = self._records.latest(pid)
+        return record.label if record is not None else None
 
     def _said_by_subprocess(self, pid: int, program: str, line: str) -> None:
         self._emit(Output(pid=pid, label=program, line=line, by_script=True))

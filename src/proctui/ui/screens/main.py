@@ -28,6 +28,7 @@ from proctui.core.lesson_session import LessonSession
 from proctui.core.lessons import LANGUAGES, Lesson, LessonRun, load_lessons
 from proctui.core.practice import Exercise, generate
 from proctui.core.procs import HelperRoles, LabSnapshots, Snapshot, SystemTable
+from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE
 from proctui.core.render import render
 from proctui.core.step_session import StepSession
 from proctui.core.stepper import Step, Stepper
@@ -230,7 +231,9 @@ class MainScreen(Screen[None]):
         total = len(shape.parent_of)
         shape = self._filtered(shape, records)
         workers = self.lab.pool_workers()
-        helpers = self._helpers.among(self.snapshot, skip=[*records, *workers])
+        # A script's processes start helpers of their own (its fork server, its resource tracker).
+        scripts = [pid for pid, record in records.items() if record.role in (SCRIPT_ROLE, SCRIPT_CHILD_ROLE)]
+        helpers = self._helpers.among(self.snapshot, skip=[*records, *workers], also_under=scripts)
         self.process_tree.show(shape, self.snapshot, records, helpers, workers, lang=self.lang, total=total)
         self._show_selection()
         self._check_lesson()

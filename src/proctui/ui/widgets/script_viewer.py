@@ -95,7 +95,10 @@ class ScriptViewer(Vertical, can_focus=True):
         else:
             note = ""
         self.note.update(Text(note))
-        self.border_title = f"{self.label} · PID {self.pid} · {short_path(pause.file)}:{pause.line}"
+        title = f"{self.label} · PID {self.pid} · {short_path(pause.file)}:{pause.line}"
+        if pause.start_method is not None:  # what its p.start() uses: said once multiprocessing is imported
+            title += " · " + _("start method {method}").format(method=pause.start_method)
+        self.border_title = title
         self._say_keys()
         self.app.refresh_bindings()
 
