@@ -11,7 +11,7 @@ import pytest
 from rich.cells import cell_len
 
 from helpers import logged, palette_command, pilot_wait_until, screen_text, select
-from proctui.core.events import Output, Signalled
+from proctui.core.events import Output, ScriptForked, Signalled
 from proctui.core.lab import Lab
 from proctui.core.lessons import GOALS, LANGUAGES, LessonRun, load_glossary, load_lessons
 from proctui.ui.app import ProcTUI
@@ -303,6 +303,58 @@ async def lesson_main_guard(pilot, app):
     await finish(pilot, app, timeout=40)
 
 
+async def focus_viewer(pilot, app, pid):
+    """Tab until the viewer of pid has the focus, as a student moves between panes."""
+    viewers = app.main_screen.script_viewers.viewers
+    for _ in range(8):
+        if pid in viewers and viewers[pid].has_focus:
+            return viewers[pid]
+        await pilot.press("tab")
+        await pilot.pause()
+    raise AssertionError(f"Tab never reached the viewer of {pid}: {app.focused}")
+
+
+async def run_and_step_past_start(pilot, app, args):
+    """r, the example with its arguments, Enter; n until the child says hello; its PID."""
+    await pilot.press("r")
+    await pilot_wait_until(pilot, lambda: isinstance(app.screen, RunScriptScreen), what="the prompt")
+    await pilot.press(*f"{EXAMPLES / '11_where_did_my_zombie_go.py'} {args}")
+    await pilot.press("enter")
+    main = app.main_screen
+    script = await pilot_wait_until(
+        pilot, lambda: next((v for v in main.script_viewers.viewers.values() if v.pause is not None and v.has_focus),
+                            None), what="the script paused at its first line")
+    seen = {event.pid for event in logged(app, ScriptForked)}
+    for _ in range(40):
+        new = [event.pid for event in logged(app, ScriptForked) if event.pid not in seen]
+        if new:
+            return script.pid, new[0]
+        if script.pause is not None:
+            shown = script.pause
+            await pilot.press("n")
+            await pilot_wait_until(pilot, lambda: script.pause is not shown or any(
+                event.pid not in seen for event in logged(app, ScriptForked)), what="the next line")
+        else:
+            await pilot.pause(0.05)
+    raise AssertionError("no child after 40 lines")
+
+
+async def lesson_default_method(pilot, app):
+    for args, reached in (("forkserver", 1), ("fork", 3)):
+        script, child = await run_and_step_past_start(pilot, app, args)
+        await pilot_wait_until(pilot, lambda: child in app.main_screen.script_viewers.viewers, what="its viewer")
+        await focus_viewer(pilot, app, child)
+        await pilot.press("c")
+        await step_to(pilot, app, reached, timeout=30)
+        await focus_viewer(pilot, app, script)
+        await pilot.press("c")
+        await pilot_wait_until(pilot, lambda: not app.main_screen.script_open, timeout=30, what="the script to end")
+        if args == "forkserver":
+            await pilot.press("right_square_bracket")  # the step to read
+            await step_to(pilot, app, 2)
+    await finish(pilot, app, timeout=30)
+
+
 WALKS = {
     "process": lesson_process,
     "join": lesson_join,
@@ -320,6 +372,7 @@ WALKS = {
     "cow": lesson_cow,
     "queue_deadlock": lesson_queue_deadlock,
     "main_guard": lesson_main_guard,
+    "default_method": lesson_default_method,
 }
 
 

@@ -95,3 +95,19 @@ def test_under_fork_and_spawn_the_ppid_line_names_the_script(driver, method):
     if method == "fork":
         wait_until(lambda: proc_state(forked.pid) == "Z", what="the child a zombie under the script")
     assert run_to_the_end(driver, script, "continue") == 0
+
+
+async def test_the_app_says_this_python_s_default_beside_the_lab_s_method():
+    """The lab chooses its start method explicitly (fork, as the article); the first line of
+    the log says the running Python's own default too, which a learner's script gets."""
+    from proctui.core.lab import Lab
+    from proctui.ui.app import ProcTUI
+
+    lab = Lab()
+    app = ProcTUI(lab, refresh_seconds=0.5, lang="en")
+    try:
+        async with app.run_test(size=(100, 30)):
+            [(_, facts), *_] = app.main_screen.event_log.messages
+            assert (facts["method"], facts["default"]) == (lab.start_method, DEFAULT)
+    finally:
+        lab.shutdown()

@@ -125,6 +125,19 @@ def _script_said(progress: Progress, line: str, by_a_fresh_child: bool = False) 
                      and (not by_a_fresh_child or e.pid in pids))
 
 
+def _forkserver_child_reaped_by_server(progress: Progress) -> bool:
+    children = {e.pid: e.parent_pid for e in progress.events if isinstance(e, ev.ScriptForked)
+                and e.via == "forkserver"}
+    return _happened(progress, ev.Exited, lambda e: e.who_reaps is ev.WhoReaps.FORK_SERVER
+                     and e.pid in children and e.reaper_pid == children[e.pid] and e.pid not in progress.procs)
+
+
+def _fork_child_zombie_under_script(progress: Progress) -> bool:
+    return any(isinstance(e, ev.ScriptForked) and e.via == "fork" and e.pid is not None
+               and (info := progress.procs.get(e.pid)) is not None and info.is_zombie and info.ppid == e.parent_pid
+               for e in progress.events)
+
+
 GOALS: dict[str, Callable[[Progress], bool]] = {
     # Reading steps: the user moves on with ] when ready.
     "read": lambda p: False,
@@ -177,6 +190,12 @@ GOALS: dict[str, Callable[[Progress], bool]] = {
     # examples/10_main_guard.py: the child imported the script too, then ran its target.
     "main_guard_kept": lambda p: _script_said(p, "[__mp_main__]", True) and _script_said(p, "[hello]", True)
     and _script_said(p, "[__main__] p.exitcode = 0"),
+    # examples/11_where_did_my_zombie_go.py under forkserver: the fork server forked the child
+    # and reaped it (its exit said so), and /proc no longer has it.
+    "forkserver_child_reaped_by_server": _forkserver_child_reaped_by_server,
+    # ... and under fork: the script's child is a zombie under the script, in /proc.
+    "fork_child_zombie_under_script": _fork_child_zombie_under_script,
+    "script_joined": lambda p: _script_said(p, "[parent] joined: exitcode"),
     "cow_shared": lambda p: _happened(p, ev.CowMemory, lambda e: not e.written),
     # The kernel copied at least every page of the list the child wrote: read from smaps_rollup.
     "cow_copied": lambda p: _happened(p, ev.CowMemory, lambda e: (e.copied or 0) >= e.list_kb),

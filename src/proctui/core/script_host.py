@@ -577,6 +577,28 @@ def give_subprocesses_their_own_output(host: Host) -> None:
     subprocess.Popen._execute_child = _execute_child  # type: ignore[attr-defined]
 
 
+def say_output_as_own(channel_path: str, program: str) -> None:
+    """Make this process's stdout and stderr a pipe of its own, whose read end proctui
+    gets with our PID (an ``output`` message, as a subprocess's), on a connection made
+    for that alone. If proctui cannot be reached, the output stays where it was."""
+    read_end, write_end = os.pipe()
+    try:
+        channel = Channel(channel_path)
+        try:
+            channel.send({"type": "output", "pid": os.getpid(), "ppid": os.getppid(), "program": program},
+                         fds=[read_end])
+        finally:
+            channel.close()
+    except OSError:
+        os.close(write_end)
+        return
+    finally:
+        os.close(read_end)
+    os.dup2(write_end, 1)
+    os.dup2(write_end, 2)
+    os.close(write_end)
+
+
 def start_in_spawned_process(fork_server: bool) -> None:
     """From sitecustomize, in an interpreter a process of the script started: a spawn
     child connects and takes its own output (and pauses at its target if the script was
@@ -585,7 +607,10 @@ def start_in_spawned_process(fork_server: bool) -> None:
     channel_path = os.environ["PROCTUI_CHANNEL"]
     mainfile = os.environ.get("PROCTUI_SCRIPT", "")
     if fork_server:
-        # Connected only in its children, by the hook: each says hello as a fork.
+        # Connected only in its children, by the hook: each says hello as a fork. What the
+        # fork server itself prints (3.14+ imports the main module in it, once) is said
+        # under its own PID, not its parent's, whose output it would otherwise share.
+        say_output_as_own(channel_path, "fork server")
         host = Host(channel_path, mainfile, connect=False)
         os.register_at_fork(after_in_child=host.after_fork_in_child)
         give_subprocesses_their_own_output(host)

@@ -10,7 +10,9 @@ snapshot with a message (SnapshotWanted), and never calls into the app.
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import os
+import platform
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -167,10 +169,20 @@ class MainScreen(Screen[None]):
             self.event_log.add_event(HiddenReapingUnguarded())
         self._update_titles()
         self.process_tree.focus()
-        self.event_log.add_message(N_(
-            "proctui is PID {pid}, its parent PPID {ppid}. New children use start method '{method}'. "
-            "f forks a child, z leaves a zombie, l opens the lessons, ? lists every key."
-        ), pid=self.own_pid, ppid=os.getppid(), method=self.lab.start_method)
+        # This Python's own default (forkserver on Linux from 3.14) is said beside the lab's,
+        # which is chosen explicitly: a learner's own script gets the default.
+        default = multiprocessing.get_all_start_methods()[0]
+        if default == self.lab.start_method:
+            welcome = N_("proctui is PID {pid}, its parent PPID {ppid}. New children use start method '{method}', "
+                         "Python {version}'s default (m changes it). f forks a child, z leaves a zombie, "
+                         "l opens the lessons, ? lists every key.")
+        else:
+            welcome = N_("proctui is PID {pid}, its parent PPID {ppid}. New children use start method '{method}', "
+                         "as in the article; this Python ({version}) defaults to '{default}' (m changes it). "
+                         "f forks a child, z leaves a zombie, l opens the lessons, "
+                         "? lists every key.")
+        self.event_log.add_message(welcome, pid=self.own_pid, ppid=os.getppid(), method=self.lab.start_method,
+                                   default=default, version=platform.python_version())
         # The first snapshot is read here (a few milliseconds), so that the first frame
         # already shows the tree; later ones come from the app's reader thread.
         try:

@@ -57,6 +57,11 @@ class EventLog(RichLog):
         """Every event logged, as data: what tests and lessons rely on (never the words)."""
         return [entry for entry in self._entries if isinstance(entry, LabEvent)]
 
+    @property
+    def messages(self) -> list[tuple[str, dict[str, object]]]:
+        """proctui's own messages logged, as (message id, facts): never the words either."""
+        return [(entry[2], entry[3]) for entry in self._entries if not isinstance(entry, LabEvent)]
+
     def add_event(self, event: LabEvent) -> None:
         self._entries.append(event)
         del self._entries[:-2000]
