@@ -181,6 +181,55 @@ async def shot_run_fork(lang: str) -> None:
         lab.shutdown()
 
 
+async def shot_run_forkserver(lang: str) -> None:
+    """proctui run examples/11_where_did_my_zombie_go.py forkserver, one step past
+    p.start(): the script's fork server forked the child (the tree: script, fork server,
+    child); then, the child run to its end and the script to its own, the log maximized:
+    whose PID the child's PPID is, and who reaped it."""
+    import linecache
+
+    from proctui.core.events import Reaped, ScriptForked
+
+    example = os.path.relpath(Path(__file__).resolve().parent.parent / "examples" / "11_where_did_my_zombie_go.py")
+    lab = Lab()
+    lab.language = lang
+    app = ProcTUI(lab, lang=lang, script=(example, ("forkserver",), False))
+    suffix = "" if lang == "en" else f"-{lang}"
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            viewers = app.main_screen.script_viewers
+            await wait_for(pilot, lambda: len(viewers.viewers) == 1)
+            [viewer] = viewers.viewers.values()
+            script = viewer.pid
+            for _ in range(40):
+                await wait_for(pilot, lambda: viewer.pause is not None)
+                pause = viewer.pause
+                if pause is not None and linecache.getline(pause.file, pause.line).strip() == "p.start()":
+                    break
+                await pilot.press("n")
+                await pilot.pause(0.05)
+            await pilot.press("n")
+            await wait_for(pilot, lambda: len(viewers.viewers) == 2
+                           and all(v.pause is not None for v in viewers.viewers.values()), timeout=30)
+            [forked] = [e for e in app.main_screen.event_log.events if isinstance(e, ScriptForked)]
+            await wait_for(pilot, lambda: row(app, forked.pid) and row(app, forked.parent_pid))
+            await pilot.pause(0.5)
+            app.save_screenshot(filename=f"run-forkserver{suffix}.svg", path=str(OUT))
+            print(f"screenshots/run-forkserver{suffix}.svg")
+            lab.scripts.command(forked.pid, "continue")
+            lab.scripts.command(script, "continue")
+            await wait_for(pilot, lambda: any(isinstance(e, Reaped) and e.pid == script
+                                              for e in app.main_screen.event_log.events), timeout=30)
+            log = app.main_screen.event_log
+            log.focus()
+            app.screen.maximize(log)
+            await pilot.pause(0.5)
+            app.save_screenshot(filename=f"log-forkserver{suffix}.svg", path=str(OUT))
+            print(f"screenshots/log-forkserver{suffix}.svg")
+    finally:
+        lab.shutdown()
+
+
 async def shot_practice(lang: str) -> None:
     """proctui practice --seed 4: the third question (a tree to choose), answered: the
     verdict, the kernel's tree on the left, a check mark on the tree it drew."""
@@ -233,6 +282,8 @@ async def main() -> None:
     await shot_help()
     await shot_run_fork("en")
     await shot_run_fork("zh")
+    await shot_run_forkserver("en")
+    await shot_run_forkserver("zh")
     await shot_practice("en")
     await shot_practice("zh")
 
