@@ -18,8 +18,12 @@ parent was being stepped keeps the tracer, so it pauses at the very next line: f
 returns twice, and each side is stepped on its own. A child forked while the parent ran
 free runs free.
 
-Nothing here imports Textual; proctui's own code (the tracer, the channel) runs inside
-the trace function, which is never traced itself.
+It runs under the Python the user chose (``proctui run --python``, any CPython 3.10+,
+maybe not proctui's own, in an environment without proctui's packages): this module and
+what it imports of proctui's (``linux``, ``values``) need nothing but the standard
+library (tests/test_script_python.py checks every module they load). proctui's own
+code (the tracer, the channel) runs inside the trace function, which is never traced
+itself.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ import types
 from typing import Any
 
 from proctui.core.linux import set_parent_death_signal
-from proctui.core.stepper import describe_value
+from proctui.core.values import describe_value
 
 #: The opcodes a frame returns (or yields) at: a frame at none of them is left by an exception.
 _RETURN_OPS = frozenset(dis.opmap[name] for name in ("RETURN_VALUE", "RETURN_CONST", "YIELD_VALUE",
