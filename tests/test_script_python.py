@@ -23,6 +23,7 @@ from proctui import cli
 from proctui.core import script_python
 from proctui.core.events import Output, Refusal, ScriptForked, ScriptStarted
 from proctui.core.lab import Lab, LabError
+from proctui.core.procs import children
 from proctui.core.script_run import NEEDS_A_FILE, NEEDS_A_PYTHON, ScriptToRun, check_script, parse_run
 from proctui.ui.app import ProcTUI
 from proctui.ui.screens.run_script import RunScriptScreen, complete_path
@@ -303,16 +304,23 @@ def test_a_program_that_does_not_answer_is_given_up_and_leaves_nothing(lab, lab_
     """No answer in time: refused, the program ended, and what it started in the
     background too (the leak check of conftest sees any process left)."""
     monkeypatch.setattr(script_python, "ASK_SECONDS", 1)
+    before = our_children()
     hangs = executable(tmp_path / "hangs", "#!/bin/sh\nsleep 60 &\nexec sleep 60\n")
     with pytest.raises(LabError) as refusal:
         lab.scripts.start(str(EXAMPLES[0]), python=hangs)
     assert_refused(refusal, Refusal.PYTHON_NOT_PYTHON, limit=1, exitcode=None, error=None)
-    assert nothing_started(lab, lab_events)
+    # At once, not after the lab's shutdown: the orphaned sleep came to us (a subreaper),
+    # was killed and reaped, not left a zombie.
+    assert our_children() == before and nothing_started(lab, lab_events)
     left_behind = executable(tmp_path / "leaves", "#!/bin/sh\nsleep 60 &\necho not python\n")
     with pytest.raises(LabError) as refusal:
         lab.scripts.start(str(EXAMPLES[0]), python=left_behind)
     assert_refused(refusal, Refusal.PYTHON_NOT_PYTHON, text="not python", exitcode=0)
-    assert nothing_started(lab, lab_events)
+    assert our_children() == before and nothing_started(lab, lab_events)
+
+
+def our_children() -> set[int]:
+    return {info.pid for info in children(os.getpid())}
 
 
 # -- the command line and r's prompt ---------------------------------------------------------

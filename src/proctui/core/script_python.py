@@ -34,6 +34,7 @@ from typing import Any
 
 from proctui.core.events import Refusal, refuse
 from proctui.core.linux import pidfd_exits_within
+from proctui.core.procs import children
 
 #: The Pythons a script may run under: CPython from OLDEST to NEWEST, both included.
 OLDEST = (3, 10)
@@ -161,8 +162,8 @@ def _run_probe(argv: list[str]) -> tuple[int | None, str, str | None]:
     """Run argv with stdin at end of file, its stdout and stderr read together: (its exit
     code, or None if it did not end in time; what it wrote; the system's error if it could
     not be run at all). It runs in a session of its own, and whatever it left there (a
-    shell script's background job) is ended with it: checking PYTHON starts nothing that
-    stays."""
+    shell script's background job) is ended with it and reaped: checking PYTHON leaves
+    nothing behind."""
     read_end, write_end = os.pipe()
     actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
                (os.POSIX_SPAWN_DUP2, write_end, 1), (os.POSIX_SPAWN_DUP2, write_end, 2)]
@@ -178,17 +179,50 @@ def _run_probe(argv: list[str]) -> tuple[int | None, str, str | None]:
         deadline = time.monotonic() + ASK_SECONDS
         answer = _read_until_closed(read_end, deadline)
         exited = pidfd_exits_within(pidfd, max(0.0, deadline - time.monotonic()))
-        # The session's number is its leader's PID, which stays ours while the leader is
+        # The group's number is its leader's PID, which stays ours while the leader is
         # unreaped: no newcomer can have it yet.
         try:
             os.killpg(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         _, status = os.waitpid(pid, 0)
+        _end_what_it_left(pid)
     finally:
         os.close(pidfd)
         os.close(read_end)
     return (os.waitstatus_to_exitcode(status) if exited else None), answer.decode(errors="replace"), None
+
+
+def _end_what_it_left(session: int, seconds: float = 2.0) -> None:
+    """What the probe left in its session once it ended: its orphans, which the kernel
+    hands to proctui (a child subreaper), each one's own orphans in turn. Each is SIGKILLed
+    and reaped (a child of ours keeps its PID until we reap it: no newcomer is hit).
+    Where proctui is no subreaper they go elsewhere, and the group's SIGKILL was all."""
+    own = os.getpid()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        left = [info for info in children(own) if _session_of(info.pid) == session]
+        if not left:
+            return
+        for info in left:
+            try:
+                if info.is_zombie:
+                    os.waitpid(info.pid, 0)
+                else:
+                    os.kill(info.pid, signal.SIGKILL)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        time.sleep(0.005)
+
+
+def _session_of(pid: int) -> int | None:
+    """The session of pid, from /proc/PID/stat (the sixth field), or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            raw = stat.read()
+    except OSError:
+        return None
+    return int(raw[raw.rindex(b")") + 2 :].split()[3])
 
 
 def _read_until_closed(fd: int, deadline: float) -> bytes:
