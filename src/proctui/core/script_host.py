@@ -6,7 +6,8 @@
 The script runs as ``__main__`` the way pdb runs one (bdb and ``pdb._ScriptTarget``):
 ``sys.argv`` is ``[FILE, *ARGS]``, ``sys.path[0]`` the script's directory, ``__main__``'s
 namespace replaced, so spawn children find the main module by its ``__file__``. Its
-current directory and interpreter flags are the ones proctui was started with.
+current directory is proctui's; its interpreter proctui's own or the one ``--python``
+named, with ``-O`` if asked.
 
 Each traced process talks to proctui over its own connection to CHANNEL, a Unix socket
 proctui listens on: JSON lines out (``hello``, ``paused``, ``stdin``, ``finished``),

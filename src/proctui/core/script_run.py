@@ -1,5 +1,6 @@
 """``proctui run FILE``, proctui's side: the script is checked, started as a process of
-its own (``script_host``), and every traced process of it is stepped through a channel.
+its own (``script_host``) under proctui's Python or the one ``--python`` names
+(``script_python``), and every traced process of it is stepped through a channel.
 
 The channel is a Unix socket in a directory only this user can enter. Each process of
 the script connects once (the script process when it starts, each forked child in an
