@@ -20,6 +20,7 @@ OUT = Path(__file__).resolve().parent.parent / "screenshots"
 SIZE = (80, 24)
 # As a user types it, from the project's directory (make screenshots runs there).
 EXAMPLE = os.path.relpath(Path(__file__).resolve().parent.parent / "examples" / "01_process.py")
+EXAMPLE_11 = os.path.relpath(Path(__file__).resolve().parent.parent / "examples" / "11_where_did_my_zombie_go.py")
 
 
 async def wait_for(pilot, condition, timeout=15.0):
@@ -190,7 +191,7 @@ async def shot_run_forkserver(lang: str) -> None:
 
     from proctui.core.events import Reaped, ScriptForked
 
-    example = os.path.relpath(Path(__file__).resolve().parent.parent / "examples" / "11_where_did_my_zombie_go.py")
+    example = EXAMPLE_11
     lab = Lab()
     lab.language = lang
     app = ProcTUI(lab, lang=lang, script=(example, ("forkserver",), False))
@@ -212,6 +213,7 @@ async def shot_run_forkserver(lang: str) -> None:
             await wait_for(pilot, lambda: len(viewers.viewers) == 2
                            and all(v.pause is not None for v in viewers.viewers.values()), timeout=30)
             [forked] = [e for e in app.main_screen.event_log.events if isinstance(e, ScriptForked)]
+            assert forked.pid is not None  # a hello names its process
             await wait_for(pilot, lambda: row(app, forked.pid) and row(app, forked.parent_pid))
             await pilot.pause(0.5)
             app.save_screenshot(filename=f"run-forkserver{suffix}.svg", path=str(OUT))

@@ -132,8 +132,8 @@ def test_the_default_start_method_on_linux_is_fork_up_to_3_13_and_forkserver_fro
     """Lessons 10 and 17, the welcome line and ScriptStartMethod: on Linux the default is
     fork up to 3.13 and forkserver from 3.14, and get_all_start_methods() names it first
     (what proctui reads, as it sets nothing)."""
-    said = subprocess.run([sys.executable, "-c", "import multiprocessing as m; "
-                           "print(m.get_all_start_methods()[0], m.get_start_method())"],
+    code = "import multiprocessing as m; print(m.get_all_start_methods()[0], m.get_start_method())"
+    said = subprocess.run([sys.executable, "-c", code],
                           capture_output=True, text=True, timeout=30)
     expected = "forkserver" if sys.version_info >= (3, 14) else "fork"
     assert said.stdout.split() == [expected, expected]

@@ -212,6 +212,10 @@ SENTENCES = [
     (ScriptStarted(pid=4242, label="script-1", path="examples/01_process.py", args=("a", "b"), optimize=True),
      ("script-1: python -O examples/01_process.py a b is PID 4242, paused before the script's first line "
       "(n next, s step into, r return, c continue, b breakpoint)")),
+    (ScriptStarted(pid=4242, label="script-1", path="examples/01_process.py", python="/home/ann/venv/bin/python",
+                   python_version="3.14.0"),
+     ("script-1: /home/ann/venv/bin/python examples/01_process.py is PID 4242 (Python 3.14.0), paused before the "
+      "script's first line (n next, s step into, r return, c continue, b breakpoint)")),
     (ScriptForked(pid=4243, label="script-child-1", parent_pid=4242, traced=True),
      ("PID 4242 forked script-child-1 (PID 4243): fork() returned 4243 in the parent, 0 in the child; the child "
       "has a viewer of its own, paused at its next line")),
@@ -501,6 +505,38 @@ REFUSALS = [
     (Refused(reason=Refusal.SCRIPT_SYNTAX, value="bad.py", line=3, column=9, text="    if x = 1:\n",
              error="invalid syntax"),
      "bad.py:3:9: SyntaxError: invalid syntax. Nothing was run.\n    if x = 1:\n        ^"),
+    (Refused(reason=Refusal.SCRIPT_SYNTAX, value="bad.py", line=3, column=9, text="    if x = 1:\n",
+             error="invalid syntax", version="3.10.13"),
+     ("bad.py:3:9: SyntaxError: invalid syntax (under Python 3.10.13). Nothing was run.\n"
+      "    if x = 1:\n"
+      "        ^")),
+    (Refused(reason=Refusal.PYTHON_NOT_ON_PATH, value="python3.99"),
+     "--python python3.99: no program of that name on PATH. Nothing was run."),
+    (Refused(reason=Refusal.PYTHON_MISSING, value="venv/bin/python"),
+     "--python venv/bin/python: no such file. Nothing was run."),
+    (Refused(reason=Refusal.PYTHON_IS_DIRECTORY, value="venv", program="/home/ann/venv"),
+     "--python venv (/home/ann/venv) is a directory, not a Python. Nothing was run."),
+    (Refused(reason=Refusal.PYTHON_NOT_EXECUTABLE, value="/home/ann/notes.txt", program="/home/ann/notes.txt"),
+     "--python /home/ann/notes.txt is not executable (you have no permission to run it). Nothing was run."),
+    (Refused(reason=Refusal.PYTHON_NOT_PYTHON, value="true", program="/usr/bin/true", exitcode=0),
+     ("--python true (/usr/bin/true) is not a Python: asked for its version, it answered nothing and exited with 0. "
+      "proctui runs scripts under CPython 3.10 to 3.15. Nothing was run.")),
+    (Refused(reason=Refusal.PYTHON_NOT_PYTHON, value="./run.sh", program="/home/ann/run.sh", text="usage: run.sh",
+             exitcode=2),
+     ("--python ./run.sh (/home/ann/run.sh) is not a Python: asked for its version, it answered 'usage: run.sh' "
+      "and exited with 2. proctui runs scripts under CPython 3.10 to 3.15. Nothing was run.")),
+    (Refused(reason=Refusal.PYTHON_NOT_PYTHON, value="./notes", program="/home/ann/notes", error="Exec format error"),
+     ("--python ./notes (/home/ann/notes) is not a Python: asked for its version, it could not be run (Exec "
+      "format error). proctui runs scripts under CPython 3.10 to 3.15. Nothing was run.")),
+    (Refused(reason=Refusal.PYTHON_NOT_PYTHON, value="/opt/hang", program="/opt/hang", limit=5),
+     ("--python /opt/hang is not a Python: asked for its version, it gave no answer within 5 s. proctui runs "
+      "scripts under CPython 3.10 to 3.15. Nothing was run.")),
+    (Refused(reason=Refusal.PYTHON_NOT_CPYTHON, value="pypy3", program="/usr/bin/pypy3", version="PyPy 3.10.14"),
+     ("--python pypy3 (/usr/bin/pypy3) is PyPy 3.10.14, not CPython: proctui runs scripts under CPython 3.10 to "
+      "3.15 only (its tracer relies on CPython's own multiprocessing). Nothing was run.")),
+    (Refused(reason=Refusal.PYTHON_VERSION, value="python3.9", program="/usr/bin/python3.9", version="3.9.18"),
+     ("--python python3.9 (/usr/bin/python3.9) is Python 3.9.18: proctui runs scripts under CPython 3.10 to 3.15. "
+      "Nothing was run.")),
     (Refused(reason=Refusal.SCRIPT_FORKS_TOO_MANY, pid=4250, other_pid=4242, limit=64),
      ("PID 4242 forked PID 4250, one past the limit of 64 lab processes (--max-children): proctui ended it with "
       "SIGKILL")),
@@ -664,7 +700,7 @@ def test_a_signal_to_a_grandchild_names_no_process_method():
 # -- (d) the Chinese renderer says the same facts, in Chinese ------------------------------------
 
 # Fields whose text comes from outside proctui (Python's warning, a child's own line, an errno).
-QUOTED_FIELDS = ("message", "line", "error")
+QUOTED_FIELDS = ("message", "line", "error", "text")  # text: what a program said, in its words
 
 
 def _chinese(event: ev.LabEvent) -> str:

@@ -16,6 +16,8 @@ from proctui import __version__
 from proctui.core.i18n import words
 from proctui.core.lab import DEFAULT_MAX_CHILDREN, START_METHODS, Lab
 from proctui.core.lessons import LANGUAGES, default_language
+from proctui.core.script_python import NEWEST, OLDEST, release
+from proctui.core.script_run import RUN_USAGE, ScriptToRun, parse_run
 from proctui.ui.themes import THEMES
 
 if TYPE_CHECKING:
@@ -76,8 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-mouse", action="store_true", help="no mouse tracking (less traffic on slow links)")
     parser.add_argument("command", nargs="?", choices=("run", "practice"),
-                        help="run [-O] FILE [ARGS...]: step through a Python script of yours, as python FILE ARGS "
-                        "would run it (-O as python -O); practice [--seed N] [--count K] "
+                        help=f"run {RUN_USAGE}: step through a Python script of yours, as python FILE ARGS "
+                        "would run it (-O as python -O; --python: under that Python, a path or a name on PATH, any "
+                        f"CPython {release(OLDEST)}-{release(NEWEST)}, with its own packages; by default proctui's "
+                        "own); practice [--seed N] [--count K] "
                         "[--mode forward|reverse|final] [--file FILE] [--transcript FILE]: predict what happens "
                         "to real processes, then see (proctui practice --help)")
     parser.add_argument("script", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
@@ -118,23 +122,20 @@ def practice_to_do(args: argparse.Namespace, lang: str) -> tuple[Exercise, str |
     return exercise, options.transcript
 
 
-def script_to_run(
-    parser: argparse.ArgumentParser, args: argparse.Namespace
-) -> tuple[str, tuple[str, ...], bool] | None:
-    """proctui run [-O] FILE [ARGS...]: (FILE, ARGS, -O given), or None without run."""
+def script_to_run(parser: argparse.ArgumentParser, args: argparse.Namespace, lang: str) -> ScriptToRun | None:
+    """proctui run [--python PYTHON] [-O] FILE [ARGS...], or None without run. FILE and
+    PYTHON are checked once the app is up (proctui's log says why one cannot be used, as
+    r's prompt does), before anything of the script starts."""
     if args.command == "practice":
         return None
     if args.command != "run":
         if args.script:
             parser.error(f"unrecognized arguments: {' '.join(args.script)}")
         return None
-    rest = list(args.script)
-    optimize = bool(rest) and rest[0] == "-O"
-    if optimize:
-        rest.pop(0)
-    if not rest:
-        parser.error("run needs a FILE: proctui run [-O] FILE [ARGS...]")
-    return rest[0], tuple(rest[1:]), optimize
+    try:
+        return parse_run(args.script)
+    except ValueError as missing:
+        parser.error(words(lang)(str(missing)))
 
 
 #: Signals that end proctui the way q does. SIGHUP is what a closing terminal window or
@@ -241,7 +242,7 @@ def write_utf8_to_the_terminal() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    script = script_to_run(parser, args)
+    script = script_to_run(parser, args, args.lang or default_language())
     practice = practice_to_do(args, args.lang or default_language())
     if not sys.platform.startswith("linux"):
         _ = words(args.lang or default_language())

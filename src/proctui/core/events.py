@@ -168,6 +168,8 @@ class ScriptStarted(LabEvent):
     path: str
     args: tuple[str, ...] = ()
     optimize: bool = False
+    python: str = ""  # the interpreter it runs under (proctui's own, or --python's), as executed
+    python_version: str = ""  # that interpreter's version: "3.14.0"
 
 
 class ScriptForked(LabEvent):
@@ -545,6 +547,13 @@ class Refusal(enum.Enum):
     SCRIPT_SYNTAX = "script syntax"
     SCRIPT_RUNNING = "script running"
     SCRIPT_FORKS_TOO_MANY = "script forks too many"
+    PYTHON_NOT_ON_PATH = "python not on PATH"  # proctui run --python NAME: no such program on PATH
+    PYTHON_MISSING = "python missing"  # --python PATH: no such file
+    PYTHON_IS_DIRECTORY = "python is a directory"
+    PYTHON_NOT_EXECUTABLE = "python not executable"
+    PYTHON_NOT_PYTHON = "python not python"  # it did not answer as a Python does
+    PYTHON_NOT_CPYTHON = "python not CPython"  # PyPy, say
+    PYTHON_VERSION = "python version"  # a CPython outside the versions a script may run under
     CANNOT_STEP = "cannot step"
     COW_NEEDS_FORK = "copy-on-write needs fork"
     NO_COW_CHILD = "no copy-on-write child"
@@ -568,7 +577,10 @@ class Refused(LabEvent):
     uid: int | None = None  # a process's owner
     line: int | None = None  # a script's syntax error: where, and the line's text
     column: int | None = None
-    text: str | None = None
+    text: str | None = None  # ... or what a program asked for its version answered
+    program: str | None = None  # the file a --python PYTHON stands for (looked up on PATH, made absolute)
+    version: str | None = None  # what that Python said it is: "2.7.18"; "PyPy 3.10.14" if it is no CPython
+    exitcode: int | None = None  # how that program ended
 
 
 class LabError(Exception):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from proctui.core import events as ev
 from proctui.core.linux import decode_status, describe_exitcode, signal_name
+from proctui.core.script_python import NEWEST, OLDEST, release
 
 _START_CALL = {
     "fork": "fork()",
@@ -75,8 +76,9 @@ class English:
     def script_started(self, e: ev.ScriptStarted) -> str:
         flags = "-O " if e.optimize else ""
         args = "".join(f" {arg}" for arg in e.args)
-        return (f"{e.label}: python {flags}{e.path}{args} is PID {e.pid}, paused before the script's first line "
-                "(n next, s step into, r return, c continue, b breakpoint)")
+        version = f" (Python {e.python_version})" if e.python_version else ""
+        return (f"{e.label}: {e.python or 'python'} {flags}{e.path}{args} is PID {e.pid}{version}, paused before "
+                "the script's first line (n next, s step into, r return, c continue, b breakpoint)")
 
     def script_forked(self, e: ev.ScriptForked) -> str:
         if e.via == "forkserver":
@@ -376,6 +378,24 @@ def syntax_caret(text: str | None, column: int | None) -> str:
     return f"    {stripped}\n    {' ' * (column - 1)}^"
 
 
+def python_named(e: ev.Refused) -> str:
+    """--python's PYTHON as given, and the file it stands for if that reads otherwise."""
+    given = e.value or ""
+    return given if not e.program or e.program == given else f"{given} ({e.program})"
+
+
+_ACCEPTED = f"CPython {release(OLDEST)} to {release(NEWEST)}"
+
+
+def _no_python_answer(e: ev.Refused) -> str:
+    if e.error is not None:
+        return f"could not be run ({e.error})"
+    if e.limit is not None:
+        return f"gave no answer within {e.limit} s"
+    said = f"answered {e.text!r}" if e.text else "answered nothing"
+    return f"{said} and exited with {describe_exitcode(e.exitcode)}"
+
+
 _R = ev.Refusal
 _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
     _R.UNKNOWN_START_METHOD: lambda e: f"unknown start method {e.value!r}: choose one of fork, spawn, forkserver",
@@ -421,8 +441,22 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
     _R.SCRIPT_IS_DIRECTORY: lambda e: f"{e.value} is a directory, not a script. Nothing was run.",
     _R.SCRIPT_NOT_PYTHON: lambda e: (f"{e.value} is not a Python script "
                                      f"({e.error or 'it holds NUL bytes: a binary file'}). Nothing was run."),
-    _R.SCRIPT_SYNTAX: lambda e: (f"{e.value}:{e.line}:{e.column}: SyntaxError: {e.error}. Nothing was run.\n"
+    _R.SCRIPT_SYNTAX: lambda e: (f"{e.value}:{e.line}:{e.column}: SyntaxError: {e.error}"
+                                 + (f" (under Python {e.version})" if e.version else "") + ". Nothing was run.\n"
                                  + syntax_caret(e.text, e.column)),
+    _R.PYTHON_NOT_ON_PATH: lambda e: f"--python {e.value}: no program of that name on PATH. Nothing was run.",
+    _R.PYTHON_MISSING: lambda e: f"--python {e.value}: no such file. Nothing was run.",
+    _R.PYTHON_IS_DIRECTORY: lambda e: f"--python {python_named(e)} is a directory, not a Python. Nothing was run.",
+    _R.PYTHON_NOT_EXECUTABLE: lambda e: (f"--python {python_named(e)} is not executable (you have no permission to "
+                                         "run it). Nothing was run."),
+    _R.PYTHON_NOT_PYTHON: lambda e: (f"--python {python_named(e)} is not a Python: asked for its version, it "
+                                     f"{_no_python_answer(e)}. proctui runs scripts under {_ACCEPTED}. "
+                                     "Nothing was run."),
+    _R.PYTHON_NOT_CPYTHON: lambda e: (f"--python {python_named(e)} is {e.version}, not CPython: proctui runs "
+                                      f"scripts under {_ACCEPTED} only (its tracer relies on CPython's own "
+                                      "multiprocessing). Nothing was run."),
+    _R.PYTHON_VERSION: lambda e: (f"--python {python_named(e)} is Python {e.version}: proctui runs scripts under "
+                                  f"{_ACCEPTED}. Nothing was run."),
     _R.SCRIPT_FORKS_TOO_MANY: lambda e: (f"PID {e.other_pid} forked PID {e.pid}, one past the limit of {e.limit} "
                                          "lab processes (--max-children): proctui ended it with SIGKILL"),
     _R.COW_NEEDS_FORK: lambda e: (f"copy-on-write needs fork: under {e.value} the child is a fresh Python "

@@ -14,6 +14,7 @@ from proctui.core import events as ev
 from proctui.core.i18n import words
 from proctui.core.linux import decode_status, describe_exitcode, signal_name
 from proctui.core.render_en import syntax_caret
+from proctui.core.script_python import NEWEST, OLDEST, release
 
 _START_CALL = {
     "fork": "fork()",
@@ -76,8 +77,9 @@ class Chinese:
     def script_started(self, e: ev.ScriptStarted) -> str:
         flags = "-O " if e.optimize else ""
         args = "".join(f" {arg}" for arg in e.args)
-        return (f"{e.label}：python {flags}{e.path}{args} 的 PID 是 {e.pid}，停在脚本第一行之前"
-                "（n 下一行，s 步入，r 执行到返回，c 继续，b 断点）")
+        version = f"（Python {e.python_version}）" if e.python_version else ""
+        return (f"{e.label}：{e.python or 'python'} {flags}{e.path}{args} 的 PID 是 {e.pid}{version}，"
+                "停在脚本第一行之前（n 下一行，s 步入，r 执行到返回，c 继续，b 断点）")
 
     def script_forked(self, e: ev.ScriptForked) -> str:
         if e.via == "forkserver":
@@ -355,6 +357,24 @@ class Chinese:
         return _REFUSALS[e.reason](e)
 
 
+_ACCEPTED = f"CPython {release(OLDEST)} 到 {release(NEWEST)}"
+
+
+def python_named(e: ev.Refused) -> str:
+    """--python 给的 PYTHON，和它指的文件（写法不同时）。"""
+    given = e.value or ""
+    return given if not e.program or e.program == given else f"{given}（{e.program}）"
+
+
+def _no_python_answer(e: ev.Refused) -> str:
+    if e.error is not None:
+        return f"根本没能运行（{e.error}）"
+    if e.limit is not None:
+        return f"在 {e.limit} 秒内没有回答"
+    said = f"回答了 {e.text!r}" if e.text else "什么也没回答"
+    return f"{said}，退出码是 {describe_exitcode(e.exitcode)}"
+
+
 def _who(e: ev.Refused) -> str:
     return f"{e.label}（PID {e.pid}）"
 
@@ -420,8 +440,20 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
     _R.SCRIPT_IS_DIRECTORY: lambda e: f"{e.value} 是个目录，不是脚本。什么也没运行。",
     _R.SCRIPT_NOT_PYTHON: lambda e: (f"{e.value} 不是 Python 脚本"
                                      f"（{e.error or '里面有 NUL 字节：是个二进制文件'}）。什么也没运行。"),
-    _R.SCRIPT_SYNTAX: lambda e: (f"{e.value}:{e.line}:{e.column}：语法错误（SyntaxError）：{e.error}。什么也没运行。\n"
+    _R.SCRIPT_SYNTAX: lambda e: (f"{e.value}:{e.line}:{e.column}：语法错误（SyntaxError）：{e.error}"
+                                 + (f"（在 Python {e.version} 下）" if e.version else "") + "。什么也没运行。\n"
                                  + syntax_caret(e.text, e.column)),
+    _R.PYTHON_NOT_ON_PATH: lambda e: f"--python {e.value}：PATH 里没有叫这个名字的程序。什么也没运行。",
+    _R.PYTHON_MISSING: lambda e: f"--python {e.value}：没有这个文件。什么也没运行。",
+    _R.PYTHON_IS_DIRECTORY: lambda e: f"--python {python_named(e)} 是个目录，不是 Python。什么也没运行。",
+    _R.PYTHON_NOT_EXECUTABLE: lambda e: f"--python {python_named(e)} 不能执行（你没有运行它的权限）。什么也没运行。",
+    _R.PYTHON_NOT_PYTHON: lambda e: (f"--python {python_named(e)} 不是 Python：问它的版本，它"
+                                     f"{_no_python_answer(e)}。proctui 只在 {_ACCEPTED} 下运行脚本。什么也没运行。"),
+    _R.PYTHON_NOT_CPYTHON: lambda e: (f"--python {python_named(e)} 是 {e.version}，不是 CPython：proctui 只在 "
+                                      f"{_ACCEPTED} 下运行脚本（它的跟踪器依赖 CPython 自己的 multiprocessing）。"
+                                      "什么也没运行。"),
+    _R.PYTHON_VERSION: lambda e: (f"--python {python_named(e)} 是 Python {e.version}：proctui 只在 {_ACCEPTED} "
+                                  "下运行脚本。什么也没运行。"),
     _R.SCRIPT_FORKS_TOO_MANY: lambda e: (f"PID {e.other_pid} fork 出了 PID {e.pid}，超过了 {e.limit} "
                                          "个实验进程的上限（--max-children）：proctui 用 SIGKILL 结束了它"),
     _R.COW_NEEDS_FORK: lambda e: (f"写时复制要用 fork：在 {e.value} 下子进程是一个全新的 Python，"

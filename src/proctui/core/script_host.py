@@ -6,7 +6,8 @@
 The script runs as ``__main__`` the way pdb runs one (bdb and ``pdb._ScriptTarget``):
 ``sys.argv`` is ``[FILE, *ARGS]``, ``sys.path[0]`` the script's directory, ``__main__``'s
 namespace replaced, so spawn children find the main module by its ``__file__``. Its
-current directory and interpreter flags are the ones proctui was started with.
+current directory is proctui's; its interpreter proctui's own or the one ``--python``
+named, with ``-O`` if asked.
 
 Each traced process talks to proctui over its own connection to CHANNEL, a Unix socket
 proctui listens on: JSON lines out (``hello``, ``paused``, ``stdin``, ``finished``),
@@ -18,8 +19,12 @@ parent was being stepped keeps the tracer, so it pauses at the very next line: f
 returns twice, and each side is stepped on its own. A child forked while the parent ran
 free runs free.
 
-Nothing here imports Textual; proctui's own code (the tracer, the channel) runs inside
-the trace function, which is never traced itself.
+It runs under the Python the user chose (``proctui run --python``, any CPython 3.10+,
+maybe not proctui's own, in an environment without proctui's packages): this module and
+what it imports of proctui's (``linux``, ``values``) need nothing but the standard
+library (tests/test_script_python.py checks every module they load). proctui's own
+code (the tracer, the channel) runs inside the trace function, which is never traced
+itself.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ import types
 from typing import Any
 
 from proctui.core.linux import set_parent_death_signal
-from proctui.core.stepper import describe_value
+from proctui.core.values import describe_value
 
 #: The opcodes a frame returns (or yields) at: a frame at none of them is left by an exception.
 _RETURN_OPS = frozenset(dis.opmap[name] for name in ("RETURN_VALUE", "RETURN_CONST", "YIELD_VALUE",

@@ -1,5 +1,6 @@
 """``proctui run FILE``, proctui's side: the script is checked, started as a process of
-its own (``script_host``), and every traced process of it is stepped through a channel.
+its own (``script_host``) under proctui's Python or the one ``--python`` names
+(``script_python``), and every traced process of it is stepped through a channel.
 
 The channel is a Unix socket in a directory only this user can enter. Each process of
 the script connects once (the script process when it starts, each forked child in an
@@ -25,14 +26,13 @@ import re
 import shutil
 import signal
 import socket
-import sys
 import tempfile
 import threading
 import time
 import tokenize
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from proctui.core.events import (
     LabError,
@@ -47,9 +47,11 @@ from proctui.core.events import (
     ScriptStartMethod,
     refuse,
 )
+from proctui.core.i18n import N_
 from proctui.core.linux import pidfd_exits_within
 from proctui.core.procs import ProcInfo, Snapshot, read_proc, snapshot_system
 from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
+from proctui.core.script_python import ask_python, own_python
 from proctui.core.script_warden import Warden, cmdline
 
 
@@ -86,8 +88,49 @@ class Ended:
     pid: int
 
 
-def check_script(path: str) -> str:
-    """The script's real path, or LabError with why it cannot be run (nothing is started)."""
+class ScriptToRun(NamedTuple):
+    """What ``proctui run`` is asked (on the command line, or at r's prompt)."""
+
+    path: str
+    args: tuple[str, ...] = ()
+    optimize: bool = False  # -O
+    python: str | None = None  # --python PYTHON; None: proctui's own
+
+
+#: What follows ``proctui run`` (and what r's prompt takes).
+RUN_USAGE = "[--python PYTHON] [-O] FILE [ARGS...]"
+NEEDS_A_FILE = N_("run needs a FILE: proctui run [--python PYTHON] [-O] FILE [ARGS...]")
+NEEDS_A_PYTHON = N_("--python needs a PYTHON: a path, or a name found on PATH")
+
+
+def parse_run(words: Sequence[str]) -> ScriptToRun:
+    """``[--python PYTHON] [-O] FILE [ARGS...]``: proctui's options first, in any order;
+    the first other word is the script, the rest its arguments (as python's own command
+    line takes them). ValueError(message id) if FILE or PYTHON is missing."""
+    rest = list(words)
+    optimize = False
+    python: str | None = None
+    while rest and (rest[0] in ("-O", "--python") or rest[0].startswith("--python=")):
+        word = rest.pop(0)
+        if word == "-O":
+            optimize = True
+        elif word == "--python":
+            if not rest:
+                raise ValueError(NEEDS_A_PYTHON)
+            python = rest.pop(0)
+        else:
+            python = word.partition("=")[2]
+        if python == "":
+            raise ValueError(NEEDS_A_PYTHON)
+    if not rest:
+        raise ValueError(NEEDS_A_FILE)
+    return ScriptToRun(rest[0], tuple(rest[1:]), optimize, python)
+
+
+def check_script(path: str, compile_here: bool = True) -> str:
+    """The script's real path, or LabError with why it cannot be run (nothing is started).
+    Compiled here unless compile_here is False: another Python than proctui's will run it,
+    and compiles it itself (script_python.ask_python)."""
     if not os.path.exists(path):
         raise refuse(Refusal.SCRIPT_MISSING, value=path)
     if os.path.isdir(path):
@@ -101,6 +144,8 @@ def check_script(path: str) -> str:
         raise refuse(Refusal.SCRIPT_NOT_PYTHON, value=path, error=str(error)) from error
     if "\0" in text:
         raise refuse(Refusal.SCRIPT_NOT_PYTHON, value=path)  # no error of the system's: NUL bytes
+    if not compile_here:
+        return os.path.realpath(path)
     try:
         compile(source, path, "exec", dont_inherit=True)
     except SyntaxError as error:
@@ -127,6 +172,13 @@ class ScriptChannel:
         self._lock = threading.Lock()
         self._closed = False
         threading.Thread(target=self._accept, name="proctui-run-channel", daemon=True).start()
+
+    def private_directory(self, name: str) -> str:
+        """A new directory in the channel's own (only this user can enter it), removed
+        with it when the channel closes."""
+        path = os.path.join(self._dir, name)
+        os.mkdir(path)
+        return path
 
     def send(self, pid: int, message: dict[str, Any]) -> bool:
         with self._lock:
@@ -283,33 +335,34 @@ class Scripts:
         self._warden = Warden("script")
 
     def start(self, path: str, args: tuple[str, ...] = (), optimize: bool = False,
-              on_pause: Callable[[Pause | Ended], None] | None = None) -> LabProcess:
+              on_pause: Callable[[Pause | Ended], None] | None = None, python: str | None = None) -> LabProcess:
+        """Start the script process, paused before the script's first line: under proctui's
+        own Python, or under python (``--python``: a path or a name on PATH), checked
+        first. A refusal (LabError) starts nothing."""
         current = self.record
         if current is not None and not current.reaped.is_set():
             raise refuse(Refusal.SCRIPT_RUNNING, pid=current.pid, label=current.label)
-        real = check_script(path)
+        # Another Python compiles the script itself (its syntax may be newer or older than ours).
+        real = check_script(path, compile_here=python is None)
         self._check_room(1)
+        interpreter = own_python() if python is None else ask_python(python, real, self._start_lock)
         self.on_pause = on_pause
         self.stepping = True
         if self.channel is not None:
             self.channel.close()
         self.channel = ScriptChannel(self._message, self._closed)
         read_fd, write_fd = os.pipe()
-        python = [sys.executable, *(["-O"] if optimize else []), "-m", "proctui.core.script_host"]
-        # sitecustomize (proctui/script_site) connects the interpreters the script starts
-        # itself: multiprocessing's spawn children and fork server.
-        site = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "script_site")
-        python_path = os.pathsep.join(filter(None, [site, os.environ.get("PYTHONPATH")]))
-        env = dict(os.environ, PYTHONUNBUFFERED="1", PROCTUI_PID=str(self._own_pid), PYTHONPATH=python_path,
-                   PROCTUI_CHANNEL=self.channel.path, PROCTUI_SCRIPT=real, PROCTUI_STEPPING="1",
-                   PROCTUI_LANG=self._language())
+        command = [interpreter.path, *(["-O"] if optimize else []), "-m", "proctui.core.script_host"]
+        env = dict(os.environ, PYTHONUNBUFFERED="1", PROCTUI_PID=str(self._own_pid),
+                   PYTHONPATH=self._python_path(self.channel), PROCTUI_CHANNEL=self.channel.path,
+                   PROCTUI_SCRIPT=real, PROCTUI_STEPPING="1", PROCTUI_LANG=self._language())
         actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
                    (os.POSIX_SPAWN_DUP2, write_fd, 1), (os.POSIX_SPAWN_DUP2, write_fd, 2)]
         with self._start_lock:
             try:
                 # A process group of its own: what the script starts stays in it unless it
                 # leaves (setsid), and the warden can end the group if proctui is killed.
-                pid = os.posix_spawn(sys.executable, [*python, self.channel.path, real, *args], env,
+                pid = os.posix_spawn(interpreter.path, [*command, self.channel.path, real, *args], env,
                                      file_actions=actions, setpgroup=0)
             except OSError as exc:
                 os.close(read_fd)
@@ -321,9 +374,24 @@ class Scripts:
         record.script_path = real
         self.record = record
         self._start_warden(env, record)
-        self._emit(ScriptStarted(pid=pid, label=record.label, path=path, args=tuple(args), optimize=optimize))
+        self._emit(ScriptStarted(pid=pid, label=record.label, path=path, args=tuple(args), optimize=optimize,
+                                 python=interpreter.path, python_version=interpreter.version))
         self._watch(record, read_fd)
         return record
+
+    @staticmethod
+    def _python_path(channel: ScriptChannel) -> str:
+        """The script's PYTHONPATH: first sitecustomize (proctui/script_site), which connects
+        the interpreters the script starts itself (multiprocessing's spawn children and
+        fork server); then a directory of this run's holding only a link to proctui's
+        package, so that what runs in the script's processes (script_host) is found under
+        any Python, without proctui's environment on the path (its packages, other
+        versions of the user's own, would hide the user's); then the user's PYTHONPATH."""
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        site = os.path.join(package, "script_site")
+        only_proctui = channel.private_directory("python-path")
+        os.symlink(package, os.path.join(only_proctui, "proctui"))
+        return os.pathsep.join(filter(None, [site, only_proctui, os.environ.get("PYTHONPATH")]))
 
     def command(self, pid: int, what: str, **facts: Any) -> bool:
         """Send a paused process on (next, step, return, continue: pdb's n, s, r, c), or

@@ -55,9 +55,10 @@ import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
-from typing import TYPE_CHECKING, Protocol, TypeGuard, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from proctui.core.procs import read_proc
+from proctui.core.values import describe_value, popen_field
 
 if TYPE_CHECKING:
     from _typeshed import TraceFunction
@@ -85,50 +86,12 @@ class Step:
     status: int | None = None  # the raw wait status, for the return of os.waitpid
 
 
-# -- describing values without side effects -----------------------------------------
-
-_MAX_TEXT = 60
-_MAX_ITEMS = 8
-
-
-def describe_value(value: object, _depth: int = 0) -> str:
-    """A short text for a value that is safe to make: it never calls the value's repr."""
-    kind = type(value)
-    if kind in (type(None), bool, int, float):
-        return repr(value)
-    if kind in (str, bytes):
-        text = repr(value)
-        return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 3] + "..."
-    if isinstance(value, BaseProcess):
-        return _describe_process(value)
-    if kind.__module__.startswith("multiprocessing.popen_"):
-        return _describe_popen(value)
-    if _is_plain_sequence(value) and _depth < 2:
-        items = [describe_value(item, _depth + 1) for item in value[:_MAX_ITEMS]]
-        if len(value) > _MAX_ITEMS:
-            items.append("...")
-        inner = ", ".join(items)
-        if kind is list:
-            return f"[{inner}]"
-        return f"({inner},)" if len(items) == 1 else f"({inner})"
-    if isinstance(value, int):  # an IntEnum or other subclass: its own repr is not ours to run
-        return int.__repr__(value)
-    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
-        module = (value.__module__ or "").rpartition(".")[2]
-        return f"<function {module}.{value.__qualname__}>" if module else f"<function {value.__qualname__}>"
-    if isinstance(value, types.ModuleType):
-        return f"<module {value.__name__}>"
-    return f"<{kind.__name__}>"
-
-
-def _is_plain_sequence(value: object) -> TypeGuard[list[object] | tuple[object, ...]]:
-    """Exactly a list or a tuple: a subclass's own methods are not ours to run."""
-    return type(value) in (list, tuple)
+# -- a process's Popen, read without side effects (values, see values.py) ---------------
 
 
 class _Popen(Protocol):
     """multiprocessing's Popen classes (popen_fork and the two that subclass it): the
-    two methods that are traced. Their fields are read through ``_popen_field``."""
+    two methods that are traced. Their fields are read through ``popen_field``."""
 
     def wait(self, timeout: float | None = None) -> int | None: ...
 
@@ -146,23 +109,6 @@ def _popen_of(process: BaseProcess) -> _Popen | None:
     """process._popen read from the instance: the Popen that wait() and poll() belong to."""
     # What BaseProcess.start() stored: a private attribute, which typeshed does not declare.
     return cast("_Popen | None", vars(process).get("_popen"))
-
-
-def _popen_field(popen: object | None, name: str) -> object:
-    return getattr(popen, "__dict__", {}).get(name)
-
-
-def _describe_process(process: BaseProcess) -> str:
-    pid = _popen_field(_popen_of(process), "pid")
-    name = vars(process).get("_name")
-    return f"<{type(process).__name__} name={name if isinstance(name, str) else '?'} pid={describe_value(pid)}>"
-
-
-def _describe_popen(popen: object) -> str:
-    fields = getattr(popen, "__dict__", {})
-    keys = [key for key in ("pid", "returncode", "sentinel") if key in fields]
-    shown = " ".join(f"{key}={describe_value(fields[key])}" for key in keys)
-    return f"<{type(popen).__name__} {shown}>"
 
 
 def _describe_error(error: BaseException) -> str:
@@ -388,7 +334,7 @@ class Stepper:
             self._tracer = _MonitoringTracer(self)
         else:
             self._tracer = _SettraceTracer(self)
-        pid = _popen_field(_popen_of(self._process), "pid")
+        pid = popen_field(_popen_of(self._process), "pid")
         self._thread = threading.Thread(
             target=self._join_traced, args=(timeout,), name=f"proctui-stepper-{pid}", daemon=True
         )
@@ -512,7 +458,7 @@ class Stepper:
         else:
             self._settle_pending()
             # Popen.returncode: None until the child is reaped, then its exitcode.
-            self._result = cast("int | None", _popen_field(_popen_of(self._process), "returncode"))
+            self._result = cast("int | None", popen_field(_popen_of(self._process), "returncode"))
             frame = self._join_exit or self._entry_frame()
             final = Step("done", frame, (frame,), result=str(self._result))
         with self._cond:

@@ -23,6 +23,7 @@ from proctui.core.lab import Lab
 from proctui.core.lessons import default_language, load_glossary
 from proctui.core.practice import Exercise
 from proctui.core.reader import SnapshotReader
+from proctui.core.script_run import ScriptToRun
 from proctui.ui import actions
 from proctui.ui.actions import Pane
 from proctui.ui.screens.help import HelpScreen
@@ -58,7 +59,7 @@ class ProcTUI(App[None]):
         scope: str = "lab",
         lang: str | None = None,
         theme: str = "dark",
-        script: tuple[str, tuple[str, ...], bool] | None = None,
+        script: ScriptToRun | tuple[str, tuple[str, ...], bool] | None = None,
         practice: tuple[Exercise, str | None] | None = None,
     ) -> None:
         super().__init__()

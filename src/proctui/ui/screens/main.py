@@ -32,6 +32,7 @@ from proctui.core.practice import Exercise, generate
 from proctui.core.procs import HelperRoles, LabSnapshots, Snapshot, SystemTable
 from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE
 from proctui.core.render import render
+from proctui.core.script_run import ScriptToRun
 from proctui.core.step_session import StepSession
 from proctui.core.stepper import Step, Stepper
 from proctui.core.tree_filter import CommandLines
@@ -88,9 +89,9 @@ class MainScreen(Screen[None]):
     lesson_open = var(False, toggle_class="-lesson")
 
     def __init__(self, lab: Lab, *, scope: str = "lab", lang: str = "en",
-                 script: tuple[str, tuple[str, ...], bool] | None = None, **kwargs) -> None:
+                 script: ScriptToRun | tuple[str, tuple[str, ...], bool] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._script = script  # proctui run FILE [ARGS] (-O): started at mount
+        self._script = script  # proctui run [--python PYTHON] [-O] FILE [ARGS]: started at mount
         self.lab = lab
         self.lang = lang
         lab.language = lang  # what its children print in
@@ -460,16 +461,18 @@ class MainScreen(Screen[None]):
     # -- proctui run: a script of the user's, its processes in viewers of their own -------------
 
     def action_run_script(self) -> None:
-        def chosen(answer: tuple[str, list[str]] | None) -> None:
+        def chosen(answer: ScriptToRun | None) -> None:
             if answer is not None:
-                self.run_script(answer[0], answer[1])
+                self.run_script(*answer)
 
         self.app.push_screen(RunScriptScreen(self.lang), chosen)
 
-    def run_script(self, path: str, args: Sequence[str] = (), optimize: bool = False) -> None:
-        """Start path as the script process, paused before its first line (a refusal says why not)."""
+    def run_script(self, path: str, args: Sequence[str] = (), optimize: bool = False,
+                   python: str | None = None) -> None:
+        """Start path as the script process, paused before its first line, under python
+        (None: proctui's own); a refusal says why not."""
         try:
-            self.lab.scripts.start(path, tuple(args), optimize, on_pause=self.script_viewers.report)
+            self.lab.scripts.start(path, tuple(args), optimize, on_pause=self.script_viewers.report, python=python)
         except LabError as exc:
             self.refuse(exc.refusal)
             return

@@ -13,6 +13,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
 from proctui.core.i18n import N_, words
+from proctui.core.script_run import ScriptToRun, parse_run
 
 
 class PathSuggester(Suggester):
@@ -26,11 +27,32 @@ class PathSuggester(Suggester):
 
 
 def complete_path(value: str) -> str | None:
-    """The first name on disk that completes the path typed (a directory gets its /).
-    One listdir of a local directory: quick enough to run between two key presses."""
-    head, _, partial = value.rpartition(" ")  # only the script's path is completed
-    if head:
-        return None
+    """The first name on disk that completes the path typed (a directory gets its /): the
+    script's, or --python's. One listdir of a local directory: quick enough to run between
+    two key presses."""
+    head, _, partial = value.rpartition(" ")
+    if not _before_the_file(head.split(" ") if head else []):
+        return None  # the script's arguments are not paths of ours
+    completed = _complete(partial)
+    return None if completed is None else f"{head} {completed}" if head else completed
+
+
+def _before_the_file(words_typed: list[str]) -> bool:
+    """Whether the words typed so far are only run's options: the next is the script's
+    path (or --python's)."""
+    rest = list(words_typed)
+    while rest:
+        word = rest.pop(0)
+        if word == "--python":
+            if not rest:
+                return True  # --python's own path comes next
+            rest.pop(0)
+        elif word != "-O" and not word.startswith("--python="):
+            return False
+    return True
+
+
+def _complete(partial: str) -> str | None:
     directory, prefix = os.path.split(partial)
     try:
         names = sorted(name for name in os.listdir(os.path.expanduser(directory) or ".")
@@ -45,8 +67,9 @@ def complete_path(value: str) -> str | None:
     return os.path.join(directory, name)
 
 
-class RunScriptScreen(ModalScreen[tuple[str, list[str]] | None]):
-    """Answers (path, arguments), or None."""
+class RunScriptScreen(ModalScreen[ScriptToRun | None]):
+    """Answers what to run, as ``proctui run`` takes it (``[--python PYTHON] [-O] FILE
+    [ARGS...]``), or None."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="run-script.cancel")]
 
@@ -67,7 +90,8 @@ class RunScriptScreen(ModalScreen[tuple[str, list[str]] | None]):
         _ = self._
         with Vertical() as box:
             box.border_title = _("run a script")
-            yield Label(_("A Python file, and its arguments if any (→ completes the path), then Enter:"))
+            yield Label(_("A Python file and its arguments, as proctui run takes them: [--python PYTHON] [-O] "
+                          "FILE [ARGS...] (→ completes a path), then Enter:"))
             yield Input(placeholder="examples/01_process.py", suggester=PathSuggester(), id="script-path")
             yield Label("", id="script-path-error", classes="error")
 
@@ -80,12 +104,17 @@ class RunScriptScreen(ModalScreen[tuple[str, list[str]] | None]):
         if not words_typed:
             self.query_one("#script-path-error", Label).update(self._("type the path of a script"))
             return
-        self._close((words_typed[0], words_typed[1:]))
+        try:
+            answer = parse_run(words_typed)
+        except ValueError as missing:  # -O alone, --python without its PYTHON
+            self.query_one("#script-path-error", Label).update(self._(str(missing)))
+            return
+        self._close(answer)
 
     def action_cancel(self) -> None:
         self._close(None)
 
-    def _close(self, answer: tuple[str, list[str]] | None) -> None:
+    def _close(self, answer: ScriptToRun | None) -> None:
         if not self._answered:  # keys typed ahead may submit twice: answer once
             self._answered = True
             self.dismiss(answer)
