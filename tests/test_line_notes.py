@@ -88,9 +88,11 @@ def walk_the_script(driver: Driver, method: str) -> tuple[int, list[tuple[str, s
     return script, steps(driver, script, at_module("p.join()"))
 
 
-def the_child(driver: Driver) -> ScriptForked:
+def the_child(driver: Driver) -> tuple[int, ScriptForked]:
+    """The script's child, from its hello: its PID and the event."""
     [child] = wait_until(lambda: events_of(driver.events, ScriptForked), what="the child's hello")
-    return child
+    assert isinstance(child, ScriptForked) and child.pid is not None
+    return child.pid, child
 
 
 def join_to_the_end(driver: Driver, script: int, seen: list[tuple[str, str | None]]) -> None:
@@ -101,7 +103,7 @@ def join_to_the_end(driver: Driver, script: int, seen: list[tuple[str, str | Non
 
 def test_stepping_into_start_under_fork(driver):
     script, seen = walk_the_script(driver, "fork")
-    launch = source_of(multiprocessing.popen_fork.Popen._launch)
+    launch = source_of(vars(multiprocessing.popen_fork.Popen)["_launch"])  # private: not in typeshed
     expected = common_expected() | {
         "from .popen_fork import Popen": "ctx_fork",
         "parent_r, child_w = os.pipe()": "fork_pipe_sentinel",
@@ -115,9 +117,9 @@ def test_stepping_into_start_under_fork(driver):
                      "_fork_intent.preserve_fd = False": "fork_intent_reset_parent"}
     assert_notes(seen, expected)
     # fork() returned twice: the child pauses where it returned 0, and is stepped to its end.
-    child = the_child(driver)
+    pid, child = the_child(driver)
     assert child.traced and child.parent_pid == script
-    child_seen = steps(driver, child.pid, lambda pause: False)
+    child_seen = steps(driver, pid, lambda pause: False)
     child_expected = {
         "if self.pid == 0:": "fork_side_child",
         "code = process_obj._bootstrap(parent_sentinel=child_r)": "fork_bootstrap",
@@ -146,10 +148,10 @@ def test_stepping_into_start_under_spawn(driver):
         "self.sentinel = parent_r": "sentinel",
         "f.write(fp.getbuffer())": "spawn_write",
     })
-    child = the_child(driver)
+    pid, child = the_child(driver)
     assert child.via == "spawn"
-    driver.pause_of(child.pid)  # at its target's first line: a fresh Python ran nothing of _launch
-    driver.send(child.pid, "continue")
+    driver.pause_of(pid)  # at its target's first line: a fresh Python ran nothing of _launch
+    driver.send(pid, "continue")
     join_to_the_end(driver, script, seen)
     assert_notes(seen, {"pid, sts = os.waitpid(self.pid, flag)": "waitpid_blocks",
                         "if pid == self.pid:": "poll_reaped"})
@@ -168,10 +170,10 @@ def test_stepping_into_start_under_forkserver(driver):
     })
     # The script forked nothing: no line of popen_fork's _launch was run.
     assert not [line for line, _ in seen if line == "self.pid = os.fork()"]
-    child = the_child(driver)
+    pid, child = the_child(driver)
     assert child.via == "forkserver" and child.parent_pid != script
-    driver.pause_of(child.pid)
-    driver.send(child.pid, "continue")
+    driver.pause_of(pid)
+    driver.send(pid, "continue")
     join_to_the_end(driver, script, seen)
     assert_notes(seen, {"timeout = 0 if flag == os.WNOHANG else None": "fs_poll_timeout",
                         "self.returncode = forkserver.read_signed(self.sentinel)": "fs_poll_read"})
@@ -266,6 +268,10 @@ async def test_the_script_viewer_says_the_note_of_the_line_in_both_languages():
             [script] = logged(app, ScriptStarted)
             viewer = main.script_viewers.viewers[script.pid]
 
+            def paused() -> Pause:
+                assert viewer.pause is not None
+                return viewer.pause
+
             async def press(key: str) -> None:
                 before = viewer.pause
                 await pilot.press(key)
@@ -273,16 +279,16 @@ async def test_the_script_viewer_says_the_note_of_the_line_in_both_languages():
                                        what="the next pause")
 
             await pilot_wait_until(pilot, lambda: viewer.pause is not None, what="the first pause")
-            while source_line(viewer.pause) != "p.start()":
+            while source_line(paused()) != "p.start()":
                 await press("n")
             await press("s")
-            while source_line(viewer.pause) != "_cleanup()":
+            while source_line(paused()) != "_cleanup()":
                 await press("n")
-            note = line_notes.pause_note(viewer.pause)
+            note = line_notes.pause_note(paused())
             assert note is not None and note.key == "start_cleanup"
             await pilot_wait_until(pilot, lambda: viewer_text(viewer) == note.text, what="the note shown")
             await pilot.press("L")  # the language: the same note, in Chinese
-            chinese = line_notes.pause_note(viewer.pause, "zh")
+            chinese = line_notes.pause_note(paused(), "zh")
             assert chinese is not None
             await pilot_wait_until(pilot, lambda: viewer_text(viewer) == chinese.text, what="the note in Chinese")
             viewer.focus()

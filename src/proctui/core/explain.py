@@ -2,7 +2,8 @@
 
 The texts are built from the step itself (the call, its arguments and result, the raw
 wait status) and from what the kernel says about the child right now (its state letter
-in /proc), never from what we expect to happen.
+in /proc), never from what we expect to happen. A word on the line a step is at comes
+from ``line_notes``, which knows the lines of join, wait and poll by their function.
 """
 
 from __future__ import annotations
