@@ -296,3 +296,21 @@ async def test_the_script_viewer_says_the_note_of_the_line_in_both_languages():
             await pilot_wait_until(pilot, lambda: not main.script_open, what="the script ended")
     finally:
         lab.shutdown()
+
+
+def test_a_fork_child_s_first_pause_leaves_the_side_to_the_viewer_s_first_words():
+    """The viewer's first words on a fork child say what fork() returned: the line's note
+    does not say it again there, and does at any later pause on that line."""
+    import linecache
+
+    file = multiprocessing.popen_fork.__file__
+    lines = linecache.getlines(file)
+    line = next(number for number, text in enumerate(lines, 1) if text.strip() == "if self.pid == 0:")
+    pause = Pause(pid=4242, event="line", file=file, line=line, func="Popen._launch", stack=(),
+                  locals={"self": "<Popen pid=0 returncode=None>"}, via="fork")
+    assert line_notes.pause_note(pause, first=True) is None
+    later = line_notes.pause_note(pause)
+    assert later is not None and later.key == "fork_side_child"
+    parent = line_notes.pause_note(Pause(pid=4241, event="line", file=file, line=line, func="_launch", stack=(),
+                                         locals={"self": "<Popen pid=4242 returncode=None>"}), first=True)
+    assert parent is not None and parent.key == "fork_side_parent"

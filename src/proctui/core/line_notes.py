@@ -331,9 +331,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "unpickles the Process and runs it",
         # popen_forkserver.Popen
         "forkserver_fds": "the descriptors to send to the fork server for the child",
-        "fs_connect": "asks the fork server for a child: connect_to_new_process starts the server if it is "
-        "not running, connects to its Unix socket and sends it the child's ends of two new pipes. The fork "
-        "server forks the child: this process's own fork() never runs, and it is not the child's parent",
+        "fs_connect": "asks the fork server for a child: starts the server if it is not running, connects to "
+        "its Unix socket, sends it the child's ends of two new pipes. The fork server forks the child: this "
+        "process's own fork() never runs, and it is not the child's parent",
         "fs_parent_w": "a copy of the data pipe's write end, kept while the Popen lives: the child watches "
         "that pipe as its parent sentinel",
         "fs_write": "the pickled data goes to the child the fork server forked: it unpickles the Process and "
@@ -476,8 +476,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "spawn_closes_child_end": "父进程关掉自己那份属于新 Python 的管道端",
         "spawn_write": "pickle 好的数据送进管道：新 Python 读到它，把自己准备好，unpickle 出 Process 并运行它",
         "forkserver_fds": "要交给 fork server、转给子进程的文件描述符",
-        "fs_connect": "请 fork server 生一个子进程：connect_to_new_process 在 fork server 没运行时先启动它，"
-        "连上它的 Unix 套接字，把两个新管道里属于子进程的那一端发过去。由 fork server 来 fork 子进程："
+        "fs_connect": "请 fork server 生一个子进程：fork server 没运行就先启动它，连上它的 Unix 套接字，"
+        "把两个新管道里属于子进程的那一端发过去。由 fork server 来 fork 子进程："
         "这个进程自己的 fork() 根本不会执行，它也不是子进程的父进程",
         "fs_parent_w": "数据管道写端的一个副本，在 Popen 存在期间一直留着：子进程把这个管道当作父进程的哨兵盯着",
         "fs_write": "pickle 好的数据送给 fork server fork 出的子进程：它 unpickle 出 Process 并运行它",
@@ -570,11 +570,15 @@ def _statement_starts(filename: str) -> dict[int, int]:
     return starts
 
 
-def pause_note(pause: Pause, lang: str = "en") -> LineNote | None:
+def pause_note(pause: Pause, lang: str = "en", *, first: bool = False) -> LineNote | None:
     """The note on the line a process of ``proctui run`` is paused at, if it is a line of
     multiprocessing's that has one. Only a pause before a line: a return or an exception
-    says what it is itself."""
+    says what it is itself. first: the process's first pause, where the viewer's own words
+    on a fork child already say what fork() returned and so which side this is."""
     if pause.event != "line" or _module_of(pause.file) is None:
         return None
     line = _statement_starts(pause.file).get(pause.line, pause.line)
-    return note_for_line(pause.file, pause.func, linecache.getline(pause.file, line), pause.locals, lang)
+    note = note_for_line(pause.file, pause.func, linecache.getline(pause.file, line), pause.locals, lang)
+    if note is not None and first and pause.via == "fork" and note.key.endswith("_child"):
+        return None
+    return note

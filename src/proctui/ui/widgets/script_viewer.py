@@ -96,7 +96,7 @@ class ScriptViewer(Vertical, can_focus=True):
         else:
             note = ""
         # What this line of multiprocessing's own source does (s into start() or join()).
-        said = pause_note(pause, self.language)
+        said = pause_note(pause, self.language, first=first)
         if said is not None:
             note = f"{note} {said.text}".strip()
         self.note.update(Text(note))
