@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import re
 import sys
+from typing import Any
 
 from helpers import proc_state, wait_until
 from proctui.core import explain
@@ -162,3 +163,61 @@ def _status_field(pid: int, name: str) -> str:
             if line.startswith(name + ":"):
                 return line.split()[1]
     raise AssertionError(f"no {name} in /proc/{pid}/status")
+
+
+def line_keys_of_a_join(method: str, target, timeout: float | None = None) -> list[tuple[str, str | None]]:
+    """(line, key of its note) for each line step of a real join of a child of method."""
+    import linecache
+
+    from proctui.core.line_notes import note_for_line
+
+    context: Any = multiprocessing.get_context(method)
+    process = context.Process(target=target)
+    process.start()
+    multiprocessing.process._children.discard(process)  # type: ignore[attr-defined]  # private, not in typeshed
+    stepper = Stepper(process)
+    seen = []
+    try:
+        if method != "forkserver" and target is exit_with_seven:
+            wait_until(lambda: proc_state(process.pid) == "Z", what="a zombie")
+        stepper.start(timeout)
+        sources = stepper.sources()
+        step = stepper.step
+        while step is not None and step.kind not in ("done", "exception"):
+            if step.kind == "line":
+                line = linecache.getline(step.frame.filename, step.frame.lineno).strip()
+                note = note_for_line(step.frame.filename, step.frame.func, line, step.frame.locals)
+                shown = explain.viewer_note(step, pid=process.pid, child_state=None, sources=sources, first=False,
+                                            start_method=method)
+                assert note is None or shown.startswith(note.text), (note, shown)
+                seen.append((line, note.key if note is not None else None))
+            step = stepper.next()
+        return seen
+    finally:
+        if stepper.step is not None:
+            stepper.run_to_end()
+        process.kill()
+        process.join()
+
+
+def keys_at(seen: list[tuple[str, str | None]], line: str) -> set[str | None]:
+    return {key for at, key in seen if at == line}
+
+
+def test_each_line_of_a_real_join_gets_the_note_of_its_own_function():
+    """The same line text means another thing in another function: poll's waitpid under
+    fork (flag 0 here: it blocks, then reaps), forkserver's poll (no waitpid at all), and
+    a join(timeout) that gives up (W)."""
+    fork = line_keys_of_a_join("fork", exit_with_seven)
+    assert keys_at(fork, "res = self._popen.wait(timeout)") == {"join_wait"}
+    assert keys_at(fork, "pid, sts = os.waitpid(self.pid, flag)") == {"waitpid_blocks"}
+    assert keys_at(fork, "if pid == self.pid:") == {"poll_reaped"}  # the child's PID came back: reaped
+    assert keys_at(fork, "_children.discard(self)") == {"join_discard"}
+    forkserver = line_keys_of_a_join("forkserver", exit_with_seven)
+    assert keys_at(forkserver, "if not wait([self.sentinel], timeout):") == {"fs_poll_wait"}
+    assert keys_at(forkserver, "self.returncode = forkserver.read_signed(self.sentinel)") == {"fs_poll_read"}
+    assert not [line for line, _ in forkserver if "os.waitpid(" in line]
+    gave_up = line_keys_of_a_join("spawn", sleep_a_minute, timeout=0.2)
+    assert keys_at(gave_up, "if not wait([self.sentinel], timeout):") == {"wait_sentinel"}
+    assert keys_at(gave_up, "return None") == {"wait_gave_up"}
+    assert not keys_at(gave_up, "_children.discard(self)")  # join returned before it: unreaped

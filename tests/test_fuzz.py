@@ -180,13 +180,13 @@ def test_the_lab_never_signals_itself_pid_1_or_another_user(lab, sentinels):
         lab.stop_or_continue(init)
     assert_refused(refused, Refusal.INIT, pid=1)
     me = planted(lab, os.getpid())
-    for operation in (lab.terminate, lab.kill, lab.stop_or_continue):
+    for operation in (lab.terminate, lab.kill, lab.stop_or_continue, lab.interrupt):
         with pytest.raises(LabError) as refused:
             operation(me)
         assert_refused(refused, Refusal.PROCTUI_ITSELF, pid=os.getpid())
     if theirs is not None:
         record = planted(lab, theirs.pid)
-        for operation in (lab.terminate, lab.kill, lab.stop_or_continue):
+        for operation in (lab.terminate, lab.kill, lab.stop_or_continue, lab.interrupt):
             with pytest.raises(LabError) as refused:
                 operation(record)
             assert_refused(refused, Refusal.OTHER_USER, pid=theirs.pid, uid=NOBODY)
@@ -229,7 +229,7 @@ def test_a_reused_pid_gets_nothing(lab, sentinels):
     info = read_proc(newcomer.pid)
     assert info is not None
     child.start_ticks = info.start_ticks
-    for operation in (lab.terminate, lab.kill, lab.stop_or_continue):
+    for operation in (lab.terminate, lab.kill, lab.stop_or_continue, lab.interrupt):
         with pytest.raises(LabError) as refused:
             operation(child)
         assert_refused(refused, Refusal.PID_REUSED, pid=child.pid, label=child.label)

@@ -379,6 +379,21 @@ SENTENCES = [
     (Signalled(pid=4242, label="interruptible-1", signal=signal.SIGINT, method="interrupt"),
      ("interruptible-1.interrupt() is kill(4242, SIGINT) -> interruptible-1 (sent through a pidfd: only this very "
       "process can get it)")),
+    # I: the real p.interrupt() where it is safe (3.14+), else SIGINT through the pidfd, and why
+    (Signalled(pid=4242, label="child-1", signal=signal.SIGINT, method="interrupt", called=True),
+     ("child-1.interrupt() -> os.kill(4242, SIGINT): multiprocessing's own call, by PID, made once proctui had "
+      "checked that PID 4242 still names this child, which nobody could reap meanwhile")),
+    (Signalled(pid=4242, label="child-1", signal=signal.SIGINT, method="interrupt", emulated=ev.Emulated.NO_METHOD),
+     (f"kill(4242, SIGINT) -> child-1 {PIDFD}; proctui emulates Process.interrupt(), which this Python lacks "
+      "(it is new in 3.14)")),
+    (Signalled(pid=4242, label="child-1", signal=signal.SIGINT, method="interrupt",
+               emulated=ev.Emulated.FORK_SERVER_REAPS),
+     (f"kill(4242, SIGINT) -> child-1 {PIDFD}; in place of child-1.interrupt(), whose os.kill() goes by PID: the "
+      "fork server, not proctui, reaps this child when it ends, and then its PID could name another process")),
+    (Signalled(pid=4242, label="child-1", signal=signal.SIGINT, method="interrupt",
+               emulated=ev.Emulated.JOIN_UNDER_WAY),
+     (f"kill(4242, SIGINT) -> child-1 {PIDFD}; in place of child-1.interrupt(), whose os.kill() goes by PID: a "
+      "join of it is under way, which reaps it when it ends, and then its PID could name another process")),
     # joins
     (JoinBlocks(pid=4242, label="child-1"),
      "child-1.join() -> waitpid(4242, 0) blocks: the child is still running (x ends it; t too, unless it is stopped)"),

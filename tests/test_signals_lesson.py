@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import textwrap
+import threading
 
 import pytest
 
@@ -20,13 +21,14 @@ from helpers import (
     gone,
     logged,
     pilot_wait_until,
+    proc_state,
     refused,
     run_reaping_what_it_leaves,
     select,
     wait_until,
 )
 from proctui.core import workers
-from proctui.core.events import Disposition, Exited, Output, Refusal, Signalled, WhoReaps
+from proctui.core.events import Disposition, Emulated, Exited, JoinBlocks, Output, Refusal, Signalled, WhoReaps
 from proctui.core.lab import Lab, LabError
 from proctui.ui.app import ProcTUI
 
@@ -38,7 +40,23 @@ def said(events, pid):
 # -- SIGINT ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("method", ["fork", "spawn"])
+#: Process.interrupt() is new in 3.14: before, proctui sends SIGINT itself and says it emulates it.
+HAS_INTERRUPT = hasattr(multiprocessing.Process, "interrupt")
+
+
+def how_sent(sent: Signalled, where_safe: Emulated | None = None) -> None:
+    """The event says how SIGINT went: the real p.interrupt() where this Python has it and
+    proctui may call it (where_safe None), else through the pidfd, and why."""
+    assert sent.signal == signal.SIGINT and sent.method == "interrupt"
+    if not HAS_INTERRUPT:
+        assert not sent.called and sent.emulated is Emulated.NO_METHOD
+    elif where_safe is None:
+        assert sent.called and sent.emulated is None
+    else:
+        assert not sent.called and sent.emulated is where_safe
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
 def test_sigint_raises_keyboard_interrupt_in_a_child_with_pythons_handler(method):
     lab = Lab(start_method=method)
     events: list = []
@@ -48,11 +66,13 @@ def test_sigint_raises_keyboard_interrupt_in_a_child_with_pythons_handler(method
         wait_until(lambda: said(events, child.pid), what="the handler to be installed")
         lab.interrupt(child)
         [sent] = events_of(events, Signalled, child.pid)
-        assert sent.signal == signal.SIGINT and sent.disposition is Disposition.CAUGHT
-        # Process.interrupt() exists from 3.14 on: the event names it only where it does.
-        assert sent.method == ("interrupt" if hasattr(multiprocessing.Process, "interrupt") else None)
+        assert sent.disposition is Disposition.CAUGHT
+        # The fork server reaps its children whenever they end: interrupt()'s kill by PID
+        # could reach a newcomer, so proctui keeps to the pidfd there.
+        how_sent(sent, Emulated.FORK_SERVER_REAPS if method == "forkserver" else None)
         [exited] = wait_until(lambda: events_of(events, Exited, child.pid), what="its exit")
-        assert exited.exitcode == 1 and exited.status is not None and os.WIFEXITED(exited.status)
+        if method != "forkserver":  # no status of ours to read: the fork server reaped it
+            assert exited.exitcode == 1 and exited.status is not None and os.WIFEXITED(exited.status)
         wait_until(lambda: any(line.startswith("KeyboardInterrupt") for line in said(events, child.pid)),
                    what="the traceback's last line")
         assert lab.join(child) == 1
@@ -60,16 +80,74 @@ def test_sigint_raises_keyboard_interrupt_in_a_child_with_pythons_handler(method
         lab.shutdown()
 
 
-def test_sigint_left_to_its_default_action_kills_minus_2(lab, lab_events):
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_sigint_left_to_its_default_action_kills_minus_2(method):
+    lab = Lab(start_method=method)
+    events: list = []
+    lab.subscribe(events.append)
+    try:
+        child = lab.fork_child()
+        wait_until(lambda: said(events, child.pid), what="the child's first line")
+        lab.interrupt(child)
+        [sent] = events_of(events, Signalled, child.pid)
+        assert sent.disposition is Disposition.DEFAULT
+        how_sent(sent)
+        assert lab.join(child) == -signal.SIGINT
+        with pytest.raises(LabError) as refusal:
+            lab.interrupt(child)  # reaped now: nothing to send it to
+        assert_refused(refusal, Refusal.ALREADY_REAPED, pid=child.pid)
+        assert len(events_of(events, Signalled, child.pid)) == 1
+    finally:
+        lab.shutdown()
+
+
+def test_sigint_while_a_join_waits_goes_through_the_pidfd(lab, lab_events):
+    """A join under way reaps the child the moment it ends (the stepped join's waitpid
+    under no lock of ours): interrupt()'s kill by PID is not safe then, the pidfd is."""
     child = lab.fork_child()
     wait_until(lambda: said(lab_events, child.pid), what="the child's first line")
+    joined: list = []
+    joining = threading.Thread(target=lambda: joined.append(lab.join(child)))
+    joining.start()
+    try:
+        wait_until(lambda: events_of(lab_events, JoinBlocks, child.pid), what="the join to block")
+        lab.interrupt(child)
+        [sent] = events_of(lab_events, Signalled, child.pid)
+        how_sent(sent, Emulated.JOIN_UNDER_WAY)
+    finally:
+        joining.join(30)
+    assert joined == [-signal.SIGINT]
+
+
+def test_sigint_to_a_pid_that_names_another_process_sends_nothing(lab, lab_events):
+    """The identity check comes before interrupt(): a record whose PID and start time no
+    longer match (the check's view of a reused PID) is refused, and nothing is sent. The
+    child is stopped, so a SIGINT sent to it would stay pending, where /proc shows it."""
+    child = lab.fork_child()
+    wait_until(lambda: said(lab_events, child.pid), what="the child's first line")
+    lab.stop_or_continue(child)
+    wait_until(lambda: proc_state(child.pid) == "T", what="stopped")
+    true_start, child.start_ticks = child.start_ticks, child.start_ticks + 1
+    try:
+        with pytest.raises(LabError) as refusal:
+            lab.interrupt(child)
+        assert_refused(refusal, Refusal.PID_REUSED, pid=child.pid, label=child.label)
+        pending = int(_status_field(child.pid, "SigPnd"), 16) | int(_status_field(child.pid, "ShdPnd"), 16)
+        assert not pending & (1 << (signal.SIGINT - 1))
+        assert not [e for e in events_of(lab_events, Signalled, child.pid) if e.signal == signal.SIGINT]
+    finally:
+        child.start_ticks = true_start
+    lab.stop_or_continue(child)
     lab.interrupt(child)
-    [sent] = events_of(lab_events, Signalled, child.pid)
-    assert sent.disposition is Disposition.DEFAULT
     assert lab.join(child) == -signal.SIGINT
-    with pytest.raises(LabError) as refusal:
-        lab.interrupt(child)  # reaped now: nothing to send it to
-    assert_refused(refusal, Refusal.ALREADY_REAPED, pid=child.pid)
+
+
+def _status_field(pid: int, name: str) -> str:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith(name + ":"):
+                return line.split()[1]
+    raise AssertionError(f"no {name} in /proc/{pid}/status")
 
 
 async def test_shift_i_interrupts_the_selected_lab_process_and_refuses_proctui():

@@ -338,14 +338,29 @@ class Disposition(enum.Enum):
     IGNORED = "ignored"  # SIG_IGN (SigIgn)
 
 
+class Emulated(enum.Enum):
+    """Why proctui sent the signal of a Process method (interrupt()) through its own pidfd
+    instead of calling the method, which sends it with os.kill(pid)."""
+
+    NO_METHOD = "no method"  # this Python's Process has no such method (interrupt() is new in 3.14)
+    FORK_SERVER_REAPS = "fork server reaps"  # forkserver: the fork server reaps the child when it ends
+    JOIN_UNDER_WAY = "join under way"  # a join of the child is under way: it reaps the child when it ends
+
+
 class Signalled(LabEvent):
-    """proctui sent a signal to the process, through a pidfd on that very process."""
+    """proctui sent a signal to the process, through a pidfd on that very process (or,
+    with called, through the Process method itself)."""
 
     tone: ClassVar[Tone] = Tone.SIGNALLED
     signal: int
-    method: str | None = None  # "terminate" or "kill": the Process method that sends it (None: no Process object)
+    # The Process method the signal is ("terminate", "kill", "interrupt"); None: no Process object.
+    method: str | None = None
     was_zombie: bool = False
     disposition: Disposition = Disposition.DEFAULT
+    # True: proctui called the method itself (p.interrupt(), 3.14+): multiprocessing's os.kill(pid).
+    called: bool = False
+    # Why the method was not called, where proctui sent its signal in its place.
+    emulated: Emulated | None = None
 
 
 class JoinBlocks(LabEvent):

@@ -2,7 +2,8 @@
 
 The texts are built from the step itself (the call, its arguments and result, the raw
 wait status) and from what the kernel says about the child right now (its state letter
-in /proc), never from what we expect to happen.
+in /proc), never from what we expect to happen. A word on the line a step is at comes
+from ``line_notes``, which knows the lines of join, wait and poll by their function.
 """
 
 from __future__ import annotations
@@ -13,41 +14,14 @@ import platform
 import sys
 
 from proctui.core.i18n import words
+from proctui.core.line_notes import note_for_line
 from proctui.core.linux import decode_status, describe_exitcode
 from proctui.core.procs import state_word
 from proctui.core.stepper import Step
 
-# Lines of join/wait/poll worth a word, found by their text (line numbers move between
-# releases; the text of these lines has not changed since 3.4): the fragment, and the key
-# of its note in PHRASES.
-_LINE_NOTES = (
-    ("self._check_closed()", "line_closed"),
-    ("self._parent_pid == os.getpid()", "line_parent"),
-    ("self._popen is not None", "line_popen"),
-    ("self._popen.wait(timeout)", "line_wait"),
-    ("_children.discard(self)", "line_discard"),
-    ("if self.returncode is None:", "line_returncode"),
-    ("if not wait([self.sentinel], timeout)", "line_sentinel"),
-    ("self.poll(os.WNOHANG if timeout == 0.0 else 0)", "line_flag"),
-    ("os.waitstatus_to_exitcode(sts)", "line_decode"),
-    ("os.WIFSIGNALED(sts)", "line_signalled"),
-    ("self.returncode = -os.WTERMSIG(sts)", "line_negative"),
-)
-
 #: Every sentence the code viewer can say, by key and language; {names} are facts of the step.
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
-        "line_closed": "join() on a closed Process raises ValueError",
-        "line_parent": "only the process that started the child may join it",
-        "line_popen": "start() creates the Popen; without it there is nothing to wait for",
-        "line_wait": "the real work: Popen.wait() of the start method in use",
-        "line_discard": "the child is reaped: multiprocessing stops tracking it",
-        "line_returncode": "returncode is set once the child has been reaped; then it is reused",
-        "line_sentinel": "sleep until the sentinel is readable or the timeout passes",
-        "line_flag": "flag 0 blocks until the child exits; WNOHANG would not",
-        "line_decode": "decode the wait status: exit code, or -signal number",
-        "line_signalled": "killed by a signal?",
-        "line_negative": "signalled children get a negative exit code",
         "waitpid_nohang": "Next: {call} with WNOHANG: it returns (0, 0) at once if the child has not exited, "
         "else reaps it.",
         "waitpid_zombie": "Next: {call}. The child is a zombie (Z in /proc): this call collects its exit "
@@ -101,17 +75,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "used -os.WTERMSIG(sts) / os.WEXITSTATUS(sts)",
     },
     "zh": {
-        "line_closed": "对已 close() 的 Process 调用 join() 会抛出 ValueError",
-        "line_parent": "只有启动子进程的那个进程才能 join 它",
-        "line_popen": "start() 会创建 Popen；没有它就没有可等待的东西",
-        "line_wait": "真正干活的地方：当前启动方法的 Popen.wait()",
-        "line_discard": "子进程已被回收：multiprocessing 不再跟踪它",
-        "line_returncode": "子进程被回收后 returncode 就有值了，之后直接复用",
-        "line_sentinel": "睡眠，直到哨兵可读或超时",
-        "line_flag": "flag 为 0 时会阻塞到子进程退出；WNOHANG 则不会",
-        "line_decode": "解读等待状态：退出码，或者负的信号编号",
-        "line_signalled": "是被信号杀死的吗？",
-        "line_negative": "被信号杀死的子进程，退出码是负数",
         "waitpid_nohang": "下一步：{call}，带 WNOHANG：子进程还没退出就立刻返回 (0, 0)，否则回收它。",
         "waitpid_zombie": "下一步：{call}。子进程是僵尸进程（/proc 里是 Z）：这个调用取走它的退出状态，"
         "内核释放 PID {pid}。看它那一行消失。",
@@ -165,14 +128,6 @@ PHRASES: dict[str, dict[str, str]] = {
 def _say(lang: str, key: str, **facts: object) -> str:
     phrases = PHRASES.get(lang, PHRASES["en"])
     return phrases[key].format(**facts)
-
-
-def line_note(source_line: str, lang: str = "en") -> str | None:
-    text = source_line.strip()
-    for fragment, key in _LINE_NOTES:
-        if fragment in text:
-            return _say(lang, key)
-    return None
 
 
 def _call_args(call: str) -> list[str]:
@@ -308,7 +263,8 @@ def viewer_note(
         lines, first_line = sources.get(step.frame.func, ([], 0))
         index = step.frame.lineno - first_line
         source_line = lines[index] if 0 <= index < len(lines) else ""
-        note = line_note(source_line, lang) or ""
+        found = note_for_line(step.frame.filename, step.frame.func, source_line, step.frame.locals, lang)
+        note = found.text if found is not None else ""
         if "waitstatus_to_exitcode" in source_line:
             note = f"{note}. {version_note(poll_source(sources), lang) or ''}"
     if first:

@@ -8,7 +8,8 @@ is left untranslated, or the .mo is older than the .po).
 
 What is content rather than UI (lessons, the glossary) is TOML data in ``lessons/``; the
 event log's sentences are renderers (``render_en.py``, ``render_zh.py``) and the code
-viewer's notes ``explain.PHRASES``, since they are built from an event's facts.
+viewers' notes ``explain.PHRASES`` and ``line_notes.PHRASES``, since they are built from
+an event's (or a pause's) facts.
 
 Where a message is declared apart from where it is shown (a table of actions, a list of
 words), it is marked with ``N_()`` for extraction and translated with ``_()`` when shown,

@@ -32,6 +32,7 @@ from proctui.core import procs, workers
 from proctui.core.cow import CopyOnWrite
 from proctui.core.ending import Ending
 from proctui.core.events import (
+    Emulated,
     Forked,
     ForkWarned,
     JoinBlocks,
@@ -62,7 +63,14 @@ from proctui.core.pool import LabPool, PoolError
 from proctui.core.queue_deadlock import QUEUE_BYTES, QueueDeadlock
 from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
 from proctui.core.script_run import Scripts
-from proctui.core.sending import await_state, check_not_reaped, check_same_process, disposition, send
+from proctui.core.sending import (
+    await_state,
+    call_method,
+    check_not_reaped,
+    check_same_process,
+    disposition,
+    send,
+)
 from proctui.core.start_methods import START_METHODS, start_method
 from proctui.core.stepped_join import SteppedJoins, check_joinable, hold_reap_lock
 from proctui.core.stepper import Step, Stepper
@@ -74,6 +82,13 @@ DEFAULT_MAX_CHILDREN = 64
 
 Listener = Callable[[LabEvent], object]  # what a listener returns is not used
 Worker = Callable[..., None]
+
+
+def _popen_returncode(process: multiprocessing.process.BaseProcess) -> object:
+    """process._popen.returncode, read from the instances' own dicts: never through poll(),
+    exitcode or repr, which reap."""
+    popen = vars(process).get("_popen")
+    return getattr(popen, "__dict__", {}).get("returncode")
 
 
 class Lab:
@@ -410,16 +425,58 @@ class Lab:
         self._signal(record, "kill", signal.SIGKILL)
 
     def interrupt(self, record: LabProcess) -> None:
-        """SIGINT, which Process.interrupt() sends from Python 3.14: Python's own handler
-        raises KeyboardInterrupt; a process that left SIGINT to its default dies of it."""
-        # interrupt() is new in 3.14: the event names it only where this Process has it.
-        has_interrupt = record.process is not None and hasattr(record.process, "interrupt")
-        self._signal(record, "interrupt" if has_interrupt else None, signal.SIGINT)
+        """Process.interrupt() (3.14+): SIGINT. Python's own handler raises KeyboardInterrupt;
+        a process that left SIGINT to its default (a lab child) dies of it.
+
+        Where it is safe, the real ``p.interrupt()`` is called; elsewhere proctui sends
+        SIGINT through the pidfd, as every other signal, and the event says why."""
+        process = record.process
+        if process is None:  # a grandchild: its Process object (if any) is in its parent
+            self._signal(record, None, signal.SIGINT)
+            return
+        if not hasattr(process, "interrupt"):
+            self._signal(record, "interrupt", signal.SIGINT, Emulated.NO_METHOD)
+            return
+        if not start_method(record.start_method).proctui_is_parent:
+            # The fork server reaps the child whenever it ends, without telling us: by
+            # PID, interrupt() could reach a process that was given the PID since.
+            self._signal(record, "interrupt", signal.SIGINT, Emulated.FORK_SERVER_REAPS)
+            return
+        if not record.reap_lock.acquire(blocking=False):
+            # A join holds it. A stepped join's os.waitpid reaps the child the moment it
+            # ends, under no lock of ours: the PID could then pass to another process.
+            self._signal(record, "interrupt", signal.SIGINT, Emulated.JOIN_UNDER_WAY)
+            return
+        # Why the PID is safe here. proctui is the child's parent (fork, spawn), so its PID
+        # names it until proctui reaps it (a zombie keeps it). Every reaping of a lab child
+        # in proctui takes one of the two locks now held: join, the stepped join and
+        # shutdown hold the reap lock, is_alive and every mark_reaped the signal lock.
+        # multiprocessing's own reapers never see it (guards: start() and
+        # active_children() poll _children, which refuses lab children; a Process is never
+        # repr'd), and proctui never sets SIGCHLD to SIG_IGN. So from the check in
+        # call_method to the end of the call the PID is this very child's. In 3.14 and
+        # 3.15 interrupt() is _check_closed() and popen_fork.Popen._send_signal(SIGINT):
+        # nothing if returncode is set (only a reap sets it: none here), else
+        # os.kill(pid, SIGINT), which cannot fail with ProcessLookupError on an unreaped
+        # child, nor with EPERM on our own; its other branch (OSError: wait(0.1), which
+        # could reap) is checked for below all the same.
+        try:
+            with record.signal_lock:
+                handling = disposition(record.pid, signal.SIGINT)
+                info = call_method(record, process.interrupt, self.records.is_current(record), self.pid)
+                if _popen_returncode(process) is not None:
+                    record.mark_reaped()  # interrupt() reaped it after all (see above): say so
+        finally:
+            record.reap_lock.release()
+        self._emit(Signalled(pid=record.pid, label=record.label, signal=signal.SIGINT, method="interrupt",
+                             called=True, was_zombie=info.is_zombie, disposition=handling))
+        if not info.is_zombie:
+            await_state(record.pid, lambda info: info.is_zombie, timeout=0.02)
 
     def _send(self, record: LabProcess, signum: int) -> procs.ProcInfo:
         return send(record, signum, self.records.is_current(record), self.pid)
 
-    def _signal(self, record: LabProcess, method: str | None, signum: int) -> None:
+    def _signal(self, record: LabProcess, method: str | None, signum: int, emulated: Emulated | None = None) -> None:
         with record.signal_lock:
             # Read before sending: whether the receiver has a handler of its own for it.
             handling = disposition(record.pid, signum)
@@ -429,7 +486,7 @@ class Lab:
         # A grandchild has no Process object here: no terminate() or kill() of ours.
         self._emit(Signalled(pid=record.pid, label=record.label, signal=signum,
                              method=method if record.process is not None else None,
-                             was_zombie=info.is_zombie, disposition=handling))
+                             was_zombie=info.is_zombie, disposition=handling, emulated=emulated))
         if not info.is_zombie:
             # The child dies when the kernel next runs it, usually within a millisecond.
             # Waiting a little for that (after the event, so the log keeps cause before

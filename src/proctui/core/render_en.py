@@ -228,7 +228,20 @@ class English:
             effect = "it runs again" if e.signal == signal.SIGCONT else "the kernel stops it (T) until SIGCONT"
             return f"kill({e.pid}, {name}) -> {e.label}: {effect}"
         text = f"kill({e.pid}, {name}) -> {e.label} (sent through a pidfd: only this very process can get it)"
-        if e.method is not None:
+        by_pid = f"in place of {e.label}.{e.method}(), whose os.kill() goes by PID: "
+        if e.called:
+            text = (f"{e.label}.{e.method}() -> os.kill({e.pid}, {name}): multiprocessing's own call, by PID, "
+                    f"made once proctui had checked that PID {e.pid} still names this child, which nobody could "
+                    "reap meanwhile")
+        elif e.emulated is ev.Emulated.NO_METHOD:
+            text += "; proctui emulates Process.interrupt(), which this Python lacks (it is new in 3.14)"
+        elif e.emulated is ev.Emulated.FORK_SERVER_REAPS:
+            text += ("; " + by_pid + "the fork server, not proctui, reaps this child when it ends, and then its PID "
+                     "could name another process")
+        elif e.emulated is ev.Emulated.JOIN_UNDER_WAY:
+            text += ("; " + by_pid + "a join of it is under way, which reaps it when it ends, and then its PID "
+                     "could name another process")
+        elif e.method is not None:
             text = f"{e.label}.{e.method}() is " + text
         elif e.signal == signal.SIGINT:
             text += "; Process.interrupt() (Python 3.14+) sends the same"

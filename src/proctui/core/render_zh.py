@@ -223,7 +223,18 @@ class Chinese:
             effect = "它继续运行" if e.signal == signal.SIGCONT else "内核让它停下（T），直到收到 SIGCONT"
             return f"kill({e.pid}, {name}) -> {e.label}：{effect}"
         text = f"kill({e.pid}, {name}) -> {e.label}（经 pidfd 发送：只有这个进程本身能收到）"
-        if e.method is not None:
+        by_pid = f"代替 {e.label}.{e.method}()，因为它的 os.kill() 按 PID 发送："
+        if e.called:
+            text = (f"{e.label}.{e.method}() -> os.kill({e.pid}, {name})：这是 multiprocessing 自己按 PID 发出的调用；"
+                    f"调用前 proctui 已确认 PID {e.pid} 仍是这个子进程，而且这期间谁也回收不了它")
+        elif e.emulated is ev.Emulated.NO_METHOD:
+            text += "；proctui 模拟了 Process.interrupt()：这个 Python 还没有它（3.14 才加入）"
+        elif e.emulated is ev.Emulated.FORK_SERVER_REAPS:
+            text += ("；" + by_pid + "回收这个子进程的是 fork server 而不是 proctui，它一结束就被回收，"
+                     "PID 随后可能分给别的进程")
+        elif e.emulated is ev.Emulated.JOIN_UNDER_WAY:
+            text += "；" + by_pid + "对它的 join 正在进行，它一结束就会被回收，PID 随后可能分给别的进程"
+        elif e.method is not None:
             text = f"{e.label}.{e.method}() 就是 " + text
         elif e.signal == signal.SIGINT:
             text += "；Process.interrupt()（Python 3.14 起）发送的也是它"

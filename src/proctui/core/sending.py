@@ -65,6 +65,25 @@ def send(record: LabProcess, signum: int, is_current: bool, own_pid: int) -> pro
         os.close(pidfd)
 
 
+def call_method(record: LabProcess, method: Callable[[], None], is_current: bool, own_pid: int) -> procs.ProcInfo:
+    """Call a Process method that sends its signal by PID (``interrupt()``: popen_fork's
+    ``os.kill(self.pid, SIGINT)``) once record passes the check ``send`` makes, or call
+    nothing and raise LabError. Returns the /proc view the check passed on.
+
+    A PID is not a pidfd: this is safe only while nobody can reap the process, so that
+    its PID cannot pass to another. The caller makes sure of it (``Lab.interrupt``): it
+    holds record.signal_lock and record.reap_lock, and proctui is the process's parent."""
+    check_not_reaped(record, is_current)
+    opened = record.pidfd_if_same()
+    if opened is None:
+        raise no_longer(record)
+    pidfd, info = opened
+    os.close(pidfd)
+    refuse_foreign(info, own_pid)
+    method()
+    return info
+
+
 def disposition(pid: int, signum: int) -> Disposition:
     """What the process does with signum, from the SigIgn and SigCgt masks of
     /proc/PID/status (bit signum-1 of each); DEFAULT if they cannot be read."""

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from proctui.core.i18n import words
+from proctui.core.line_notes import pause_note
 from proctui.core.script_run import Pause
 from proctui.ui import actions
 from proctui.ui.actions import Pane
@@ -36,7 +37,7 @@ class ScriptViewer(Vertical, can_focus=True):
     ScriptViewer { width: 1fr; border: round $secondary; border-title-align: left; }
     ScriptViewer:focus { border: round $accent-lighten-2; }
     ScriptViewer > .script-frame { height: auto; max-height: 3; }
-    ScriptViewer > .script-note { height: auto; max-height: 3; text-style: italic; }
+    ScriptViewer > .script-note { height: auto; max-height: 4; text-style: italic; }
     """
 
     @dataclass
@@ -94,6 +95,10 @@ class ScriptViewer(Vertical, can_focus=True):
                      "returned the child's PID.")
         else:
             note = ""
+        # What this line of multiprocessing's own source does (s into start() or join()).
+        said = pause_note(pause, self.language, first=first)
+        if said is not None:
+            note = f"{note} {said.text}".strip()
         self.note.update(Text(note))
         title = f"{self.label} · PID {self.pid} · {short_path(pause.file)}:{pause.line}"
         if pause.start_method is not None:  # what its p.start() uses: said once multiprocessing is imported
