@@ -14,7 +14,7 @@ from helpers import assert_refused, events_of, gone, proc_info, proc_state, wait
 from proctui.core.events import Output, ReapCall, Reaped, Refusal, Refused, ScriptForked, ScriptReadStdin
 from proctui.core.lab import Lab, LabError
 from proctui.core.script_run import Ended
-from script_driver import EXAMPLES, SCRIPTS, Driver, run_to_the_end, source_line
+from script_driver import EXAMPLES, SCRIPTS, Driver, run_to_the_end, source_line, where_fork_returned_0
 
 
 def test_the_article_s_first_example_stepped_to_its_end(driver):
@@ -52,6 +52,24 @@ def test_the_article_s_first_example_stepped_to_its_end(driver):
     [reaped] = wait_until(lambda: events_of(driver.events, Reaped, script), what="the script reaped")
     assert (reaped.call, reaped.exitcode) == (ReapCall.SCRIPT, 0)
     assert any("exitcode 0" in event.line for event in events_of(driver.events, Output, script))
+
+
+def test_a_fork_child_pauses_where_fork_returned_0_not_in_a_later_at_fork_hook(driver):
+    """At-fork hooks registered after proctui's (the script's own here; random's and 3.14's
+    resource tracker's when first imported after the script began) run in the child before
+    fork() returns 0 there: they run, untraced, and the child's viewer opens in _launch."""
+    script = driver.start("fork_hook.py")
+    driver.step_until(script, "next", lambda p: source_line(p) == "p.start()")
+    driver.send(script, "next")
+    [forked] = wait_until(lambda: events_of(driver.events, ScriptForked), what="the child's hello")
+    assert forked.traced and forked.via == "fork"
+    child_side = driver.pause_of(forked.pid)
+    assert where_fork_returned_0(child_side), child_side
+    driver.send(forked.pid, "continue")
+    assert isinstance(driver.next_of(forked.pid), Ended)
+    assert run_to_the_end(driver, script, "continue") == 0
+    wait_until(lambda: [e.line for e in events_of(driver.events, Output, forked.pid)] == ["hook ran: yes"],
+               what="the child's line")
 
 
 def test_a_script_run_free_to_its_end(driver):
