@@ -14,7 +14,7 @@ from helpers import assert_refused, events_of, gone, proc_info, proc_state, wait
 from proctui.core.events import Output, ReapCall, Reaped, Refusal, Refused, ScriptForked, ScriptReadStdin
 from proctui.core.lab import Lab, LabError
 from proctui.core.procs import children
-from proctui.core.script_run import Ended
+from proctui.core.script_run import Ended, Pause
 from script_driver import EXAMPLES, SCRIPTS, Driver, run_to_the_end, source_line, where_fork_returned_0
 
 
@@ -86,8 +86,12 @@ def test_the_article_s_first_example_under_forkserver_stepped_to_its_end(driver)
                            for event in events_of(driver.events, Output, child)), what="the child's line")
     # The parent steps into join(), down to reading the sentinel: no waitpid on the way.
     lines: list[str] = []
-    at_read = driver.step_until(script, "step", lambda p: lines.append(source_line(p))
-                                or "read_signed(self.sentinel)" in source_line(p))
+
+    def at_the_read(pause: Pause) -> bool:
+        lines.append(source_line(pause))
+        return "read_signed(self.sentinel)" in lines[-1]
+
+    at_read = driver.step_until(script, "step", at_the_read)
     assert at_read.file.endswith("popen_forkserver.py") and at_read.func.endswith("poll")
     assert not [line for line in lines if "waitpid" in line], lines
     driver.send(script, "continue")
