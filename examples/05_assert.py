@@ -1,38 +1,49 @@
 # 05 · join() asserts: joining a process never started, and -O
 #
+# This example keeps the default start method: on Linux fork up to
+# Python 3.13, forkserver from 3.14. Its lesson, the asserts, is the
+# same under both.
+#
 # What to watch (`proctui run examples/05_assert.py`):
-# - fork() returns twice: after a step over start() the child has a
-#   viewer of its own, paused where fork() returned 0 (Tab reaches
-#   it). c lets it run; n and s step it through _bootstrap, your
-#   target and os._exit(). (With spawn or forkserver the child
-#   runs free.)
 # - Step into `p.join()` (s): join() asserts that you are the parent
 #   ('can only join a child process') and that the process was started
 #   ('can only join a started process'). p was never started, so
 #   p._popen is None and the second assert raises AssertionError.
 #   Nothing appears in the tree.
 # - The except clause prints it. Then p is started and joined as it
-#   should be: a child appears under the script process at
-#   `p.start()` and is gone after `p.join()`.
+#   should be. At `p.start()` a child appears with a viewer of its own
+#   (Tab reaches it). Under fork it is the script's child, paused where
+#   fork() returned 0 (fork() returns twice); under forkserver it is
+#   the fork server's (a process below the script), paused at the first
+#   line of test(). (Under spawn, get_context("spawn"), it is the
+#   script's and pauses at test()'s first line too.) c in its viewer
+#   lets it run: it prints and exits. Under fork it is a zombie (Z)
+#   under the script until `p.join()` reaps it; under forkserver the
+#   fork server reaps it at once. After `p.join()` it is gone.
 # - Run it again with `proctui run -O examples/05_assert.py` (or
 #   `python3 -O examples/05_assert.py`): -O removes every assert, so
 #   join() goes on to `self._popen.wait(timeout)` and fails with
 #   AttributeError: 'NoneType' object has no attribute 'wait'.
 #   Asserts are for development, not for checking what you are given.
 #
+# 本例用的是默认的启动方法：Linux 上到 Python 3.13 为止是 fork，
+# 从 3.14 起是 forkserver。它讲的断言在两种方法下都一样。
+#
 # 在 proctui 里看什么（`proctui run examples/05_assert.py`）：
-# - fork() 返回两次：单步执行过 start() 之后，子进程有自己的查看器，
-#   停在 fork() 返回 0 的地方（按 Tab 过去）。按 c 让它运行；用 n 和
-#   s 可以一步步走过 _bootstrap、你的 target 和 os._exit()。
-#   （用 spawn 或 forkserver 时子进程自由运行。）
 # - 单步进入 `p.join()`（按 s）：join() 用断言检查你是父进程
 #   （'can only join a child process'），以及进程已经启动
 #   （'can only join a started process'）。p 从来没有 start()，
 #   p._popen 是 None，第二个断言触发 AssertionError。树上
 #   不会出现进程。
-# - except 把它打印出来。接着正常地启动并 join：
-#   `p.start()` 之后脚本进程下面出现子进程，`p.join()` 回收
-#   之后它就消失。
+# - except 把它打印出来。接着正常地启动并 join。`p.start()` 之后
+#   出现一个子进程，它有自己的查看器（按 Tab 过去）。用 fork 时它
+#   属于脚本进程，停在 fork() 返回 0 的地方（fork() 返回两次）；
+#   用 forkserver 时它属于 fork server（脚本进程下面的一个进程），
+#   停在 test() 的第一行。（用 get_context("spawn") 选 spawn 时，它
+#   属于脚本进程，也停在 test() 的第一行。）在它的查看器里按 c
+#   让它运行：它打印一行后退出。用 fork 时，在 `p.join()` 回收它
+#   之前，它是脚本进程下面的僵尸进程（Z）；用 forkserver 时 fork
+#   server 马上回收它。`p.join()` 之后它就不在了。
 # - 再用 `proctui run -O examples/05_assert.py`（或
 #   `python3 -O examples/05_assert.py`）运行一次：-O 去掉所有
 #   断言，join() 一直走到 `self._popen.wait(timeout)`，报

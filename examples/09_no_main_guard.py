@@ -1,5 +1,14 @@
 # 09 · Without `if __name__ == "__main__":` under spawn
 #
+# This example chooses spawn (multiprocessing.get_context("spawn")) on
+# every Python: its lesson is what a fresh interpreter does with this
+# file, and a spawn child always imports it. A fork child is a copy of
+# the script and imports nothing. Under forkserver (the default from
+# 3.14) the fork server imports it once, from 3.14 on (up to 3.13 each
+# child does), and without the guard the fork server runs the top level
+# itself: on 3.14 the script's start() then fails with
+# ConnectionResetError, on 3.15 the child exits with 1.
+#
 # What to watch (`proctui run examples/09_no_main_guard.py`, then c):
 # - The script process prints its line as __main__.
 # - spawn starts a fresh Python for the child. To find hello() it
@@ -14,6 +23,14 @@
 # - (Were there a loop of forks all the same, proctui run ends every
 #   process past --max-children, and says so.)
 # - The fix is examples/10_main_guard.py.
+#
+# 本例在每个 Python 上都选用 spawn（multiprocessing.get_context("spawn")），
+# 因为它讲的是一个全新的解释器怎样对待这个文件，而 spawn 出来的子进程
+# 总会导入它。fork 出来的子进程是脚本进程的副本，什么也不导入。用
+# forkserver（3.14 起的默认）时，从 3.14 起由 fork server 导入一次（到
+# 3.13 为止是每个子进程各导入一次）；没有这个判断，fork server 自己就
+# 会执行顶层代码：在 3.14 上脚本的 start() 随后报
+# ConnectionResetError，在 3.15 上子进程以退出码 1 退出。
 #
 # 在 proctui 里看什么（`proctui run examples/09_no_main_guard.py`，再按 c）：
 # - 脚本进程以 __main__ 的身份打印它的那一行。

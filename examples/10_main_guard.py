@@ -1,5 +1,9 @@
 # 10 · With `if __name__ == "__main__":` under spawn
 #
+# This example chooses spawn (multiprocessing.get_context("spawn")) on
+# every Python, as 09 does and for the same reason: a spawn child
+# imports this file, whatever the Python's default start method.
+#
 # What to watch (`proctui run examples/10_main_guard.py`, then c):
 # - As in 09, the spawned child imports this file as __mp_main__ and
 #   runs its top level: it prints the first line too.
@@ -8,6 +12,10 @@
 #   bootstrap goes on to run hello(), and it exits with code 0.
 # - Only the parent, the script process, runs the guarded block:
 #   start(), join(), and p.exitcode 0.
+#
+# 本例和 09 一样，在每个 Python 上都选用 spawn
+# （multiprocessing.get_context("spawn")），原因也一样：不管 Python
+# 默认的启动方法是什么，spawn 出来的子进程都会导入这个文件。
 #
 # 在 proctui 里看什么（`proctui run examples/10_main_guard.py`，再按 c）：
 # - 和 09 一样，spawn 出来的子进程以 __mp_main__ 导入本文件并执行

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import linecache
 import queue
+import sys
 from pathlib import Path
 
 from helpers import events_of, wait_until
@@ -64,6 +65,15 @@ class Driver:
 
 def source_line(pause: Pause) -> str:
     return linecache.getline(pause.file, pause.line).strip()
+
+
+def where_fork_returned_0(pause: Pause) -> bool:
+    """Is pause at the first line a fork child of multiprocessing runs once os.fork() has
+    returned 0 in it, in popen_fork's _launch: `if self.pid == 0:` up to 3.13; from 3.14
+    the finally around os.fork() comes first (it runs in both processes)."""
+    first = "if self.pid == 0:" if sys.version_info < (3, 14) else "_fork_intent.preserve_fd = False"
+    return (pause.file.endswith("multiprocessing/popen_fork.py") and pause.func.endswith("_launch")
+            and source_line(pause) == first)
 
 
 def run_to_the_end(driver: Driver, script: int, what: str, limit: int = 5000) -> int:

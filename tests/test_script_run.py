@@ -13,14 +13,16 @@ import pytest
 from helpers import assert_refused, events_of, gone, proc_info, proc_state, wait_until
 from proctui.core.events import Output, ReapCall, Reaped, Refusal, Refused, ScriptForked, ScriptReadStdin
 from proctui.core.lab import Lab, LabError
-from proctui.core.script_run import Ended
-from script_driver import EXAMPLES, SCRIPTS, Driver, run_to_the_end, source_line
+from proctui.core.procs import children
+from proctui.core.script_run import Ended, Pause
+from script_driver import EXAMPLES, SCRIPTS, Driver, run_to_the_end, source_line, where_fork_returned_0
 
 
 def test_the_article_s_first_example_stepped_to_its_end(driver):
-    """start() makes a child of the script process, fork() returns twice (a viewer for
-    each side), the child is Z until the parent's os.waitpid, and gone after it."""
-    script = driver.start("first_process.py")
+    """Under fork (chosen by the script: the default only up to 3.13): start() makes a
+    child of the script process, fork() returns twice (a viewer for each side), the child
+    is Z until the parent's os.waitpid, and gone after it."""
+    script = driver.start("first_process.py", "fork")
     pause = driver.step_until(script, "next", lambda p: source_line(p) == "p.start()")
     assert pause.file == str(SCRIPTS / "first_process.py") and pause.func == "<module>"
     driver.send(script, "next")  # over start(): fork() returns in the parent and in the child
@@ -28,10 +30,10 @@ def test_the_article_s_first_example_stepped_to_its_end(driver):
     assert source_line(parent_side) == "p.join()"
     [forked] = wait_until(lambda: events_of(driver.events, ScriptForked), what="the child's hello")
     child = forked.pid
-    assert forked.parent_pid == script and forked.traced
+    assert forked.parent_pid == script and forked.traced and forked.via == "fork"
     assert proc_info(child).ppid == script  # in the kernel: the script process is its parent
     child_side = driver.pause_of(child)
-    assert child_side.file.endswith("popen_fork.py") and source_line(child_side) == "if self.pid == 0:"
+    assert where_fork_returned_0(child_side), child_side
     assert child_side.stack[0].func == "<module>"  # the child's stack starts in the script
     # The child runs on to its end; nobody has waited for it: a zombie.
     driver.send(child, "continue")
@@ -52,6 +54,69 @@ def test_the_article_s_first_example_stepped_to_its_end(driver):
     [reaped] = wait_until(lambda: events_of(driver.events, Reaped, script), what="the script reaped")
     assert (reaped.call, reaped.exitcode) == (ReapCall.SCRIPT, 0)
     assert any("exitcode 0" in event.line for event in events_of(driver.events, Output, script))
+
+
+def test_the_article_s_first_example_under_forkserver_stepped_to_its_end(driver):
+    """Under forkserver (the default from 3.14): start() forks nothing in the script. The
+    fork server, a process below the script, forks the child: its parent. The child's
+    viewer opens at its target's first line; once it exits, the fork server reaps it at
+    once (gone before the parent's join(), no zombie under the script); the parent's
+    join() calls no waitpid: it reads the exit code the fork server wrote on the sentinel."""
+    script = driver.start("first_process.py", "forkserver")
+    driver.step_until(script, "next", lambda p: source_line(p) == "p.start()")
+    driver.send(script, "next")  # over start(): the fork server forks; the script does not
+    assert source_line(driver.pause_of(script)) == "p.join()"
+    [forked] = wait_until(lambda: events_of(driver.events, ScriptForked), timeout=30, what="the child's hello")
+    child, server = forked.pid, forked.parent_pid
+    assert forked.traced and forked.via == "forkserver" and server != script
+    assert proc_info(child).ppid == server and proc_info(server).ppid == script
+    with open(f"/proc/{server}/cmdline", "rb") as f:
+        assert b"multiprocessing.forkserver" in f.read()
+    child_side = driver.pause_of(child)
+    assert (child_side.func, child_side.via) == ("test", "forkserver")
+    assert source_line(child_side).startswith('print("[child-%s] PID')
+    assert [frame.func for frame in child_side.stack] == ["test"]  # it never ran the script's frames
+    driver.send(child, "continue")
+    assert isinstance(driver.next_of(child), Ended)
+    record = driver.lab.records.latest(child)
+    assert record is not None
+    wait_until(lambda: gone(record), what="the child reaped by the fork server")
+    assert not [info for info in children(script) if info.state == "Z"]
+    wait_until(lambda: any(f"[child-x] PID: {child}, PPID: {server}" in event.line
+                           for event in events_of(driver.events, Output, child)), what="the child's line")
+    # The parent steps into join(), down to reading the sentinel: no waitpid on the way.
+    lines: list[str] = []
+
+    def at_the_read(pause: Pause) -> bool:
+        lines.append(source_line(pause))
+        return "read_signed(self.sentinel)" in lines[-1]
+
+    at_read = driver.step_until(script, "step", at_the_read)
+    assert at_read.file.endswith("popen_forkserver.py") and at_read.func.endswith("poll")
+    assert not [line for line in lines if "waitpid" in line], lines
+    driver.send(script, "continue")
+    assert isinstance(driver.next_of(script), Ended)
+    [reaped] = wait_until(lambda: events_of(driver.events, Reaped, script), what="the script reaped")
+    assert (reaped.call, reaped.exitcode) == (ReapCall.SCRIPT, 0)
+    assert any("exitcode 0" in event.line for event in events_of(driver.events, Output, script))
+
+
+def test_a_fork_child_pauses_where_fork_returned_0_not_in_a_later_at_fork_hook(driver):
+    """At-fork hooks registered after proctui's (the script's own here; random's and 3.14's
+    resource tracker's when first imported after the script began) run in the child before
+    fork() returns 0 there: they run, untraced, and the child's viewer opens in _launch."""
+    script = driver.start("fork_hook.py")
+    driver.step_until(script, "next", lambda p: source_line(p) == "p.start()")
+    driver.send(script, "next")
+    [forked] = wait_until(lambda: events_of(driver.events, ScriptForked), what="the child's hello")
+    assert forked.traced and forked.via == "fork"
+    child_side = driver.pause_of(forked.pid)
+    assert where_fork_returned_0(child_side), child_side
+    driver.send(forked.pid, "continue")
+    assert isinstance(driver.next_of(forked.pid), Ended)
+    assert run_to_the_end(driver, script, "continue") == 0
+    wait_until(lambda: [e.line for e in events_of(driver.events, Output, forked.pid)] == ["hook ran: yes"],
+               what="the child's line")
 
 
 def test_a_script_run_free_to_its_end(driver):
@@ -119,20 +184,40 @@ def test_stepping_from_a_breakpoint_reached_by_continue(driver):
 
 
 def test_a_child_forked_on_the_way_to_a_breakpoint_pauses_where_fork_returned_0(driver):
-    """c with a breakpoint set: a child forked before it is reached pauses at once, as a
-    child forked while its parent is stepped does; the parent stops at the breakpoint."""
-    script = driver.start("first_process.py")
+    """c with a breakpoint set, under fork: a child forked before it is reached pauses at
+    once, as a child forked while its parent is stepped does; the parent stops at the
+    breakpoint."""
+    script = driver.start("first_process.py", "fork")
     driver.pause_of(script)
-    driver.send(script, "break", file=str(SCRIPTS / "first_process.py"), line=14)
+    driver.send(script, "break", file=str(SCRIPTS / "first_process.py"), line=18)
     driver.pause_of(script)
     driver.send(script, "continue")
     assert source_line(driver.pause_of(script)) == "p.join()"
     [forked] = wait_until(lambda: events_of(driver.events, ScriptForked), what="the child's hello")
-    assert forked.traced
+    assert forked.traced and forked.via == "fork"
     child_side = driver.pause_of(forked.pid)
-    assert child_side.file.endswith("popen_fork.py") and source_line(child_side) == "if self.pid == 0:"
+    assert where_fork_returned_0(child_side), child_side
     driver.send(forked.pid, "continue")
     assert isinstance(driver.next_of(forked.pid), Ended)
+    assert run_to_the_end(driver, script, "continue") == 0
+
+
+def test_a_forkserver_child_started_on_the_way_to_a_breakpoint_runs_free(driver):
+    """c with a breakpoint set, under forkserver: the child is the fork server's, a fork
+    of a process never stepped, and the script was not stepped when it was started: it
+    runs free, and the fork server reaps it; the parent stops at the breakpoint."""
+    script = driver.start("first_process.py", "forkserver")
+    driver.pause_of(script)
+    driver.send(script, "break", file=str(SCRIPTS / "first_process.py"), line=18)
+    driver.pause_of(script)
+    driver.send(script, "continue")
+    assert source_line(driver.pause_of(script)) == "p.join()"
+    [forked] = wait_until(lambda: events_of(driver.events, ScriptForked), timeout=30, what="the child's hello")
+    assert not forked.traced and forked.via == "forkserver" and forked.parent_pid != script
+    record = driver.lab.records.latest(forked.pid)
+    assert record is not None
+    # Nobody sends it on: had it paused, it would wait for ever.
+    wait_until(lambda: gone(record), what="the child run free and reaped by the fork server")
     assert run_to_the_end(driver, script, "continue") == 0
 
 

@@ -1,6 +1,9 @@
-# The article's first example, as proctui run steps it in tests/test_script_run.py.
+# The article's first example, as proctui run steps it (tests/test_script_run.py,
+# tests/test_app_script.py), with the start method named on the command line: fork
+# (fork() returns twice, on every Python) or forkserver (the fork server forks the child).
+import multiprocessing
 import os
-from multiprocessing import Process
+import sys
 
 
 def test(name):
@@ -9,7 +12,8 @@ def test(name):
 
 if __name__ == "__main__":
     print("[parent] PID: %d, PPID: %d" % (os.getpid(), os.getppid()))
-    p = Process(target=test, args=("x",))
+    ctx = multiprocessing.get_context(sys.argv[1])
+    p = ctx.Process(target=test, args=("x",))
     p.start()
     p.join()
     print("exitcode", p.exitcode)

@@ -506,7 +506,11 @@ class Host:
                 # under bdb's tracer on 3.10/3.11, the child pauses where fork returned 0.
                 self.tracer.watch.stop()  # type: ignore[union-attr]  # watching says it is there
                 sys.settrace(self.tracer.trace_dispatch)
-            self.tracer.set_step()
+            # The next line of the frame that called os.fork(), not the next line anywhere:
+            # the at-fork hooks registered after this one run next, before fork() returns 0
+            # here (random's reseeding, 3.14's resource tracker, the script's own), and a
+            # step would pause in the first of them.
+            self.tracer.set_next(sys._getframe(1))
             frame: types.FrameType | None = sys._getframe(1)
             while frame is not None and not ScriptTracer._is_ours(frame):
                 frame.f_trace = self.tracer.trace_dispatch
