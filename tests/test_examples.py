@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -187,11 +188,11 @@ class Walk:
 
         return wait_until(lines, what=f"the lines of {pid}")
 
-    def run(self, checks: dict[str, list[Check]], optimize: bool = False) -> int:
+    def run(self, checks: dict[str, list[Check]], optimize: bool = False, args: tuple[str, ...] = ()) -> int:
         """Step the script through its file; at each line in checks, its checks, in turn
         (a line run more than once, in a loop, takes the next check each time)."""
         driver = self.driver
-        self.script = driver.lab.scripts.start(str(self.path), optimize=optimize,
+        self.script = driver.lab.scripts.start(str(self.path), args, optimize=optimize,
                                                on_pause=driver._reported.put).pid
         pending = {line: list(each) for line, each in checks.items()}
         while True:
@@ -485,3 +486,45 @@ def test_10_main_guard(walk):
 def test_every_example_is_walked_here():
     walked = {name[len("test_"):] for name in globals() if name[len("test_"):][:2].isdigit()}
     assert {path.stem for path in EXAMPLES} == walked
+
+
+@pytest.mark.parametrize("method", ["forkserver", "fork", None])
+def test_11_where_did_my_zombie_go(walk, method):
+    """Lesson 17's script, under the method named on its command line (or the default):
+    under forkserver the fork server forks the child and reaps it before join() (no Z
+    under the script; the fork server is the one child of the script that runs it), and
+    on 3.14+ it imported the script itself, once; under fork the child is Z under the
+    script until join()."""
+    w = walk("11_where_did_my_zombie_go.py")
+    w.method = method or DEFAULT_METHOD
+
+    def started(w):
+        [child] = w.children(1)
+        w.said_hello_as_the_method_says(child)
+        w.below_its_parent_unless_reaped(child)
+
+    def before_join(w):
+        w.exited_not_yet_joined(w.children(1)[0])
+
+    def after_join(w):
+        w.gone(w.children(1)[0])
+
+    assert w.run({
+        'print(f"[parent] started child {p.pid}: whose child is it? (the tree)")': [started],
+        "p.join()  # fork: waitpid() reaps the zombie; forkserver: the exit code from the sentinel": [before_join],
+        'print(f"[parent] joined: exitcode {p.exitcode}")': [after_join],
+    }, args=(method,) if method else ()) == 0
+    child = w.children(1)[0]
+    w.paused_first_as_the_method_says(child, "child")
+    assert w.said()[-1] == "[parent] joined: exitcode 0"
+    parent = w.forked(child).parent_pid
+    w.output_of(child, lambda lines: f"[child] PID: {child}, PPID: {parent}" in lines)
+    # Who ran the top level again: under forkserver, the fork server itself from 3.14 (a
+    # line of its own PID), each child before; under fork, nobody.
+    again = [e for e in events_of(w.driver.events, Output) if e.line.startswith("[__mp_main__]")]
+    if w.method == "fork":
+        assert again == []
+    else:
+        importer = parent if sys.version_info >= (3, 14) else child
+        wait_until(lambda: [e.pid for e in events_of(w.driver.events, Output)
+                            if e.line.startswith("[__mp_main__]")] == [importer], what="the top level run again")

@@ -26,7 +26,7 @@ from proctui.core.events import (
     WhoReaps,
 )
 from proctui.core.linux import peek_exit_status
-from proctui.core.records import SCRIPT_ROLE, LabProcess, Records
+from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
 from proctui.core.sending import disposition
 from proctui.core.start_methods import start_method
 
@@ -129,7 +129,7 @@ class Family:
             # forked (it said so at its hello) is reaped by the fork server, its parent.
             if parent is not None and disposition(parent, signal.SIGCHLD) is Disposition.IGNORED:
                 who = WhoReaps.KERNEL
-            elif record.start_method == "forkserver" and record.adopted_by is None:
+            elif record.role == SCRIPT_CHILD_ROLE and record.start_method == "forkserver" and record.adopted_by is None:
                 who = WhoReaps.FORK_SERVER
             else:
                 who = WhoReaps.PARENT
