@@ -6,6 +6,7 @@ first, without the Lab; then the Lab's children that show them."""
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import signal
@@ -28,9 +29,16 @@ def exit_none() -> None:
     sys.exit(None)
 
 
-def exit_message() -> None:
+def exit_message(code: str | float) -> None:
     sys.stderr = open(os.environ["EXIT_STATUS_STDERR"], "w")  # the child exits with it open
-    sys.exit("goodbye")
+    sys.exit(code)  # type: ignore[arg-type]  # a float, on purpose: typeshed allows str | int | None
+
+
+def exit_256_after_an_atexit_handler(mark: str) -> None:
+    # atexit handlers run only if the interpreter ends itself (sys.exit at the top), not
+    # on os._exit(): so the file tells which of the two ended the child.
+    atexit.register(lambda: open(mark, "w").close())
+    sys.exit(256)
 
 
 def raise_error() -> None:
@@ -62,14 +70,30 @@ def test_what_multiprocessing_reports_for_each_way_out(method, target, exitcode)
     assert child.exitcode == exitcode
 
 
-def test_sys_exit_with_a_message_writes_it_to_stderr_and_gives_1(tmp_path, monkeypatch):
+@pytest.mark.parametrize("code", ["goodbye", 1.5])
+def test_sys_exit_with_what_is_not_an_int_writes_it_to_stderr_and_gives_1(tmp_path, monkeypatch, code):
+    """Lesson 11: "a code that is not an int (a str, or even 1.5)": _bootstrap() tests
+    isinstance(code, int), so a number that is no int is written out too."""
     stderr = tmp_path / "stderr"
     monkeypatch.setenv("EXIT_STATUS_STDERR", str(stderr))
-    child = multiprocessing.get_context("fork").Process(target=exit_message)
+    child = multiprocessing.get_context("fork").Process(target=exit_message, args=(code,))
     child.start()
     child.join()
     assert child.exitcode == 1
-    assert stderr.read_text() == "goodbye\n"
+    assert stderr.read_text() == f"{code}\n"
+
+
+@pytest.mark.parametrize(("method", "by_the_interpreter"), [("fork", False), ("forkserver", False), ("spawn", True)])
+def test_sys_exit_256_reaches_the_kernel_through_os_exit_or_the_interpreter(tmp_path, method, by_the_interpreter):
+    """Lesson 11: under fork and forkserver 256 goes to os._exit() (no atexit handler
+    runs); a spawn child's Python ends itself with sys.exit(256) (its atexit handlers
+    run). The exit code is 0 either way."""
+    mark = tmp_path / "atexit-ran"
+    child = multiprocessing.get_context(method).Process(target=exit_256_after_an_atexit_handler, args=(str(mark),))
+    child.start()
+    child.join()
+    assert child.exitcode == 0
+    assert mark.exists() is by_the_interpreter
 
 
 def test_a_signal_is_minus_n_to_multiprocessing_and_128_plus_n_to_a_shell():

@@ -6,6 +6,7 @@ before the signal, the state letter after it, and the wait status of the exit.
 
 from __future__ import annotations
 
+import os
 import signal
 
 from helpers import events_of, proc_state, wait_until
@@ -49,6 +50,20 @@ def test_a_child_that_ignores_sigterm_runs_on_until_kill(lab, lab_events):
     lab.kill(child)
     wait_until(lambda: events_of(lab_events, Exited, child.pid), what="SIGKILL to end it")
     assert lab.join(child) == -signal.SIGKILL
+
+
+def test_sigint_ends_a_child_that_ignores_sigterm(lab, lab_events):
+    """H's help says I ends it too: lab children leave SIGINT at its default action, and
+    ignoring SIGTERM changes nothing of that (SigIgn has bit 15 only, not bit 2)."""
+    child = lab.start_child("ignorer", workers.sigterm_ignorer)
+    wait_until(lambda: _greeted(lab_events, child.pid), what="SIG_IGN to be set")
+    lab.interrupt(child)
+    [sent] = events_of(lab_events, Signalled, child.pid)
+    assert sent.signal == signal.SIGINT and sent.disposition is Disposition.DEFAULT
+    [exited] = wait_until(lambda: events_of(lab_events, Exited, child.pid), what="SIGINT to end it")
+    assert exited.status is not None and os.WIFSIGNALED(exited.status)
+    assert os.WTERMSIG(exited.status) == signal.SIGINT
+    assert lab.join(child) == -signal.SIGINT
 
 
 def test_a_default_child_is_told_apart_from_both(lab, lab_events):

@@ -390,8 +390,9 @@ def sigterm_handler(label: str, out: ChildOutput) -> None:
 
 
 def sigterm_ignorer(label: str, out: ChildOutput) -> None:
-    """A child that ignores SIGTERM: terminate() changes nothing; only kill() (SIGKILL,
-    which cannot be caught or ignored) ends it."""
+    """A child that ignores SIGTERM: terminate() changes nothing. kill() (SIGKILL, which
+    cannot be caught or ignored) ends it, and so does SIGINT (interrupt()), which
+    _become_lab_child left to its default action: the kernel ends it, -2."""
     _become_lab_child(out)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     print(_("[{label}] PID: {pid}, PPID: {ppid}: SIGTERM is now ignored (SIG_IGN)").format(
