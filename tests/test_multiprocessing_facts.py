@@ -13,7 +13,7 @@ import textwrap
 
 import pytest
 
-from helpers import end_and_reap, family_of, gone, proc_info, proc_state, wait_until
+from helpers import end_and_reap, family_of, gone, proc_info, proc_state, run_reaping_what_it_leaves, wait_until
 from proctui.core.procs import read_proc
 
 
@@ -134,3 +134,39 @@ def test_the_default_start_method_on_linux_is_fork_up_to_3_13():
     said = subprocess.run([sys.executable, "-c", "import multiprocessing; print(multiprocessing.get_start_method())"],
                           capture_output=True, text=True, timeout=30)
     assert said.stdout.strip() == "fork"
+
+
+# A plain script's child, interrupted (what Process.interrupt() does from 3.14 on).
+_INTERRUPTED_CHILD = textwrap.dedent("""
+    import multiprocessing, os, signal, sys, time
+
+    def sleep_a_minute(ready):
+        ready.set()
+        time.sleep(60)
+
+    if __name__ == "__main__":
+        # What python installs when its shell started it with SIGINT at SIG_DFL, as a
+        # terminal's shell does (a test run may have been started with SIGINT ignored).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        ctx = multiprocessing.get_context(sys.argv[1])
+        ready = ctx.Event()
+        child = ctx.Process(target=sleep_a_minute, args=(ready,))
+        child.start()
+        ready.wait(60)
+        os.kill(child.pid, signal.SIGINT)
+        child.join()
+        print(child.exitcode)
+""")
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_a_plain_script_s_child_gets_keyboard_interrupt_and_exits_1(tmp_path, method):
+    """Lesson 3: SIGINT to a plain script's child raises KeyboardInterrupt there (Python's
+    own handler, inherited under fork, installed afresh by a spawn child's Python and
+    given back to a forkserver child): exit code 1. proctui's f child exits -2 instead
+    (test_signals_lesson.test_sigint_left_to_its_default_action_kills_minus_2)."""
+    script = tmp_path / "interrupted.py"
+    script.write_text(_INTERRUPTED_CHILD)
+    said = run_reaping_what_it_leaves([sys.executable, str(script), method])
+    assert said.stdout == "1\n", said.stderr
+    assert "KeyboardInterrupt" in said.stderr
