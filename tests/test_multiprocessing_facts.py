@@ -170,3 +170,96 @@ def test_a_plain_script_s_child_gets_keyboard_interrupt_and_exits_1(tmp_path, me
     said = run_reaping_what_it_leaves([sys.executable, str(script), method])
     assert said.stdout == "1\n", said.stderr
     assert "KeyboardInterrupt" in said.stderr
+
+
+# Who imports the main module, and who unpickles the Process, under forkserver.
+_FORKSERVER_MAIN = textwrap.dedent("""
+    import multiprocessing, os, sys
+
+    print(f"top {__name__} {os.getpid()} {os.getppid()}", flush=True)
+
+
+    def _unpickled():
+        print(f"unpickled {os.getpid()}", flush=True)
+        return None
+
+
+    class SaysWhereItIsUnpickled:
+        def __reduce__(self):
+            return (_unpickled, ())
+
+
+    def target(ignored):
+        print(f"target {os.getpid()} {os.getppid()}", flush=True)
+
+
+    def start_one():
+        child = multiprocessing.get_context("forkserver").Process(target=target, args=(SaysWhereItIsUnpickled(),))
+        try:
+            child.start()
+        except ConnectionError as error:
+            print(f"start raised {type(error).__name__}", flush=True)
+            return
+        child.join()
+        print(f"exitcode {child.pid} {child.exitcode}", flush=True)
+
+
+    if sys.argv[1] == "unguarded":
+        start_one()
+    elif __name__ == "__main__":
+        start_one()
+        start_one()
+""")
+
+
+def _lines(said: str, word: str) -> list[list[str]]:
+    return [line.split()[1:] for line in said.splitlines() if line.split()[:1] == [word]]
+
+
+def test_who_imports_the_main_module_under_forkserver(tmp_path):
+    """Lesson 16, the script viewer's note and DESIGN: a forkserver child is a fork of the
+    fork server, and the child (not the fork server) unpickles the Process. Up to 3.13 the
+    fork server never imports the main module (it keeps the key main_path, the data's key
+    is init_main_from_path), so each child imports it as __mp_main__; from 3.14 the fork
+    server imports it once, and its children do not."""
+    script = tmp_path / "guarded.py"
+    script.write_text(_FORKSERVER_MAIN)
+    said = run_reaping_what_it_leaves([sys.executable, str(script), "guarded"])
+    assert said.returncode == 0, said.stderr
+    me = said.stdout.splitlines()[0].split()
+    assert me[:2] == ["top", "__main__"]
+    script_pid = me[2]
+    targets = _lines(said.stdout, "target")
+    assert len(targets) == 2
+    fork_server = {ppid for _, ppid in targets}
+    assert len(fork_server) == 1 and script_pid not in fork_server  # both children of one fork server
+    children = {pid for pid, _ in targets}
+    assert {pid for [pid] in _lines(said.stdout, "unpickled")} == children  # each child, not the server
+    assert [code for _, code in _lines(said.stdout, "exitcode")] == ["0", "0"]
+    importers = {pid for name, pid, _ in _lines(said.stdout, "top") if name == "__mp_main__"}
+    if sys.version_info >= (3, 14):
+        assert importers == fork_server  # once, by the fork server
+    else:
+        assert importers == children  # by each child
+
+
+def test_without_the_main_guard_under_forkserver(tmp_path):
+    """Lesson 16: with no main guard, up to 3.13 the child's import of the script starts a
+    Process while it is still bootstrapping: RuntimeError, exit code 1. On 3.14 the fork
+    server's own import fails so: the fork server dies, and the script's start() fails
+    with it (ConnectionResetError as a rule; refused, should the fork server be gone
+    before start() connects). On 3.15 the fork server ignores the failure (on_error=
+    'ignore'), the child imports the script again, and exits 1."""
+    script = tmp_path / "unguarded.py"
+    script.write_text(_FORKSERVER_MAIN)
+    said = run_reaping_what_it_leaves([sys.executable, str(script), "unguarded"])
+    importers = [pid for name, pid, _ in _lines(said.stdout, "top") if name == "__mp_main__"]
+    if sys.version_info[:2] == (3, 14):
+        assert _lines(said.stdout, "start")[0][1] in ("ConnectionResetError", "ConnectionRefusedError"), said.stdout
+        assert len(importers) == 1  # the fork server, which died of it
+        assert not _lines(said.stdout, "target")
+    else:
+        [[child, code]] = _lines(said.stdout, "exitcode")
+        assert code == "1" and child in importers and not _lines(said.stdout, "target")
+        assert "RuntimeError" in said.stderr
+        assert len(importers) == (2 if sys.version_info >= (3, 15) else 1)  # 3.15: the fork server too
