@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -263,3 +264,50 @@ def test_without_the_main_guard_under_forkserver(tmp_path):
         assert code == "1" and child in importers and not _lines(said.stdout, "target")
         assert "RuntimeError" in said.stderr
         assert len(importers) == (2 if sys.version_info >= (3, 15) else 1)  # 3.15: the fork server too
+
+
+# A parent that stops its daemon child, then ends normally: its exit handler runs.
+_PARENT_OF_A_STOPPED_DAEMON = textwrap.dedent("""
+    import multiprocessing, os, signal, time
+
+    def daemon():
+        time.sleep(60)
+
+    if __name__ == "__main__":
+        child = multiprocessing.get_context("fork").Process(target=daemon, daemon=True)
+        child.start()
+        os.kill(child.pid, signal.SIGSTOP)
+        print(child.pid, flush=True)
+        # The end of the script: multiprocessing's exit handler terminate()s the daemon
+        # and join()s it.
+""")
+
+
+def _status_word(pid: int, name: str) -> str:
+    with open(f"/proc/{pid}/status") as status:
+        return next(line.split()[1] for line in status if line.startswith(name + ":"))
+
+
+def test_a_stopped_daemon_keeps_its_parent_s_exit_handler_waiting():
+    """practice: a process may not "return" while its daemon child is stopped. The exit
+    handler's terminate() leaves SIGTERM pending (ShdPnd) in the stopped daemon, and its
+    join() sleeps in waitpid (wchan do_wait) for a child that cannot run: until SIGCONT,
+    when the daemon dies of the pending SIGTERM and the parent ends."""
+    parent = subprocess.Popen([sys.executable, "-c", _PARENT_OF_A_STOPPED_DAEMON], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    family = []
+    try:
+        daemon = int(parent.stdout.readline())
+        family = family_of(parent.pid)
+        sigterm = 1 << (signal.SIGTERM - 1)
+        wait_until(lambda: int(_status_word(daemon, "ShdPnd"), 16) & sigterm, what="terminate()'s SIGTERM pending")
+        wait_until(lambda: open(f"/proc/{parent.pid}/wchan").read() == "do_wait", what="the parent in waitpid")
+        assert proc_state(daemon) == "T" and parent.poll() is None
+        os.kill(daemon, signal.SIGCONT)
+        assert parent.wait(30) == 0  # the daemon ran, died of the SIGTERM, was joined
+    finally:
+        end_and_reap(family)
+        if parent.poll() is None:
+            parent.kill()
+        parent.wait()
+        parent.stdout.close()
