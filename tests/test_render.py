@@ -339,6 +339,12 @@ SENTENCES = [
     # joins
     (JoinBlocks(pid=4242, label="child-1"),
      "child-1.join() -> waitpid(4242, 0) blocks: the child is still running (x ends it; t too, unless it is stopped)"),
+    (JoinBlocks(pid=4242, label="ignorer-1", sigterm=Disposition.IGNORED),
+     ("ignorer-1.join() -> waitpid(4242, 0) blocks: the child is still running (x ends it; t does not: "
+      "/proc/4242/status lists SIGTERM as ignored, SigIgn)")),
+    (JoinBlocks(pid=4242, label="handler-1", sigterm=Disposition.CAUGHT),
+     ("handler-1.join() -> waitpid(4242, 0) blocks: the child is still running (x ends it; t runs its own SIGTERM "
+      "handler, SigCgt in /proc/4242/status, which decides)")),
     (JoinStepped(pid=4242, label="child-1", timeout=None),
      "child-1.join(): stepping through join() in the code viewer"),
     (JoinStepped(pid=4242, label="child-1", timeout=0.1),

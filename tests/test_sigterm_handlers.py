@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+
+import pytest
 
 from helpers import events_of, proc_state, wait_until
 from proctui.core import workers
-from proctui.core.events import Disposition, Exited, Output, Reaped, Signalled, WhoReaps
+from proctui.core.events import Disposition, Exited, JoinBlocks, Output, Reaped, Signalled, WhoReaps
 
 
 def _greeted(events, pid):
@@ -64,6 +67,26 @@ def test_sigint_ends_a_child_that_ignores_sigterm(lab, lab_events):
     assert exited.status is not None and os.WIFSIGNALED(exited.status)
     assert os.WTERMSIG(exited.status) == signal.SIGINT
     assert lab.join(child) == -signal.SIGINT
+
+
+@pytest.mark.parametrize(("worker", "sigterm"), [
+    (workers.sigterm_ignorer, Disposition.IGNORED), (workers.sigterm_handler, Disposition.CAUGHT),
+    (workers.sleeper, Disposition.DEFAULT)])
+def test_a_blocked_join_says_what_sigterm_does_to_this_child(lab, lab_events, worker, sigterm):
+    """JoinBlocks carries the child's SIGTERM disposition, read from /proc when the join
+    began: the log says "t does not" end an ignorer, as it is true of this very child."""
+    child = lab.start_child("joined", worker)
+    wait_until(lambda: _greeted(lab_events, child.pid), what="its disposition set")
+    result = []
+    joiner = threading.Thread(target=lambda: result.append(lab.join(child)))
+    joiner.start()
+    try:
+        [blocked] = wait_until(lambda: events_of(lab_events, JoinBlocks, child.pid), what="the join to block")
+        assert blocked.sigterm is sigterm
+    finally:
+        lab.kill(child)
+        joiner.join(30)
+    assert result == [-signal.SIGKILL]
 
 
 def test_a_default_child_is_told_apart_from_both(lab, lab_events):

@@ -494,7 +494,8 @@ class Lab:
         try:
             status = peek_exit_status(record.pid)
             if status is None:
-                self._emit(JoinBlocks(pid=record.pid, label=record.label))
+                self._emit(JoinBlocks(pid=record.pid, label=record.label,
+                                      sigterm=disposition(record.pid, signal.SIGTERM)))
                 opened = record.pidfd_if_same()  # never wait on a PID that may name another process
                 if opened is not None:
                     try:

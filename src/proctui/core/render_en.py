@@ -201,8 +201,13 @@ class English:
         return text
 
     def join_blocks(self, e: ev.JoinBlocks) -> str:
-        return (f"{e.label}.join() -> waitpid({e.pid}, 0) blocks: "
-                "the child is still running (x ends it; t too, unless it is stopped)")
+        said = f"{e.label}.join() -> waitpid({e.pid}, 0) blocks: the child is still running"
+        if e.sigterm is ev.Disposition.IGNORED:
+            return f"{said} (x ends it; t does not: /proc/{e.pid}/status lists SIGTERM as ignored, SigIgn)"
+        if e.sigterm is ev.Disposition.CAUGHT:
+            return (f"{said} (x ends it; t runs its own SIGTERM handler, SigCgt in /proc/{e.pid}/status, "
+                    "which decides)")
+        return f"{said} (x ends it; t too, unless it is stopped)"
 
     def join_stepped(self, e: ev.JoinStepped) -> str:
         if not e.started:

@@ -202,7 +202,13 @@ class Chinese:
         return text
 
     def join_blocks(self, e: ev.JoinBlocks) -> str:
-        return f"{e.label}.join() -> waitpid({e.pid}, 0) 阻塞：子进程还在运行（x 能结束它；t 也行，除非它被暂停了）"
+        said = f"{e.label}.join() -> waitpid({e.pid}, 0) 阻塞：子进程还在运行"
+        if e.sigterm is ev.Disposition.IGNORED:
+            return f"{said}（x 能结束它；t 不行：/proc/{e.pid}/status 显示 SIGTERM 被忽略，SigIgn）"
+        if e.sigterm is ev.Disposition.CAUGHT:
+            return (f"{said}（x 能结束它；t 会运行它自己的 SIGTERM 处理函数，/proc/{e.pid}/status 里是 SigCgt，"
+                    "由它决定）")
+        return f"{said}（x 能结束它；t 也行，除非它被暂停了）"
 
     def join_stepped(self, e: ev.JoinStepped) -> str:
         if not e.started:
