@@ -250,8 +250,10 @@ SENTENCES = [
     (GrandchildForked(pid=4243, label="orphan-1 (grandchild)", parent_pid=4242, parent_label="orphan-1 (parent)"),
      "orphan-1 (parent) forked grandchild 4243 (orphan-1 (grandchild)); proctui has no Process object for it"),
     (ForkWarned(message=WARNING),
-     (f"Python warns: {WARNING} proctui's children only print, sleep and exit, which is safe in a child of a "
-     "threaded process.")),
+     (f"Python warns: {WARNING} Only the forking thread goes on in the child: proctui's children first take fresh "
+      "stdout and stderr and default signal handlers, and never touch Textual, whose threads (and the locks they "
+      "held) stayed behind; then they print, sleep, start threads or processes of their own, exec sh or write to "
+      "memory, and exit.")),
     (ForkWarned(label="pool-1", message=WARNING, in_pool=True),
      (f"Python warns: {WARNING} Pool workers only set up their output, run tasks and return; the worker handler "
      "thread forks the replacements, from a thread too.")),

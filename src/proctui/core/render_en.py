@@ -93,8 +93,10 @@ class English:
         if e.in_pool:
             return (f"Python warns: {e.message} Pool workers only set up their output, run tasks and "
                     "return; the worker handler thread forks the replacements, from a thread too.")
-        return (f"Python warns: {e.message} proctui's children only print, sleep "
-                "and exit, which is safe in a child of a threaded process.")
+        return (f"Python warns: {e.message} Only the forking thread goes on in the child: proctui's children "
+                "first take fresh stdout and stderr and default signal handlers, and never touch Textual, whose "
+                "threads (and the locks they held) stayed behind; then they print, sleep, start threads or "
+                "processes of their own, exec sh or write to memory, and exit.")
 
     def output(self, e: ev.Output) -> str:
         if e.pid is None:

@@ -96,8 +96,9 @@ class Chinese:
         if e.in_pool:
             return (f"Python 警告：{e.message} 进程池的工作进程只设置输出、执行任务、返回；"
                     "补充的工作进程由 worker handler 线程 fork，同样是在线程里 fork。")
-        return (f"Python 警告：{e.message} proctui 的子进程只打印、睡眠、退出，"
-                "在多线程进程的子进程里做这些是安全的。")
+        return (f"Python 警告：{e.message} 子进程里只剩下调用 fork 的那个线程：proctui 的子进程先换上新的 "
+                "stdout、stderr 和默认的信号处理方式，从不碰 Textual（它的线程和那些线程持有的锁都留在了 proctui "
+                "里）；然后才打印、睡眠、启动自己的线程或进程、exec sh 或者写内存，最后退出。")
 
     def output(self, e: ev.Output) -> str:
         if e.pid is None:

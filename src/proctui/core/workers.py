@@ -4,8 +4,10 @@ A forked child starts as a copy of proctui, a multi-threaded Textual app: only t
 forking thread survives, sys.stdout is Textual's print capture, fd 1 and 2 are the
 terminal proctui draws on, and signal handlers are proctui's. So every target first
 calls ``_become_lab_child``: its stdout and stderr go to a pipe that ends in the event
-log, and the signals a user sends have their default effect. After that, children only
-print, sleep and exit; multiprocessing's fork path leaves through ``os._exit``.
+log, and the signals a user sends have their default effect. After that, children never
+touch Textual (whose threads did not come along): they print, sleep, start threads
+(a Queue's feeder) or processes of their own, exec sh, write to memory, and exit;
+multiprocessing's fork path leaves through ``os._exit``.
 
 Nothing a child does may outlive proctui, even a SIGKILL of proctui that gives it no
 chance to clean up: every child arranges to be ended by the kernel when its parent
