@@ -533,7 +533,7 @@ REFUSALS = [
      ("copy-on-write needs fork: under spawn the child is a fresh Python that shares no page with proctui "
       "(m chooses fork). Nothing started.")),
     (Refused(reason=Refusal.NO_QUEUE),
-     "no queue waits to be read: start one first (ctrl+p: Queue: a child puts 10 MB)"),
+     "no queue waits to be read: start one first (ctrl+p: Queue: a child puts 10 MiB)"),
     (Refused(reason=Refusal.QUEUE_EMPTY, pid=4242, label="queue-1"),
      "nothing came on the queue of queue-1 (PID 4242) (it ended, or hangs): nothing was read"),
     (Refused(reason=Refusal.NO_COW_CHILD),

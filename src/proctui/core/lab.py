@@ -294,7 +294,7 @@ class Lab:
         return self.cow.write(self._signal_for_a_lesson)
 
     def start_queue_child(self) -> LabProcess:
-        """A child that puts 10 MB on a Queue proctui made, then returns: it cannot exit
+        """A child that puts 10 MiB on a Queue proctui made, then returns: it cannot exit
         until proctui reads the queue (``queue_get``). See ``queue_deadlock``."""
         return self.queues.start(self.start_method, lambda queue: self.start_child(
             "queue", workers.queue_putter, (queue, QUEUE_BYTES)))

@@ -397,7 +397,7 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
                                 "(ctrl+p: Copy-on-write child)"),
     _R.CHILD_SILENT: lambda e: f"{_who(e)} never said {e.value!r} (it ended, or hangs): nothing was read",
     _R.NO_QUEUE: lambda e: ("no queue waits to be read: start one first (ctrl+p: Queue: a child puts "
-                            "10 MB)"),
+                            "10 MiB)"),
     _R.QUEUE_EMPTY: lambda e: f"nothing came on the queue of {_who(e)} (it ended, or hangs): nothing was read",
     _R.SCRIPT_RUNNING: lambda e: f"a script is running already ({e.label}, PID {e.pid}): end it first (t or x)",
 }

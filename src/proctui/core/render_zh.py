@@ -400,7 +400,7 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
                                   "和 proctui 不共享任何一页（按 m 选 fork）。什么也没有启动。"),
     _R.NO_COW_CHILD: lambda e: "没有等着写内存的写时复制子进程：先启动一个（ctrl+p：写时复制子进程）",
     _R.CHILD_SILENT: lambda e: f"{_who(e)}一直没有说 {e.value!r}（它已结束，或卡住了）：什么也没有读",
-    _R.NO_QUEUE: lambda e: "没有等着被读的队列：先启动一个（ctrl+p：队列：子进程放入 10 MB）",
+    _R.NO_QUEUE: lambda e: "没有等着被读的队列：先启动一个（ctrl+p：队列：子进程放入 10 MiB）",
     _R.QUEUE_EMPTY: lambda e: f"{_who(e)}的队列里什么也没来（它已结束，或卡住了）：什么也没有读",
     _R.SCRIPT_RUNNING: lambda e: f"已经有一个脚本在运行（{e.label}，PID {e.pid}）：先结束它（t 或 x）",
 }
