@@ -403,8 +403,9 @@ def sigterm_ignorer(label: str, out: ChildOutput) -> None:
 
 
 def exit_256(label: str, out: ChildOutput) -> None:
-    """sys.exit(256): multiprocessing passes 256 to os._exit(), and the kernel keeps only
-    the low 8 bits of an exit status, so the parent sees exit code 0."""
+    """sys.exit(256): under fork and forkserver multiprocessing passes 256 to os._exit(); a
+    spawn child's Python ends with sys.exit(256). The kernel keeps only the low 8 bits of
+    an exit status either way, so the parent sees exit code 0."""
     _become_lab_child(out)
     print(_("[{label}] PID: {pid}: calling sys.exit(256)").format(label=label, pid=os.getpid()))
     sys.exit(256)
