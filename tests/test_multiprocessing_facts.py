@@ -277,6 +277,10 @@ _PARENT_OF_A_STOPPED_DAEMON = textwrap.dedent("""
         child = multiprocessing.get_context("fork").Process(target=daemon, daemon=True)
         child.start()
         os.kill(child.pid, signal.SIGSTOP)
+        # Stopped for sure before the exit handler's SIGTERM: a SIGTERM that finds it still
+        # running (the SIGSTOP not yet acted on) kills it at once.
+        while open(f"/proc/{child.pid}/stat").read().rsplit(")", 1)[1].split()[0] != "T":
+            time.sleep(0.01)
         print(child.pid, flush=True)
         # The end of the script: multiprocessing's exit handler terminate()s the daemon
         # and join()s it.

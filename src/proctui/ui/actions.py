@@ -115,8 +115,7 @@ ACTIONS: tuple[Action, ...] = (
            N_("a child whose own SIGTERM handler says 'got SIGTERM' and exits with code 3: then press t"),
            "start", worker=workers.sigterm_handler, role="handler"),
     Action("sigterm-ignorer", ("H",), N_("Child that ignores SIGTERM"),
-           N_("a child that ignores SIGTERM (SIG_IGN): t changes nothing; x (SIGKILL) ends it, and so does I "
-              "(SIGINT, left to its default action: exit -2)"),
+           N_("a child that ignores SIGTERM (SIG_IGN): t changes nothing; x or I (SIGINT: -2) ends it"),
            "start", worker=workers.sigterm_ignorer, role="ignorer"),
     Action("raising-child", (), N_("Child that raises"),
            N_("its target raises: the traceback goes to the log, exit code 1"), "start", lab="start_raising_child"),
