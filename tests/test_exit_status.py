@@ -6,13 +6,13 @@ first, without the Lab; then the Lab's children that show them."""
 
 from __future__ import annotations
 
-import atexit
 import multiprocessing
 import os
 import signal
 import subprocess
 import sys
 import time
+import types
 
 import pytest
 
@@ -34,10 +34,21 @@ def exit_message(code: str | float) -> None:
     sys.exit(code)  # type: ignore[arg-type]  # a float, on purpose: typeshed allows str | int | None
 
 
-def exit_256_after_an_atexit_handler(mark: str) -> None:
-    # atexit handlers run only if the interpreter ends itself (sys.exit at the top), not
-    # on os._exit(): so the file tells which of the two ended the child.
-    atexit.register(lambda: open(mark, "w").close())
+def exit_256_saying_how_the_process_ends(mark: str) -> None:
+    """sys.exit(256), with a profile function that writes down each call of sys.exit or
+    os._exit in this thread from here on, and the exit code its caller hands it (the
+    caller's local code, or exitcode in spawn_main): the calls after the target's own."""
+    fd = os.open(mark, os.O_WRONLY | os.O_CREAT, 0o600)
+    write = os.write  # bound now: the profile function may run while the process winds down
+
+    def profile(frame: types.FrameType, event: str, arg: object) -> None:
+        name = getattr(arg, "__name__", None)
+        if event == "c_call" and name in ("exit", "_exit"):
+            local = frame.f_locals
+            code = local.get("code", local.get("exitcode"))
+            write(fd, f"{getattr(arg, '__module__', '?')}.{name}({code})\n".encode())
+
+    sys.setprofile(profile)
     sys.exit(256)
 
 
@@ -83,17 +94,21 @@ def test_sys_exit_with_what_is_not_an_int_writes_it_to_stderr_and_gives_1(tmp_pa
     assert stderr.read_text() == f"{code}\n"
 
 
-@pytest.mark.parametrize(("method", "by_the_interpreter"), [("fork", False), ("forkserver", False), ("spawn", True)])
-def test_sys_exit_256_reaches_the_kernel_through_os_exit_or_the_interpreter(tmp_path, method, by_the_interpreter):
-    """Lesson 11: under fork and forkserver 256 goes to os._exit() (no atexit handler
-    runs); a spawn child's Python ends itself with sys.exit(256) (its atexit handlers
-    run). The exit code is 0 either way."""
-    mark = tmp_path / "atexit-ran"
-    child = multiprocessing.get_context(method).Process(target=exit_256_after_an_atexit_handler, args=(str(mark),))
+@pytest.mark.parametrize(("method", "last_call"), [
+    ("fork", "posix._exit(256)"),  # popen_fork.Popen._launch
+    ("forkserver", "posix._exit(256)"),  # forkserver.main, in the forked child
+    ("spawn", "sys.exit(256)"),  # spawn.spawn_main: the child's Python ends itself
+])
+def test_sys_exit_256_reaches_the_kernel_through_os_exit_or_sys_exit(tmp_path, method, last_call):
+    """Lesson 11: under fork and forkserver multiprocessing passes 256 to os._exit(); a
+    spawn child ends with sys.exit(256). The exit code is 0 either way."""
+    mark = tmp_path / "calls"
+    child = multiprocessing.get_context(method).Process(target=exit_256_saying_how_the_process_ends,
+                                                        args=(str(mark),))
     child.start()
     child.join()
     assert child.exitcode == 0
-    assert mark.exists() is by_the_interpreter
+    assert mark.read_text().splitlines() == ["sys.exit(None)", last_call]  # the target's own, then the last
 
 
 def test_a_signal_is_minus_n_to_multiprocessing_and_128_plus_n_to_a_shell():
