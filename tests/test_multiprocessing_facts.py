@@ -142,7 +142,7 @@ _INTERRUPTED_CHILD = textwrap.dedent("""
     import multiprocessing, os, signal, sys, time
 
     def sleep_a_minute(ready):
-        ready.set()
+        ready.send("ready")  # a pipe write: no lock shared with the parent, which SIGINT could leave held
         time.sleep(60)
 
     if __name__ == "__main__":
@@ -150,10 +150,10 @@ _INTERRUPTED_CHILD = textwrap.dedent("""
         # terminal's shell does (a test run may have been started with SIGINT ignored).
         signal.signal(signal.SIGINT, signal.default_int_handler)
         ctx = multiprocessing.get_context(sys.argv[1])
-        ready = ctx.Event()
+        waiting, ready = ctx.Pipe(duplex=False)
         child = ctx.Process(target=sleep_a_minute, args=(ready,))
         child.start()
-        ready.wait(60)
+        waiting.recv()
         os.kill(child.pid, signal.SIGINT)
         child.join()
         print(child.exitcode)
