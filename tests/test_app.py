@@ -233,6 +233,29 @@ async def test_q_ends_and_reaps_everything():
         lab.shutdown()  # what q did, unless the test failed before it
 
 
+async def test_a_stop_from_outside_shows_at_the_next_refresh():
+    """README: no event tells proctui of a SIGSTOP it did not send (a pidfd becomes
+    readable only at exit): the row says T once /proc is read again, at the next refresh."""
+    lab = Lab()
+    app = ProcTUI(lab, refresh_seconds=3600)  # the refresh happens below, when the test asks
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f")
+            [child] = await lab_processes(pilot, app, 1)
+            await pilot_wait_until(pilot, lambda: logged(app, Output, pid=child.pid), what="its first line")
+            await pilot_wait_until(pilot, lambda: row_text(app, child.pid), what="its row")
+            events = len(app.main_screen.event_log.events)
+            os.kill(child.pid, signal.SIGSTOP)
+            await pilot_wait_until(pilot, lambda: proc_state(child.pid) == "T", what="stopped")
+            await pilot.pause()
+            assert len(app.main_screen.event_log.events) == events  # nothing was said of it
+            assert "T stopped" not in (row_text(app, child.pid) or "")
+            app.main_screen.request_snapshot()  # /proc read again, as at each refresh
+            await pilot_wait_until(pilot, lambda: "T stopped" in (row_text(app, child.pid) or ""), what="T row")
+    finally:
+        lab.shutdown()
+
+
 async def test_lab_events_update_the_tree_without_waiting_for_a_refresh():
     lab = Lab()
     app = ProcTUI(lab, refresh_seconds=3600)  # the timer never fires during this test

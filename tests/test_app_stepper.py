@@ -7,6 +7,7 @@ import pytest
 from helpers import (
     gone,
     lab_processes,
+    logged,
     on_screen,
     palette_command,
     pilot_wait_until,
@@ -15,6 +16,7 @@ from helpers import (
     screen_text,
     select,
 )
+from proctui.core.events import Disposition, Output, Signalled
 from proctui.core.lab import Lab
 from proctui.ui.app import ProcTUI
 
@@ -101,6 +103,30 @@ async def test_a_blocking_waitpid_leaves_the_app_usable_until_t(app):
         await pilot_wait_until(pilot, lambda: at_waitpid(app, "return"), what="waitpid to return")
         assert app.main_screen.shown_step.status == 0x000F
         await on_screen(pilot, app, "WIFSIGNALED, WTERMSIG=15 (SIGTERM)", "= -15 (SIGTERM)")
+
+
+async def test_the_viewer_offers_t_only_where_it_ends_the_child(app):
+    """H's child ignores SIGTERM (SigIgn in /proc/PID/status): at the waitpid call and
+    while it blocks, the note says t does nothing, and it does nothing; x ends it."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("H")
+        [child] = await lab_processes(pilot, app, 1)
+        await pilot_wait_until(pilot, lambda: logged(app, Output, pid=child.pid), what="SIG_IGN set")
+        await select(pilot, app, child.pid)
+        await pilot.press("w")
+        await pilot_wait_until(pilot, lambda: app.main_screen.stepper is not None, what="the stepper")
+        await press_until(pilot, app, "n", lambda: at_waitpid(app, "call"), what="the waitpid call")
+        ignored = f"t does nothing: it ignores SIGTERM (SigIgn in /proc/{child.pid}/status)"
+        await on_screen(pilot, app, "will block in the kernel until it exits", ignored)
+        assert "Press t or x" not in screen_text(app)
+        await pilot.press("n")
+        await on_screen(pilot, app, "Blocked in the kernel inside os.waitpid", ignored)
+        await pilot.press("t")
+        [sent] = await pilot_wait_until(pilot, lambda: logged(app, Signalled, pid=child.pid), what="SIGTERM sent")
+        assert sent.disposition is Disposition.IGNORED and proc_state(child.pid) in ("S", "R")
+        await pilot.press("x")
+        await pilot_wait_until(pilot, lambda: at_waitpid(app, "return"), what="waitpid to return")
+        assert app.main_screen.shown_step.status == 0x0009  # SIGKILL's, not SIGTERM's
 
 
 async def test_join_with_timeout_walks_the_connection_wait_branch(app):

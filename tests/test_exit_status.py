@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import types
 
 import pytest
 
@@ -28,9 +29,27 @@ def exit_none() -> None:
     sys.exit(None)
 
 
-def exit_message() -> None:
+def exit_message(code: str | float) -> None:
     sys.stderr = open(os.environ["EXIT_STATUS_STDERR"], "w")  # the child exits with it open
-    sys.exit("goodbye")
+    sys.exit(code)  # type: ignore[arg-type]  # a float, on purpose: typeshed allows str | int | None
+
+
+def exit_256_saying_how_the_process_ends(mark: str) -> None:
+    """sys.exit(256), with a profile function that writes down each call of sys.exit or
+    os._exit in this thread from here on, and the exit code its caller hands it (the
+    caller's local code, or exitcode in spawn_main): the calls after the target's own."""
+    fd = os.open(mark, os.O_WRONLY | os.O_CREAT, 0o600)
+    write = os.write  # bound now: the profile function may run while the process winds down
+
+    def profile(frame: types.FrameType, event: str, arg: object) -> None:
+        name = getattr(arg, "__name__", None)
+        if event == "c_call" and name in ("exit", "_exit"):
+            local = frame.f_locals
+            code = local.get("code", local.get("exitcode"))
+            write(fd, f"{getattr(arg, '__module__', '?')}.{name}({code})\n".encode())
+
+    sys.setprofile(profile)
+    sys.exit(256)
 
 
 def raise_error() -> None:
@@ -62,14 +81,34 @@ def test_what_multiprocessing_reports_for_each_way_out(method, target, exitcode)
     assert child.exitcode == exitcode
 
 
-def test_sys_exit_with_a_message_writes_it_to_stderr_and_gives_1(tmp_path, monkeypatch):
+@pytest.mark.parametrize("code", ["goodbye", 1.5])
+def test_sys_exit_with_what_is_not_an_int_writes_it_to_stderr_and_gives_1(tmp_path, monkeypatch, code):
+    """Lesson 11: "a code that is not an int (a str, or even 1.5)": _bootstrap() tests
+    isinstance(code, int), so a number that is no int is written out too."""
     stderr = tmp_path / "stderr"
     monkeypatch.setenv("EXIT_STATUS_STDERR", str(stderr))
-    child = multiprocessing.get_context("fork").Process(target=exit_message)
+    child = multiprocessing.get_context("fork").Process(target=exit_message, args=(code,))
     child.start()
     child.join()
     assert child.exitcode == 1
-    assert stderr.read_text() == "goodbye\n"
+    assert stderr.read_text() == f"{code}\n"
+
+
+@pytest.mark.parametrize(("method", "last_call"), [
+    ("fork", "posix._exit(256)"),  # popen_fork.Popen._launch
+    ("forkserver", "posix._exit(256)"),  # forkserver.main, in the forked child
+    ("spawn", "sys.exit(256)"),  # spawn.spawn_main: the child's Python ends itself
+])
+def test_sys_exit_256_reaches_the_kernel_through_os_exit_or_sys_exit(tmp_path, method, last_call):
+    """Lesson 11: under fork and forkserver multiprocessing passes 256 to os._exit(); a
+    spawn child ends with sys.exit(256). The exit code is 0 either way."""
+    mark = tmp_path / "calls"
+    child = multiprocessing.get_context(method).Process(target=exit_256_saying_how_the_process_ends,
+                                                        args=(str(mark),))
+    child.start()
+    child.join()
+    assert child.exitcode == 0
+    assert mark.read_text().splitlines() == ["sys.exit(None)", last_call]  # the target's own, then the last
 
 
 def test_a_signal_is_minus_n_to_multiprocessing_and_128_plus_n_to_a_shell():

@@ -221,3 +221,48 @@ def test_each_line_of_a_real_join_gets_the_note_of_its_own_function():
     assert keys_at(gave_up, "if not wait([self.sentinel], timeout):") == {"wait_sentinel"}
     assert keys_at(gave_up, "return None") == {"wait_gave_up"}
     assert not keys_at(gave_up, "_children.discard(self)")  # join returned before it: unreaped
+
+
+def ignore_sigterm_and_sleep(ready) -> None:
+    import signal
+    import time
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    ready.set()
+    time.sleep(60)
+
+
+def test_sigterm_to_a_stopped_child_that_ignores_it_is_discarded_at_once():
+    """What the note on a stopped child that ignores SIGTERM says: t does nothing (not
+    "pending until s"): the kernel drops an ignored signal when it is sent, stopped or not."""
+    import signal
+
+    from proctui.core.events import Disposition
+    from proctui.core.sending import disposition
+    from proctui.core.stepper import Frame, Step
+
+    ctx = multiprocessing.get_context("fork")
+    ready = ctx.Event()
+    process = ctx.Process(target=ignore_sigterm_and_sleep, args=(ready,))
+    process.start()
+    pid = process.pid
+    assert pid is not None
+    try:
+        assert ready.wait(30)
+        os.kill(pid, signal.SIGSTOP)
+        wait_until(lambda: proc_state(pid) == "T", what="stopped")
+        assert disposition(pid, signal.SIGTERM) is Disposition.IGNORED
+        os.kill(pid, signal.SIGTERM)
+        bit = 1 << (signal.SIGTERM - 1)
+        assert not int(_status_field(pid, "ShdPnd"), 16) & bit and not int(_status_field(pid, "SigPnd"), 16) & bit
+        frame = Frame("Popen.poll", "popen_fork.py", 27, {})
+        call = Step("call", frame, (frame,), call=f"os.waitpid({pid}, 0)")
+        for lang, says, never in (("en", "t does nothing: it ignores SIGTERM", "stays pending"),
+                                  ("zh", "t 没有用：它忽略 SIGTERM", "一直挂着")):
+            note = explain.step_note(call, pid, "T", lang, sigterm=disposition(pid, signal.SIGTERM))
+            assert says in note and never not in note, note
+        os.kill(pid, signal.SIGCONT)
+        wait_until(lambda: proc_state(pid) in ("S", "R"), what="running again, SIGTERM long gone")
+    finally:
+        process.kill()
+        process.join()

@@ -17,6 +17,7 @@ from proctui.core.events import CowMemory, Output, QueueGot, ReapCall, Reaped, R
 from proctui.core.lab import Lab, LabError
 from proctui.core.procs import read_memory_use, read_threads
 from proctui.core.queue_deadlock import QUEUE_BYTES
+from proctui.ui.actions import BY_ID
 
 
 def said(events, pid):
@@ -113,6 +114,8 @@ def test_a_child_with_a_full_queue_cannot_exit_until_proctui_gets(lab, lab_event
     assert lab.queue_get() is child
     [got] = events_of(lab_events, QueueGot, child.pid)
     assert got.size == QUEUE_BYTES
+    # What the palette and lesson 15 call it: 10 MiB (10 MB would be 10,000,000 bytes).
+    assert got.size % 2**20 == 0 and f"{got.size // 2**20} MiB" in BY_ID["queue"].title
     returned = stepper.wait_step(30)
     assert returned is not None and returned.kind == "return" and returned.status == 0
     [reaped] = wait_until(lambda: events_of(lab_events, Reaped, child.pid), what="the reap")

@@ -103,6 +103,12 @@ async def lesson_exitcodes(pilot, app):
     await select(pilot, app, newest(app, "child").pid)
     await pilot.press("x")
     await step_to(pilot, app, 2)
+    killed = newest(app, "child")
+    await pilot.press("f")
+    await pilot_wait_until(pilot, lambda: newest(app, "child") is not killed, what="a third child")
+    await select(pilot, app, newest(app, "child").pid)
+    await pilot.press("I")
+    await step_to(pilot, app, 3)
     await pilot.press("Z")
     await pilot_wait_until(pilot, lambda: isinstance(app.screen, ExitCodeScreen), what="the exit code prompt")
     await pilot.press("backspace", "3", "enter")
@@ -300,7 +306,9 @@ async def lesson_main_guard(pilot, app):
     await run_example(pilot, app, "09_no_main_guard.py")
     await step_to(pilot, app, 1, timeout=40)
     await run_example(pilot, app, "10_main_guard.py")
-    await finish(pilot, app, timeout=40)
+    await step_to(pilot, app, 2, timeout=40)
+    await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+    await finish(pilot, app)
 
 
 async def focus_viewer(pilot, app, pid):

@@ -10,6 +10,7 @@ from proctui.core.practice import (
     ExerciseFileError,
     Kind,
     Mode,
+    Model,
     exercise_facts,
     generate,
     load_exercise,
@@ -153,6 +154,50 @@ def test_a_malformed_exercise_file_names_its_line_and_key(tmp_path, body, line, 
         load_exercise(str(path))
     message = str(raised.value)
     assert message.startswith(f"{path}:{line}: ") and says in message, message
+
+
+_RETURN_WITH_A_STOPPED_DAEMON = """title = "x"
+[[step]]
+do = "a forks b"
+[[step]]
+do = "b forks daemon c"
+[[step]]
+do = "stop c"
+[[step]]
+do = "b returns"
+"""
+
+
+@pytest.mark.parametrize(("lang", "says"), [
+    ("en", ("b's daemon child c is stopped: its exit handler's terminate() leaves SIGTERM pending, and its join() "
+           "would wait for ever")),
+    ("zh", "b 的守护子进程 c 被暂停了"),
+])
+def test_a_return_with_a_stopped_daemon_child_is_refused_with_its_line(tmp_path, lang, says):
+    """The exit handler terminate()s a daemon child and join()s it: stopped, the daemon
+    keeps SIGTERM pending and never exits, so b's return would wait for ever
+    (test_multiprocessing_facts.test_a_stopped_daemon_keeps_its_parent_s_exit_handler_waiting)."""
+    path = tmp_path / "bad.toml"
+    path.write_text(_RETURN_WITH_A_STOPPED_DAEMON)
+    with pytest.raises(ExerciseFileError) as raised:
+        load_exercise(str(path), lang)
+    assert str(raised.value).startswith(f"{path}:9: do: ") and says in str(raised.value), str(raised.value)
+    path.write_text(_RETURN_WITH_A_STOPPED_DAEMON.replace('do = "b returns"', 'do = "continue c"\n[[step]]\n'
+                                                                            'do = "b returns"'))
+    assert load_exercise(str(path), lang).steps[-1].act.kind is Kind.RETURN  # continued, it can end
+
+
+def test_generation_never_lets_a_process_return_while_its_daemon_child_is_stopped():
+    """Seeds 4223 and 4905 made such an exercise before the model knew (count=12)."""
+    for seed in range(5000):
+        model = Model()
+        for step in generate(seed, count=12).steps:
+            act = step.act
+            if act.kind is Kind.RETURN:
+                stopped = [child for child in model.started_by(act.who)
+                           if model.procs[child].daemon and model.procs[child].stopped]
+                assert not stopped, (seed, act, stopped)
+            model.apply(act)
 
 
 def test_a_file_that_is_no_toml_says_where(tmp_path):

@@ -279,8 +279,10 @@ SENTENCES = [
     (GrandchildForked(pid=4243, label="orphan-1 (grandchild)", parent_pid=4242, parent_label="orphan-1 (parent)"),
      "orphan-1 (parent) forked grandchild 4243 (orphan-1 (grandchild)); proctui has no Process object for it"),
     (ForkWarned(message=WARNING),
-     (f"Python warns: {WARNING} proctui's children only print, sleep and exit, which is safe in a child of a "
-     "threaded process.")),
+     (f"Python warns: {WARNING} Only the forking thread goes on in the child: proctui's children first take fresh "
+      "stdout and stderr and default signal handlers, and never touch Textual, whose threads (and the locks they "
+      "held) stayed behind; then they print, sleep, start threads or processes of their own, exec sh or write to "
+      "memory, and exit.")),
     (ForkWarned(label="pool-1", message=WARNING, in_pool=True),
      (f"Python warns: {WARNING} Pool workers only set up their output, run tasks and return; the worker handler "
      "thread forks the replacements, from a thread too.")),
@@ -397,6 +399,12 @@ SENTENCES = [
     # joins
     (JoinBlocks(pid=4242, label="child-1"),
      "child-1.join() -> waitpid(4242, 0) blocks: the child is still running (x ends it; t too, unless it is stopped)"),
+    (JoinBlocks(pid=4242, label="ignorer-1", sigterm=Disposition.IGNORED),
+     ("ignorer-1.join() -> waitpid(4242, 0) blocks: the child is still running (x ends it; t does not: "
+      "/proc/4242/status lists SIGTERM as ignored, SigIgn)")),
+    (JoinBlocks(pid=4242, label="handler-1", sigterm=Disposition.CAUGHT),
+     ("handler-1.join() -> waitpid(4242, 0) blocks: the child is still running (x ends it; t runs its own SIGTERM "
+      "handler, SigCgt in /proc/4242/status, which decides)")),
     (JoinStepped(pid=4242, label="child-1", timeout=None),
      "child-1.join(): stepping through join() in the code viewer"),
     (JoinStepped(pid=4242, label="child-1", timeout=0.1),
@@ -615,7 +623,7 @@ REFUSALS = [
      ("copy-on-write needs fork: under spawn the child is a fresh Python that shares no page with proctui "
       "(m chooses fork). Nothing started.")),
     (Refused(reason=Refusal.NO_QUEUE),
-     "no queue waits to be read: start one first (ctrl+p: Queue: a child puts 10 MB)"),
+     "no queue waits to be read: start one first (ctrl+p: Queue: a child puts 10 MiB)"),
     (Refused(reason=Refusal.QUEUE_EMPTY, pid=4242, label="queue-1"),
      "nothing came on the queue of queue-1 (PID 4242) (it ended, or hangs): nothing was read"),
     (Refused(reason=Refusal.NO_COW_CHILD),

@@ -5,6 +5,7 @@ the inputs that must be refused or survived."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -262,6 +263,24 @@ def test_arguments_and_the_main_guard_are_as_python_file_gives_them(driver, tmp_
     driver.send(record.pid, "continue")
     wait_until(lambda: events_of(driver.events, Reaped, record.pid), what="the script reaped")
     assert [e.line for e in events_of(driver.events, Output, record.pid)] == ["__main__ ['a', 'b c'] True"]
+
+
+@pytest.mark.parametrize("code", ["None", "256", "-1", "True", "2**63 - 1", "2**70", "-2**70", "1.5", "'goodbye'",
+                                  "b'bytes'"])
+def test_sys_exit_ends_the_script_as_python_file_ends_it(driver, tmp_path, code):
+    """script_host's _exit_code mirrors the interpreter's handling of SystemExit: the same
+    exit code as python FILE on this very interpreter (an int too large for a C long is
+    255, not its low 8 bits), and what is no int written to stderr as python writes it."""
+    script_file = tmp_path / "exits.py"
+    script_file.write_text(f"import sys\nsys.exit({code})\n")
+    python = subprocess.run([sys.executable, str(script_file)], capture_output=True, text=True, timeout=60)
+    record = driver.lab.scripts.start(str(script_file), (), on_pause=driver._reported.put)
+    driver.pause_of(record.pid)
+    driver.send(record.pid, "continue")
+    [reaped] = wait_until(lambda: events_of(driver.events, Reaped, record.pid), what="the script reaped")
+    assert reaped.exitcode == python.returncode
+    if not isinstance(eval(code), int):  # an int's stderr is empty (but for 3.12-3.13.0's stray OverflowError)
+        assert [e.line for e in events_of(driver.events, Output, record.pid)] == python.stderr.splitlines()
 
 
 @pytest.mark.parametrize(("name", "reason"), [

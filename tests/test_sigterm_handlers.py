@@ -6,11 +6,15 @@ before the signal, the state letter after it, and the wait status of the exit.
 
 from __future__ import annotations
 
+import os
 import signal
+import threading
+
+import pytest
 
 from helpers import events_of, proc_state, wait_until
 from proctui.core import workers
-from proctui.core.events import Disposition, Exited, Output, Reaped, Signalled, WhoReaps
+from proctui.core.events import Disposition, Exited, JoinBlocks, Output, Reaped, Signalled, WhoReaps
 
 
 def _greeted(events, pid):
@@ -49,6 +53,40 @@ def test_a_child_that_ignores_sigterm_runs_on_until_kill(lab, lab_events):
     lab.kill(child)
     wait_until(lambda: events_of(lab_events, Exited, child.pid), what="SIGKILL to end it")
     assert lab.join(child) == -signal.SIGKILL
+
+
+def test_sigint_ends_a_child_that_ignores_sigterm(lab, lab_events):
+    """H's help says I ends it too: lab children leave SIGINT at its default action, and
+    ignoring SIGTERM changes nothing of that (SigIgn has bit 15 only, not bit 2)."""
+    child = lab.start_child("ignorer", workers.sigterm_ignorer)
+    wait_until(lambda: _greeted(lab_events, child.pid), what="SIG_IGN to be set")
+    lab.interrupt(child)
+    [sent] = events_of(lab_events, Signalled, child.pid)
+    assert sent.signal == signal.SIGINT and sent.disposition is Disposition.DEFAULT
+    [exited] = wait_until(lambda: events_of(lab_events, Exited, child.pid), what="SIGINT to end it")
+    assert exited.status is not None and os.WIFSIGNALED(exited.status)
+    assert os.WTERMSIG(exited.status) == signal.SIGINT
+    assert lab.join(child) == -signal.SIGINT
+
+
+@pytest.mark.parametrize(("worker", "sigterm"), [
+    (workers.sigterm_ignorer, Disposition.IGNORED), (workers.sigterm_handler, Disposition.CAUGHT),
+    (workers.sleeper, Disposition.DEFAULT)])
+def test_a_blocked_join_says_what_sigterm_does_to_this_child(lab, lab_events, worker, sigterm):
+    """JoinBlocks carries the child's SIGTERM disposition, read from /proc when the join
+    began: the log says "t does not" end an ignorer, as it is true of this very child."""
+    child = lab.start_child("joined", worker)
+    wait_until(lambda: _greeted(lab_events, child.pid), what="its disposition set")
+    result = []
+    joiner = threading.Thread(target=lambda: result.append(lab.join(child)))
+    joiner.start()
+    try:
+        [blocked] = wait_until(lambda: events_of(lab_events, JoinBlocks, child.pid), what="the join to block")
+        assert blocked.sigterm is sigterm
+    finally:
+        lab.kill(child)
+        joiner.join(30)
+    assert result == [-signal.SIGKILL]
 
 
 def test_a_default_child_is_told_apart_from_both(lab, lab_events):

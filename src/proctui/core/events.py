@@ -367,6 +367,8 @@ class JoinBlocks(LabEvent):
     """join() on a running child: its waitpid(pid, 0) waits until the child ends."""
 
     tone: ClassVar[Tone] = Tone.JOINING
+    #: What the child does with SIGTERM (/proc/PID/status, when the join began): whether t can end it.
+    sigterm: Disposition = Disposition.DEFAULT
 
 
 class JoinStepped(LabEvent):

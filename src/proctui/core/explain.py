@@ -13,6 +13,7 @@ import os
 import platform
 import sys
 
+from proctui.core.events import Disposition
 from proctui.core.i18n import words
 from proctui.core.line_notes import note_for_line
 from proctui.core.linux import decode_status, describe_exitcode
@@ -27,9 +28,19 @@ PHRASES: dict[str, dict[str, str]] = {
         "waitpid_zombie": "Next: {call}. The child is a zombie (Z in /proc): this call collects its exit "
         "status and the kernel frees PID {pid}. Watch its row vanish.",
         "waitpid_running": "Next: {call}. The child is {word} ({state}): waitpid will block in the kernel "
-        "until it exits. Press t or x to end it; the app stays usable.",
+        "until it exits. {ending} The app stays usable.",
         "waitpid_stopped": "Next: {call}. The child is stopped (T): waitpid will block in the kernel until "
-        "it exits. x (SIGKILL) ends it at once; a SIGTERM (t) stays pending until s continues it.",
+        "it exits. {ending}",
+        # How to end the child, from its SIGTERM disposition in /proc/PID/status.
+        "end_default": "Press t or x to end it.",
+        "end_caught": "x (SIGKILL) ends it; t runs its own SIGTERM handler (SigCgt in /proc/{pid}/status), "
+        "which decides.",
+        "end_ignored": "x (SIGKILL) ends it; t does nothing: it ignores SIGTERM (SigIgn in /proc/{pid}/status).",
+        "end_stopped_default": "x (SIGKILL) ends it at once; a SIGTERM (t) stays pending until s continues it.",
+        "end_stopped_caught": "x (SIGKILL) ends it at once; a SIGTERM (t) stays pending until s continues it, "
+        "and then its own handler (SigCgt in /proc/{pid}/status) decides.",
+        "end_stopped_ignored": "x (SIGKILL) ends it at once; t does nothing: it ignores SIGTERM (SigIgn in "
+        "/proc/{pid}/status).",
         "next": "Next: {call}.",
         "waitpid_reaped": "waitpid returned ({pid}, {status}): {decoded}; os.waitstatus_to_exitcode() = "
         "{code}. The child is reaped: PID {pid} is gone from /proc.",
@@ -79,9 +90,16 @@ PHRASES: dict[str, dict[str, str]] = {
         "waitpid_zombie": "下一步：{call}。子进程是僵尸进程（/proc 里是 Z）：这个调用取走它的退出状态，"
         "内核释放 PID {pid}。看它那一行消失。",
         "waitpid_running": "下一步：{call}。子进程处于{word}状态（{state}）：waitpid 会在内核里阻塞，"
-        "直到它退出。按 t 或 x 结束它；程序照样能用。",
-        "waitpid_stopped": "下一步：{call}。子进程被暂停了（T）：waitpid 会在内核里阻塞，直到它退出。"
-        "x（SIGKILL）能立刻结束它；SIGTERM（t）会一直挂着，直到按 s 让它继续。",
+        "直到它退出。{ending}程序照样能用。",
+        "waitpid_stopped": "下一步：{call}。子进程被暂停了（T）：waitpid 会在内核里阻塞，直到它退出。{ending}",
+        "end_default": "按 t 或 x 结束它。",
+        "end_caught": "x（SIGKILL）能结束它；t 会运行它自己的 SIGTERM 处理函数（/proc/{pid}/status 里是 SigCgt），"
+        "由它决定。",
+        "end_ignored": "x（SIGKILL）能结束它；t 没有用：它忽略 SIGTERM（/proc/{pid}/status 里是 SigIgn）。",
+        "end_stopped_default": "x（SIGKILL）能立刻结束它；SIGTERM（t）会一直挂着，直到按 s 让它继续。",
+        "end_stopped_caught": "x（SIGKILL）能立刻结束它；SIGTERM（t）会一直挂着，直到按 s 让它继续，"
+        "然后由它自己的处理函数（/proc/{pid}/status 里是 SigCgt）决定。",
+        "end_stopped_ignored": "x（SIGKILL）能立刻结束它；t 没有用：它忽略 SIGTERM（/proc/{pid}/status 里是 SigIgn）。",
         "next": "下一步：{call}。",
         "waitpid_reaped": "waitpid 返回 ({pid}, {status})：{decoded}；os.waitstatus_to_exitcode() = {code}。"
         "子进程已被回收：PID {pid} 从 /proc 消失了。",
@@ -145,14 +163,24 @@ def _running(child_state: str | None) -> bool:
     return child_state is not None and child_state not in "ZX"
 
 
+def ending_note(pid: int | None, child_state: str | None, sigterm: Disposition, lang: str = "en") -> str:
+    """How the user can end the child: its state letter now, and what it does with SIGTERM
+    (sending.disposition: /proc/PID/status), so that t is offered only where it ends it."""
+    stopped = child_state in ("T", "t")
+    key = {Disposition.DEFAULT: "default", Disposition.CAUGHT: "caught", Disposition.IGNORED: "ignored"}[sigterm]
+    return _say(lang, f"end_stopped_{key}" if stopped else f"end_{key}", pid=pid)
+
+
 def step_note(step: Step, pid: int | None, child_state: str | None, lang: str = "en", *,
-              start_method: str | None = None, timeout_state: str | None = None, echild: bool = False) -> str:
+              start_method: str | None = None, timeout_state: str | None = None, echild: bool = False,
+              sigterm: Disposition = Disposition.DEFAULT) -> str:
     """One or two sentences on the step the join is paused at.
 
     child_state is the kernel's state letter for the child now, None if /proc has no
-    such PID. What happened earlier in the join comes from the stepper, recorded when it
-    happened: timeout_state, the child's state when connection.wait gave up ("" if gone),
-    and echild, whether a waitpid failed with ECHILD.
+    such PID; sigterm, what it does with SIGTERM now. What happened earlier in the join
+    comes from the stepper, recorded when it happened: timeout_state, the child's state
+    when connection.wait gave up ("" if gone), and echild, whether a waitpid failed with
+    ECHILD.
     """
     call = step.call or ""
     result = step.result
@@ -162,11 +190,12 @@ def step_note(step: Step, pid: int | None, child_state: str | None, lang: str = 
             return _say(lang, "waitpid_nohang", call=call)
         if child_state == "Z":
             return _say(lang, "waitpid_zombie", call=call, pid=pid)
+        ending = ending_note(pid, child_state, sigterm, lang)
         if child_state in ("T", "t"):
-            return _say(lang, "waitpid_stopped", call=call)
+            return _say(lang, "waitpid_stopped", call=call, ending=ending)
         if child_state is not None:  # alive: not a zombie (that was just above)
             word = words(lang)(state_word(child_state))
-            return _say(lang, "waitpid_running", call=call, word=word, state=child_state)
+            return _say(lang, "waitpid_running", call=call, word=word, state=child_state, ending=ending)
         return _say(lang, "next", call=call)
     if step.kind == "return" and call.startswith("os.waitpid("):
         if step.status is not None:
@@ -250,15 +279,16 @@ def viewer_note(
     lang: str = "en",
     timeout_state: str | None = None,
     echild: bool = False,
+    sigterm: Disposition = Disposition.DEFAULT,
 ) -> str:
     """Everything the code viewer says under the code at this step, in lang.
 
     The step's own meaning if it has one; else a word on the line it is at. The first
     step also says whether asserts are on and, for forkserver, who the parent is.
-    timeout_state and echild: as step_note's.
+    timeout_state, echild and sigterm: as step_note's.
     """
     note = step_note(step, pid, child_state, lang, start_method=start_method, timeout_state=timeout_state,
-                     echild=echild)
+                     echild=echild, sigterm=sigterm)
     if not note and step.kind == "line":
         lines, first_line = sources.get(step.frame.func, ([], 0))
         index = step.frame.lineno - first_line

@@ -309,7 +309,7 @@ class Lab:
         return self.cow.write(self._signal_for_a_lesson)
 
     def start_queue_child(self) -> LabProcess:
-        """A child that puts 10 MB on a Queue proctui made, then returns: it cannot exit
+        """A child that puts 10 MiB on a Queue proctui made, then returns: it cannot exit
         until proctui reads the queue (``queue_get``). See ``queue_deadlock``."""
         return self.queues.start(self.start_method, lambda queue: self.start_child(
             "queue", workers.queue_putter, (queue, QUEUE_BYTES)))
@@ -553,7 +553,8 @@ class Lab:
         try:
             status = peek_exit_status(record.pid)
             if status is None:
-                self._emit(JoinBlocks(pid=record.pid, label=record.label))
+                self._emit(JoinBlocks(pid=record.pid, label=record.label,
+                                      sigterm=disposition(record.pid, signal.SIGTERM)))
                 opened = record.pidfd_if_same()  # never wait on a PID that may name another process
                 if opened is not None:
                     try:

@@ -148,6 +148,9 @@ GOALS: dict[str, Callable[[Progress], bool]] = {
     "reaped": lambda p: _happened(p, ev.Reaped),
     "terminated": lambda p: _exited_with(p, -signal.SIGTERM),
     "killed": lambda p: _exited_with(p, -signal.SIGKILL),
+    # SIGINT left to its default action (every lab child but the interruptible one): -2.
+    "interrupted": lambda p: _happened(p, ev.Signalled, lambda e: e.signal == signal.SIGINT)
+    and _exited_with(p, -signal.SIGINT),
     "exit_code_chosen": lambda p: _happened(p, ev.Exited, lambda e: e.exitcode is not None and e.exitcode > 0),
     # Under forkserver is_alive() reaps nothing: it reads the sentinel (the fork server reaped).
     "reaped_by_is_alive": lambda p: _happened(

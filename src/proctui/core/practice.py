@@ -230,6 +230,17 @@ class Model:
 
     # -- what can be done next -------------------------------------------------------------
 
+    def return_waits_for(self, name: str) -> str | None:
+        """A child that would keep name's exit handler waiting for ever, if name returned:
+        one still running that is no daemon (the handler join()s it), or a stopped daemon
+        (the handler's terminate() leaves SIGTERM pending until SIGCONT, and its join()
+        waits for a child that never runs)."""
+        for child in self.started_by(name):
+            proc = self.procs[child]
+            if proc.alive and (not proc.daemon or proc.stopped):
+                return child
+        return None
+
     def possible(self) -> Iterator[Act]:
         """Every action that can be performed now without waiting for ever."""
         new = self.next_name()
@@ -245,8 +256,7 @@ class Model:
                 yield Act(Kind.EXIT, name, code=0)
                 yield Act(Kind.TERMINATE, name)
                 yield Act(Kind.STOP, name)
-                if not any(self.procs[child].alive and not self.procs[child].daemon
-                           for child in self.started_by(name)):
+                if not self.return_waits_for(name):
                     yield Act(Kind.RETURN, name)  # else its exit handler's join() would wait
             if proc.alive:
                 yield Act(Kind.KILL, name)
@@ -609,6 +619,10 @@ def _why_impossible(model: Model, act: Act, lang: str) -> str:
         if act.kind is Kind.JOIN and child.alive:
             return _("{other} is still running: join() would wait for ever").format(other=act.other)
     if act.kind is Kind.RETURN:
+        waits_for = model.return_waits_for(act.who)
+        if waits_for is not None and model.procs[waits_for].daemon:
+            return _("{name}'s daemon child {other} is stopped: its exit handler's terminate() leaves SIGTERM "
+                     "pending, and its join() would wait for ever").format(name=act.who, other=waits_for)
         return _("{name} still has a running child: its exit handler's join() would wait for ever").format(
             name=act.who)
     return _("not possible at this point")

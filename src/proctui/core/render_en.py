@@ -123,8 +123,10 @@ class English:
         if e.in_pool:
             return (f"Python warns: {e.message} Pool workers only set up their output, run tasks and "
                     "return; the worker handler thread forks the replacements, from a thread too.")
-        return (f"Python warns: {e.message} proctui's children only print, sleep "
-                "and exit, which is safe in a child of a threaded process.")
+        return (f"Python warns: {e.message} Only the forking thread goes on in the child: proctui's children "
+                "first take fresh stdout and stderr and default signal handlers, and never touch Textual, whose "
+                "threads (and the locks they held) stayed behind; then they print, sleep, start threads or "
+                "processes of their own, exec sh or write to memory, and exit.")
 
     def output(self, e: ev.Output) -> str:
         if e.pid is None:
@@ -257,8 +259,13 @@ class English:
         return text
 
     def join_blocks(self, e: ev.JoinBlocks) -> str:
-        return (f"{e.label}.join() -> waitpid({e.pid}, 0) blocks: "
-                "the child is still running (x ends it; t too, unless it is stopped)")
+        said = f"{e.label}.join() -> waitpid({e.pid}, 0) blocks: the child is still running"
+        if e.sigterm is ev.Disposition.IGNORED:
+            return f"{said} (x ends it; t does not: /proc/{e.pid}/status lists SIGTERM as ignored, SigIgn)"
+        if e.sigterm is ev.Disposition.CAUGHT:
+            return (f"{said} (x ends it; t runs its own SIGTERM handler, SigCgt in /proc/{e.pid}/status, "
+                    "which decides)")
+        return f"{said} (x ends it; t too, unless it is stopped)"
 
     def join_stepped(self, e: ev.JoinStepped) -> str:
         if not e.started:
@@ -478,7 +485,7 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
                                 "(ctrl+p: Copy-on-write child)"),
     _R.CHILD_SILENT: lambda e: f"{_who(e)} never said {e.value!r} (it ended, or hangs): nothing was read",
     _R.NO_QUEUE: lambda e: ("no queue waits to be read: start one first (ctrl+p: Queue: a child puts "
-                            "10 MB)"),
+                            "10 MiB)"),
     _R.QUEUE_EMPTY: lambda e: f"nothing came on the queue of {_who(e)} (it ended, or hangs): nothing was read",
     _R.SCRIPT_RUNNING: lambda e: f"a script is running already ({e.label}, PID {e.pid}): end it first (t or x)",
 }

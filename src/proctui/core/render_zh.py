@@ -123,8 +123,9 @@ class Chinese:
         if e.in_pool:
             return (f"Python 警告：{e.message} 进程池的工作进程只设置输出、执行任务、返回；"
                     "补充的工作进程由 worker handler 线程 fork，同样是在线程里 fork。")
-        return (f"Python 警告：{e.message} proctui 的子进程只打印、睡眠、退出，"
-                "在多线程进程的子进程里做这些是安全的。")
+        return (f"Python 警告：{e.message} 子进程里只剩下调用 fork 的那个线程：proctui 的子进程先换上新的 "
+                "stdout、stderr 和默认的信号处理方式，从不碰 Textual（它的线程和那些线程持有的锁都留在了 proctui "
+                "里）；然后才打印、睡眠、启动自己的线程或进程、exec sh 或者写内存，最后退出。")
 
     def output(self, e: ev.Output) -> str:
         if e.pid is None:
@@ -250,7 +251,13 @@ class Chinese:
         return text
 
     def join_blocks(self, e: ev.JoinBlocks) -> str:
-        return f"{e.label}.join() -> waitpid({e.pid}, 0) 阻塞：子进程还在运行（x 能结束它；t 也行，除非它被暂停了）"
+        said = f"{e.label}.join() -> waitpid({e.pid}, 0) 阻塞：子进程还在运行"
+        if e.sigterm is ev.Disposition.IGNORED:
+            return f"{said}（x 能结束它；t 不行：/proc/{e.pid}/status 显示 SIGTERM 被忽略，SigIgn）"
+        if e.sigterm is ev.Disposition.CAUGHT:
+            return (f"{said}（x 能结束它；t 会运行它自己的 SIGTERM 处理函数，/proc/{e.pid}/status 里是 SigCgt，"
+                    "由它决定）")
+        return f"{said}（x 能结束它；t 也行，除非它被暂停了）"
 
     def join_stepped(self, e: ev.JoinStepped) -> str:
         if not e.started:
@@ -471,7 +478,7 @@ _REFUSALS: dict[ev.Refusal, Callable[[ev.Refused], str]] = {
                                   "和 proctui 不共享任何一页（按 m 选 fork）。什么也没有启动。"),
     _R.NO_COW_CHILD: lambda e: "没有等着写内存的写时复制子进程：先启动一个（ctrl+p：写时复制子进程）",
     _R.CHILD_SILENT: lambda e: f"{_who(e)}一直没有说 {e.value!r}（它已结束，或卡住了）：什么也没有读",
-    _R.NO_QUEUE: lambda e: "没有等着被读的队列：先启动一个（ctrl+p：队列：子进程放入 10 MB）",
+    _R.NO_QUEUE: lambda e: "没有等着被读的队列：先启动一个（ctrl+p：队列：子进程放入 10 MiB）",
     _R.QUEUE_EMPTY: lambda e: f"{_who(e)}的队列里什么也没来（它已结束，或卡住了）：什么也没有读",
     _R.SCRIPT_RUNNING: lambda e: f"已经有一个脚本在运行（{e.label}，PID {e.pid}）：先结束它（t 或 x）",
 }

@@ -38,6 +38,7 @@ import json
 import os
 import signal
 import socket
+import struct
 import sys
 import threading
 import traceback
@@ -666,13 +667,35 @@ def _run(host: Host, mainfile: str, args: list[str]) -> int:
     return 0
 
 
+#: The C long that CPython reads an int exit code into (a long long from 3.14, the same
+#: 64 bits on Linux's 64-bit ABIs; a long has 32 on 32-bit ones).
+_C_LONG_BITS = 64 if sys.version_info >= (3, 14) else 8 * struct.calcsize("l")
+
+
 def _exit_code(code: object) -> int:
-    """sys.exit(code) as the interpreter turns it into an exit status."""
+    """sys.exit(code) as the interpreter turns it into an exit status, as CPython's
+    Python/pythonrun.c does it (_Py_HandleSystemExit; parse_exit_code from 3.14): None is 0;
+    an int (PyLong_Check: a bool too) is read as a C long and cast to a C int, whose low 8
+    bits the kernel keeps; an int too large for a C long fails to convert, and the exit
+    code is -1, 255 to the kernel; anything else (a str, 1.5) is written to stderr as
+    str() gives it, then a newline, and the exit code is 1."""
     if code is None:
         return 0
     if isinstance(code, int):
+        limit = 1 << (_C_LONG_BITS - 1)
+        if not -limit <= code < limit:
+            return 0xFF
         return code & 0xFF
-    print(code, file=sys.stderr)
+    # PyFile_WriteObject(code, sys.stderr, Py_PRINT_RAW); with no sys.stderr, C's stderr.
+    # An error while writing is cleared: the exit code is 1 all the same.
+    try:
+        if sys.stderr is None:
+            os.write(2, f"{code}\n".encode(errors="backslashreplace"))
+        else:
+            sys.stderr.write(str(code))
+            sys.stderr.write("\n")
+    except Exception:  # noqa: BLE001 - as CPython: a failed write does not change the exit code
+        pass
     return 1
 
 

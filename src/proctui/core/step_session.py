@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 
 from proctui.core import explain
+from proctui.core.events import Disposition
 from proctui.core.procs import ThreadWait, read_threads
 from proctui.core.stepper import Step, Stepper
 
@@ -50,9 +51,10 @@ class StepSession:
         """The first step is shown when the viewer opens, and reported again from the thread."""
         return step is not self.shown
 
-    def show(self, step: Step, *, child_state: str | None, lang: str = "en") -> StepView:
+    def show(self, step: Step, *, child_state: str | None, lang: str = "en",
+             sigterm: Disposition = Disposition.DEFAULT) -> StepView:
         """What to show at ``step``, in lang; child_state is the kernel's state letter of the
-        child now (None once it is gone)."""
+        child now (None once it is gone), sigterm what it does with SIGTERM now."""
         note = explain.viewer_note(
             step,
             pid=self.pid,
@@ -64,6 +66,7 @@ class StepSession:
             # Recorded by the joining thread when they happened, not read now.
             timeout_state=self.stepper.state_at_timeout,
             echild=self.stepper.saw_echild,
+            sigterm=sigterm,
         )
         self.shown = step
         self.steps_shown += 1

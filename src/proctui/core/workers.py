@@ -4,8 +4,10 @@ A forked child starts as a copy of proctui, a multi-threaded Textual app: only t
 forking thread survives, sys.stdout is Textual's print capture, fd 1 and 2 are the
 terminal proctui draws on, and signal handlers are proctui's. So every target first
 calls ``_become_lab_child``: its stdout and stderr go to a pipe that ends in the event
-log, and the signals a user sends have their default effect. After that, children only
-print, sleep and exit; multiprocessing's fork path leaves through ``os._exit``.
+log, and the signals a user sends have their default effect. After that, children never
+touch Textual (whose threads did not come along): they print, sleep, start threads
+(a Queue's feeder) or processes of their own, exec sh, write to memory, and exit;
+multiprocessing's fork path leaves through ``os._exit``.
 
 Nothing a child does may outlive proctui, even a SIGKILL of proctui that gives it no
 chance to clean up: every child arranges to be ended by the kernel when its parent
@@ -390,8 +392,9 @@ def sigterm_handler(label: str, out: ChildOutput) -> None:
 
 
 def sigterm_ignorer(label: str, out: ChildOutput) -> None:
-    """A child that ignores SIGTERM: terminate() changes nothing; only kill() (SIGKILL,
-    which cannot be caught or ignored) ends it."""
+    """A child that ignores SIGTERM: terminate() changes nothing. kill() (SIGKILL, which
+    cannot be caught or ignored) ends it, and so does SIGINT (interrupt()), which
+    _become_lab_child left to its default action: the kernel ends it, -2."""
     _become_lab_child(out)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     print(_("[{label}] PID: {pid}, PPID: {ppid}: SIGTERM is now ignored (SIG_IGN)").format(
@@ -400,8 +403,9 @@ def sigterm_ignorer(label: str, out: ChildOutput) -> None:
 
 
 def exit_256(label: str, out: ChildOutput) -> None:
-    """sys.exit(256): multiprocessing passes 256 to os._exit(), and the kernel keeps only
-    the low 8 bits of an exit status, so the parent sees exit code 0."""
+    """sys.exit(256): under fork and forkserver multiprocessing passes 256 to os._exit(); a
+    spawn child's Python ends with sys.exit(256). The kernel keeps only the low 8 bits of
+    an exit status either way, so the parent sees exit code 0."""
     _become_lab_child(out)
     print(_("[{label}] PID: {pid}: calling sys.exit(256)").format(label=label, pid=os.getpid()))
     sys.exit(256)

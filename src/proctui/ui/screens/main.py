@@ -399,7 +399,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="queue", exit_on_error=False)
     def action_queue_get(self) -> None:
-        # get() waits for 10 MB to come through the pipe: in a thread, so the app stays live.
+        # get() waits for 10 MiB to come through the pipe: in a thread, so the app stays live.
         try:
             self.lab.queue_get()
         except LabError as exc:

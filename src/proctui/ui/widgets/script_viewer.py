@@ -85,11 +85,15 @@ class ScriptViewer(Vertical, can_focus=True):
         elif pause.event == "exception":
             note = _("{func} raised {error}").format(func=pause.func, error=pause.result)
         elif first and pause.via == "spawn":
-            note = _("Before this line: a fresh Python (spawn) imported the script as __mp_main__, "
-                     "so its main guard kept the rest from running, then unpickled the Process.")
+            note = _("Before this line: a fresh Python (spawn) imported the script as __mp_main__ "
+                     "(so what is under if __name__ == \"__main__\" did not run), then unpickled the Process.")
         elif first and pause.via == "forkserver":
-            note = _("Before this line: the fork server, a fresh Python started once, forked this child "
-                     "and unpickled the Process: the fork server, not the script, is its parent.")
+            # Which of the two imported the script depends on the script's Python, which
+            # may not be proctui's: both are said.
+            note = _("Before this line: the fork server, a Python the script started once, forked this child, "
+                     "and the child unpickled the Process. Up to Python 3.13 the child first imported the "
+                     "script as __mp_main__; from 3.14 the fork server imported it once, and the child did "
+                     "not. The fork server, not the script, is its parent.")
         elif first and pause.via == "fork":
             note = _("fork() has just returned 0: this is the child. The parent's viewer is where it "
                      "returned the child's PID.")

@@ -9,6 +9,7 @@ shows each with the kernel's view of the child at that very step, then posts
 from __future__ import annotations
 
 import os
+import signal
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -17,8 +18,11 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from proctui.core import explain
+from proctui.core.events import Disposition
 from proctui.core.i18n import words
 from proctui.core.procs import read_proc
+from proctui.core.sending import disposition
 from proctui.core.step_session import StepSession, StepView
 from proctui.core.stepper import Step
 from proctui.ui import actions
@@ -97,7 +101,9 @@ class StepperPane(Vertical, can_focus=True):
         assert self.session is not None
         pid = self.session.pid
         info = read_proc(pid) if pid is not None else None  # the kernel's view at this very step
-        self.show_step(self.session.show(step, child_state=info.state if info else None, lang=self.language))
+        sigterm = disposition(pid, signal.SIGTERM) if info is not None and pid is not None else Disposition.DEFAULT
+        self.show_step(self.session.show(step, child_state=info.state if info else None, lang=self.language,
+                                         sigterm=sigterm))
         self.app.refresh_bindings()  # n and c come and go with the join
         self.post_message(self.StepShown(step))
 
@@ -141,8 +147,14 @@ class StepperPane(Vertical, can_focus=True):
                 self.set_timer(0.3, self._show_if_blocked)
             return
         _ = words(self.language)
-        text = _("Blocked in the kernel inside {call}: the child is still running. "
-                 "The app stays usable: press t or x on the child to end it.").format(call=call)
+        pid = session.pid
+        info = read_proc(pid) if pid is not None else None
+        # What ends this very child: t only where SIGTERM does (its disposition, its state).
+        ending = explain.ending_note(pid, info.state if info else None,
+                                     disposition(pid, signal.SIGTERM) if pid is not None else Disposition.DEFAULT,
+                                     self.language)
+        text = _("Blocked in the kernel inside {call}: the child has not exited. {ending} "
+                 "The app stays usable.").format(call=call, ending=ending)
         thread = session.joining_thread()
         if thread is not None:  # the kernel's own view of the joining thread
             text += " " + _("/proc/{pid}/task/{tid}: {state} in {wchan}.").format(
