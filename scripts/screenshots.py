@@ -19,7 +19,6 @@ from proctui.ui.screens.help import HelpScreen
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 SIZE = (80, 24)
 # As a user types it, from the project's directory (make screenshots runs there).
-EXAMPLE = os.path.relpath(Path(__file__).resolve().parent.parent / "examples" / "01_process.py")
 EXAMPLE_11 = os.path.relpath(Path(__file__).resolve().parent.parent / "examples" / "11_where_did_my_zombie_go.py")
 
 
@@ -148,16 +147,16 @@ async def shot_log(lang: str) -> None:
 
 
 async def shot_run_fork(lang: str) -> None:
-    """proctui run examples/01_process.py, one step past p.start(): fork() returned twice,
-    a viewer for the parent and one for the child."""
+    """proctui run examples/11_where_did_my_zombie_go.py fork, one step past p.start():
+    fork() returned twice, a viewer for the parent and one for the child (fork named on the
+    command line: the default is forkserver from Python 3.14)."""
     import linecache
 
     from proctui.core.events import ScriptForked
 
-    example = EXAMPLE
     lab = Lab()
     lab.language = lang
-    app = ProcTUI(lab, lang=lang, script=(example, (), False))
+    app = ProcTUI(lab, lang=lang, script=(EXAMPLE_11, ("fork",), False))
     suffix = "" if lang == "en" else f"-{lang}"
     try:
         async with app.run_test(size=SIZE) as pilot:
