@@ -146,12 +146,31 @@ async def shot_log(lang: str) -> None:
         lab.shutdown()
 
 
+async def step_over_start(pilot, app) -> int:
+    """n on the script's viewer until it pauses at p.start(), then n over it, until the
+    child's viewer has paused beside it; the script's PID."""
+    import linecache
+
+    viewers = app.main_screen.script_viewers
+    await wait_for(pilot, lambda: len(viewers.viewers) == 1)
+    [viewer] = viewers.viewers.values()
+    for _ in range(40):
+        await wait_for(pilot, lambda: viewer.pause is not None)
+        pause = viewer.pause
+        if pause is not None and linecache.getline(pause.file, pause.line).strip() == "p.start()":
+            break
+        await pilot.press("n")
+        await pilot.pause(0.05)
+    await pilot.press("n")
+    await wait_for(pilot, lambda: len(viewers.viewers) == 2
+                   and all(v.pause is not None for v in viewers.viewers.values()), timeout=30)
+    return viewer.pid
+
+
 async def shot_run_fork(lang: str) -> None:
     """proctui run examples/11_where_did_my_zombie_go.py fork, one step past p.start():
     fork() returned twice, a viewer for the parent and one for the child (fork named on the
     command line: the default is forkserver from Python 3.14)."""
-    import linecache
-
     from proctui.core.events import ScriptForked
 
     lab = Lab()
@@ -160,19 +179,7 @@ async def shot_run_fork(lang: str) -> None:
     suffix = "" if lang == "en" else f"-{lang}"
     try:
         async with app.run_test(size=SIZE) as pilot:
-            viewers = app.main_screen.script_viewers
-            await wait_for(pilot, lambda: len(viewers.viewers) == 1)
-            [viewer] = viewers.viewers.values()
-            for _ in range(40):
-                await wait_for(pilot, lambda: viewer.pause is not None)
-                pause = viewer.pause
-                if pause is not None and linecache.getline(pause.file, pause.line).strip() == "p.start()":
-                    break
-                await pilot.press("n")
-                await pilot.pause(0.05)
-            await pilot.press("n")
-            await wait_for(pilot, lambda: len(viewers.viewers) == 2
-                           and all(v.pause is not None for v in viewers.viewers.values()))
+            await step_over_start(pilot, app)
             await wait_for(pilot, lambda: any(isinstance(e, ScriptForked) for e in app.main_screen.event_log.events))
             await pilot.pause(0.5)
             app.save_screenshot(filename=f"run-fork{suffix}.svg", path=str(OUT))
@@ -186,8 +193,6 @@ async def shot_run_forkserver(lang: str) -> None:
     p.start(): the script's fork server forked the child (the tree: script, fork server,
     child); then, the child run to its end and the script to its own, the log maximized:
     whose PID the child's PPID is, and who reaped it."""
-    import linecache
-
     from proctui.core.events import Reaped, ScriptForked
 
     example = EXAMPLE_11
@@ -197,20 +202,8 @@ async def shot_run_forkserver(lang: str) -> None:
     suffix = "" if lang == "en" else f"-{lang}"
     try:
         async with app.run_test(size=SIZE) as pilot:
-            viewers = app.main_screen.script_viewers
-            await wait_for(pilot, lambda: len(viewers.viewers) == 1)
-            [viewer] = viewers.viewers.values()
-            script = viewer.pid
-            for _ in range(40):
-                await wait_for(pilot, lambda: viewer.pause is not None)
-                pause = viewer.pause
-                if pause is not None and linecache.getline(pause.file, pause.line).strip() == "p.start()":
-                    break
-                await pilot.press("n")
-                await pilot.pause(0.05)
-            await pilot.press("n")
-            await wait_for(pilot, lambda: len(viewers.viewers) == 2
-                           and all(v.pause is not None for v in viewers.viewers.values()), timeout=30)
+            script = await step_over_start(pilot, app)
+            await wait_for(pilot, lambda: any(isinstance(e, ScriptForked) for e in app.main_screen.event_log.events))
             [forked] = [e for e in app.main_screen.event_log.events if isinstance(e, ScriptForked)]
             assert forked.pid is not None  # a hello names its process
             await wait_for(pilot, lambda: row(app, forked.pid) and row(app, forked.parent_pid))
