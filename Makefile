@@ -94,7 +94,8 @@ VERSIONS ?= 3.10 3.11 3.12 3.13 3.14 3.15
 VERSION_TESTS ?= tests/test_stepper.py tests/test_explain.py tests/test_lab.py tests/test_lab_kinds.py \
 	tests/test_pool.py tests/test_app_stepper.py tests/test_architecture.py tests/test_script_run.py \
 	tests/test_examples.py tests/test_practice.py tests/test_exit_status.py tests/test_orphans_when_you_choose.py \
-	tests/test_signals_lesson.py tests/test_lab_lessons.py
+	tests/test_signals_lesson.py tests/test_lab_lessons.py tests/test_start_method_run.py tests/test_line_notes.py \
+	tests/test_script_python.py tests/test_multiprocessing_facts.py
 
 test-versions:
 	@set -e; ran=""; skipped=""; for v in $(VERSIONS); do \
