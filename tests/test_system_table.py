@@ -177,6 +177,31 @@ def test_a_pid_taken_by_another_process_is_a_new_process_and_its_old_children_ar
                 stranger.wait()
 
 
+def test_a_child_born_under_a_pid_the_table_remembers_for_another_process_shows_its_true_parent():
+    """The race of issue 21's churn failure, made to happen: the table kept a line for the
+    parent's PID that belongs to the PID's earlier owner (procfs may list a reused PID with
+    its earlier owner's dentry, and so its inode, until the kernel flushes it: no listing
+    can tell), and the child's PID was another process's in the read before (so the child
+    is not a new PID either). What the previous read remembered is set by hand, as that
+    interleaving would leave it; the processes and /proc are real. The child must be shown
+    under its true parent, never under the earlier owner's identity."""
+    from dataclasses import replace
+
+    table = SystemTable()
+    with parent_with_child() as (parent, child):
+        table.read()
+        real_parent = table._procs[parent.pid]
+        real_child = table._procs[child]
+        # The earlier owners: the same PIDs, older start times (born before, gone since).
+        table._procs[parent.pid] = replace(real_parent, start_ticks=real_parent.start_ticks - 100)
+        table._procs[child] = replace(real_child, start_ticks=real_child.start_ticks - 50, ppid=1)
+        table._inodes[child] = -1  # the earlier owner's /proc/PID: another inode than the child's
+        snapshot = table.read()  # the parent's PID is listed with the same inode: kept, were it not checked
+        assert snapshot.procs[child].start_ticks == real_child.start_ticks
+        assert snapshot.procs[parent.pid].start_ticks == real_parent.start_ticks
+        assert snapshot.parent_link(child) == parent.pid
+
+
 def test_gone_processes_leave_the_table_watched_or_not():
     table = SystemTable()
     with sleepers(3) as started:

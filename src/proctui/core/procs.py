@@ -236,10 +236,15 @@ class SystemTable:
                 elif info.state == "Z" and (before is None or before.state != "Z"):
                     went_away.add(pid)
             procs[pid] = info
-        # A new process's parent, if kept or read before it: between that read and the
-        # child's, the parent may have exited and its PID gone to the child's true parent
-        # (a reused PID forks at once). Its start time tells; at most one read per parent.
-        parents = {procs[pid].ppid for pid in fresh if pid not in known and pid in procs}
+        # A new process (a new PID, or a PID another process now has): its parent, if kept
+        # or read before it. Between that read and the child's, the parent may have exited
+        # and its PID gone to the child's true parent (a reused PID forks at once); and a
+        # kept line's inode is no proof either (procfs may list a PID with the dentry of its
+        # previous owner until the kernel flushes it). Its start time tells; at most one
+        # read per parent.
+        born = [pid for pid in fresh if pid in procs and (pid not in known or known[pid].start_ticks
+                                                          != procs[pid].start_ticks)]
+        parents = {procs[pid].ppid for pid in born}
         for ppid in parents & procs.keys():
             info = read_proc(ppid, owner=False)
             if info is None or info.start_ticks != procs[ppid].start_ticks:
@@ -250,6 +255,17 @@ class SystemTable:
                 else:
                     procs[ppid] = info
         fresh.update(parents & procs.keys())
+        # A parent younger than its child is a newcomer that took the PID after the child's
+        # parent left: the child has been re-parented since it was read. Read it again.
+        for pid in born:
+            child = procs.get(pid)
+            parent = procs.get(child.ppid) if child is not None else None
+            if child is not None and parent is not None and parent.start_ticks > child.start_ticks:
+                info = read_proc(pid, owner=False)
+                if info is None:
+                    del procs[pid]
+                else:
+                    procs[pid] = info
         again: list[int] = []
         if went_away:
             again = [pid for pid, info in procs.items() if info.ppid in went_away and pid not in fresh]
