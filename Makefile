@@ -33,7 +33,7 @@ run: $(VENV)/.installed-run
 # pytest starts. STATIC=0 skips them: test-versions does, as they read the source, not
 # the interpreter, and would find the same on every version.
 # pytest exits 5 when it ran no test: that must fail, never pass quietly.
-# tests/test_ssh_sessions.py logs in to a throwaway sshd: bench/install-sshd installs
+# tests/system/test_ssh_sessions.py logs in to a throwaway sshd: bench/install-sshd installs
 # openssh-server (and ssh, tmux) first where it may (root, apt-get), so that the test is
 # skipped only where it cannot be, never because nobody installed it.
 STATIC ?= 1
@@ -89,13 +89,10 @@ clean:
 # library than Debian 12's: scripts/in-debian-testing makes a root of testing with them
 # (once, where it may: root, debootstrap) and runs `make test` inside it. A version that
 # cannot be had is named as skipped, with why, and listed again at the end.
-# VERSION_TESTS="" runs the whole suite on each.
+# VERSION_TESTS is the domain's tests (tests/core: everything that reads the stdlib or leans
+# on multiprocessing lives in proctui.core); VERSION_TESTS="" runs the whole suite on each.
 VERSIONS ?= 3.10 3.11 3.12 3.13 3.14 3.15
-VERSION_TESTS ?= tests/test_stepper.py tests/test_explain.py tests/test_lab.py tests/test_lab_kinds.py \
-	tests/test_pool.py tests/test_app_stepper.py tests/test_architecture.py tests/test_script_run.py \
-	tests/test_examples.py tests/test_practice.py tests/test_exit_status.py tests/test_orphans_when_you_choose.py \
-	tests/test_signals_lesson.py tests/test_lab_lessons.py tests/test_start_method_run.py tests/test_line_notes.py \
-	tests/test_script_python.py tests/test_multiprocessing_facts.py
+VERSION_TESTS ?= tests/core
 
 test-versions:
 	@set -e; ran=""; skipped=""; for v in $(VERSIONS); do \

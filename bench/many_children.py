@@ -89,7 +89,7 @@ def ps_per_process() -> float:
 
 
 async def refresh_per_process() -> tuple[float, float, float, float, float, int]:
-    from proctui.core.lab import Lab
+    from proctui.core.lab.lab import Lab
     from proctui.ui.app import ProcTUI
 
     lab = Lab(max_children=CHILDREN + 100)

@@ -1,6 +1,6 @@
 """A throwaway sshd on 127.0.0.1 and `ssh -t` sessions to it, each in a window of a
 private tmux server: what bench/classroom.py opens thirty of and
-tests/test_ssh_sessions.py drops a few of.
+tests/system/test_ssh_sessions.py drops a few of.
 
 Everything is in one temporary directory: sshd's host key and configuration, a client
 key (the only one authorized_keys holds), tmux's configuration and sshd's log. The

@@ -1,6 +1,6 @@
 """Write README.md's keys table from the action registry (src/proctui/ui/actions.py).
 
-`python scripts/readme_keys.py` rewrites the table under "## Keys"; tests/test_actions.py
+`python scripts/readme_keys.py` rewrites the table under "## Keys"; tests/ui/test_actions.py
 fails while README.md and the registry disagree.
 """
 

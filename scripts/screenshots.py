@@ -12,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from proctui.core.lab import Lab
+from proctui.core.lab.lab import Lab
 from proctui.ui.app import ProcTUI
-from proctui.ui.screens.help import HelpScreen
+from proctui.ui.dialogs.help import HelpScreen
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 SIZE = (80, 24)
@@ -227,7 +227,7 @@ async def shot_run_forkserver(lang: str) -> None:
 async def shot_practice(lang: str) -> None:
     """proctui practice --seed 4: the third question (a tree to choose), answered: the
     verdict, the kernel's tree on the left, a check mark on the tree it drew."""
-    from proctui.core.practice import generate
+    from proctui.core.practice.model import generate
     from proctui.ui.screens.practice import PracticeScreen
 
     lab = Lab()

@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from proctui.core.events import LabEvent
-from proctui.core.lab import Lab
+from proctui.core.lab.lab import Lab
 from proctui.core.linux import PR_SET_CHILD_SUBREAPER, prctl
 
 # multiprocessing's helper processes live for the whole run once started (spawn's

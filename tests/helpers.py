@@ -21,10 +21,15 @@ from textual.command import CommandList, CommandPalette
 
 from proctui.core.events import Output, Refused
 from proctui.core.i18n import words
-from proctui.core.procs import ProcInfo, read_proc
+from proctui.core.procfs.procs import ProcInfo, read_proc
 from proctui.ui.actions import BY_ID
 
 T = TypeVar("T")
+
+# Where things are, for tests in any folder under tests/.
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+SCRIPTS = TESTS / "scripts"  # what the tests run with proctui run
 
 
 def proc_state(pid: int) -> str | None:

@@ -1,5 +1,5 @@
 """Driving a script run by proctui from a test: its pauses and ends as they come, each
-answered with pdb's letters (tests/test_script_run.py, tests/test_examples.py)."""
+answered with pdb's letters (tests/core/script/test_script_run.py, tests/core/script/test_examples.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 from helpers import events_of, wait_until
 from proctui.core.events import LabEvent, Reaped
-from proctui.core.lab import Lab
-from proctui.core.script_run import Ended, Pause
+from proctui.core.lab.lab import Lab
+from proctui.core.script.runner import Ended, Pause
 
 SCRIPTS = Path(__file__).with_name("scripts")
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.py"))

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 
 from proctui import __version__
 from proctui.core.i18n import words
-from proctui.core.lab import DEFAULT_MAX_CHILDREN, START_METHODS, Lab
-from proctui.core.lessons import LANGUAGES, default_language
-from proctui.core.script_python import NEWEST, OLDEST, release
-from proctui.core.script_run import RUN_USAGE, ScriptToRun, parse_run
+from proctui.core.lab.lab import DEFAULT_MAX_CHILDREN, START_METHODS, Lab
+from proctui.core.script.interpreter import NEWEST, OLDEST, release
+from proctui.core.script.runner import RUN_USAGE, ScriptToRun, parse_run
+from proctui.core.teaching.lessons import LANGUAGES, default_language
 from proctui.ui.themes import THEMES
 
 if TYPE_CHECKING:
-    from proctui.core.practice import Exercise
+    from proctui.core.practice.model import Exercise
 
 
 def positive_float(text: str) -> float:
@@ -94,7 +94,7 @@ def practice_to_do(args: argparse.Namespace, lang: str) -> tuple[Exercise, str |
     with its line and key said (SystemExit 2), before any process is started."""
     if args.command != "practice":
         return None
-    from proctui.core.practice import ExerciseFileError, Mode, generate, load_exercise
+    from proctui.core.practice.model import ExerciseFileError, Mode, generate, load_exercise
 
     parser = argparse.ArgumentParser(
         prog="proctui practice",

@@ -1,7 +1,7 @@
 """What happens to lab processes, as data: one class per kind of happening, its facts as fields.
 
 An event is not a sentence. Text is made from an event by a renderer, one per language
-(``proctui.core.render``); anything that decides (a lesson goal, an exercise, a test)
+(``proctui.core.teaching.render``); anything that decides (a lesson goal, an exercise, a test)
 reads the fields, so rewording or translating a log line never changes what it decides.
 
 The Lab, its pools and the UI's refusals share this one vocabulary. Every field is a
@@ -606,7 +606,7 @@ class LabError(Exception):
 
     def __init__(self, refusal: Refused) -> None:
         self.refusal = refusal
-        from proctui.core.render import render  # render imports this module
+        from proctui.core.teaching.render import render  # render imports this module
 
         super().__init__(render(refusal))
 

@@ -3,7 +3,7 @@
 The English sentence in the source is the message id (gettext's way), so the English UI
 needs no catalogue; Chinese is ``locale/zh/LC_MESSAGES/proctui.po``, compiled to the
 ``.mo`` that is read here (``make messages`` extracts, updates and compiles with Babel;
-tests/test_catalogue.py fails when a message of the source is missing from the catalogue,
+tests/core/teaching/test_catalogue.py fails when a message of the source is missing from the catalogue,
 is left untranslated, or the .mo is older than the .po).
 
 What is content rather than UI (lessons, the glossary) is TOML data in ``lessons/``; the

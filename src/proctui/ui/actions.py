@@ -25,8 +25,8 @@ from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.keys import format_key
 
-from proctui.core import workers
 from proctui.core.i18n import N_, words
+from proctui.core.lab import workers
 
 
 class Pane(Enum):

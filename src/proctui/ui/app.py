@@ -19,16 +19,16 @@ from textual.screen import Screen
 from textual.theme import ThemeProvider
 
 from proctui.core.i18n import N_, words
-from proctui.core.lab import Lab
-from proctui.core.lessons import default_language, load_glossary
-from proctui.core.practice import Exercise
-from proctui.core.reader import SnapshotReader
-from proctui.core.script_run import ScriptToRun
+from proctui.core.lab.lab import Lab
+from proctui.core.practice.model import Exercise
+from proctui.core.procfs.reader import SnapshotReader
+from proctui.core.script.runner import ScriptToRun
+from proctui.core.teaching.lessons import default_language, load_glossary
 from proctui.ui import actions
 from proctui.ui.actions import Pane
-from proctui.ui.screens.help import HelpScreen
+from proctui.ui.dialogs.help import HelpScreen
+from proctui.ui.dialogs.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from proctui.ui.screens.main import MainScreen
-from proctui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from proctui.ui.themes import THEMES
 
 #: Textual's system commands kept in the palette, by their English titles (gettext ids);

@@ -9,8 +9,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from proctui.core.i18n import N_
-from proctui.core.lessons import Lesson
-from proctui.ui.screens.answer_once import AnswerOnceScreen
+from proctui.core.teaching.lessons import Lesson
+from proctui.ui.dialogs.answer_once import AnswerOnceScreen
 
 
 class LessonPicker(AnswerOnceScreen):

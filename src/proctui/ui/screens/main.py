@@ -25,23 +25,23 @@ from textual.screen import Screen
 
 from proctui.core.events import HiddenReapingUnguarded, Refusal, Refused
 from proctui.core.i18n import N_, words
-from proctui.core.lab import Lab, LabError, LabEvent, LabProcess
-from proctui.core.lesson_session import LessonSession
-from proctui.core.lessons import LANGUAGES, Lesson, LessonRun, load_lessons
-from proctui.core.practice import Exercise, generate
-from proctui.core.procs import HelperRoles, LabSnapshots, Snapshot, SystemTable
-from proctui.core.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE
-from proctui.core.render import render
-from proctui.core.script_run import ScriptToRun
-from proctui.core.step_session import StepSession
-from proctui.core.stepper import Step, Stepper
-from proctui.core.tree_filter import CommandLines
+from proctui.core.lab.lab import Lab, LabError, LabEvent, LabProcess
+from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE
+from proctui.core.practice.model import Exercise, generate
+from proctui.core.procfs.filter import CommandLines
+from proctui.core.procfs.procs import HelperRoles, LabSnapshots, Snapshot, SystemTable
+from proctui.core.script.runner import ScriptToRun
+from proctui.core.stepping.session import StepSession
+from proctui.core.stepping.stepper import Step, Stepper
+from proctui.core.teaching.lesson_session import LessonSession
+from proctui.core.teaching.lessons import LANGUAGES, Lesson, LessonRun, load_lessons
+from proctui.core.teaching.render import render
 from proctui.ui import actions
 from proctui.ui.actions import BY_ID, Pane
-from proctui.ui.screens.exit_code import ExitCodeScreen
+from proctui.ui.dialogs.exit_code import ExitCodeScreen
+from proctui.ui.dialogs.run_script import RunScriptScreen
 from proctui.ui.screens.lessons import LessonPicker
 from proctui.ui.screens.practice import PracticeScreen
-from proctui.ui.screens.run_script import RunScriptScreen
 from proctui.ui.widgets.event_log import EventLog, say_message
 from proctui.ui.widgets.filter_bar import FilterBar
 from proctui.ui.widgets.key_footer import KeyFooter

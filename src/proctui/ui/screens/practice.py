@@ -20,10 +20,10 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from proctui.core.i18n import N_, words
-from proctui.core.lab import LabError
-from proctui.core.practice import Ask, Exercise, Mode, Outcome, parse_tree_text, transcript
-from proctui.core.practice_run import PracticeError, PracticeRun
-from proctui.core.render import render
+from proctui.core.lab.lab import LabError
+from proctui.core.practice.model import Ask, Exercise, Mode, Outcome, parse_tree_text, transcript
+from proctui.core.practice.run import PracticeError, PracticeRun
+from proctui.core.teaching.render import render
 
 #: How many choices a question can have (the keys 1-5).
 _KEYS = ("1", "2", "3", "4", "5")

@@ -9,7 +9,7 @@ from textual.widgets import RichLog
 
 from proctui.core.events import LabEvent, Tone
 from proctui.core.i18n import words
-from proctui.core.render import render
+from proctui.core.teaching.render import render
 
 _TONE_STYLES = {
     Tone.STARTED: "green",

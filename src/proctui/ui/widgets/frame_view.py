@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from proctui.core.i18n import words
-from proctui.core.stepper import Frame
+from proctui.core.stepping.stepper import Frame
 
 # Locals that hold a wait status: show the hex the W* macros take apart.
 _STATUS_NAMES = ("sts", "status")

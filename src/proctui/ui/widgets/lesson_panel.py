@@ -7,7 +7,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from proctui.core.i18n import words
-from proctui.core.lessons import LessonRun
+from proctui.core.teaching.lessons import LessonRun
 
 
 class LessonPanel(Static):

@@ -16,10 +16,10 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from proctui.core.i18n import words
-from proctui.core.lab import LabProcess
-from proctui.core.procs import ProcInfo, Snapshot
-from proctui.core.start_methods import start_method
-from proctui.core.tree_filter import CommandLines, matching, with_ancestors
+from proctui.core.lab.lab import LabProcess
+from proctui.core.lab.start_methods import start_method
+from proctui.core.procfs.filter import CommandLines, matching, with_ancestors
+from proctui.core.procfs.procs import ProcInfo, Snapshot
 from proctui.ui import actions
 from proctui.ui.actions import Pane
 

@@ -17,11 +17,11 @@ from textual.message import Message
 from textual.widgets import Static
 
 from proctui.core.i18n import words
-from proctui.core.line_notes import pause_note
-from proctui.core.script_run import Pause
+from proctui.core.script.runner import Pause
+from proctui.core.stepping.notes import pause_note
 from proctui.ui import actions
 from proctui.ui.actions import Pane
-from proctui.ui.screens.line_number import LineNumberScreen
+from proctui.ui.dialogs.line_number import LineNumberScreen
 from proctui.ui.widgets.code_view import CodeView
 from proctui.ui.widgets.frame_view import describe_stack_and_locals
 from proctui.ui.widgets.stepper_pane import short_path

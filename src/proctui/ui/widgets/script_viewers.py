@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from textual.containers import Horizontal
 from textual.message import Message
 
-from proctui.core.script_run import Ended, Pause, Scripts
+from proctui.core.script.runner import Ended, Pause, Scripts
 from proctui.ui.widgets.script_viewer import ScriptViewer
 
 

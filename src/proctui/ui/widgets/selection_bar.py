@@ -8,8 +8,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from proctui.core.i18n import words
-from proctui.core.lab import LabProcess
-from proctui.core.procs import ProcInfo
+from proctui.core.lab.lab import LabProcess
+from proctui.core.procfs.procs import ProcInfo
 
 
 def describe_selection(info: ProcInfo | None, record: LabProcess | None, own_pid: int,

@@ -18,13 +18,13 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from proctui.core import explain
 from proctui.core.events import Disposition
 from proctui.core.i18n import words
-from proctui.core.procs import read_proc
-from proctui.core.sending import disposition
-from proctui.core.step_session import StepSession, StepView
-from proctui.core.stepper import Step
+from proctui.core.lab.sending import disposition
+from proctui.core.procfs.procs import read_proc
+from proctui.core.stepping import explain
+from proctui.core.stepping.session import StepSession, StepView
+from proctui.core.stepping.stepper import Step
 from proctui.ui import actions
 from proctui.ui.actions import Pane
 from proctui.ui.widgets.code_view import CodeView

@@ -1,0 +1,601 @@
+"""``proctui run FILE``, proctui's side: the script is checked, started as a process of
+its own (``script_host``) under proctui's Python or the one ``--python`` names
+(``script_python``), and every traced process of it is stepped through a channel.
+
+The channel is a Unix socket in a directory only this user can enter. Each process of
+the script connects once (the script process when it starts, each forked child in an
+at-fork hook) and says ``hello``; a forked child hands over, with its hello, the read end
+of a pipe that carries its stdout and stderr, so that each line in the log is said by
+the process that wrote it. Then it sends ``paused`` whenever its tracer stops, and waits
+for a command. Messages are JSON, one a line.
+
+A ``Pause`` is what a process reported at its last stop; ``Scripts.command`` sends it
+on. Everything that reaches the log is a Lab event (``ScriptStarted``, ``ScriptForked``,
+``ScriptReadStdin``; exits and reaping as for any lab process); pauses go to the viewer
+through ``on_pause`` only.
+"""
+
+from __future__ import annotations
+
+import array
+import dataclasses
+import functools
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import tempfile
+import threading
+import time
+import tokenize
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from proctui.core.events import (
+    LabError,
+    LabEvent,
+    Output,
+    ParentIs,
+    Refusal,
+    Refused,
+    ScriptForked,
+    ScriptReadStdin,
+    ScriptStarted,
+    ScriptStartMethod,
+    refuse,
+)
+from proctui.core.i18n import N_
+from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
+from proctui.core.linux import pidfd_exits_within
+from proctui.core.procfs.procs import ProcInfo, Snapshot, read_proc, snapshot_system
+from proctui.core.script.interpreter import ask_python, own_python
+from proctui.core.script.warden import Warden, cmdline
+
+
+@dataclass(frozen=True)
+class Frame:
+    func: str
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Where one process of the script is paused, as its tracer reported it."""
+
+    pid: int
+    event: str  # "line", "return" (result: the return value), "exception" (result: the error)
+    file: str
+    line: int
+    func: str
+    stack: tuple[Frame, ...]
+    locals: dict[str, str] = field(compare=False)
+    result: str | None = None
+    breaks: tuple[int, ...] = ()  # the breakpoints set in this file
+    via: str = "start"  # how the process came to be: start (the script process), fork, spawn
+    # What a Process(...).start() of this process uses now (its own report, or its
+    # parent's, which a fork inherits), once multiprocessing is imported; else None.
+    start_method: str | None = None
+
+
+@dataclass(frozen=True)
+class Ended:
+    """A traced process closed its channel: it has ended (or exec'd something else)."""
+
+    pid: int
+
+
+class ScriptToRun(NamedTuple):
+    """What ``proctui run`` is asked (on the command line, or at r's prompt)."""
+
+    path: str
+    args: tuple[str, ...] = ()
+    optimize: bool = False  # -O
+    python: str | None = None  # --python PYTHON; None: proctui's own
+
+
+#: What follows ``proctui run`` (and what r's prompt takes).
+RUN_USAGE = "[--python PYTHON] [-O] FILE [ARGS...]"
+NEEDS_A_FILE = N_("run needs a FILE: proctui run [--python PYTHON] [-O] FILE [ARGS...]")
+NEEDS_A_PYTHON = N_("--python needs a PYTHON: a path, or a name found on PATH")
+
+
+def parse_run(words: Sequence[str]) -> ScriptToRun:
+    """``[--python PYTHON] [-O] FILE [ARGS...]``: proctui's options first, in any order;
+    the first other word is the script, the rest its arguments (as python's own command
+    line takes them). ValueError(message id) if FILE or PYTHON is missing."""
+    rest = list(words)
+    optimize = False
+    python: str | None = None
+    while rest and (rest[0] in ("-O", "--python") or rest[0].startswith("--python=")):
+        word = rest.pop(0)
+        if word == "-O":
+            optimize = True
+        elif word == "--python":
+            if not rest:
+                raise ValueError(NEEDS_A_PYTHON)
+            python = rest.pop(0)
+        else:
+            python = word.partition("=")[2]
+        if python == "":
+            raise ValueError(NEEDS_A_PYTHON)
+    if not rest:
+        raise ValueError(NEEDS_A_FILE)
+    return ScriptToRun(rest[0], tuple(rest[1:]), optimize, python)
+
+
+def check_script(path: str, compile_here: bool = True) -> str:
+    """The script's real path, or LabError with why it cannot be run (nothing is started).
+    Compiled here unless compile_here is False: another Python than proctui's will run it,
+    and compiles it itself (script_python.ask_python)."""
+    if not os.path.exists(path):
+        raise refuse(Refusal.SCRIPT_MISSING, value=path)
+    if os.path.isdir(path):
+        raise refuse(Refusal.SCRIPT_IS_DIRECTORY, value=path)
+    try:
+        with open(path, "rb") as raw:
+            source = raw.read()
+        encoding, _ = tokenize.detect_encoding(iter(source.splitlines(keepends=True)).__next__)
+        text = source.decode(encoding)
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError) as error:
+        raise refuse(Refusal.SCRIPT_NOT_PYTHON, value=path, error=str(error)) from error
+    if "\0" in text:
+        raise refuse(Refusal.SCRIPT_NOT_PYTHON, value=path)  # no error of the system's: NUL bytes
+    if not compile_here:
+        return os.path.realpath(path)
+    try:
+        compile(source, path, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        raise refuse(Refusal.SCRIPT_SYNTAX, value=path, line=error.lineno, column=error.offset,
+                     text=error.text, error=error.msg) from error
+    except ValueError as error:  # "source code string cannot contain null bytes" on some versions
+        raise refuse(Refusal.SCRIPT_NOT_PYTHON, value=path, error=str(error)) from error
+    return os.path.realpath(path)
+
+
+class ScriptChannel:
+    """The listening socket, and one connection per traced process of the script."""
+
+    def __init__(self, on_message: Callable[[dict[str, Any], list[int]], None],
+                 on_closed: Callable[[int], None]) -> None:
+        self._dir = tempfile.mkdtemp(prefix="proctui-run-")  # 0700: only this user gets in
+        self.path = os.path.join(self._dir, "channel")
+        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._listener.bind(self.path)
+        self._listener.listen(64)
+        self._on_message = on_message
+        self._on_closed = on_closed
+        self._by_pid: dict[int, socket.socket] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+        threading.Thread(target=self._accept, name="proctui-run-channel", daemon=True).start()
+
+    def private_directory(self, name: str) -> str:
+        """A new directory in the channel's own (only this user can enter it), removed
+        with it when the channel closes."""
+        path = os.path.join(self._dir, name)
+        os.mkdir(path)
+        return path
+
+    def send(self, pid: int, message: dict[str, Any]) -> bool:
+        with self._lock:
+            connection = self._by_pid.get(pid)
+        if connection is None:
+            return False
+        try:
+            connection.sendall((json.dumps(message) + "\n").encode())
+        except OSError:
+            return False
+        return True
+
+    def close(self) -> None:
+        """Stop listening and close every connection: a paused process then runs on."""
+        self._closed = True
+        with self._lock:
+            connections = list(self._by_pid.values())
+            self._by_pid.clear()
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        try:
+            self._listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._listener.close()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._read, args=(connection,), name="proctui-run-process",
+                             daemon=True).start()
+
+    def _read(self, connection: socket.socket) -> None:
+        pid: int | None = None
+        buffered = b""
+        try:
+            while True:
+                data, fds = _receive(connection)
+                if not data:
+                    break
+                buffered += data
+                while b"\n" in buffered:
+                    line, buffered = buffered.split(b"\n", 1)
+                    message = json.loads(line)
+                    if message.get("type") == "hello":
+                        pid = int(message["pid"])
+                        with self._lock:
+                            self._by_pid[pid] = connection
+                    self._on_message(message, fds)
+                    fds = []
+                for fd in fds:  # passed with a partial line: not ours to keep
+                    os.close(fd)
+        except (OSError, ValueError):
+            pass
+        finally:
+            if pid is not None:
+                with self._lock:
+                    if self._by_pid.get(pid) is connection:
+                        del self._by_pid[pid]
+                self._on_closed(pid)
+            connection.close()
+
+
+def _receive(connection: socket.socket) -> tuple[bytes, list[int]]:
+    """Bytes, and the descriptors passed with them (SCM_RIGHTS), as socket.recv_fds would."""
+    fds = array.array("i")
+    data, ancillary, _flags, _address = connection.recvmsg(65536, socket.CMSG_LEN(4 * fds.itemsize))
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.frombytes(payload[: len(payload) - (len(payload) % fds.itemsize)])
+    return data, list(fds)
+
+
+def _same_and_alive(ticks: int, now: ProcInfo) -> bool:
+    return now.start_ticks == ticks and not now.is_zombie
+
+
+def _sigkill_if(pid: int, still: Callable[[ProcInfo], bool], wait: float = 0.0) -> bool:
+    """SIGKILL pid through a pidfd if /proc, read once the pidfd holds the process, says it
+    is still the one meant (a PID freed meanwhile may name a newcomer); then wait up to wait
+    seconds for it to die. Whether it was sent."""
+    try:
+        pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return False
+    try:
+        now = read_proc(pid)
+        if now is None or not still(now):
+            return False
+        signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+        if wait:
+            pidfd_exits_within(pidfd, wait)
+        return True
+    except ProcessLookupError:
+        return False
+    finally:
+        os.close(pidfd)
+
+
+def pause_from(message: dict[str, Any]) -> Pause:
+    return Pause(
+        pid=int(message["pid"]),
+        event=str(message["event"]),
+        file=str(message["file"]),
+        line=int(message["line"]),
+        func=str(message["func"]),
+        stack=tuple(Frame(str(f["func"]), str(f["file"]), int(f["line"])) for f in message["stack"]),
+        locals={str(k): str(v) for k, v in dict(message.get("locals") or {}).items()},
+        result=None if message.get("result") is None else str(message["result"]),
+        breaks=tuple(int(line) for line in message.get("breaks") or ()),
+        via=str(message.get("via") or "start"),
+    )
+
+
+class Scripts:
+    """The Lab's room for ``proctui run``: the script process and what it forks.
+
+    One script at a time. The Lab hands over what it owns (records, the watcher, the
+    start lock, its events); this room starts the script process with ``posix_spawn``
+    (no ``subprocess.Popen``, which would poll and could reap it behind the Lab's back:
+    the Lab reaps it, see ``Family``) and turns channel messages into Lab events and
+    pauses.
+    """
+
+    def __init__(self, own_pid: int, records: Records, emit: Callable[[LabEvent], None],
+                 watch: Callable[[LabProcess, int], None], watch_output: Callable[[int, Callable[[str], None]], None],
+                 check_room: Callable[[int], None], start_lock: threading.Lock,
+                 max_children: Callable[[], int], language: Callable[[], str]) -> None:
+        self._max_children = max_children
+        self._language = language  # what the script's processes say their own few words in
+        self._own_pid = own_pid
+        self._records = records
+        self._emit = emit
+        self._watch = watch
+        self._watch_output = watch_output
+        self._check_room = check_room
+        self._start_lock = start_lock
+        self.on_pause: Callable[[Pause | Ended], None] | None = None
+        self.record: LabProcess | None = None
+        self.channel: ScriptChannel | None = None
+        # The script process is being stepped (not running free after c): a child the
+        # fork server forks for it now pauses at its target, as a fork or spawn would.
+        self.stepping = True
+        self._family: dict[int, int] = {}  # PID -> start ticks of every process seen below the script
+        self._methods: dict[int, str] = {}  # PID -> the start method it last reported
+        self._hello_lock = threading.Lock()
+        self._warden = Warden("script")
+
+    def start(self, path: str, args: tuple[str, ...] = (), optimize: bool = False,
+              on_pause: Callable[[Pause | Ended], None] | None = None, python: str | None = None) -> LabProcess:
+        """Start the script process, paused before the script's first line: under proctui's
+        own Python, or under python (``--python``: a path or a name on PATH), checked
+        first. A refusal (LabError) starts nothing."""
+        current = self.record
+        if current is not None and not current.reaped.is_set():
+            raise refuse(Refusal.SCRIPT_RUNNING, pid=current.pid, label=current.label)
+        # Another Python compiles the script itself (its syntax may be newer or older than ours).
+        real = check_script(path, compile_here=python is None)
+        self._check_room(1)
+        interpreter = own_python() if python is None else ask_python(python, real, self._start_lock)
+        self.on_pause = on_pause
+        self.stepping = True
+        if self.channel is not None:
+            self.channel.close()
+        self.channel = ScriptChannel(self._message, self._closed)
+        read_fd, write_fd = os.pipe()
+        command = [interpreter.path, *(["-O"] if optimize else []), "-m", "proctui.core.script.host"]
+        env = dict(os.environ, PYTHONUNBUFFERED="1", PROCTUI_PID=str(self._own_pid),
+                   PYTHONPATH=self._python_path(self.channel), PROCTUI_CHANNEL=self.channel.path,
+                   PROCTUI_SCRIPT=real, PROCTUI_STEPPING="1", PROCTUI_LANG=self._language())
+        actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                   (os.POSIX_SPAWN_DUP2, write_fd, 1), (os.POSIX_SPAWN_DUP2, write_fd, 2)]
+        with self._start_lock:
+            try:
+                # A process group of its own: what the script starts stays in it unless it
+                # leaves (setsid), and the warden can end the group if proctui is killed.
+                pid = os.posix_spawn(interpreter.path, [*command, self.channel.path, real, *args], env,
+                                     file_actions=actions, setpgroup=0)
+            except OSError as exc:
+                os.close(read_fd)
+                raise refuse(Refusal.FORK_FAILED, verb="posix_spawn()", error=exc.strerror or str(exc)) from exc
+            finally:
+                os.close(write_fd)
+            # "spawn": a fresh interpreter, as multiprocessing's spawn starts one.
+            record = self._records.add(self._records.next_label("script"), SCRIPT_ROLE, pid, "spawn")
+        record.script_path = real
+        self.record = record
+        self._start_warden(env, record)
+        self._emit(ScriptStarted(pid=pid, label=record.label, path=path, args=tuple(args), optimize=optimize,
+                                 python=interpreter.path, python_version=interpreter.version))
+        self._watch(record, read_fd)
+        return record
+
+    @staticmethod
+    def _python_path(channel: ScriptChannel) -> str:
+        """The script's PYTHONPATH: first sitecustomize (``site/`` beside this file), which connects
+        the interpreters the script starts itself (multiprocessing's spawn children and
+        fork server); then a directory of this run's holding only a link to proctui's
+        package, so that what runs in the script's processes (``host``) is found under
+        any Python, without proctui's environment on the path (its packages, other
+        versions of the user's own, would hide the user's); then the user's PYTHONPATH."""
+        here = os.path.dirname(os.path.abspath(__file__))
+        site = os.path.join(here, "site")
+        package = os.path.dirname(os.path.dirname(here))  # src/proctui
+        only_proctui = channel.private_directory("python-path")
+        os.symlink(package, os.path.join(only_proctui, "proctui"))
+        return os.pathsep.join(filter(None, [site, only_proctui, os.environ.get("PYTHONPATH")]))
+
+    def command(self, pid: int, what: str, **facts: Any) -> bool:
+        """Send a paused process on (next, step, return, continue: pdb's n, s, r, c), or
+        toggle a breakpoint (``break``, file, line)."""
+        if self.channel is None:
+            return False
+        if self.record is not None and pid == self.record.pid and what != "break":
+            self.stepping = what != "continue"
+        return self.channel.send(pid, {"cmd": what, **facts})
+
+    def close(self) -> None:
+        if self.channel is not None:
+            self.channel.close()
+
+    def _start_warden(self, env: dict[str, str], record: LabProcess) -> None:
+        """The warden (script_warden): told of every process of the script, it ends them
+        all if proctui dies without doing it (SIGKILL)."""
+        if not self._warden.start(env):
+            return
+        self._tell_warden(f"group {record.pid} {record.start_ticks}")
+        if self.channel is not None:
+            self._tell_warden(f"mark {self.channel.path}")
+        self._tell_warden(f"pid {record.pid} {record.start_ticks}")
+
+    def _tell_warden(self, line: str) -> None:
+        self._warden.tell(line)
+
+    def release_warden(self) -> bool:
+        """proctui has ended everything itself: the warden is let go. False if there was none."""
+        return self._warden.release()
+
+    def note_family(self, snapshot: Snapshot) -> None:
+        """Remember every process below the script process (with its start time): one that
+        never said hello (a subprocess, an exec'd program) and is orphaned later is still
+        the script's, and is ended with it."""
+        record = self.record
+        if record is None or record.reaped.is_set():
+            return
+        for pid in snapshot.descendants(record.pid):
+            info = snapshot.procs.get(pid)
+            if info is not None and pid not in self._family:
+                self._family[pid] = info.start_ticks
+                self._tell_warden(f"pid {pid} {info.start_ticks}")
+
+    def end_family(self) -> None:
+        """SIGKILL what the script started and the Lab has no record of (a subprocess, a
+        double-forked daemon that left the session): below the script process now, or seen
+        below it before. The Lab ends its records itself; what is adopted is reaped there."""
+        record = self.record
+        if record is None:
+            return
+        for _ in range(3):  # a process forked while we looked is looked for again
+            if not self._end_family_once(record):
+                return
+            time.sleep(0.01)
+
+    def _end_family_once(self, record: LabProcess) -> bool:
+        snapshot = snapshot_system()
+        if not record.reaped.is_set():
+            self.note_family(snapshot)
+        # A copy of the script process (a fork that left the session, say, before it said
+        # hello) keeps its command line, which names this run's channel.
+        mark = self.channel.path.encode() if self.channel is not None else None
+        if mark is not None:
+            for pid in snapshot.descendants(self._own_pid):
+                info = snapshot.procs.get(pid)
+                if info is not None and pid not in self._family and mark in cmdline(pid):
+                    self._family[pid] = info.start_ticks
+        ended = False
+        for pid, ticks in list(self._family.items()):
+            info = snapshot.procs.get(pid)
+            if info is None or info.start_ticks != ticks or self._records.get(pid) is not None:
+                continue  # gone, a newcomer with its PID, or a lab record (ended by the Lab)
+            # Dead before we go on: the Lab reaps what is ours right after this.
+            if _sigkill_if(pid, functools.partial(_same_and_alive, ticks), wait=2.0):
+                ended = True
+        return ended
+
+    # -- from the channel's threads ----------------------------------------------------------
+
+    def _message(self, message: dict[str, Any], fds: list[int]) -> None:
+        kind = message.get("type")
+        pid = int(message.get("pid", 0))
+        if kind == "hello" and message.get("via") in ("fork", "spawn", "forkserver"):
+            parent = int(message.get("ppid", 0))
+            # Each connection has a thread of its own: two hellos at once must not both
+            # find the last free place.
+            record: LabProcess | None = None
+            with self._hello_lock:
+                if self._room_for_one_more():
+                    record = self._records.add(self._records.next_label("script-child"), SCRIPT_CHILD_ROLE, pid,
+                                               str(message.get("via")), former_parent=parent)
+            if record is None:
+                # A script that forks in a loop: each child past the limit ends at its hello,
+                # before it can run any of the script's code (it says hello first).
+                for fd in fds:
+                    os.close(fd)
+                self._kill_over_the_limit(pid, parent)
+                return
+            via = str(message.get("via"))
+            traced = self.stepping if via == "forkserver" else bool(message.get("traced"))
+            if via == "forkserver" and self.channel is not None:
+                self.channel.send(pid, {"stepping": traced})  # the child waits for this
+            self._tell_warden(f"pid {pid} {record.start_ticks}")
+            # Under forkserver, whose start() this was: the fork server's own parent.
+            server = read_proc(parent) if via == "forkserver" else None
+            self._emit(ScriptForked(pid=pid, label=record.label, parent_pid=parent, traced=traced, via=via,
+                                    requested_by=server.ppid if server is not None else None))
+            if fds:
+                self._watch(record, fds[0])
+                for fd in fds[1:]:
+                    os.close(fd)
+            return
+        if kind == "output" and fds:
+            # A subprocess of the script (no hello of its own): its output pipe, said under its PID.
+            self._watch_output(fds[0], functools.partial(self._said_by_subprocess, pid, str(message.get("program"))))
+            fds = fds[1:]
+        for fd in fds:
+            os.close(fd)
+        if kind == "paused":
+            self._note_start_method(pid, message.get("method"))
+            pause = pause_from(message)
+            method = self.start_method_of(pid)
+            if method is not None:
+                pause = dataclasses.replace(pause, start_method=method)
+            if self.on_pause is not None:
+                self.on_pause(pause)
+        elif kind == "stdin":
+            known = self._records.get(pid)
+            self._emit(ScriptReadStdin(pid=pid, label=known.label if known else None))
+
+    def _note_start_method(self, pid: int, facts: object) -> None:
+        """The process reported its start method (the first time multiprocessing is there,
+        and whenever it changes): the log says it, with what it means for its children."""
+        if not isinstance(facts, dict):
+            return
+        default = str(facts.get("default") or "")
+        if not default:
+            return
+        chosen = facts.get("chosen")
+        record = self.record
+        if record is None or pid != record.pid:
+            # A child's own answer is its parent's method (a fork's), or the one spawn and the
+            # fork server set in it to start it: the viewer shows it, the log has said it.
+            self._methods[pid] = str(chosen or default)
+            return
+        event = ScriptStartMethod(pid=pid, label=self._label_of(pid), python=str(facts.get("python") or "?"),
+                                  default=default, chosen=None if chosen is None else str(chosen))
+        self._methods[pid] = event.method
+        self._emit(event)
+
+    def start_method_of(self, pid: int) -> str | None:
+        """The start method pid last reported, or the one its parent had (a fork inherits
+        it, and says nothing until it changes)."""
+        seen: set[int] = set()
+        current: int | None = pid
+        while current is not None and current not in seen:
+            if current in self._methods:
+                return self._methods[current]
+            seen.add(current)
+            record = self._records.latest(current)
+            current = record.former_parent if record is not None and record.start_method == "fork" else None
+        return None
+
+    def parent_mentioned(self, record: LabProcess, line: str) -> dict[str, Any]:
+        """Output's facts for a line of a process of the script that holds its parent's PID
+        (a "PPID: N" line, say): whose PID it is. The parent is the one the kernel gave it,
+        as the process said at its hello (or proctui, for the script process, and for an
+        orphan it adopted); nothing is said where proctui does not know it for sure."""
+        if record.role == SCRIPT_ROLE or record.adopted_by == self._own_pid:
+            parent, kind, label = self._own_pid, ParentIs.PROCTUI, None
+        elif record.adopted_by is not None or record.former_parent is None:
+            return {}
+        elif record.start_method == "forkserver":
+            parent, kind, label = record.former_parent, ParentIs.FORK_SERVER, None
+        else:
+            parent, kind, label = record.former_parent, ParentIs.SCRIPT, self._label_of(record.former_parent)
+        number = str(parent)
+        if number not in line or not re.search(rf"(?<!\d){number}(?!\d)", line):
+            return {}
+        return {"parent_pid": parent, "parent_is": kind, "parent_label": label}
+
+    def _label_of(self, pid: int) -> str | None:
+        record = self._records.latest(pid)
+        return record.label if record is not None else None
+
+    def _said_by_subprocess(self, pid: int, program: str, line: str) -> None:
+        self._emit(Output(pid=pid, label=program, line=line, by_script=True))
+
+    def _room_for_one_more(self) -> bool:
+        try:
+            self._check_room(1)
+        except LabError:
+            return False
+        return True
+
+    def _kill_over_the_limit(self, pid: int, parent: int) -> None:
+        # Still the child that said hello: a descendant of ours, forked by its parent.
+        if not _sigkill_if(pid, lambda now: now.ppid == parent):
+            return
+        self._emit(Refused(reason=Refusal.SCRIPT_FORKS_TOO_MANY, pid=pid, other_pid=parent,
+                           limit=self._max_children()))
+
+    def _closed(self, pid: int) -> None:
+        if self.on_pause is not None:
+            self.on_pause(Ended(pid))

@@ -1,0 +1,72 @@
+"""The lesson under way: its LessonRun, which lesson of the list it is, and the lab events
+since its step began.
+
+Plain Python, no UI: the screen hands it events and the state of the world, and it says
+whether the lesson panel must show something new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from proctui.core.lab.lab import LabEvent, LabProcess
+from proctui.core.procfs.procs import ProcInfo
+from proctui.core.stepping.stepper import Step
+from proctui.core.teaching.lessons import Lesson, LessonRun, Progress
+
+
+class LessonSession:
+    def __init__(self, lessons: Sequence[Lesson], number: int) -> None:
+        self.lessons = lessons
+        self.number = number  # the index of this lesson in ``lessons``
+        self.run = LessonRun(lessons[number])
+        self.events: list[LabEvent] = []  # since the step began; opaque here, read by the goals
+        self._shown_index: int | None = None  # the step the panel shows
+
+    def use_lessons(self, lessons: Sequence[Lesson]) -> None:
+        """The same lessons in another language: the same lesson, at the same step."""
+        if [lesson.id for lesson in lessons] != [lesson.id for lesson in self.lessons]:
+            raise ValueError("not the same lessons")
+        self.lessons = lessons
+        self.run.lesson = lessons[self.number]
+        self._shown_index = None  # the panel must draw it again
+
+    def note_event(self, event: LabEvent) -> None:
+        self.events.append(event)
+
+    @property
+    def at_end(self) -> bool:
+        """On the last step (or finished): ] goes on to the next lesson, if there is one."""
+        return self.run.finished or self.run.index == len(self.run.lesson.steps) - 1
+
+    def next_lesson(self) -> int | None:
+        return self.number + 1 if self.number + 1 < len(self.lessons) else None
+
+    def forward(self) -> bool:
+        """Skip to the next step of this lesson; False on its last step."""
+        if self.at_end or not self.run.forward():
+            return False
+        self.events = []
+        return True
+
+    def back(self) -> bool:
+        if not self.run.back():
+            return False
+        self.events = []
+        return True
+
+    def check(self, *, processes: Sequence[LabProcess], procs: dict[int, ProcInfo], own_pid: int,
+              step: Step | None, start_method: str, join_blocked_in: str | None = None) -> bool:
+        """Move on if the real state has reached the step's goal. True if the panel must
+        show the lesson again (a new step, or the lesson finished)."""
+        progress = Progress(events=self.events, processes=processes, procs=procs, own_pid=own_pid,
+                            step=step, start_method=start_method, join_blocked_in=join_blocked_in)
+        was_finished = self.run.finished
+        if self.run.check(progress):
+            self.events = []
+        return self.run.finished != was_finished or self.run.index != self._shown_index
+
+    def shown(self) -> LessonRun:
+        """The run, for the panel to show; from now on, its step counts as shown."""
+        self._shown_index = self.run.index
+        return self.run
