@@ -13,7 +13,6 @@ def test_a_test_that_leaves_a_child_fails(pytester):
         helpers=(HERE / "helpers.py").read_text(),
         test_leaky="""
 import subprocess, os, time
-from helpers import TESTS
 
 def test_leaves_a_sleeper():
     subprocess.Popen(["sleep", "30"])
