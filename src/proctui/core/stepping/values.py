@@ -1,5 +1,5 @@
 """Values described for a reader without running any of their code: the locals and results
-the stepper (``stepper.py``) and a script's tracer (``script_host.py``) show.
+the stepper (``stepper.py``) and a script's tracer (``script/host_tracer.py``) show.
 
 Looking must not change what is looked at. ``repr(process)``, ``.exitcode`` and
 ``.is_alive()`` all call ``poll()``, which reaps: a locals view built with ``repr`` would

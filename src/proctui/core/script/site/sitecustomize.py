@@ -3,7 +3,7 @@
 
 multiprocessing's spawn children and its fork server are fresh interpreters, started
 with ``fork_exec``: no at-fork hook of the script process runs in them. Here, before
-their own code, they connect to proctui (``script_host.start_in_spawned_process``), so
+their own code, they connect to proctui (``host.start_in_spawned_process``), so
 that their output and their exit are theirs, and a spawn child pauses at its target's
 first line when the script was being stepped. Any other interpreter is left alone.
 
