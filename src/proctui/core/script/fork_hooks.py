@@ -19,6 +19,7 @@ from typing import Any
 
 from proctui.core.script.host_channel import Channel
 from proctui.core.script.host_tracer import ScriptTracer, is_ours
+from proctui.core.script.protocol import Via
 
 
 class Host:
@@ -30,7 +31,7 @@ class Host:
         self.channel: Channel | None = Channel(channel_path) if connect else None
         self.tracer = ScriptTracer(self.channel, mainfile)
 
-    def take_output(self, via: str, traced: bool) -> None:
+    def take_output(self, via: Via, traced: bool) -> None:
         """Say hello with the read end of a new pipe, and make it our stdout and stderr."""
         assert self.channel is not None
         read_end, write_end = os.pipe()
@@ -109,7 +110,7 @@ class Host:
             # this hello with it.
             self.tracer.via = "forkserver"
             self.take_output("forkserver", False)
-            if self.channel.receive().get("stepping"):
+            if self.channel.receive_stepping():
                 self.trace_the_target()
             return
         self.tracer.via = "fork"

@@ -1,6 +1,6 @@
 """A process of the script's connection to proctui (``host_channel``: the script's side;
 runner.py holds proctui's). JSON lines over a Unix socket, file descriptors beside them
-(SCM_RIGHTS).
+(SCM_RIGHTS); the messages are protocol.py's.
 
 Runs in the script's processes: the standard library only.
 """
@@ -11,7 +11,8 @@ import json
 import os
 import socket
 import threading
-from typing import Any
+
+from proctui.core.script.protocol import Command, FromHost, SteppingAnswer
 
 
 class Channel:
@@ -25,7 +26,7 @@ class Channel:
         # thread sends a pause: one message at a time, never two interleaved.
         self._sending = threading.Lock()
 
-    def send(self, message: dict[str, Any], fds: list[int] | None = None) -> None:
+    def send(self, message: FromHost, fds: list[int] | None = None) -> None:
         data = (json.dumps(message) + "\n").encode()
         with self._sending:
             if fds:
@@ -33,12 +34,22 @@ class Channel:
             else:
                 self.sock.sendall(data)
 
-    def receive(self) -> dict[str, Any]:
+    def receive_command(self) -> Command | None:
+        """The next command; None once proctui has gone: run on, as nobody will step us any more."""
         line = self._reader.readline()
-        if not line:  # proctui went away: run on, as nobody will step us any more
-            return {"cmd": "gone"}
-        message: dict[str, Any] = json.loads(line)
-        return message
+        if not line:
+            return None
+        command: Command = json.loads(line)
+        return command
+
+    def receive_stepping(self) -> bool:
+        """A fork server child's answer to its hello: whether it pauses at its target
+        (False once proctui has gone)."""
+        line = self._reader.readline()
+        if not line:
+            return False
+        answer: SteppingAnswer = json.loads(line)
+        return bool(answer.get("stepping"))
 
     def drop_inherited(self) -> None:
         """In a forked child, close its copy of the parent's connection: close, not

@@ -16,11 +16,15 @@ import dis
 import os
 import sys
 import types
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from proctui.core.script.breakpoints import BreakpointWatch
 from proctui.core.script.host_channel import Channel
+from proctui.core.script.protocol import BreakCommand, PausedMessage, PauseEvent, StackEntry, StartMethodFacts, Via
 from proctui.core.stepping.values import describe_value
+
+if TYPE_CHECKING:
+    from proctui.core.start_method import StartMethod
 
 #: The opcodes a frame returns (or yields) at: a frame at none of them is left by an exception.
 _RETURN_OPS = frozenset(dis.opmap[name] for name in ("RETURN_VALUE", "RETURN_CONST", "YIELD_VALUE",
@@ -63,12 +67,12 @@ class ScriptTracer(bdb.Bdb):
         # frame (an except clause) means it was caught.
         self._unwinding: dict[int, Any] = {}
         self._raising: Any = None  # the exception leaving the frame whose return event this is
-        self.via = "start"  # how this process came to be: start (the script), fork, spawn
+        self.via: Via = "start"  # how this process came to be: start (the script), fork, spawn
         # Made at the first c with a breakpoint set: until then the monitoring tool's
         # place stays free for a script that takes it for a debugger of its own.
         self.watch: BreakpointWatch | None = None
         self._watch_tried = False
-        self._method_said: dict[str, Any] | None = None  # the start method facts proctui has
+        self._method_said: StartMethodFacts | None = None  # the start method facts proctui has
 
     def is_skipped_module(self, module_name: str | None) -> bool:
         # bdb asks at every line event; its own check runs fnmatch over the patterns each time.
@@ -172,15 +176,15 @@ class ScriptTracer(bdb.Bdb):
 
     # -- a pause -------------------------------------------------------------------------
 
-    def _pause(self, frame: types.FrameType, event: str, result: str | None = None) -> None:
+    def _pause(self, frame: types.FrameType, event: PauseEvent, result: str | None = None) -> None:
         channel = self.channel
         if self._gone or channel is None:
             self.set_continue()
             return
         channel.send(self._paused(frame, event, result))
         while True:
-            command = channel.receive()
-            what = command.get("cmd")
+            command = channel.receive_command()
+            what = "gone" if command is None else command.get("cmd")
             if what == "next":
                 self.set_next(frame)
             elif what == "step":
@@ -192,7 +196,8 @@ class ScriptTracer(bdb.Bdb):
                 self.set_continue()
                 os.environ["PROCTUI_STEPPING"] = "0"  # what a spawn child started now inherits
             elif what == "break":
-                self._toggle_break(str(command.get("file", "")), int(command.get("line", 0)))
+                toggle = cast("BreakCommand", command)  # the protocol's, by its cmd
+                self._toggle_break(str(toggle.get("file", "")), int(toggle.get("line", 0)))
                 channel.send(self._paused(frame, event, result))
                 continue
             else:
@@ -208,8 +213,8 @@ class ScriptTracer(bdb.Bdb):
         else:
             self.set_break(filename, lineno)
 
-    def _paused(self, frame: types.FrameType, event: str, result: str | None) -> dict[str, Any]:
-        stack = []
+    def _paused(self, frame: types.FrameType, event: PauseEvent, result: str | None) -> PausedMessage:
+        stack: list[StackEntry] = []
         current: types.FrameType | None = frame
         while current is not None and not is_ours(current):
             stack.append({"func": current.f_code.co_qualname if hasattr(current.f_code, "co_qualname")
@@ -218,7 +223,7 @@ class ScriptTracer(bdb.Bdb):
             current = current.f_back
         stack.reverse()
         filename = self.canonic(frame.f_code.co_filename)
-        paused: dict[str, Any] = {
+        paused: PausedMessage = {
             "type": "paused",
             "pid": os.getpid(),
             "event": event,
@@ -238,7 +243,7 @@ class ScriptTracer(bdb.Bdb):
         return paused
 
 
-def start_method_facts() -> dict[str, Any] | None:
+def start_method_facts() -> StartMethodFacts | None:
     """Which start method a plain ``Process(...).start()`` of this process uses, as
     multiprocessing answers it, once the script has imported multiprocessing (None before:
     importing it here would change what the script's own import does). Public API only:
@@ -257,8 +262,9 @@ def start_method_facts() -> dict[str, Any] | None:
         # nothing was chosen that the default did not already say.
         chosen = None
     python = ".".join(str(part) for part in sys.version_info[:3])
-    return {"python": python, "default": str(default),
-            "chosen": None if chosen is None else str(chosen)}
+    # As multiprocessing spells them (on Linux, 3.10-3.15: fork, spawn, forkserver).
+    return {"python": python, "default": cast("StartMethod", str(default)),
+            "chosen": None if chosen is None else cast("StartMethod", str(chosen))}
 
 
 def _describe_locals(frame: types.FrameType) -> dict[str, str]:

@@ -46,7 +46,7 @@ import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
-from typing import Protocol, cast
+from typing import Literal, Protocol, cast
 
 from proctui.core.procfs.procs import read_proc
 from proctui.core.stepping.call_sites import (
@@ -60,6 +60,10 @@ from proctui.core.stepping.call_sites import (
 from proctui.core.stepping.tracers import Tracer, tracer_for
 from proctui.core.stepping.values import describe_value, popen_field
 from proctui.core.stepping.watched_calls import watched_name
+
+#: What a step is: before a line; before a watched call and after it (its result); where
+#: join raised; join's end.
+StepKind = Literal["line", "call", "return", "exception", "done"]
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ class Frame:
 class Step:
     """Where the joining thread is paused, or how the join ended."""
 
-    kind: str  # 'line' | 'call' | 'return' | 'exception' | 'done'
+    kind: StepKind
     frame: Frame  # the innermost traced frame
     stack: tuple[Frame, ...]  # outermost first: join, wait, poll
     call: str | None = None  # 'call' and 'return': 'os.waitpid(4242, 0)'
