@@ -68,7 +68,10 @@ from proctui.core.start_method import StartMethod
 
 
 @dataclass(frozen=True)
-class Frame:
+class PausedFrame:
+    """One frame of a paused process of the script, as its tracer reported it (the
+    stepper's own is stepping.stepper.Frame)."""
+
     func: str
     file: str
     line: int
@@ -83,7 +86,7 @@ class Pause:
     file: str
     line: int
     func: str
-    stack: tuple[Frame, ...]
+    stack: tuple[PausedFrame, ...]
     locals: dict[str, str] = field(compare=False)
     result: str | None = None
     breaks: tuple[int, ...] = ()  # the breakpoints set in this file
@@ -311,7 +314,7 @@ def pause_from(message: PausedMessage) -> Pause:
         file=str(message["file"]),
         line=int(message["line"]),
         func=str(message["func"]),
-        stack=tuple(Frame(str(f["func"]), str(f["file"]), int(f["line"])) for f in message["stack"]),
+        stack=tuple(PausedFrame(str(f["func"]), str(f["file"]), int(f["line"])) for f in message["stack"]),
         locals={str(k): str(v) for k, v in dict(message.get("locals") or {}).items()},
         result=None if message.get("result") is None else str(message["result"]),
         breaks=tuple(int(line) for line in message.get("breaks") or ()),
