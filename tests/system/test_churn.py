@@ -271,7 +271,7 @@ def test_rlimit_nproc_refuses_a_fork_with_a_clear_message():
         pytest.skip("needs root, setpriv and prlimit to run a Lab as another user under RLIMIT_NPROC")
     version = subprocess.run([python, "-c", "import sys; print(sys.version_info >= (3, 10))"],
                              capture_output=True, text=True).stdout.strip()
-    if version != "True" or not readable_by_anyone(src / "proctui" / "core" / "lab.py"):
+    if version != "True" or not readable_by_anyone(src / "proctui" / "core" / "lab" / "lab.py"):
         pytest.skip(f"{python} is older than 3.10, or {src} is not readable by another user")
     done = subprocess.run(
         ["setpriv", f"--reuid={UNUSED_UID}", f"--regid={UNUSED_UID}", "--clear-groups",

@@ -87,8 +87,9 @@ def test_every_role_a_lab_process_has_is_in_the_catalogue():
     from proctui.ui.actions import ACTIONS
 
     roles = {action.role for action in ACTIONS if action.role}
-    lab = ast.parse((SOURCE / "core" / "lab.py").read_text())
-    for call in ast.walk(lab):
+    calls = [node for path in sorted((SOURCE / "core" / "lab").glob("*.py"))
+             for node in ast.walk(ast.parse(path.read_text()))]
+    for call in calls:
         # start_child(role, ...), _start(role, ...), _start_with_grandchild(role, label, target, grandchild_role,
         # grandchild_label, ...): the labels are f-strings, the roles literals
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
