@@ -9,4 +9,9 @@ from __future__ import annotations
 
 from typing import Literal
 
+#: May be imported in another process (by the script's processes, through protocol.py):
+#: it imports only the standard library and other stdlib-only modules of proctui's
+#: (tests/core/test_architecture.py).
+STDLIB_ONLY = True
+
 StartMethod = Literal["fork", "spawn", "forkserver"]

@@ -13,6 +13,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from proctui.core.script.host_tracer import ScriptTracer
 
+#: Runs in another process (inside the user's script (see host.py)): it may import only the
+#: standard library and stdlib-only modules of proctui's (tests/core/test_architecture.py).
+RUNS_IN_ANOTHER_PROCESS = True
+
 
 class BreakpointWatch:
     """3.12+: ``c`` with breakpoints set runs the script at its untraced speed.

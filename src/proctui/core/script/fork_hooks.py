@@ -21,6 +21,10 @@ from proctui.core.script.host_channel import Channel
 from proctui.core.script.host_tracer import ScriptTracer, is_ours
 from proctui.core.script.protocol import Via
 
+#: Runs in another process (inside the user's script (see host.py)): it may import only the
+#: standard library and stdlib-only modules of proctui's (tests/core/test_architecture.py).
+RUNS_IN_ANOTHER_PROCESS = True
+
 
 class Host:
     """One process of the script: the script process itself, or a forked child of it."""

@@ -51,6 +51,11 @@ from proctui.core.script.host_channel import Channel
 from proctui.core.script.host_tracer import is_ours
 from proctui.core.script.subprocess_patch import give_subprocesses_their_own_output
 
+#: Runs in another process (inside the user's script, under the Python it chose: any
+#: CPython 3.10+, maybe without proctui's packages): it may import only the standard
+#: library and stdlib-only modules of proctui's (tests/core/test_architecture.py).
+RUNS_IN_ANOTHER_PROCESS = True
+
 
 class _EndOfFileStdin(io.TextIOBase):
     """stdin of a script run by proctui: end of file at once, and proctui is told so."""

@@ -14,6 +14,10 @@ import threading
 
 from proctui.core.script.protocol import Command, FromHost, SteppingAnswer
 
+#: Runs in another process (inside the user's script (see host.py)): it may import only the
+#: standard library and stdlib-only modules of proctui's (tests/core/test_architecture.py).
+RUNS_IN_ANOTHER_PROCESS = True
+
 
 class Channel:
     """This process's connection to proctui."""

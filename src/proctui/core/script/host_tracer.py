@@ -26,6 +26,10 @@ from proctui.core.stepping.values import describe_value
 if TYPE_CHECKING:
     from proctui.core.start_method import StartMethod
 
+#: Runs in another process (inside the user's script (see host.py)): it may import only the
+#: standard library and stdlib-only modules of proctui's (tests/core/test_architecture.py).
+RUNS_IN_ANOTHER_PROCESS = True
+
 #: The opcodes a frame returns (or yields) at: a frame at none of them is left by an exception.
 _RETURN_OPS = frozenset(dis.opmap[name] for name in ("RETURN_VALUE", "RETURN_CONST", "YIELD_VALUE",
                                                       "RETURN_GENERATOR") if name in dis.opmap)

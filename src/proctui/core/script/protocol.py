@@ -25,6 +25,11 @@ from typing import Literal, TypedDict
 
 from proctui.core.start_method import StartMethod
 
+#: May be imported in another process (imported by the script's processes): it imports only
+#: the standard library and other stdlib-only modules of proctui's
+#: (tests/core/test_architecture.py).
+STDLIB_ONLY = True
+
 #: How a process of the script came to be: the script process itself (proctui's
 #: posix_spawn), an os.fork() (the script's or multiprocessing's), a spawn child, a child
 #: of the fork server.

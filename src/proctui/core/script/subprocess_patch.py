@@ -12,6 +12,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from proctui.core.script.fork_hooks import Host
 
+#: Runs in another process (inside the user's script (see host.py)): it may import only the
+#: standard library and stdlib-only modules of proctui's (tests/core/test_architecture.py).
+RUNS_IN_ANOTHER_PROCESS = True
+
 
 def _file_identity(fd: int) -> tuple[int, int] | None:
     try:

@@ -22,6 +22,11 @@ from typing import TYPE_CHECKING, TypeGuard
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
+#: May be imported in another process (imported by the script's tracer): it imports only
+#: the standard library and other stdlib-only modules of proctui's
+#: (tests/core/test_architecture.py).
+STDLIB_ONLY = True
+
 _MAX_TEXT = 60
 _MAX_ITEMS = 8
 

@@ -14,6 +14,11 @@ would have without proctui.
 import os
 import sys
 
+#: Runs in another process (every interpreter a script starts itself: spawn children, the
+#: fork server): it may import only the standard library and stdlib-only modules of
+#: proctui's (tests/core/test_architecture.py).
+RUNS_IN_ANOTHER_PROCESS = True
+
 
 def _started_by_the_script() -> str | None:
     """"spawn" for a spawn child, "forkserver" for the fork server, else None (the script
