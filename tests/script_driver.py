@@ -11,6 +11,7 @@ from pathlib import Path
 from helpers import events_of, wait_until
 from proctui.core.events import LabEvent, Reaped
 from proctui.core.lab.lab import Lab
+from proctui.core.script.protocol import CommandName
 from proctui.core.script.runner import Ended, Pause
 
 SCRIPTS = Path(__file__).with_name("scripts")
@@ -48,11 +49,11 @@ class Driver:
         self.paused[pid] = item
         return item
 
-    def send(self, pid: int, what: str, **facts: object) -> None:
+    def send(self, pid: int, what: CommandName, **facts: object) -> None:
         self.paused.pop(pid, None)
         assert self.lab.scripts.command(pid, what, **facts)
 
-    def step_until(self, pid: int, what: str, condition, limit: int = 400) -> Pause:
+    def step_until(self, pid: int, what: CommandName, condition, limit: int = 400) -> Pause:
         """Send what until a pause of pid meets condition, from where it waits now."""
         pause = self.paused.get(pid) or self.pause_of(pid)
         for _ in range(limit):
@@ -76,7 +77,7 @@ def where_fork_returned_0(pause: Pause) -> bool:
             and source_line(pause) == first)
 
 
-def run_to_the_end(driver: Driver, script: int, what: str, limit: int = 5000) -> int:
+def run_to_the_end(driver: Driver, script: int, what: CommandName, limit: int = 5000) -> int:
     """Answer every pause of every process of the script with what, until the script
     process ends; its exit code."""
     for pid in list(driver.paused):  # pauses already taken, not yet answered

@@ -23,6 +23,11 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+#: May be imported in another process (imported by the lab's children and sitecustomize):
+#: it imports only the standard library and other stdlib-only modules of proctui's
+#: (tests/core/test_architecture.py).
+STDLIB_ONLY = True
+
 DOMAIN = "proctui"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 

@@ -8,6 +8,11 @@ import select
 import signal
 import time
 
+#: May be imported in another process (imported by the lab's children and the script's
+#: processes): it imports only the standard library and other stdlib-only modules of
+#: proctui's (tests/core/test_architecture.py).
+STDLIB_ONLY = True
+
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 

@@ -160,7 +160,7 @@ def test_an_example_runs_to_its_end_under_another_python(driver, bare_venv, exam
 
 
 def test_what_runs_in_the_script_s_processes_needs_only_the_standard_library(tmp_path):
-    """script_host (the script process, its forks) and sitecustomize (spawn children, the
+    """host and the modules beside it (the script process, its forks) and sitecustomize (spawn children, the
     fork server), with the English fallback of sitecustomize's message: imported with
     nothing but the standard library and a directory holding a link to proctui on the
     path, as the script's processes get it, each module they load is the standard
@@ -183,8 +183,10 @@ def test_what_runs_in_the_script_s_processes_needs_only_the_standard_library(tmp
     in_stdlib_folder = json.loads(done.stdout)
     loaded = set(in_stdlib_folder)
     ours = {name for name in loaded if name.split(".")[0] == "proctui"}
-    assert ours == {"proctui", "proctui.core", "proctui.core.script.host", "proctui.core.linux",
-                    "proctui.core.stepping.values", "proctui.core.i18n"}
+    host = {"host", "host_channel", "host_tracer", "breakpoints", "fork_hooks", "subprocess_patch", "protocol"}
+    assert ours == {"proctui", "proctui.core", "proctui.core.script", "proctui.core.stepping",
+                    *(f"proctui.core.script.{name}" for name in host), "proctui.core.linux",
+                    "proctui.core.stepping.values", "proctui.core.i18n", "proctui.core.start_method"}
     # The standard library's by name, or by where it lies: a distribution may add modules of
     # its own there (Debian's 3.15 loads _missing_stdlib_info when an import fails).
     others = {name for name in loaded - ours

@@ -40,6 +40,11 @@ from proctui.core.procfs import procs
 if TYPE_CHECKING:
     import multiprocessing.queues
 
+#: Runs in another process (what lab children run: a spawn or fork server child imports it
+#: afresh, with none of proctui's UI): it may import only the standard library and stdlib-
+#: only modules of proctui's (tests/core/test_architecture.py).
+RUNS_IN_ANOTHER_PROCESS = True
+
 #: gettext in the child's language: set by take_over_stdio, the first thing a child does.
 _ = words("en")
 

@@ -34,6 +34,11 @@ from typing import Any
 
 from proctui.core.linux import PR_SET_CHILD_SUBREAPER, prctl
 
+#: Runs in another process (each process of a practice exercise runs it): it may import
+#: only the standard library and stdlib-only modules of proctui's
+#: (tests/core/test_architecture.py).
+RUNS_IN_ANOTHER_PROCESS = True
+
 #: This process's connection; a forked child closes its copy of its parent's.
 _connection: socket.socket | None = None
 

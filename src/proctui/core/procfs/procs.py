@@ -18,6 +18,11 @@ from dataclasses import dataclass
 
 from proctui.core.i18n import N_
 
+#: May be imported in another process (imported by the lab's children): it imports only the
+#: standard library and other stdlib-only modules of proctui's
+#: (tests/core/test_architecture.py).
+STDLIB_ONLY = True
+
 #: What each state letter of /proc/PID/stat means (see proc(5)); message ids, translated where shown.
 STATE_WORDS: dict[str, str] = {
     "R": N_("running"),

@@ -30,9 +30,9 @@ import tempfile
 import threading
 import time
 import tokenize
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from proctui.core.events import (
     LabError,
@@ -52,11 +52,26 @@ from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess,
 from proctui.core.linux import pidfd_exits_within
 from proctui.core.procfs.procs import ProcInfo, Snapshot, read_proc, snapshot_system
 from proctui.core.script.interpreter import ask_python, own_python
+from proctui.core.script.protocol import (
+    BreakCommand,
+    CommandName,
+    FromHost,
+    PausedMessage,
+    PauseEvent,
+    StartMethodFacts,
+    StepCommand,
+    SteppingAnswer,
+    Via,
+)
 from proctui.core.script.warden import Warden, cmdline
+from proctui.core.start_method import StartMethod
 
 
 @dataclass(frozen=True)
-class Frame:
+class PausedFrame:
+    """One frame of a paused process of the script, as its tracer reported it (the
+    stepper's own is stepping.stepper.Frame)."""
+
     func: str
     file: str
     line: int
@@ -67,18 +82,18 @@ class Pause:
     """Where one process of the script is paused, as its tracer reported it."""
 
     pid: int
-    event: str  # "line", "return" (result: the return value), "exception" (result: the error)
+    event: PauseEvent  # "return": result is the return value; "exception": result is the error
     file: str
     line: int
     func: str
-    stack: tuple[Frame, ...]
+    stack: tuple[PausedFrame, ...]
     locals: dict[str, str] = field(compare=False)
     result: str | None = None
     breaks: tuple[int, ...] = ()  # the breakpoints set in this file
-    via: str = "start"  # how the process came to be: start (the script process), fork, spawn
+    via: Via = "start"  # how the process came to be: start (the script process), fork, spawn, forkserver
     # What a Process(...).start() of this process uses now (its own report, or its
     # parent's, which a fork inherits), once multiprocessing is imported; else None.
-    start_method: str | None = None
+    start_method: StartMethod | None = None
 
 
 @dataclass(frozen=True)
@@ -156,10 +171,17 @@ def check_script(path: str, compile_here: bool = True) -> str:
     return os.path.realpath(path)
 
 
-class ScriptChannel:
-    """The listening socket, and one connection per traced process of the script."""
+#: What a channel's messages are read as: FromHost for a script's processes (protocol.py),
+#: practice's own for its puppets (practice/puppet.py), which use the same channel.
+MessageT = TypeVar("MessageT", bound=Mapping[str, Any])
 
-    def __init__(self, on_message: Callable[[dict[str, Any], list[int]], None],
+
+class ScriptChannel(Generic[MessageT]):
+    """The listening socket, and one connection per traced process of the script (or
+    puppet of an exercise): JSON objects, one a line, each with its ``type``; a hello
+    names the PID the connection speaks for."""
+
+    def __init__(self, on_message: Callable[[MessageT, list[int]], None],
                  on_closed: Callable[[int], None]) -> None:
         self._dir = tempfile.mkdtemp(prefix="proctui-run-")  # 0700: only this user gets in
         self.path = os.path.join(self._dir, "channel")
@@ -180,7 +202,7 @@ class ScriptChannel:
         os.mkdir(path)
         return path
 
-    def send(self, pid: int, message: dict[str, Any]) -> bool:
+    def send(self, pid: int, message: Mapping[str, object]) -> bool:
         with self._lock:
             connection = self._by_pid.get(pid)
         if connection is None:
@@ -229,7 +251,7 @@ class ScriptChannel:
                 buffered += data
                 while b"\n" in buffered:
                     line, buffered = buffered.split(b"\n", 1)
-                    message = json.loads(line)
+                    message: MessageT = json.loads(line)
                     if message.get("type") == "hello":
                         pid = int(message["pid"])
                         with self._lock:
@@ -285,18 +307,18 @@ def _sigkill_if(pid: int, still: Callable[[ProcInfo], bool], wait: float = 0.0) 
         os.close(pidfd)
 
 
-def pause_from(message: dict[str, Any]) -> Pause:
+def pause_from(message: PausedMessage) -> Pause:
     return Pause(
         pid=int(message["pid"]),
-        event=str(message["event"]),
+        event=message["event"],
         file=str(message["file"]),
         line=int(message["line"]),
         func=str(message["func"]),
-        stack=tuple(Frame(str(f["func"]), str(f["file"]), int(f["line"])) for f in message["stack"]),
+        stack=tuple(PausedFrame(str(f["func"]), str(f["file"]), int(f["line"])) for f in message["stack"]),
         locals={str(k): str(v) for k, v in dict(message.get("locals") or {}).items()},
         result=None if message.get("result") is None else str(message["result"]),
         breaks=tuple(int(line) for line in message.get("breaks") or ()),
-        via=str(message.get("via") or "start"),
+        via=message["via"],
     )
 
 
@@ -325,12 +347,12 @@ class Scripts:
         self._start_lock = start_lock
         self.on_pause: Callable[[Pause | Ended], None] | None = None
         self.record: LabProcess | None = None
-        self.channel: ScriptChannel | None = None
+        self.channel: ScriptChannel[FromHost] | None = None
         # The script process is being stepped (not running free after c): a child the
         # fork server forks for it now pauses at its target, as a fork or spawn would.
         self.stepping = True
         self._family: dict[int, int] = {}  # PID -> start ticks of every process seen below the script
-        self._methods: dict[int, str] = {}  # PID -> the start method it last reported
+        self._methods: dict[int, StartMethod] = {}  # PID -> the start method it last reported
         self._hello_lock = threading.Lock()
         self._warden = Warden("script")
 
@@ -380,7 +402,7 @@ class Scripts:
         return record
 
     @staticmethod
-    def _python_path(channel: ScriptChannel) -> str:
+    def _python_path(channel: ScriptChannel[FromHost]) -> str:
         """The script's PYTHONPATH: first sitecustomize (``site/`` beside this file), which connects
         the interpreters the script starts itself (multiprocessing's spawn children and
         fork server); then a directory of this run's holding only a link to proctui's
@@ -394,14 +416,19 @@ class Scripts:
         os.symlink(package, os.path.join(only_proctui, "proctui"))
         return os.pathsep.join(filter(None, [site, only_proctui, os.environ.get("PYTHONPATH")]))
 
-    def command(self, pid: int, what: str, **facts: Any) -> bool:
+    def command(self, pid: int, what: CommandName, **facts: Any) -> bool:
         """Send a paused process on (next, step, return, continue: pdb's n, s, r, c), or
         toggle a breakpoint (``break``, file, line)."""
         if self.channel is None:
             return False
         if self.record is not None and pid == self.record.pid and what != "break":
             self.stepping = what != "continue"
-        return self.channel.send(pid, {"cmd": what, **facts})
+        message: StepCommand | BreakCommand
+        if what == "break":
+            message = {"cmd": what, "file": str(facts.get("file", "")), "line": int(facts.get("line", 0))}
+        else:
+            message = {"cmd": what}
+        return self.channel.send(pid, message)
 
     def close(self) -> None:
         if self.channel is not None:
@@ -473,10 +500,9 @@ class Scripts:
 
     # -- from the channel's threads ----------------------------------------------------------
 
-    def _message(self, message: dict[str, Any], fds: list[int]) -> None:
-        kind = message.get("type")
+    def _message(self, message: FromHost, fds: list[int]) -> None:
         pid = int(message.get("pid", 0))
-        if kind == "hello" and message.get("via") in ("fork", "spawn", "forkserver"):
+        if message["type"] == "hello" and message.get("via") in ("fork", "spawn", "forkserver"):
             parent = int(message.get("ppid", 0))
             # Each connection has a thread of its own: two hellos at once must not both
             # find the last free place.
@@ -492,10 +518,11 @@ class Scripts:
                     os.close(fd)
                 self._kill_over_the_limit(pid, parent)
                 return
-            via = str(message.get("via"))
+            via = message["via"]
             traced = self.stepping if via == "forkserver" else bool(message.get("traced"))
             if via == "forkserver" and self.channel is not None:
-                self.channel.send(pid, {"stepping": traced})  # the child waits for this
+                answer: SteppingAnswer = {"stepping": traced}
+                self.channel.send(pid, answer)  # the child waits for this
             self._tell_warden(f"pid {pid} {record.start_ticks}")
             # Under forkserver, whose start() this was: the fork server's own parent.
             server = read_proc(parent) if via == "forkserver" else None
@@ -506,13 +533,13 @@ class Scripts:
                 for fd in fds[1:]:
                     os.close(fd)
             return
-        if kind == "output" and fds:
+        if message["type"] == "output" and fds:
             # A subprocess of the script (no hello of its own): its output pipe, said under its PID.
             self._watch_output(fds[0], functools.partial(self._said_by_subprocess, pid, str(message.get("program"))))
             fds = fds[1:]
         for fd in fds:
             os.close(fd)
-        if kind == "paused":
+        if message["type"] == "paused":
             self._note_start_method(pid, message.get("method"))
             pause = pause_from(message)
             method = self.start_method_of(pid)
@@ -520,31 +547,29 @@ class Scripts:
                 pause = dataclasses.replace(pause, start_method=method)
             if self.on_pause is not None:
                 self.on_pause(pause)
-        elif kind == "stdin":
+        elif message["type"] == "stdin":
             known = self._records.get(pid)
             self._emit(ScriptReadStdin(pid=pid, label=known.label if known else None))
 
-    def _note_start_method(self, pid: int, facts: object) -> None:
+    def _note_start_method(self, pid: int, facts: StartMethodFacts | None) -> None:
         """The process reported its start method (the first time multiprocessing is there,
         and whenever it changes): the log says it, with what it means for its children."""
-        if not isinstance(facts, dict):
+        if facts is None:
             return
-        default = str(facts.get("default") or "")
-        if not default:
-            return
+        default = facts["default"]
         chosen = facts.get("chosen")
         record = self.record
         if record is None or pid != record.pid:
             # A child's own answer is its parent's method (a fork's), or the one spawn and the
             # fork server set in it to start it: the viewer shows it, the log has said it.
-            self._methods[pid] = str(chosen or default)
+            self._methods[pid] = chosen or default
             return
         event = ScriptStartMethod(pid=pid, label=self._label_of(pid), python=str(facts.get("python") or "?"),
-                                  default=default, chosen=None if chosen is None else str(chosen))
-        self._methods[pid] = event.method
+                                  default=default, chosen=chosen)
+        self._methods[pid] = chosen or default  # event.method
         self._emit(event)
 
-    def start_method_of(self, pid: int) -> str | None:
+    def start_method_of(self, pid: int) -> StartMethod | None:
         """The start method pid last reported, or the one its parent had (a fork inherits
         it, and says nothing until it changes)."""
         seen: set[int] = set()

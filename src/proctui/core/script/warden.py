@@ -23,6 +23,11 @@ import signal
 import sys
 import time
 
+#: Runs in another process (the warden, a process of its own that outlives proctui to end
+#: the script's processes): it may import only the standard library and stdlib-only modules
+#: of proctui's (tests/core/test_architecture.py).
+RUNS_IN_ANOTHER_PROCESS = True
+
 
 def _stat(pid: int) -> list[bytes] | None:
     """The fields of /proc/PID/stat after the command name (state first), or None."""

@@ -25,14 +25,9 @@ described by ``describe_value``, which reads processes and Popen objects only th
 their instance ``__dict__``, and call arguments are evaluated only when they are plain
 names, stored attributes, constants or lists of them.
 
-Two tracers, one behaviour:
-
-* CPython 3.10/3.11: ``sys.settrace`` (line and exception events) and
-  ``sys.setprofile`` (``c_call``/``c_return`` around ``os.waitpid``), both set inside
-  the joining thread only, so no other thread is slowed.
-* CPython 3.12+: ``sys.settrace`` would slow every thread, so ``sys.monitoring`` local
-  events are set on just the traced code objects. Monitoring is process-wide: events
-  from other threads (another join, say) are ignored by thread id.
+Two tracers, one behaviour (tracers.py): ``sys.settrace`` on CPython 3.10/3.11,
+``sys.monitoring`` local events on 3.12+. They reach the Stepper as a ``TracedJoin``.
+Call sites and the arguments shown for them are read from the source (call_sites.py).
 
 Neither tracer reports the value a C function returns, so the result of
 ``os.waitpid`` is read from the names the source assigns it to (``pid, sts = ...``)
@@ -42,12 +37,8 @@ when the calling line has finished; a Python function's result (``connection.wai
 
 from __future__ import annotations
 
-import ast
-import functools
 import inspect
-import linecache
 import multiprocessing.connection
-import multiprocessing.forkserver
 import os
 import sys
 import threading
@@ -55,13 +46,24 @@ import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import Literal, Protocol, cast
 
 from proctui.core.procfs.procs import read_proc
+from proctui.core.stepping.call_sites import (
+    CallSite,
+    NotEvaluable,
+    call_sites,
+    describe_expression,
+    evaluate,
+    namespaces_of,
+)
+from proctui.core.stepping.tracers import Tracer, tracer_for
 from proctui.core.stepping.values import describe_value, popen_field
+from proctui.core.stepping.watched_calls import watched_name
 
-if TYPE_CHECKING:
-    from _typeshed import TraceFunction
+#: What a step is: before a line; before a watched call and after it (its result); where
+#: join raised; join's end.
+StepKind = Literal["line", "call", "return", "exception", "done"]
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class Frame:
 class Step:
     """Where the joining thread is paused, or how the join ended."""
 
-    kind: str  # 'line' | 'call' | 'return' | 'exception' | 'done'
+    kind: StepKind
     frame: Frame  # the innermost traced frame
     stack: tuple[Frame, ...]  # outermost first: join, wait, poll
     call: str | None = None  # 'call' and 'return': 'os.waitpid(4242, 0)'
@@ -116,112 +118,6 @@ def _describe_error(error: BaseException) -> str:
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
-# -- the calls that are steps of their own ---------------------------------------------
-
-_WATCHED_CALLS: tuple[tuple[Callable[..., object], str], ...] = (
-    (os.waitpid, "os.waitpid"),
-    (multiprocessing.connection.wait, "connection.wait"),
-    (multiprocessing.forkserver.read_signed, "forkserver.read_signed"),
-)
-# The Python ones, by code object: settrace's profile events name the callee's frame.
-_WATCHED_CODES = {
-    function.__code__: function for function, _ in _WATCHED_CALLS if isinstance(function, types.FunctionType)
-}
-
-
-def _watched_name(callable_: object) -> str | None:
-    # By identity: == on an arbitrary callable could run its __eq__.
-    for function, name in _WATCHED_CALLS:
-        if callable_ is function:
-            return name
-    return None
-
-
-# -- reading call expressions from the source -------------------------------------------
-
-
-@dataclass(frozen=True)
-class _CallSite:
-    """One call expression in the source of a traced function."""
-
-    func: ast.expr
-    args: tuple[ast.expr, ...]
-    keywords: tuple[ast.keyword, ...]
-    target: ast.expr | None  # the assignment target of its result: how a C call's result is read back
-
-
-@functools.cache
-def _parse_module(filename: str) -> ast.Module:
-    return ast.parse("".join(linecache.getlines(filename)))
-
-
-@functools.cache
-def _call_sites(code: types.CodeType) -> dict[int, tuple[_CallSite, ...]]:
-    """The call expressions of a function's source, by line."""
-    for node in ast.walk(_parse_module(code.co_filename)):
-        if (
-            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-            and node.name == code.co_name
-            and min([node.lineno, *(d.lineno for d in node.decorator_list)]) == code.co_firstlineno
-        ):
-            function = node
-            break
-    else:
-        return {}
-    targets = {
-        id(node.value): node.targets[0]
-        for node in ast.walk(function)
-        if isinstance(node, ast.Assign) and len(node.targets) == 1
-    }
-    sites: dict[int, list[_CallSite]] = {}
-    for node in ast.walk(function):
-        if isinstance(node, ast.Call):
-            site = _CallSite(node.func, tuple(node.args), tuple(node.keywords), targets.get(id(node)))
-            sites.setdefault(node.lineno, []).append(site)
-    return {line: tuple(found) for line, found in sites.items()}
-
-
-class _NotEvaluable(Exception):
-    """An expression the stepper will not evaluate, because it might run code."""
-
-
-#: A frame's locals, globals and builtins, searched in that order.
-_Namespaces = tuple[Mapping[str, object], ...]
-
-
-def _evaluate(node: ast.expr, namespaces: _Namespaces) -> object:
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.Name):
-        for namespace in namespaces:
-            if node.id in namespace:
-                return namespace[node.id]
-        raise _NotEvaluable(node.id)
-    if isinstance(node, ast.Attribute):
-        # Only what is stored in the object itself: a property (BaseProcess.exitcode
-        # is one) runs code, and that code may reap.
-        stored = getattr(_evaluate(node.value, namespaces), "__dict__", None)
-        if stored is None or node.attr not in stored:
-            raise _NotEvaluable(node.attr)
-        return stored[node.attr]
-    if isinstance(node, ast.List):
-        return [_evaluate(item, namespaces) for item in node.elts]
-    if isinstance(node, ast.Tuple):
-        return tuple(_evaluate(item, namespaces) for item in node.elts)
-    raise _NotEvaluable(type(node).__name__)
-
-
-def _namespaces(frame: types.FrameType) -> _Namespaces:
-    return (frame.f_locals, frame.f_globals, frame.f_builtins)
-
-
-def _describe_expression(node: ast.expr, namespaces: _Namespaces) -> str:
-    try:
-        return describe_value(_evaluate(node, namespaces))
-    except _NotEvaluable:
-        return ast.unparse(node)
-
-
 # -- the call the joining thread is in ------------------------------------------------
 
 _UNKNOWN = object()  # a C call's result before it has been read back from its assignment
@@ -230,7 +126,7 @@ _UNKNOWN = object()  # a C call's result before it has been read back from its a
 class _PendingCall:
     """A watched call from its 'call' step until its 'return' step has been made."""
 
-    def __init__(self, callable_: object, text: str, site: _CallSite | None,
+    def __init__(self, callable_: object, text: str, site: CallSite | None,
                  frame: types.FrameType, stack: tuple[Frame, ...]) -> None:
         self.callable = callable_
         self.text = text
@@ -275,7 +171,7 @@ class Stepper:
         self._join_code = BaseProcess.join.__code__
         self._thread: threading.Thread | None = None
         self._thread_ident: int | None = None
-        self._tracer: _Tracer | None = None
+        self._tracer: Tracer | None = None
         self._pending: _PendingCall | None = None
         self._join_exit: Frame | None = None
         self._cond = threading.Condition()
@@ -330,10 +226,7 @@ class Stepper:
         self.timeout = timeout
         self._functions = self._traced_functions()
         self._traced = {function.__code__: name for name, function in self._functions.items()}
-        if sys.version_info >= (3, 12):
-            self._tracer = _MonitoringTracer(self)
-        else:
-            self._tracer = _SettraceTracer(self)
+        self._tracer = tracer_for(self)
         pid = popen_field(_popen_of(self._process), "pid")
         self._thread = threading.Thread(
             target=self._join_traced, args=(timeout,), name=f"proctui-stepper-{pid}", daemon=True
@@ -432,6 +325,22 @@ class Stepper:
         """What join() raised, if it raised."""
         return self._error
 
+    # -- what a tracer reads (the TracedJoin protocol) -----------------------------------
+
+    @property
+    def traced_codes(self) -> Mapping[types.CodeType, str]:
+        """The code objects traced line by line, with their qualified names (once started)."""
+        return self._traced
+
+    @property
+    def join_code(self) -> types.CodeType:
+        return self._join_code
+
+    @property
+    def thread_ident(self) -> int | None:
+        """threading.get_ident() of the joining thread, once it runs."""
+        return self._thread_ident
+
     # -- the joining thread ------------------------------------------------------------
 
     def _join_traced(self, timeout: float | None) -> None:
@@ -514,29 +423,29 @@ class Stepper:
         stack = tuple(frames) or (self._entry_frame(),)
         return Step("exception", stack[-1], stack, result=_describe_error(error))
 
-    # -- events, from either tracer, in the joining thread --------------------------------
+    # -- events, from either tracer, in the joining thread (the TracedJoin protocol) ------
 
-    def _on_line(self, frame: types.FrameType) -> None:
+    def on_line(self, frame: types.FrameType) -> None:
         self._settle_pending()
         stack = self._stack(frame)
         self._pause(Step("line", stack[-1], stack))
 
     # The watched callables are compared by identity only: object is all they need be.
 
-    def _on_call(self, frame: types.FrameType, callable_: object) -> None:
+    def on_call(self, frame: types.FrameType, callable_: object) -> None:
         """Before a watched call made from a traced frame."""
         self._settle_pending()
-        name = _watched_name(callable_)
+        name = watched_name(callable_)
         text, site = f"{name}(...)", None
-        namespaces = _namespaces(frame)
-        for candidate in _call_sites(frame.f_code).get(frame.f_lineno, ()):
+        namespaces = namespaces_of(frame)
+        for candidate in call_sites(frame.f_code).get(frame.f_lineno, ()):
             try:
-                if _evaluate(candidate.func, namespaces) is not callable_:
+                if evaluate(candidate.func, namespaces) is not callable_:
                     continue
-            except _NotEvaluable:
+            except NotEvaluable:
                 continue
-            arguments = [_describe_expression(arg, namespaces) for arg in candidate.args]
-            arguments += [f"{kw.arg}={_describe_expression(kw.value, namespaces)}" for kw in candidate.keywords]
+            arguments = [describe_expression(arg, namespaces) for arg in candidate.args]
+            arguments += [f"{kw.arg}={describe_expression(kw.value, namespaces)}" for kw in candidate.keywords]
             text, site = f"{name}({', '.join(arguments)})", candidate
             break
         stack = self._stack(frame)
@@ -546,20 +455,23 @@ class Stepper:
         pending.state = "running"
         self._inside_call = text
 
-    def _on_call_returned(self, callable_: object, value: object = _UNKNOWN) -> None:
+    def on_c_call_returned(self, callable_: object) -> None:
+        self.on_python_call_returned(callable_, _UNKNOWN)
+
+    def on_python_call_returned(self, callable_: object, value: object) -> None:
         pending = self._pending
         if pending is not None and pending.state == "running" and pending.callable is callable_:
             pending.state = "returned"
             pending.value = value
             self._inside_call = None
 
-    def _on_call_raised(self, callable_: object) -> None:
+    def on_call_raised(self, callable_: object) -> None:
         pending = self._pending
         if pending is not None and pending.state == "running" and pending.callable is callable_:
             pending.state = "raised"
             self._inside_call = None
 
-    def _on_exception(self, error: BaseException) -> None:
+    def on_exception(self, error: BaseException) -> None:
         """An exception in a traced frame (settrace only: monitoring has no local event)."""
         pending = self._pending
         if pending is None or pending.state == "before":
@@ -571,7 +483,7 @@ class Stepper:
         pending.error = error
         self._settle_pending()
 
-    def _on_frame_return(self, frame: types.FrameType) -> None:
+    def on_frame_return(self, frame: types.FrameType) -> None:
         self._settle_pending()
         if frame.f_code is self._join_code:
             self._join_exit = self._snapshot(frame)
@@ -594,8 +506,8 @@ class Stepper:
             value = pending.value
             if value is _UNKNOWN and pending.site is not None and pending.site.target is not None:
                 try:
-                    value = _evaluate(pending.site.target, _namespaces(pending.frame))
-                except _NotEvaluable:
+                    value = evaluate(pending.site.target, namespaces_of(pending.frame))
+                except NotEvaluable:
                     value = _UNKNOWN
             result = None if value is _UNKNOWN else describe_value(value)
             if pending.callable is os.waitpid and isinstance(value, tuple) and len(value) == 2:
@@ -614,155 +526,3 @@ class Stepper:
         innermost = self._snapshot(pending.frame, pending.lineno)
         stack = pending.stack[:-1] + (innermost,)
         self._pause(Step("return", innermost, stack, call=pending.text, result=result, status=status))
-
-
-# -- tracers ---------------------------------------------------------------------------
-
-
-class _Tracer(Protocol):
-    """Reports the joining thread's events to the Stepper while installed."""
-
-    def install(self) -> None: ...
-
-    def release(self) -> None: ...
-
-
-class _SettraceTracer:
-    """CPython 3.10/3.11: trace and profile functions set in the joining thread only."""
-
-    def __init__(self, stepper: Stepper) -> None:
-        self._stepper = stepper
-
-    def install(self) -> None:
-        sys.settrace(self._on_frame_start)
-        sys.setprofile(self._on_profile_event)
-
-    def release(self) -> None:
-        sys.settrace(None)
-        sys.setprofile(None)
-
-    def _on_frame_start(self, frame: types.FrameType, event: str, arg: object) -> TraceFunction | None:
-        # Only the traced functions get a local trace function: every other frame of
-        # the thread (the selectors under connection.wait, say) runs untraced.
-        if frame.f_code in self._stepper._traced:
-            return self._on_traced_event
-        return None
-
-    def _on_traced_event(self, frame: types.FrameType, event: str, arg: object) -> TraceFunction:
-        if event == "line":
-            self._stepper._on_line(frame)
-        elif event == "exception":
-            # settrace's 'exception' event comes with sys.exc_info()'s triple.
-            exc_info = cast("tuple[type[BaseException], BaseException, types.TracebackType]", arg)
-            self._stepper._on_exception(exc_info[1])
-        elif event == "return":
-            self._stepper._on_frame_return(frame)
-        return self._on_traced_event
-
-    def _on_profile_event(self, frame: types.FrameType, event: str, arg: object) -> None:
-        stepper = self._stepper
-        if event == "c_call":
-            if frame.f_code in stepper._traced and _watched_name(arg) is not None:
-                stepper._on_call(frame, arg)
-        elif event == "c_return":
-            stepper._on_call_returned(arg)
-        elif event == "c_exception":
-            stepper._on_call_raised(arg)
-        elif event == "call":
-            callee = _WATCHED_CODES.get(frame.f_code)
-            if callee is not None and frame.f_back is not None and frame.f_back.f_code in stepper._traced:
-                stepper._on_call(frame.f_back, callee)
-        elif event == "return":
-            callee = _WATCHED_CODES.get(frame.f_code)
-            if callee is not None:
-                stepper._on_call_returned(callee, arg)
-
-
-# Ids 1, 2 and 5 are by convention coverage's, profilers' and optimizers'.
-_FREE_TOOL_IDS = (0, 3, 4)  # 0 is sys.monitoring.DEBUGGER_ID
-
-
-# sys.monitoring is new in 3.12: behind this check mypy reads the class as 3.12+ code
-# (make test runs mypy as for 3.10 and for 3.13), and Stepper.start() makes the same test.
-if sys.version_info >= (3, 12):
-
-    class _MonitoringTracer:
-        """CPython 3.12+: sys.monitoring local events on the traced code objects only."""
-
-        def __init__(self, stepper: Stepper) -> None:
-            self._stepper = stepper
-            self._tool_id = -1
-
-        @staticmethod
-        def _claim_tool_id() -> int:
-            for tool_id in _FREE_TOOL_IDS:
-                try:
-                    sys.monitoring.use_tool_id(tool_id, "proctui stepper")
-                except ValueError:
-                    continue
-                return tool_id
-            raise RuntimeError(f"sys.monitoring tool ids {_FREE_TOOL_IDS} are all in use")
-
-        def _callbacks(self) -> dict[int, Callable[..., object] | None]:
-            events = sys.monitoring.events
-            return {
-                events.LINE: self._on_line,
-                events.CALL: self._on_call,
-                events.C_RETURN: self._on_c_return,
-                events.C_RAISE: self._on_c_raise,
-                events.PY_RETURN: self._on_py_return,
-            }
-
-        def _local_events(self) -> dict[types.CodeType, int]:
-            events = sys.monitoring.events
-            # C_RETURN and C_RAISE come only with CALL; PY_RETURN of join is the 'done' frame.
-            traced = events.LINE | events.CALL | events.C_RETURN | events.C_RAISE
-            wanted = {code: traced for code in self._stepper._traced}
-            wanted[self._stepper._join_code] |= events.PY_RETURN
-            wanted.update({code: events.PY_RETURN for code in _WATCHED_CODES})
-            return wanted
-
-        def install(self) -> None:
-            self._tool_id = self._claim_tool_id()
-            for event, callback in self._callbacks().items():
-                sys.monitoring.register_callback(self._tool_id, event, callback)
-            for code, events in self._local_events().items():
-                sys.monitoring.set_local_events(self._tool_id, code, events)
-
-        def release(self) -> None:
-            for code in self._local_events():
-                sys.monitoring.set_local_events(self._tool_id, code, 0)
-            for event in self._callbacks():
-                sys.monitoring.register_callback(self._tool_id, event, None)
-            sys.monitoring.free_tool_id(self._tool_id)
-
-        # Every callback is called for every thread that runs the traced code; only the
-        # joining thread's events count. Never return sys.monitoring.DISABLE: it would
-        # switch the event off for every thread. sys._getframe(1) is the monitored frame.
-
-        def _is_ours(self) -> bool:
-            return threading.get_ident() == self._stepper._thread_ident
-
-        def _on_line(self, code: types.CodeType, line: int) -> None:
-            if self._is_ours():
-                self._stepper._on_line(sys._getframe(1))
-
-        def _on_call(self, code: types.CodeType, offset: int, callable_: object, arg0: object) -> None:
-            if self._is_ours() and _watched_name(callable_) is not None:
-                self._stepper._on_call(sys._getframe(1), callable_)
-
-        def _on_c_return(self, code: types.CodeType, offset: int, callable_: object, arg0: object) -> None:
-            if self._is_ours():
-                self._stepper._on_call_returned(callable_)
-
-        def _on_c_raise(self, code: types.CodeType, offset: int, callable_: object, arg0: object) -> None:
-            if self._is_ours():
-                self._stepper._on_call_raised(callable_)
-
-        def _on_py_return(self, code: types.CodeType, offset: int, value: object) -> None:
-            if not self._is_ours():
-                return
-            if code in self._stepper._traced:
-                self._stepper._on_frame_return(sys._getframe(1))
-            else:
-                self._stepper._on_call_returned(_WATCHED_CODES[code], value)

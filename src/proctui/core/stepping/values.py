@@ -1,5 +1,5 @@
 """Values described for a reader without running any of their code: the locals and results
-the stepper (``stepper.py``) and a script's tracer (``script_host.py``) show.
+the stepper (``stepper.py``) and a script's tracer (``script/host_tracer.py``) show.
 
 Looking must not change what is looked at. ``repr(process)``, ``.exitcode`` and
 ``.is_alive()`` all call ``poll()``, which reaps: a locals view built with ``repr`` would
@@ -21,6 +21,11 @@ from typing import TYPE_CHECKING, TypeGuard
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
+
+#: May be imported in another process (imported by the script's tracer): it imports only
+#: the standard library and other stdlib-only modules of proctui's
+#: (tests/core/test_architecture.py).
+STDLIB_ONLY = True
 
 _MAX_TEXT = 60
 _MAX_ITEMS = 8

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from proctui.core.i18n import words
+from proctui.core.script.protocol import CommandName
 from proctui.core.script.runner import Pause
 from proctui.core.stepping.notes import pause_note
 from proctui.ui import actions
@@ -45,7 +46,7 @@ class ScriptViewer(Vertical, can_focus=True):
         """Send the viewer's process on, or toggle a breakpoint (``on_script_viewer_command``)."""
 
         pid: int
-        what: str
+        what: CommandName
         facts: dict[str, object] = field(default_factory=dict)
 
     def __init__(self, pid: int, label: str, language: str = "en", **kwargs) -> None:
@@ -128,7 +129,7 @@ class ScriptViewer(Vertical, can_focus=True):
         self.border_subtitle = _("running…")
         self.app.refresh_bindings()
 
-    def action_script_command(self, what: str) -> None:
+    def action_script_command(self, what: CommandName) -> None:
         if self.pause is not None:
             self.post_message(self.Command(self.pid, what))
             self.show_running()

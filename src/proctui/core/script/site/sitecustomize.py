@@ -3,7 +3,7 @@
 
 multiprocessing's spawn children and its fork server are fresh interpreters, started
 with ``fork_exec``: no at-fork hook of the script process runs in them. Here, before
-their own code, they connect to proctui (``script_host.start_in_spawned_process``), so
+their own code, they connect to proctui (``host.start_in_spawned_process``), so
 that their output and their exit are theirs, and a spawn child pauses at its target's
 first line when the script was being stepped. Any other interpreter is left alone.
 
@@ -13,6 +13,11 @@ would have without proctui.
 
 import os
 import sys
+
+#: Runs in another process (every interpreter a script starts itself: spawn children, the
+#: fork server): it may import only the standard library and stdlib-only modules of
+#: proctui's (tests/core/test_architecture.py).
+RUNS_IN_ANOTHER_PROCESS = True
 
 
 def _started_by_the_script() -> str | None:
