@@ -89,13 +89,14 @@ def ps_per_process() -> float:
 
 
 async def refresh_per_process() -> tuple[float, float, float, float, float, int]:
+    from proctui.core.lab import experiments
     from proctui.core.lab.lab import Lab
     from proctui.ui.app import ProcTUI
 
     lab = Lab(max_children=CHILDREN + 100)
     try:
         for _ in range(CHILDREN):
-            lab.fork_child()
+            experiments.fork_child(lab)
         app = ProcTUI(lab, refresh_seconds=3600)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause(0.5)

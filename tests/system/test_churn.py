@@ -241,19 +241,20 @@ def test_the_child_limit_refuses_a_fork_and_says_so(session_factory):  # noqa: F
 
 #: A Lab under RLIMIT_NPROC, as a user with no other process (root ignores the limit).
 NPROC_LAB = """
+from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab, LabError
 lab = Lab()  # one thread of its own: with the main thread, two of the four allowed
 made, refused = [], []
 for _ in range(4):
     try:
-        made.append(lab.fork_child())
+        made.append(experiments.fork_child(lab))
     except LabError as exc:
         refused.append(str(exc))
 print(len(made))
 print(refused[0])
 lab.kill(made[0])
 lab.join(made[0])
-print(lab.fork_child().label)  # room again: it forks as before
+print(experiments.fork_child(lab).label)  # room again: it forks as before
 lab.shutdown()
 """
 UNUSED_UID = 54321

@@ -27,6 +27,7 @@ from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 
 from helpers import assert_refused, gone, pilot_wait_until, proc_info, proc_state, refused, select, wait_until
 from proctui.core.events import Forked, GrandchildForked, LabEvent, Refusal, Refused, Signalled
+from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab, LabError, LabProcess
 from proctui.core.procfs.procs import read_proc
 from proctui.ui.app import ProcTUI
@@ -217,7 +218,7 @@ def test_a_reused_pid_gets_nothing(lab, sentinels):
     # the old row must not reach the newcomer.
     _, _, make = sentinels
     lab.start_method = "forkserver"
-    child = lab.fork_child()
+    child = experiments.fork_child(lab)
     os.kill(child.pid, signal.SIGKILL)
     wait_until(lambda: gone(child), what="the fork server to reap it")
     newcomer = start_with_pid(make, child.pid)

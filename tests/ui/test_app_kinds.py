@@ -21,6 +21,7 @@ from helpers import (
     select,
 )
 from proctui.core.events import Adopted, CowMemory, PoolTaskDone, ReapCall, Reaped, Refusal
+from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab
 from proctui.ui.app import ProcTUI
 
@@ -68,7 +69,7 @@ async def test_d_and_shift_d_show_the_daemon_rules(app):
         await pilot_wait_until(pilot, lambda: "daemon" in (row_text(app, daemon.pid) or ""), what="the daemon row")
         # D, with a shorter wait than its 3 s, long enough for a busy machine to show the
         # grandchild's row before its parent returns and ends it.
-        app.lab.daemon_dies_with_parent(linger=2.0)
+        experiments.daemon_dies_with_parent(app.lab, linger=2.0)
         parent, grandchild = app.lab.processes[1:]
         await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid), what="the daemon grandchild row")
         tree = app.main_screen.process_tree

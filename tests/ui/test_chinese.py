@@ -13,6 +13,7 @@ from textual.widgets._footer import FooterKey
 
 from helpers import events_of, pilot_wait_until, row_text, select, wait_until
 from proctui.core.events import LabEvent, Output
+from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab
 from proctui.ui.app import ProcTUI
 
@@ -28,9 +29,9 @@ def test_a_child_prints_in_the_language_it_was_started_in(method):
     lab.subscribe(events.append)
     try:
         lab.language = "zh"
-        chinese = lab.fork_child()
+        chinese = experiments.fork_child(lab)
         lab.language = "en"
-        english = lab.fork_child()
+        english = experiments.fork_child(lab)
         for child, line in ((chinese, f"[子进程 {chinese.label}]PID：{chinese.pid}，PPID："),
                             (english, f"[child {english.label}] PID: {english.pid}, PPID: ")):
             said = wait_until(lambda: events_of(events, Output, child.pid), timeout=30, what="the child's line")

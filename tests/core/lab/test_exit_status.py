@@ -18,6 +18,7 @@ import pytest
 
 from helpers import end_and_reap, events_of, family_of, gone, proc_info, proc_state, wait_until
 from proctui.core.events import Exited, Output, WhoReaps
+from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab
 
 
@@ -142,7 +143,7 @@ def test_the_shell_child_prints_143_and_exits_with_it(method, lang):
     events: list = []
     lab.subscribe(events.append)
     try:
-        shell, sleep = lab.start_shell()
+        shell, sleep = experiments.start_shell(lab)
         # The shell's child is below the shell, which is below proctui (or its fork server).
         wait_until(lambda: proc_state(sleep.pid) == "S" and proc_info(sleep.pid).ppid == shell.pid,
                    what="the shell's child sleeping")
@@ -170,7 +171,7 @@ def test_the_shell_child_prints_143_and_exits_with_it(method, lang):
 
 
 def test_terminating_the_shell_itself_is_minus_15_and_its_child_goes_with_it(lab, lab_events):
-    shell, sleep = lab.start_shell()
+    shell, sleep = experiments.start_shell(lab)
     wait_until(lambda: proc_state(sleep.pid) == "S" and proc_info(sleep.pid).ppid == shell.pid, what="the sleep")
     lab.terminate(shell)
     assert lab.join(shell) == -signal.SIGTERM
@@ -181,7 +182,7 @@ def test_terminating_the_shell_itself_is_minus_15_and_its_child_goes_with_it(lab
 
 
 def test_sys_exit_256_is_exit_code_0(lab, lab_events):
-    child = lab.start_exit_256()
+    child = experiments.start_exit_256(lab)
     [exited] = wait_until(lambda: events_of(lab_events, Exited, child.pid), what="its exit")
     assert exited.status == 0 and exited.exitcode == 0
     assert lab.join(child) == 0

@@ -27,16 +27,17 @@ from proctui.core.events import (
     StillAlive,
     WhoReaps,
 )
+from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab, LabError
 
 
 def test_zombie_is_z_in_proc_and_survives_more_starts(lab, lab_events):
-    zombie = lab.leave_zombie(exit_code=3)
+    zombie = experiments.leave_zombie(lab, exit_code=3)
     wait_until(lambda: proc_state(zombie.pid) == "Z", what="the child to become a zombie")
 
     # Starting more children runs multiprocessing.process._cleanup(), which polls (and
     # so reaps) every child in process._children: the lab's zombie must not be among them.
-    others = [lab.fork_child(), lab.leave_zombie()]
+    others = [experiments.fork_child(lab), experiments.leave_zombie(lab)]
     multiprocessing.active_children()
     assert proc_state(zombie.pid) == "Z"
 
@@ -60,7 +61,7 @@ def test_exit_is_noticed_at_once_without_reaping(lab):
             exited.set()
 
     lab.subscribe(on_event)
-    zombie = lab.leave_zombie()
+    zombie = experiments.leave_zombie(lab)
     assert exited.wait(30)
     assert seen == [(zombie.pid, "Z", WhoReaps.WAITPID, 0, 0)]
     assert zombie.exit_status == 0
@@ -76,7 +77,7 @@ def test_exit_is_noticed_at_once_without_reaping(lab):
     ],
 )
 def test_signals_give_negative_exit_codes(lab, lab_events, end, exitcode, status):
-    child = lab.fork_child()
+    child = experiments.fork_child(lab)
     wait_until(lambda: events_of(lab_events, Output, child.pid), what="the child's greeting")
     getattr(lab, end)(child)
     wait_until(lambda: proc_state(child.pid) == "Z", what="the signalled child to be a zombie")
@@ -89,14 +90,14 @@ def test_signals_give_negative_exit_codes(lab, lab_events, end, exitcode, status
 
 @pytest.mark.parametrize("code", [0, 3])
 def test_exit_codes_of_children_that_exit(lab, lab_events, code):
-    child = lab.leave_zombie(exit_code=code)
+    child = experiments.leave_zombie(lab, exit_code=code)
     assert lab.join(child) == code
     [reaped] = events_of(lab_events, Reaped, child.pid)
     assert (reaped.call, reaped.status, reaped.exitcode) == (ReapCall.JOIN, code << 8, code)
 
 
 def test_child_output_reaches_the_log(lab, lab_events):
-    child = lab.fork_child()
+    child = experiments.fork_child(lab)
     line = f"[child {child.label}] PID: {child.pid}, PPID: {os.getpid()}"  # what the child printed
     wait_until(lambda: [e for e in events_of(lab_events, Output, child.pid)
                         if (e.label, e.line) == (child.label, line)], what=line)
@@ -105,7 +106,7 @@ def test_child_output_reaches_the_log(lab, lab_events):
 
 
 def test_join_of_a_running_child_blocks_until_it_ends(lab, lab_events):
-    child = lab.fork_child()
+    child = experiments.fork_child(lab)
     result = []
     joiner = threading.Thread(target=lambda: result.append(lab.join(child)))
     joiner.start()
@@ -118,7 +119,7 @@ def test_join_of_a_running_child_blocks_until_it_ends(lab, lab_events):
 
 
 def test_a_reaped_process_is_never_signalled_again(lab):
-    child = lab.leave_zombie()
+    child = experiments.leave_zombie(lab)
     lab.join(child)
     with pytest.raises(LabError) as refused:
         lab.kill(child)
@@ -129,7 +130,7 @@ def test_a_reaped_process_is_never_signalled_again(lab):
 
 
 def test_terminate_on_a_zombie_does_nothing_and_says_so(lab, lab_events):
-    zombie = lab.leave_zombie(exit_code=7)
+    zombie = experiments.leave_zombie(lab, exit_code=7)
     wait_until(lambda: proc_state(zombie.pid) == "Z", what="a zombie")
     lab.terminate(zombie)
     [sent] = events_of(lab_events, Signalled, zombie.pid)
@@ -141,9 +142,9 @@ def test_terminate_on_a_zombie_does_nothing_and_says_so(lab, lab_events):
 def test_the_child_limit_refuses_a_fork(lab):
     small = Lab(max_children=1)
     try:
-        first = small.fork_child()
+        first = experiments.fork_child(small)
         with pytest.raises(LabError) as refused:
-            small.fork_child()
+            experiments.fork_child(small)
         assert_refused(refused, Refusal.TOO_MANY, count=1, limit=1)
         assert len(small.processes) == 1
         small.kill(first)
@@ -158,7 +159,7 @@ def test_other_start_methods_send_output_to_the_log(method):
     events: list[LabEvent] = []
     lab.subscribe(events.append)
     try:
-        child = lab.fork_child()
+        child = experiments.fork_child(lab)
         wait_until(lambda: events_of(events, Output, child.pid), timeout=30, what="output")
         outputs = [e.line for e in events_of(events, Output, child.pid)]
         assert f"PID: {child.pid}" in outputs[0], outputs
@@ -172,10 +173,10 @@ def test_other_start_methods_send_output_to_the_log(method):
 def test_shutdown_ends_and_reaps_every_kind_of_process():
     lab = Lab()
     try:
-        running = lab.fork_child()
-        stopped = lab.fork_child()
-        zombie = lab.leave_zombie()
-        joined_in_thread = lab.fork_child()
+        running = experiments.fork_child(lab)
+        stopped = experiments.fork_child(lab)
+        zombie = experiments.leave_zombie(lab)
+        joined_in_thread = experiments.fork_child(lab)
         joiner = threading.Thread(target=lambda: lab.join(joined_in_thread))
         joiner.start()
         os.kill(stopped.pid, signal.SIGSTOP)
@@ -192,12 +193,12 @@ def test_shutdown_ends_and_reaps_every_kind_of_process():
         assert gone(record), record
     assert lab.processes == []
     with pytest.raises(LabError) as refused:
-        lab.fork_child()
+        experiments.fork_child(lab)
     assert_refused(refused, Refusal.LAB_CLOSED)
 
 
 def test_records_never_render_the_process_object(lab):
-    zombie = lab.leave_zombie()
+    zombie = experiments.leave_zombie(lab)
     wait_until(lambda: proc_state(zombie.pid) == "Z", what="a zombie")
     # repr(Process) would poll() and reap: the record's repr must not touch it.
     assert str(zombie.pid) in repr(zombie)
@@ -222,7 +223,7 @@ def is_waitpid(kind):
 
 
 def test_a_stepped_join_reaps_at_the_waitpid_step(lab, lab_events):
-    zombie = lab.leave_zombie(exit_code=3)
+    zombie = experiments.leave_zombie(lab, exit_code=3)
     wait_until(lambda: proc_state(zombie.pid) == "Z", what="a zombie")
     stepper = lab.step_join(zombie)
     assert stepper.step.frame.func == "BaseProcess.join"
@@ -250,7 +251,7 @@ def test_a_stepped_join_reaps_at_the_waitpid_step(lab, lab_events):
 
 
 def test_a_stepped_join_with_timeout_leaves_a_running_child_alone(lab, lab_events):
-    child = lab.fork_child()
+    child = experiments.fork_child(lab)
     stepper = lab.step_join(child, timeout=0.1)
     final = stepper.run_to_end()
     assert final.kind == "done" and final.result == "None"
@@ -264,7 +265,7 @@ def test_a_stepped_join_with_timeout_leaves_a_running_child_alone(lab, lab_event
 
 
 def test_only_one_join_at_a_time(lab):
-    zombie = lab.leave_zombie()
+    zombie = experiments.leave_zombie(lab)
     stepper = lab.step_join(zombie)
     with pytest.raises(LabError) as refused:
         lab.join(zombie)
@@ -280,7 +281,7 @@ def test_forkserver_join_is_reaped_by_the_fork_server(lab_events):
     events: list[LabEvent] = []
     lab.subscribe(events.append)
     try:
-        zombie = lab.leave_zombie(exit_code=5)
+        zombie = experiments.leave_zombie(lab, exit_code=5)
         wait_until(lambda: events_of(events, Output, zombie.pid), timeout=30, what="output")
         stepper = lab.step_join(zombie)
         final = stepper.run_to_end()
@@ -296,9 +297,9 @@ def test_forkserver_join_is_reaped_by_the_fork_server(lab_events):
 def test_shutdown_with_a_paused_stepper_leaves_nothing():
     lab = Lab()
     try:
-        running = lab.fork_child()
-        zombie = lab.leave_zombie()
-        timed = lab.fork_child()
+        running = experiments.fork_child(lab)
+        zombie = experiments.leave_zombie(lab)
+        timed = experiments.fork_child(lab)
         wait_until(lambda: proc_state(zombie.pid) == "Z", what="a zombie")
         steppers = [lab.step_join(running), lab.step_join(zombie), lab.step_join(timed, timeout=30)]
         for stepper in steppers:
@@ -316,7 +317,7 @@ def test_shutdown_with_a_paused_stepper_leaves_nothing():
 
 
 def test_joining_a_never_started_process_fails_at_the_assert(lab, lab_events):
-    label, stepper = lab.step_unstarted_join()
+    label, stepper = experiments.step_unstarted_join(lab)
     [said] = [e for e in lab_events if isinstance(e, JoinStepped)]
     assert (said.label, said.pid, said.started) == (label, None, False)
     final = stepper.run_to_end()
@@ -325,7 +326,7 @@ def test_joining_a_never_started_process_fails_at_the_assert(lab, lab_events):
 
 
 def test_continue_at_once_still_reports_the_real_waitpid(lab, lab_events):
-    zombie = lab.leave_zombie(exit_code=4)
+    zombie = experiments.leave_zombie(lab, exit_code=4)
     wait_until(lambda: proc_state(zombie.pid) == "Z", what="a zombie")
     final = lab.step_join(zombie).run_to_end()
     assert final.result == "4"
@@ -341,7 +342,7 @@ def test_under_forkserver_is_alive_reads_the_sentinel_and_reaps_nothing():
     events: list[LabEvent] = []
     lab.subscribe(events.append)
     try:
-        zombie = lab.leave_zombie(exit_code=6)
+        zombie = experiments.leave_zombie(lab, exit_code=6)
         [exited] = wait_until(lambda: events_of(events, Exited, zombie.pid), timeout=30, what="the exit")
         assert exited.who_reaps is WhoReaps.FORK_SERVER and exited.status is None
         wait_until(lambda: gone(zombie), what="the fork server to reap it")
@@ -350,7 +351,7 @@ def test_under_forkserver_is_alive_reads_the_sentinel_and_reaps_nothing():
         assert (reaped.call, reaped.status, reaped.exitcode) == (ReapCall.IS_ALIVE_SENTINEL, None, 6)
         assert zombie.reaped.is_set() and zombie.exitcode == 6
         # And on a running child it waits 0 s on the sentinel: no waitpid is said either.
-        child = lab.fork_child()
+        child = experiments.fork_child(lab)
         assert lab.is_alive(child) is True
         [alive] = events_of(events, StillAlive, child.pid)
         assert alive.on_sentinel
@@ -359,7 +360,7 @@ def test_under_forkserver_is_alive_reads_the_sentinel_and_reaps_nothing():
 
 
 def test_kill_of_a_zombie_is_accepted_and_changes_nothing(lab, lab_events):
-    zombie = lab.leave_zombie(exit_code=9)
+    zombie = experiments.leave_zombie(lab, exit_code=9)
     wait_until(lambda: proc_state(zombie.pid) == "Z", what="a zombie")
     lab.kill(zombie)  # the kernel takes the signal: no error
     [sent] = events_of(lab_events, Signalled, zombie.pid)

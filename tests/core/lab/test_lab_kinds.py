@@ -28,6 +28,7 @@ from proctui.core.events import (
     StillAlive,
     WhoReaps,
 )
+from proctui.core.lab import experiments
 from proctui.core.lab.family import Family
 from proctui.core.lab.lab import Lab, LabError
 
@@ -38,7 +39,7 @@ def said(events, pid):
 
 
 def test_an_orphan_is_re_parented_to_proctui_and_reaped_by_it(lab, lab_events):
-    parent, grandchild = lab.make_orphan()
+    parent, grandchild = experiments.make_orphan(lab)
     assert grandchild.label.endswith("-grandchild") and grandchild.former_parent == parent.pid
     wait_until(lambda: proc_state(parent.pid) == "Z", what="the parent to exit (os._exit) and be a zombie")
     wait_until(lambda: proc_info(grandchild.pid).ppid == os.getpid(), what="re-parenting to us")
@@ -75,14 +76,14 @@ def test_the_adoption_is_reported_when_the_parent_exits_before_the_grandchild_is
     record_grandchild = Family.record_grandchild
     late = []
 
-    def record_late(self, parent, label, role, pid):
+    def record_late(self, parent, who, pid):
         wait_until(lambda: proc_state(parent.pid) == "Z", what="the parent to exit first")
         wait_until(lambda: parent.exit_handled, what="the watcher to handle the parent's exit first")
         late.append(pid)
-        return record_grandchild(self, parent, label, role, pid)
+        return record_grandchild(self, parent, who, pid)
 
     monkeypatch.setattr(Family, "record_grandchild", record_late)
-    parent, grandchild = lab.make_orphan()
+    parent, grandchild = experiments.make_orphan(lab)
     assert late == [grandchild.pid]  # the delay really happened
     wait_until(lambda: grandchild.adopted_by == os.getpid(), what="the lab to see the adoption")
     adoptions = wait_until(lambda: events_of(lab_events, Adopted), what="the adoption's event")
@@ -95,10 +96,11 @@ def test_the_adoption_is_reported_when_the_parent_exits_before_the_grandchild_is
 ORPHAN_WITHOUT_SUBREAPER = textwrap.dedent(
     """
     import os, sys, time
+    from proctui.core.lab import experiments
     from proctui.core.lab.lab import Lab
     from proctui.core.procfs.procs import read_proc
     lab = Lab(subreaper=False)
-    parent, grandchild = lab.make_orphan()
+    parent, grandchild = experiments.make_orphan(lab)
     deadline = time.monotonic() + 10
     while read_proc(grandchild.pid).ppid == parent.pid and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -121,7 +123,7 @@ def test_without_the_subreaper_the_orphan_goes_to_the_nearest_subreaper():
 
 
 def test_a_daemon_may_not_have_children(lab, lab_events):
-    daemon = lab.start_daemon()
+    daemon = experiments.start_daemon(lab)
     wait_until(lambda: len(said(lab_events, daemon.pid)) >= 2, what="the daemon's two lines")
     lines = said(lab_events, daemon.pid)
     assert "daemon=True" in lines[0]
@@ -134,7 +136,7 @@ def test_a_daemon_may_not_have_children(lab, lab_events):
 
 def test_a_daemon_child_dies_when_its_parent_exits(lab, lab_events):
     # Its parent returns after linger seconds: long enough for a busy machine to look first.
-    parent, daemon = lab.daemon_dies_with_parent(linger=2.0)
+    parent, daemon = experiments.daemon_dies_with_parent(lab, linger=2.0)
     assert proc_state(daemon.pid) in ("S", "R")
     assert proc_info(daemon.pid).ppid == parent.pid
     wait_until(daemon.reaped.is_set, what="the daemon to end with its parent")
@@ -148,13 +150,13 @@ def test_a_daemon_child_dies_when_its_parent_exits(lab, lab_events):
 
 
 def test_stop_and_continue_follow_the_kernel(lab):
-    child = lab.fork_child()
+    child = experiments.fork_child(lab)
     wait_until(lambda: proc_state(child.pid) == "S", what="S")
     lab.stop_or_continue(child)
     wait_until(lambda: proc_state(child.pid) == "T", what="T stopped")
     lab.stop_or_continue(child)
     wait_until(lambda: proc_state(child.pid) == "S", what="S again")
-    zombie = lab.leave_zombie()
+    zombie = experiments.leave_zombie(lab)
     wait_until(lambda: proc_state(zombie.pid) == "Z", what="Z")
     with pytest.raises(LabError) as refused:
         lab.stop_or_continue(zombie)
@@ -162,11 +164,11 @@ def test_stop_and_continue_follow_the_kernel(lab):
 
 
 def test_is_alive_reaps_a_zombie(lab, lab_events):
-    child = lab.fork_child()
+    child = experiments.fork_child(lab)
     assert lab.is_alive(child) is True
     [alive] = events_of(lab_events, StillAlive, child.pid)
     assert not alive.on_sentinel  # fork: poll() is waitpid(WNOHANG)
-    zombie = lab.leave_zombie(exit_code=2)
+    zombie = experiments.leave_zombie(lab, exit_code=2)
     wait_until(lambda: proc_state(zombie.pid) == "Z", what="Z")
     assert lab.is_alive(zombie) is False
     assert gone(zombie)  # is_alive() reaped it
@@ -176,7 +178,7 @@ def test_is_alive_reaps_a_zombie(lab, lab_events):
 
 
 def test_a_child_that_raises_shows_its_traceback_and_exits_1(lab, lab_events):
-    child = lab.start_raising_child()
+    child = experiments.start_raising_child(lab)
     assert lab.join(child) == 1
     wait_until(lambda: any("RuntimeError" in line for line in said(lab_events, child.pid)), what="the traceback")
     lines = said(lab_events, child.pid)
@@ -185,7 +187,7 @@ def test_a_child_that_raises_shows_its_traceback_and_exits_1(lab, lab_events):
 
 
 def test_sys_exit_with_a_message_shows_it_and_exits_1(lab, lab_events):
-    child = lab.start_exiting_with_message()
+    child = experiments.start_exiting_with_message(lab)
     assert lab.join(child) == 1
     wait_until(lambda: any("goodbye from sys.exit()" in line for line in said(lab_events, child.pid)),
                what="the message")
@@ -196,9 +198,9 @@ def test_start_methods_cycle_and_each_child_keeps_its_own():
     try:
         assert [lab.cycle_start_method() for _ in range(3)] == ["spawn", "forkserver", "fork"]
         lab.cycle_start_method()
-        spawned = lab.fork_child()
+        spawned = experiments.fork_child(lab)
         lab.cycle_start_method()
-        served = lab.fork_child()
+        served = experiments.fork_child(lab)
         assert (spawned.start_method, served.start_method) == ("spawn", "forkserver")
         # Under forkserver the child's parent is the fork server, itself a child of ours.
         server = proc_info(served.pid).ppid
@@ -211,8 +213,8 @@ def test_start_methods_cycle_and_each_child_keeps_its_own():
 def test_shutdown_ends_every_kind():
     lab = Lab()
     try:
-        made = [lab.fork_child(), lab.leave_zombie(), *lab.make_orphan(), lab.start_daemon(),
-                *lab.daemon_dies_with_parent(linger=30)]
+        made = [experiments.fork_child(lab), experiments.leave_zombie(lab), *experiments.make_orphan(lab),
+                experiments.start_daemon(lab), *experiments.daemon_dies_with_parent(lab, linger=30)]
         stopped = made[0]
         lab.stop_or_continue(stopped)
         wait_until(lambda: proc_state(stopped.pid) == "T", what="T")
@@ -231,7 +233,7 @@ def test_shutdown_survives_a_pool_whose_idle_worker_was_killed():
     events: list[LabEvent] = []
     lab.subscribe(events.append)
     try:
-        pool = lab.start_pool(processes=2, maxtasksperchild=None, tasks=2)
+        pool = experiments.start_pool(lab, processes=2, maxtasksperchild=None, tasks=2)
         workers = wait_until(lambda: pool.workers() if len(pool.workers()) == 2 else None, what="two workers")
         seen = [proc_info(pid) for pid in workers]
         # Both tasks done, and both workers asleep again: waiting for work (they sleep in a
@@ -252,7 +254,7 @@ def test_shutdown_survives_a_pool_whose_idle_worker_was_killed():
 def test_a_timed_join_of_an_exited_parent_waits_while_its_grandchild_holds_the_sentinel(lab, lab_events):
     # The orphan's parent has exited (Z), yet join(1.0) times out: the grandchild it forked
     # inherited the write end of the parent's sentinel pipe, so the pipe never reads as closed.
-    parent, grandchild = lab.make_orphan()
+    parent, grandchild = experiments.make_orphan(lab)
     wait_until(lambda: proc_state(parent.pid) == "Z", what="the parent to exit")
     final = lab.step_join(parent, timeout=1.0).run_to_end()
     assert final.result == "None"

@@ -12,7 +12,7 @@ import pytest
 
 from helpers import assert_refused, events_of, proc_state, wait_until
 from proctui.core.events import CowMemory, Output, QueueGot, ReapCall, Reaped, Refusal, Signalled, WhereBlocked
-from proctui.core.lab import workers
+from proctui.core.lab import experiments, workers
 from proctui.core.lab.copy_on_write import list_kb
 from proctui.core.lab.lab import Lab, LabError
 from proctui.core.lab.queue_deadlock import QUEUE_BYTES
@@ -25,7 +25,7 @@ def said(events, pid):
 
 
 def test_a_forked_child_shares_proctuis_pages_until_it_writes(lab, lab_events):
-    child = lab.start_cow_child()
+    child = experiments.start_cow_child(lab)
     [before] = events_of(lab_events, CowMemory, child.pid)
     assert not before.written and before.copied is None
     # Right after fork() the child's memory is nearly all shared with proctui, the list too.
@@ -33,7 +33,7 @@ def test_a_forked_child_shares_proctuis_pages_until_it_writes(lab, lab_events):
     wait_until(lambda: any("cow_writer = 'proctui', sum(cow_list) = 0" in line
                            for line in said(lab_events, child.pid)), what="the child's first line")
 
-    assert lab.cow_write() is child
+    assert experiments.cow_write(lab) is child
     [sent] = events_of(lab_events, Signalled, child.pid)
     assert sent.signal == workers.COW_WRITE_SIGNAL
     [_, after] = events_of(lab_events, CowMemory, child.pid)
@@ -53,7 +53,7 @@ def test_a_forked_child_shares_proctuis_pages_until_it_writes(lab, lab_events):
     wait_until(lambda: proc_state(child.pid) == "S", what="the child asleep after its second line")
 
     with pytest.raises(LabError) as refused:
-        lab.cow_write()  # it has written already: no child is waiting to
+        experiments.cow_write(lab)  # it has written already: no child is waiting to
     assert_refused(refused, Refusal.NO_COW_CHILD)
     lab.terminate(child)
     assert lab.join(child) == -signal.SIGTERM
@@ -63,7 +63,7 @@ def test_copy_on_write_needs_fork():
     lab = Lab(start_method="spawn")
     try:
         with pytest.raises(LabError) as refused:
-            lab.start_cow_child()
+            experiments.start_cow_child(lab)
         assert_refused(refused, Refusal.COW_NEEDS_FORK, value="spawn")
         assert lab.processes == []
     finally:
@@ -71,17 +71,17 @@ def test_copy_on_write_needs_fork():
 
 
 def test_a_child_killed_before_it_writes_is_said_silent(lab, lab_events):
-    child = lab.start_cow_child()
+    child = experiments.start_cow_child(lab)
     lab.kill(child)
     wait_until(lambda: proc_state(child.pid) == "Z", what="the child to die")
     with pytest.raises(LabError) as refused:
-        lab.cow_write()
+        experiments.cow_write(lab)
     assert_refused(refused, Refusal.CHILD_SILENT, pid=child.pid, value="written")
     assert lab.join(child) == -signal.SIGKILL
 
 
 def test_a_child_with_a_full_queue_cannot_exit_until_proctui_gets(lab, lab_events):
-    child = lab.start_queue_child()
+    child = experiments.start_queue_child(lab)
     [where] = wait_until(lambda: events_of(lab_events, WhereBlocked, child.pid), timeout=40,
                          what="where its threads wait")
     # Two threads: the main one (first), and the queue's feeder, asleep in the kernel's pipe write.
@@ -111,7 +111,7 @@ def test_a_child_with_a_full_queue_cannot_exit_until_proctui_gets(lab, lab_event
     wait_until(lambda: proc_state(child.pid) == "S", what="the child asleep")  # not a zombie: it has not exited
 
     # The fix: get(). The feeder thread finishes, the child exits, and waitpid returns.
-    assert lab.queue_get() is child
+    assert experiments.queue_get(lab) is child
     [got] = events_of(lab_events, QueueGot, child.pid)
     assert got.size == QUEUE_BYTES
     # What the palette and lesson 15 call it: 10 MiB (10 MB would be 10,000,000 bytes).
@@ -122,5 +122,5 @@ def test_a_child_with_a_full_queue_cannot_exit_until_proctui_gets(lab, lab_event
     assert (reaped.call, reaped.exitcode) == (ReapCall.STEPPED_JOIN, 0)
     assert stepper.run_to_end().result == "0"
     with pytest.raises(LabError) as refused:
-        lab.queue_get()
+        experiments.queue_get(lab)
     assert_refused(refused, Refusal.NO_QUEUE)

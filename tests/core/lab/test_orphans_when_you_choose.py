@@ -15,6 +15,7 @@ import pytest
 
 from helpers import end_and_reap, events_of, family_of, gone, proc_info, proc_state, wait_until
 from proctui.core.events import Adopted, Adopter, Exited, Output, ReapCall, Reaped, WhoReaps
+from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab
 
 
@@ -29,7 +30,7 @@ def test_the_grandchild_stays_under_its_parent_until_the_parent_is_ended(method,
     events: list = []
     lab.subscribe(events.append)
     try:
-        parent, grandchild = lab.orphan_when_you_choose()
+        parent, grandchild = experiments.orphan_when_you_choose(lab)
         assert grandchild.former_parent == parent.pid
         wait_until(lambda: any("I wait" in line for line in said(events, parent.pid)), what="the parent's line")
         wait_until(lambda: said(events, grandchild.pid), what="the grandchild's first line")
@@ -61,9 +62,10 @@ def test_the_grandchild_stays_under_its_parent_until_the_parent_is_ended(method,
 PROCTUI_KILLED = textwrap.dedent(
     """
     import os, time
+    from proctui.core.lab import experiments
     from proctui.core.lab.lab import Lab
     lab = Lab()
-    parent, grandchild = lab.orphan_when_you_choose()
+    parent, grandchild = experiments.orphan_when_you_choose(lab)
     print(parent.pid, grandchild.pid, flush=True)
     time.sleep(60)
     """

@@ -14,7 +14,7 @@ import pytest
 
 from helpers import events_of, proc_state, wait_until
 from proctui.core.events import Disposition, Exited, JoinBlocks, Output, Reaped, Signalled, WhoReaps
-from proctui.core.lab import workers
+from proctui.core.lab import experiments, workers
 
 
 def _greeted(events, pid):
@@ -90,7 +90,7 @@ def test_a_blocked_join_says_what_sigterm_does_to_this_child(lab, lab_events, wo
 
 
 def test_a_default_child_is_told_apart_from_both(lab, lab_events):
-    child = lab.fork_child()
+    child = experiments.fork_child(lab)
     wait_until(lambda: _greeted(lab_events, child.pid), what="the child's greeting")
     lab.terminate(child)
     [sent] = events_of(lab_events, Signalled, child.pid)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import on_screen, pilot_wait_until, screen_text
+from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab
 from proctui.core.procfs.filter import CommandLines, matching, with_ancestors
 from proctui.core.procfs.procs import read_proc
@@ -71,7 +72,7 @@ async def test_slash_filters_the_tree_and_esc_clears_it(lang):
 
 
 def test_matches_keep_their_ancestors_and_command_lines_are_read_once(lab):
-    child = lab.fork_child()
+    child = experiments.fork_child(lab)
     info = read_proc(child.pid)
     assert info is not None
     lines = CommandLines()

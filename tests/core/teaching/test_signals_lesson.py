@@ -28,7 +28,7 @@ from helpers import (
     wait_until,
 )
 from proctui.core.events import Disposition, Emulated, Exited, JoinBlocks, Output, Refusal, Signalled, WhoReaps
-from proctui.core.lab import workers
+from proctui.core.lab import experiments, workers
 from proctui.core.lab.lab import Lab, LabError
 from proctui.ui.app import ProcTUI
 
@@ -86,7 +86,7 @@ def test_sigint_left_to_its_default_action_kills_minus_2(method):
     events: list = []
     lab.subscribe(events.append)
     try:
-        child = lab.fork_child()
+        child = experiments.fork_child(lab)
         wait_until(lambda: said(events, child.pid), what="the child's first line")
         lab.interrupt(child)
         [sent] = events_of(events, Signalled, child.pid)
@@ -104,7 +104,7 @@ def test_sigint_left_to_its_default_action_kills_minus_2(method):
 def test_sigint_while_a_join_waits_goes_through_the_pidfd(lab, lab_events):
     """A join under way reaps the child the moment it ends (the stepped join's waitpid
     under no lock of ours): interrupt()'s kill by PID is not safe then, the pidfd is."""
-    child = lab.fork_child()
+    child = experiments.fork_child(lab)
     wait_until(lambda: said(lab_events, child.pid), what="the child's first line")
     joined: list = []
     joining = threading.Thread(target=lambda: joined.append(lab.join(child)))
@@ -123,7 +123,7 @@ def test_sigint_to_a_pid_that_names_another_process_sends_nothing(lab, lab_event
     """The identity check comes before interrupt(): a record whose PID and start time no
     longer match (the check's view of a reused PID) is refused, and nothing is sent. The
     child is stopped, so a SIGINT sent to it would stay pending, where /proc shows it."""
-    child = lab.fork_child()
+    child = experiments.fork_child(lab)
     wait_until(lambda: said(lab_events, child.pid), what="the child's first line")
     lab.stop_or_continue(child)
     wait_until(lambda: proc_state(child.pid) == "T", what="stopped")
@@ -240,7 +240,7 @@ def test_the_labs_sigchld_ignoring_parent_says_what_multiprocessing_makes_of_it(
     events: list = []
     lab.subscribe(events.append)
     try:
-        parent, child = lab.ignore_sigchld_then_fork()
+        parent, child = experiments.ignore_sigchld_then_fork(lab)
         wait_until(lambda: said(events, child.pid), what="the child's first line")
         lab.terminate(child)
         [exited] = wait_until(lambda: events_of(events, Exited, child.pid), what="the child's exit")

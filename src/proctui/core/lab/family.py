@@ -24,7 +24,7 @@ from proctui.core.events import (
     Reaped,
     WhoReaps,
 )
-from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
+from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, Labelled, LabProcess, Records
 from proctui.core.lab.sending import disposition
 from proctui.core.lab.start_methods import start_method
 from proctui.core.linux import peek_exit_status
@@ -55,9 +55,10 @@ class Family:
         # both nor neither, reports the adoption: see record_grandchild and on_exit.
         self._lock = threading.Lock()
 
-    def record_grandchild(self, parent: LabProcess, label: str, role: str, pid: int) -> LabProcess:
+    def record_grandchild(self, parent: LabProcess, who: Labelled, pid: int) -> LabProcess:
+        label = who.label
         with self._lock:
-            grandchild = self._records.add(label, role, pid, parent.start_method, former_parent=parent.pid)
+            grandchild = self._records.add(label, who.role, pid, parent.start_method, former_parent=parent.pid)
             parent_gone = parent.exit_handled
         self._emit(GrandchildForked(pid=pid, label=label, parent_pid=parent.pid, parent_label=parent.label))
         if parent_gone:

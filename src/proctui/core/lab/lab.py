@@ -33,10 +33,8 @@ from proctui.core.events import (
     Forked,
     ForkWarned,
     JoinBlocks,
-    JoinStepped,
     LabError,
     LabEvent,
-    OrphanLeavesTheTree,
     Output,
     ReapCall,
     Reaped,
@@ -58,21 +56,21 @@ from proctui.core.lab.guards import (
     stderr_with_a_fileno,
 )
 from proctui.core.lab.pool import LabPool, PoolError
-from proctui.core.lab.queue_deadlock import QUEUE_BYTES, QueueDeadlock
-from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
+from proctui.core.lab.queue_deadlock import QueueDeadlock
+from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, Labelled, LabProcess, Records
 from proctui.core.lab.sending import (
     await_state,
-    call_method,
     check_not_reaped,
     check_same_process,
     disposition,
+    interrupt_by_method,
     send,
 )
 from proctui.core.lab.shutdown import Ending
 from proctui.core.lab.start_methods import START_METHODS, start_method
 from proctui.core.lab.stepped_join import SteppedJoins, check_joinable, hold_reap_lock
 from proctui.core.lab.watcher import ChildWatcher
-from proctui.core.linux import PR_SET_CHILD_SUBREAPER, peek_exit_status, pidfd_exits_within, prctl, read_line
+from proctui.core.linux import PR_SET_CHILD_SUBREAPER, peek_exit_status, pidfd_exits_within, prctl
 from proctui.core.procfs import procs
 from proctui.core.script.runner import Scripts
 from proctui.core.stepping.stepper import Step, Stepper
@@ -83,13 +81,6 @@ DEFAULT_MAX_CHILDREN = 64
 
 Listener = Callable[[LabEvent], object]  # what a listener returns is not used
 Worker = Callable[..., None]
-
-
-def _popen_returncode(process: multiprocessing.process.BaseProcess) -> object:
-    """process._popen.returncode, read from the instances' own dicts: never through poll(),
-    exitcode or repr, which reap."""
-    popen = vars(process).get("_popen")
-    return getattr(popen, "__dict__", {}).get("returncode")
 
 
 class Lab:
@@ -104,7 +95,7 @@ class Lab:
         self.records = Records()
         self.language = "en"  # what children started from now on print in (workers.ChildOutput)
         self._listeners: list[Listener] = []
-        self._watcher = ChildWatcher(on_error=lambda exc: self._emit(WatchFailed(error=repr(exc))))
+        self._watcher = ChildWatcher(on_error=lambda exc: self.emit(WatchFailed(error=repr(exc))))
         self._warned_threaded_fork = False
         self._pools: list[LabPool] = []
         self._closed = False
@@ -114,13 +105,13 @@ class Lab:
         # shutdown() may be called from the UI, from main()'s finally and from the
         # watchdog of a signal at once: the first does the work, the others wait for it.
         self._shutdown_lock = threading.Lock()
-        self.family = Family(self.records, self._emit, self.pid, lambda: self.subreaper, self.pool_workers,
+        self.family = Family(self.records, self.emit, self.pid, lambda: self.subreaper, self.pool_workers,
                              self._start_lock)
-        self._stepped = SteppedJoins(self._emit)
-        self.cow = CopyOnWrite(self._emit)  # copy-on-write children: their report pipes
-        self.queues = QueueDeadlock(self._emit)  # queue children: their queues, until read
+        self._stepped = SteppedJoins(self.emit)
+        self.cow = CopyOnWrite(self.emit)  # copy-on-write children: their report pipes
+        self.queues = QueueDeadlock(self.emit)  # queue children: their queues, until read
         #: proctui run's room: the script process and what it forks.
-        self.scripts = Scripts(self.pid, self.records, self._emit, self._watch, self._watcher.watch_output,
+        self.scripts = Scripts(self.pid, self.records, self.emit, self._watch, self._watcher.watch_output,
                                self._check_room, self._start_lock,
                                lambda: self.max_children, lambda: self.language)
         self.subreaper = False
@@ -137,12 +128,12 @@ class Lab:
         changed = on != self.subreaper
         self.subreaper = on
         if changed:
-            self._emit(SubreaperSet(on=on))
+            self.emit(SubreaperSet(on=on))
 
     def cycle_start_method(self) -> str:
         """fork -> spawn -> forkserver -> fork, for children started from now on."""
         self.start_method = START_METHODS[(START_METHODS.index(self.start_method) + 1) % len(START_METHODS)]
-        self._emit(StartMethodChosen(start_method=self.start_method))
+        self.emit(StartMethodChosen(start_method=self.start_method))
         return self.start_method
 
     # -- observers -------------------------------------------------------------------
@@ -151,7 +142,8 @@ class Lab:
         """listener(event) is called for every event, from whichever thread caused it."""
         self._listeners.append(listener)
 
-    def _emit(self, event: LabEvent) -> None:
+    def emit(self, event: LabEvent) -> None:
+        """Tell every listener (the experiments, and the Lab's rooms, report through it too)."""
         for listener in list(self._listeners):
             listener(event)
 
@@ -170,77 +162,18 @@ class Lab:
 
     def start_child(self, role: str, worker: Worker, args: tuple[object, ...] = (), daemon: bool = False) -> LabProcess:
         """Start ``worker(label, out, *args)`` as a lab child labelled role-N."""
-        return self._start(role, self.records.next_label(role), worker, args, daemon=daemon)
+        return self.start_labelled(Labelled(role, self.records.next_label(role)), worker, args, daemon=daemon)
 
-    def fork_child(self) -> LabProcess:
-        """Start a child that prints its PID and PPID, then sleeps until it is ended."""
-        return self.start_child("child", workers.sleeper)
-
-    def leave_zombie(self, exit_code: int = 0) -> LabProcess:
-        """Start a child that exits at once with exit_code; it stays a zombie until joined."""
-        if not 0 <= exit_code <= 255:
-            raise refuse(Refusal.EXIT_CODE_RANGE, value=str(exit_code))
-        return self.start_child("zombie", workers.exit_at_once, (exit_code,))
-
-    def make_orphan(self) -> tuple[LabProcess, LabProcess]:
-        """A child starts a grandchild and leaves with os._exit(): the grandchild is orphaned.
-
-        With proctui a child subreaper, the kernel re-parents the grandchild to proctui,
-        which then has to reap it itself (multiprocessing never heard of it).
-        """
-        if not self.subreaper:
-            self._emit(OrphanLeavesTheTree())
-        number = self.records.next_number("orphan")
-        return self._start_with_grandchild(
-            "orphan", f"orphan-{number}-parent", workers.orphan_parent,
-            "grandchild", f"orphan-{number}-grandchild", (),
-        )
-
-    def orphan_when_you_choose(self) -> tuple[LabProcess, LabProcess]:
-        """A child starts a grandchild and waits: the grandchild is orphaned only when the
-        user ends the child (t or x), and then re-parented before the user's eyes."""
-        if not self.subreaper:
-            self._emit(OrphanLeavesTheTree())
-        number = self.records.next_number("orphan")
-        return self._start_with_grandchild(
-            "waiting parent", f"orphan-{number}-parent", workers.waiting_orphan_parent,
-            "grandchild", f"orphan-{number}-grandchild", (self.pid,),
-        )
-
-    def ignore_sigchld_then_fork(self) -> tuple[LabProcess, LabProcess]:
-        """A child that sets SIGCHLD to SIG_IGN and starts a child of its own, which sleeps
-        until it is ended: then the kernel reaps it at once, and the parent says what
-        waitpid(), is_alive() and join() make of that."""
-        number = self.records.next_number("sigchld")
-        return self._start_with_grandchild(
-            "ignores SIGCHLD", f"sigchld-{number}", workers.sigchld_ignoring_parent,
-            "grandchild", f"sigchld-{number}-child", (),
-        )
-
-    def start_daemon(self) -> LabProcess:
-        """A daemon=True child of proctui; it tries, and fails, to start a child of its own."""
-        return self.start_child("daemon", workers.daemon_child, daemon=True)
-
-    def daemon_dies_with_parent(self, linger: float = 3.0) -> tuple[LabProcess, LabProcess]:
-        """A normal child with a daemon child, which returns after linger seconds: its
-        exit handler terminates the daemon."""
-        number = self.records.next_number("daemon")
-        return self._start_with_grandchild(
-            "daemon parent", f"daemon-{number}-parent", workers.daemon_parent,
-            "daemon", f"daemon-{number}-daemon", (linger,),
-        )
-
-    def start_pool(self, processes: int = 2, maxtasksperchild: int | None = 2, tasks: int = 6) -> LabPool:
-        """A multiprocessing.Pool of our own start method, mapping ``tasks`` tasks."""
+    def new_pool(self, processes: int, maxtasksperchild: int | None) -> LabPool:
+        """A multiprocessing.Pool of our own start method, labelled pool-N, not yet given tasks."""
         self._check_room(processes)
         label = self.records.next_label("pool")
         try:
             with stderr_with_a_fileno():
-                pool = LabPool(label, self.start_method, self._emit, processes, maxtasksperchild, self.language)
+                pool = LabPool(label, self.start_method, self.emit, processes, maxtasksperchild, self.language)
         except PoolError as exc:
             raise LabError(exc.refusal) from exc
         self._pools.append(pool)
-        pool.map(tasks)
         return pool
 
     @property
@@ -255,86 +188,22 @@ class Lab:
             found.update(pool.workers())
         return found
 
-    def start_raising_child(self) -> LabProcess:
-        """A child whose target raises: its traceback reaches the log, exit code 1."""
-        return self.start_child("raises", workers.raise_error)
-
-    def start_exiting_with_message(self) -> LabProcess:
-        """A child that calls sys.exit("message"): the message reaches the log, exit code 1."""
-        return self.start_child("exits", workers.exit_with_message)
-
-    def start_exit_256(self) -> LabProcess:
-        """A child that calls sys.exit(256): exit code 0, since an exit status is 8 bits."""
-        return self.start_child("exit256", workers.exit_256)
-
-    def start_shell(self) -> tuple[LabProcess, LabProcess]:
-        """A child that becomes ``sh -c``: the shell starts a child of its own (sleep) and
-        waits for it, then prints ``$?`` and exits with it. End the shell's child to see a
-        shell's 128+N beside multiprocessing's -N."""
-        number = self.records.next_number("shell")
-        label = f"shell-{number}"
-        child_read, child_write = os.pipe()
-        report_read, report_write = os.pipe()
-        try:
-            parent = self._start("shell", label, workers.shell_waits_for_its_child,
-                                 (workers.ChildOutput(child_write, self.language),
-                                  workers.ChildOutput(report_write, self.language)))
-        except LabError:
-            os.close(child_read)
-            raise
-        finally:
-            os.close(child_write)
-            os.close(report_write)
-        try:
-            # The shell writes $! as a line, not a pickle: it is sh, not Python, by then.
-            line = read_line(report_read, timeout=30)
-        finally:
-            os.close(report_read)
-        if not line.strip().isdigit():
-            os.close(child_read)
-            raise refuse(Refusal.NO_GRANDCHILD_REPORT, pid=parent.pid, label=label)
-        child = self.family.record_grandchild(parent, f"{label}-sleep", "grandchild", int(line))
-        self._watch(child, child_read)
-        return parent, child
-
-    def start_cow_child(self) -> LabProcess:
-        """A child forked with proctui's cow_list, which waits to write (see ``cow``)."""
-        if self.start_method != "fork":
-            # spawn and forkserver children are fresh interpreters: they share no page of proctui's.
-            raise refuse(Refusal.COW_NEEDS_FORK, value=self.start_method)
-        return self.cow.start(lambda report: self.start_child("cow", workers.copy_on_write_child, (report,)))
-
-    def cow_write(self) -> LabProcess:
-        """The newest copy-on-write child changes a global and fills cow_list; its memory is
-        read again. Waits for the child: call it from a worker thread."""
-        return self.cow.write(self._signal_for_a_lesson)
-
-    def start_queue_child(self) -> LabProcess:
-        """A child that puts 10 MiB on a Queue proctui made, then returns: it cannot exit
-        until proctui reads the queue (``queue_get``). See ``queue_deadlock``."""
-        return self.queues.start(self.start_method, lambda queue: self.start_child(
-            "queue", workers.queue_putter, (queue, QUEUE_BYTES)))
-
-    def queue_get(self) -> LabProcess:
-        """queue.get() on the newest queue child's queue. Waits for the data: call it from
-        a worker thread."""
-        return self.queues.get()
-
-    def _signal_for_a_lesson(self, record: LabProcess, signum: int) -> None:
+    def signal_for_a_lesson(self, record: LabProcess, signum: int) -> None:
         """Send a signal a lab child waits for (no Process method sends it)."""
         with record.signal_lock:
             self._send(record, signum)
-        self._emit(Signalled(pid=record.pid, label=record.label, signal=signum))
+        self.emit(Signalled(pid=record.pid, label=record.label, signal=signum))
 
-    def _start_with_grandchild(self, role: str, label: str, target: Worker, grandchild_role: str,
-                               grandchild_label: str, extra_args: tuple[object, ...]) -> tuple[LabProcess, LabProcess]:
-        """Start a child that starts a grandchild and tells us its PID through a pipe."""
+    def start_with_grandchild(self, parent: Labelled, target: Worker, grandchild: Labelled,
+                              extra_args: tuple[object, ...] = ()) -> tuple[LabProcess, LabProcess]:
+        """Start ``target(label, out, grandchild's label, its out, report, *extra_args)``, a
+        child that starts a grandchild and tells us its PID through ``report``."""
         grandchild_read, grandchild_write = os.pipe()
         report_read, report_write = multiprocessing.get_context(self.start_method).Pipe(duplex=False)
         try:
-            parent = self._start(
-                role, label, target,
-                (grandchild_label, workers.ChildOutput(grandchild_write, self.language), report_write, *extra_args),
+            started = self.start_labelled(
+                parent, target,
+                (grandchild.label, workers.ChildOutput(grandchild_write, self.language), report_write, *extra_args),
             )
         except LabError:
             os.close(grandchild_read)
@@ -345,14 +214,20 @@ class Lab:
         with report_read:
             if not report_read.poll(30):
                 os.close(grandchild_read)
-                raise refuse(Refusal.NO_GRANDCHILD_REPORT, pid=parent.pid, label=label)
+                raise refuse(Refusal.NO_GRANDCHILD_REPORT, pid=started.pid, label=parent.label)
             grandchild_pid = report_read.recv()
-        grandchild = self.family.record_grandchild(parent, grandchild_label, grandchild_role, grandchild_pid)
-        self._watch(grandchild, grandchild_read)
-        return parent, grandchild
+        return started, self.add_grandchild(started, grandchild, grandchild_pid, grandchild_read)
 
-    def _start(self, role: str, label: str, target: Worker, extra_args: tuple[object, ...] = (),
-               daemon: bool = False) -> LabProcess:
+    def add_grandchild(self, parent: LabProcess, grandchild: Labelled, pid: int, output_fd: int) -> LabProcess:
+        """Record a child's child, whose output comes through output_fd, and watch it."""
+        record = self.family.record_grandchild(parent, grandchild, pid)
+        self._watch(record, output_fd)
+        return record
+
+    def start_labelled(self, who: Labelled, target: Worker, extra_args: tuple[object, ...] = (),
+                       daemon: bool = False) -> LabProcess:
+        """Start ``target(label, out, *extra_args)`` as a lab child with this role and label."""
+        role, label = who
         if threading.current_thread() is not threading.main_thread():
             # PR_SET_PDEATHSIG fires when the forking *thread* ends, so a child forked
             # from a short-lived worker thread would be killed as soon as it returns.
@@ -381,7 +256,7 @@ class Lab:
             assert process.pid is not None
             record = self.records.add(label, role, process.pid, self.start_method, process=process)
         self._report_fork_warning(caught)
-        self._emit(Forked(pid=record.pid, label=label, role=role, start_method=self.start_method, daemon=daemon))
+        self.emit(Forked(pid=record.pid, label=label, role=role, start_method=self.start_method, daemon=daemon))
         self._watch(record, read_fd)
         return record
 
@@ -400,7 +275,7 @@ class Lab:
         def said(line: str) -> None:
             # A script's line that holds its writer's parent's PID says whose PID that is.
             facts = self.scripts.parent_mentioned(record, line) if by_script else {}
-            self._emit(Output(pid=record.pid, label=record.label, line=line, by_script=by_script, **facts))
+            self.emit(Output(pid=record.pid, label=record.label, line=line, by_script=by_script, **facts))
 
         self._watcher.watch_output(output_fd, said)
         try:
@@ -413,7 +288,7 @@ class Lab:
         for warning in caught:
             if "fork" in str(warning.message) and not self._warned_threaded_fork:
                 self._warned_threaded_fork = True
-                self._emit(ForkWarned(message=str(warning.message)))
+                self.emit(ForkWarned(message=str(warning.message)))
 
     # -- signals ---------------------------------------------------------------------
 
@@ -448,28 +323,11 @@ class Lab:
             # ends, under no lock of ours: the PID could then pass to another process.
             self._signal(record, "interrupt", signal.SIGINT, Emulated.JOIN_UNDER_WAY)
             return
-        # Why the PID is safe here. proctui is the child's parent (fork, spawn), so its PID
-        # names it until proctui reaps it (a zombie keeps it). Every reaping of a lab child
-        # in proctui takes one of the two locks now held: join, the stepped join and
-        # shutdown hold the reap lock, is_alive and every mark_reaped the signal lock.
-        # multiprocessing's own reapers never see it (guards: start() and
-        # active_children() poll _children, which refuses lab children; a Process is never
-        # repr'd), and proctui never sets SIGCHLD to SIG_IGN. So from the check in
-        # call_method to the end of the call the PID is this very child's. In 3.14 and
-        # 3.15 interrupt() is _check_closed() and popen_fork.Popen._send_signal(SIGINT):
-        # nothing if returncode is set (only a reap sets it: none here), else
-        # os.kill(pid, SIGINT), which cannot fail with ProcessLookupError on an unreaped
-        # child, nor with EPERM on our own; its other branch (OSError: wait(0.1), which
-        # could reap) is checked for below all the same.
         try:
-            with record.signal_lock:
-                handling = disposition(record.pid, signal.SIGINT)
-                info = call_method(record, process.interrupt, self.records.is_current(record), self.pid)
-                if _popen_returncode(process) is not None:
-                    record.mark_reaped()  # interrupt() reaped it after all (see above): say so
+            handling, info = interrupt_by_method(record, process, self.records, self.pid)
         finally:
             record.reap_lock.release()
-        self._emit(Signalled(pid=record.pid, label=record.label, signal=signal.SIGINT, method="interrupt",
+        self.emit(Signalled(pid=record.pid, label=record.label, signal=signal.SIGINT, method="interrupt",
                              called=True, was_zombie=info.is_zombie, disposition=handling))
         if not info.is_zombie:
             await_state(record.pid, lambda info: info.is_zombie, timeout=0.02)
@@ -485,7 +343,7 @@ class Lab:
             # same signal through a pidfd instead, and the event says so.
             info = self._send(record, signum)
         # A grandchild has no Process object here: no terminate() or kill() of ours.
-        self._emit(Signalled(pid=record.pid, label=record.label, signal=signum,
+        self.emit(Signalled(pid=record.pid, label=record.label, signal=signum,
                              method=method if record.process is not None else None,
                              was_zombie=info.is_zombie, disposition=handling, emulated=emulated))
         if not info.is_zombie:
@@ -508,7 +366,7 @@ class Lab:
             # briefly, so that the snapshot this event asks for shows the new state.
             stopping = signum == signal.SIGSTOP
             await_state(record.pid, lambda info: info.is_zombie or (info.state in "Tt") == stopping, timeout=0.05)
-        self._emit(Signalled(pid=record.pid, label=record.label, signal=signum))
+        self.emit(Signalled(pid=record.pid, label=record.label, signal=signum))
 
     def _signal_unreaped(self, record: LabProcess, signum: int) -> None:
         """Signal a lab process not yet reaped, if it is still the one we started."""
@@ -537,9 +395,9 @@ class Lab:
                 record.mark_reaped()
         ours = start_method(record.start_method).proctui_is_parent
         if alive:
-            self._emit(StillAlive(pid=record.pid, label=record.label, on_sentinel=not ours))
+            self.emit(StillAlive(pid=record.pid, label=record.label, on_sentinel=not ours))
             return True
-        self._emit(Reaped(pid=record.pid, label=record.label, status=status, exitcode=record.exitcode,
+        self.emit(Reaped(pid=record.pid, label=record.label, status=status, exitcode=record.exitcode,
                           call=ReapCall.IS_ALIVE if ours else ReapCall.IS_ALIVE_SENTINEL))
         return False
 
@@ -554,7 +412,7 @@ class Lab:
         try:
             status = peek_exit_status(record.pid)
             if status is None:
-                self._emit(JoinBlocks(pid=record.pid, label=record.label,
+                self.emit(JoinBlocks(pid=record.pid, label=record.label,
                                       sigterm=disposition(record.pid, signal.SIGTERM)))
                 opened = record.pidfd_if_same()  # never wait on a PID that may name another process
                 if opened is not None:
@@ -570,7 +428,7 @@ class Lab:
                     record.exit_status = status
         finally:
             record.reap_lock.release()
-        self._emit(Reaped(pid=record.pid, label=record.label, call=ReapCall.JOIN, status=status,
+        self.emit(Reaped(pid=record.pid, label=record.label, call=ReapCall.JOIN, status=status,
                           exitcode=record.exitcode))
         return record.exitcode
 
@@ -580,16 +438,6 @@ class Lab:
         """Start the real ``process.join(timeout)`` under the stepper, paused at its first line
         (see ``stepped_join``). ``on_step`` is called from the joining thread."""
         return self._stepped.start(record, timeout, on_step)
-
-    def step_unstarted_join(self, on_step: Callable[[Step], None] | None = None) -> tuple[str, Stepper]:
-        """join() of a Process created but never started, under the stepper: what join()
-        refuses (the article's assert). Its label, and the stepper paused at join's first line."""
-        label = self.records.next_label("unstarted")
-        process = start_method(self.start_method).new_process(target=workers.sleeper, name=label)
-        stepper = Stepper(process, on_step=on_step)
-        self._emit(JoinStepped(label=label, timeout=None, started=False))
-        stepper.start()
-        return label, stepper
 
     # -- the end ---------------------------------------------------------------------
 
@@ -616,7 +464,7 @@ class Lab:
             self._stepped.cancel_all()
             self.cow.close()
             self.queues.close()
-            Ending(self.pid, self._emit, self._signal_unreaped).end(live, self.pools, grace)
+            Ending(self.pid, self.emit, self._signal_unreaped).end(live, self.pools, grace)
             self.family.reap_adopted_zombies()
             # The warden ends what is left of a script's process group (its fork server, its
             # resource tracker, which would have left on their own): their zombies are ours.

@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from proctui.core.i18n import N_
 from proctui.core.linux import describe_exitcode
@@ -29,6 +30,13 @@ ROLES = (N_("child"), N_("zombie"), N_("orphan"), N_("grandchild"), N_("daemon")
 SCRIPT_ROLE = "script"
 #: A process the script forked (it said hello on the channel).
 SCRIPT_CHILD_ROLE = "script child"
+
+
+class Labelled(NamedTuple):
+    """A process about to be started: what it is started as, and its label ("orphan-1-parent")."""
+
+    role: str
+    label: str
 
 
 @dataclass(eq=False)

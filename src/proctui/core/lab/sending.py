@@ -7,13 +7,14 @@ to another process in between cannot receive the signal.
 
 from __future__ import annotations
 
+import multiprocessing.process
 import os
 import signal
 import time
 from collections.abc import Callable
 
 from proctui.core.events import Disposition, LabError, Refusal, refuse
-from proctui.core.lab.records import LabProcess
+from proctui.core.lab.records import LabProcess, Records
 from proctui.core.procfs import procs
 
 
@@ -82,6 +83,39 @@ def call_method(record: LabProcess, method: Callable[[], None], is_current: bool
     refuse_foreign(info, own_pid)
     method()
     return info
+
+
+def interrupt_by_method(record: LabProcess, process: multiprocessing.process.BaseProcess, records: Records,
+                        own_pid: int) -> tuple[Disposition, procs.ProcInfo]:
+    """The real ``process.interrupt()`` on record's process: what the process did with
+    SIGINT before, and the /proc view the check passed on. Call it with record.reap_lock
+    held, and only where proctui is the process's parent (fork, spawn)."""
+    # Why the PID is safe here. proctui is the child's parent (fork, spawn), so its PID
+    # names it until proctui reaps it (a zombie keeps it). Every reaping of a lab child
+    # in proctui takes one of the two locks now held: join, the stepped join and
+    # shutdown hold the reap lock, is_alive and every mark_reaped the signal lock.
+    # multiprocessing's own reapers never see it (guards: start() and
+    # active_children() poll _children, which refuses lab children; a Process is never
+    # repr'd), and proctui never sets SIGCHLD to SIG_IGN. So from the check in
+    # call_method to the end of the call the PID is this very child's. In 3.14 and
+    # 3.15 interrupt() is _check_closed() and popen_fork.Popen._send_signal(SIGINT):
+    # nothing if returncode is set (only a reap sets it: none here), else
+    # os.kill(pid, SIGINT), which cannot fail with ProcessLookupError on an unreaped
+    # child, nor with EPERM on our own; its other branch (OSError: wait(0.1), which
+    # could reap) is checked for below all the same.
+    with record.signal_lock:
+        handling = disposition(record.pid, signal.SIGINT)
+        info = call_method(record, process.interrupt, records.is_current(record), own_pid)  # type: ignore[attr-defined]
+        if _popen_returncode(process) is not None:
+            record.mark_reaped()  # interrupt() reaped it after all (see above): say so
+    return handling, info
+
+
+def _popen_returncode(process: multiprocessing.process.BaseProcess) -> object:
+    """process._popen.returncode, read from the instances' own dicts: never through poll(),
+    exitcode or repr, which reap."""
+    popen = vars(process).get("_popen")
+    return getattr(popen, "__dict__", {}).get("returncode")
 
 
 def disposition(pid: int, signum: int) -> Disposition:

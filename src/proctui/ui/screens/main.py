@@ -25,6 +25,7 @@ from textual.screen import Screen
 
 from proctui.core.events import HiddenReapingUnguarded, Refusal, Refused
 from proctui.core.i18n import N_, words
+from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab, LabError, LabEvent, LabProcess
 from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE
 from proctui.core.practice.model import Exercise, generate
@@ -358,7 +359,7 @@ class MainScreen(Screen[None]):
             worker = action.worker
             self._start(lambda: self.lab.start_child(action.role or action.id, worker))
         else:
-            self._start(getattr(self.lab, action.lab))
+            self._start(lambda: getattr(experiments, action.lab)(self.lab))
 
     def _start(self, start: Callable[[], object]) -> None:
         try:
@@ -369,7 +370,7 @@ class MainScreen(Screen[None]):
     def action_zombie_with_code(self) -> None:
         def chosen(code: int | None) -> None:
             if code is not None:
-                self._start(lambda: self.lab.leave_zombie(code))
+                self._start(lambda: experiments.leave_zombie(self.lab, code))
 
         self.app.push_screen(ExitCodeScreen(self.lang), chosen)
 
@@ -393,7 +394,7 @@ class MainScreen(Screen[None]):
     def action_cow_write(self) -> None:
         # The Lab waits for the child to write 16 MiB: in a thread, so the app stays live.
         try:
-            self.lab.cow_write()
+            experiments.cow_write(self.lab)
         except LabError as exc:
             self.app.call_from_thread(self.refuse, exc.refusal)
 
@@ -401,7 +402,7 @@ class MainScreen(Screen[None]):
     def action_queue_get(self) -> None:
         # get() waits for 10 MiB to come through the pipe: in a thread, so the app stays live.
         try:
-            self.lab.queue_get()
+            experiments.queue_get(self.lab)
         except LabError as exc:
             self.app.call_from_thread(self.refuse, exc.refusal)
 
@@ -530,7 +531,7 @@ class MainScreen(Screen[None]):
         if not self._may_open_stepper():
             return
         try:
-            label, stepper = self.lab.step_unstarted_join(on_step=self.stepper_pane.report_step)
+            label, stepper = experiments.step_unstarted_join(self.lab, on_step=self.stepper_pane.report_step)
         except RuntimeError as exc:
             self.refuse(Refused(reason=Refusal.CANNOT_STEP, error=str(exc)))
             return
