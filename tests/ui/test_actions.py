@@ -9,7 +9,6 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
 from helpers import ROOT
-from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab
 from proctui.ui import actions
 from proctui.ui.actions import ACTIONS, Pane, Target
@@ -66,11 +65,10 @@ def test_every_action_names_a_method_that_exists():
         owner = {Target.APP: ProcTUI, Target.SCREEN: MainScreen}.get(action.target) or OWNERS[action.pane]
         name = action.run.split("(")[0]
         assert callable(getattr(owner, f"action_{name}", None)), f"{action.id}: {owner.__name__}.action_{name}"
-        if action.lab:
-            home = experiments if action.run == "start" else Lab
-            assert callable(getattr(home, action.lab, None)), f"{action.id}: {action.lab}"
+        if action.run == "start":
+            assert (action.experiment is None) != (action.worker is None), action.id  # one thing to start
         if action.run in ("signal_selected", "signal_stepped"):
-            assert action.verb, action.id
+            assert action.verb and action.on_process is not None, action.id
 
 
 def test_the_owners_bind_what_the_registry_declares():

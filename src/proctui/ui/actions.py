@@ -4,10 +4,11 @@ The Textual bindings of the app, the main screen, the process tree and the code 
 the command palette, the help screen (?), the footer and README.md's keys table are all
 made from ACTIONS below; nothing else spells out what an action is called or does.
 
-A new lab action is one declaration here: a Lab method in ``lab`` and a generic ``run``
-(``start`` for something that starts processes, ``signal_selected`` for something done to
-the selected row) are enough for it to get its key, its footer entry, its palette entry,
-its help line and its README row.
+A new lab action is one declaration here: a generic ``run`` and what it runs are enough for
+it to get its key, its footer entry, its palette entry, its help line and its README row:
+``start`` with an ``experiment`` (a function of ``core.lab.experiments``, given the Lab) or
+a ``worker`` for something that starts processes; ``signal_selected`` with ``on_process``
+(a Lab method, given the Lab and the selected row's record) for something done to a row.
 
 Titles, help texts and footer words are English literals marked with ``N_()``: they are
 the gettext message ids, translated where they are shown (help, palette, footer), so that
@@ -26,7 +27,13 @@ from textual.binding import Binding, BindingType
 from textual.keys import format_key
 
 from proctui.core.i18n import N_, words
-from proctui.core.lab import workers
+from proctui.core.lab import experiments, workers
+from proctui.core.lab.lab import Lab, LabProcess
+
+#: What a generic "start" runs: an experiment, given the Lab.
+Experiment = Callable[[Lab], object]
+#: What "signal_selected" and "signal_stepped" run: a Lab method, given the Lab and the record.
+ProcessCall = Callable[[Lab, LabProcess], object]
 
 
 class Pane(Enum):
@@ -60,7 +67,8 @@ class Action:
     target: Target = Target.SCREEN
     footer: str = ""  # its word in the footer; "" keeps it out of the footer
     palette: bool = True  # offered in the command palette (only screen actions can be)
-    lab: str = ""  # the Lab method a generic run calls (it gets the action's id)
+    experiment: Experiment | None = None  # run="start": what it starts (the run gets the action's id)
+    on_process: ProcessCall | None = None  # run="signal_*": what it does to the process
     verb: str = ""  # what the user asks to do to a process, in refusals: "select one to {verb}"
     worker: Callable[..., None] | None = None  # run="start": a lab child runs worker(label, out)
     role: str = ""  # ... and its rows and labels say this ("handler" -> handler-1)
@@ -68,7 +76,8 @@ class Action:
     @property
     def action(self) -> str:
         """The action string, as the pane it is bound on runs it."""
-        run = f"{self.run}({self.id!r})" if self.lab or self.worker else self.run
+        generic = self.experiment or self.on_process or self.worker
+        run = f"{self.run}({self.id!r})" if generic else self.run
         if self.target is Target.PANE or self.target is Target.TEXTUAL:
             return run
         if self.target is Target.APP:
@@ -88,25 +97,25 @@ ACTIONS: tuple[Action, ...] = (
     # -- the main screen: start things; these keys work whichever pane has focus --------
     Action("fork", ("f",), N_("Fork a child"),
            N_("fork: start a child that prints its PID/PPID and sleeps"),
-           "start", footer=N_("Fork"), lab="fork_child"),
+           "start", footer=N_("Fork"), experiment=experiments.fork_child),
     Action("zombie", ("z",), N_("Leave a zombie"), N_("start a child that exits at once and is not reaped"),
-           "start", footer=N_("Zombie"), lab="leave_zombie"),
+           "start", footer=N_("Zombie"), experiment=experiments.leave_zombie),
     Action("zombie-code", ("Z",), N_("Zombie with an exit code…"),
            N_("the same, with an exit code you choose"), "zombie_with_code"),
     Action("orphan", ("o",), N_("Make an orphan"),
            N_("a child forks a grandchild, then os._exit(): an orphaned grandchild"), "start", footer=N_("Orphan"),
-           lab="make_orphan"),
+           experiment=experiments.make_orphan),
     Action("orphan-later", ("O",), N_("Orphan when you choose"),
            N_("a child forks a grandchild and waits: t or x on the child orphans the grandchild"),
-           "start", lab="orphan_when_you_choose"),
+           "start", experiment=experiments.orphan_when_you_choose),
     Action("daemon", ("d",), N_("Daemon child"),
            N_("a daemon=True child: its own start() of a child fails on an assert"),
-           "start", lab="start_daemon"),
+           "start", experiment=experiments.start_daemon),
     Action("daemon-parent", ("D",), N_("Daemon dies with its parent"),
            N_("a child with a daemon child returns normally: its exit handler terminates the daemon"),
-           "start", lab="daemon_dies_with_parent"),
+           "start", experiment=experiments.daemon_dies_with_parent),
     Action("pool", ("p",), N_("Pool"), N_("a multiprocessing.Pool (2 workers, maxtasksperchild=2) maps 6 tasks"),
-           "start", footer=N_("Pool"), lab="start_pool"),
+           "start", footer=N_("Pool"), experiment=experiments.start_pool),
     Action("pool-close", ("P",), N_("Pool: close and join"), N_("close() and join() the newest pool"),
            "end_pool('close and join')"),
     Action("pool-terminate", (), N_("Pool: terminate"), N_("pool: terminate() the newest pool: SIGTERM to its workers"),
@@ -118,29 +127,31 @@ ACTIONS: tuple[Action, ...] = (
            N_("a child that ignores SIGTERM (SIG_IGN): t changes nothing; x or I (SIGINT: -2) ends it"),
            "start", worker=workers.sigterm_ignorer, role="ignorer"),
     Action("raising-child", (), N_("Child that raises"),
-           N_("its target raises: the traceback goes to the log, exit code 1"), "start", lab="start_raising_child"),
+           N_("its target raises: the traceback goes to the log, exit code 1"), "start",
+           experiment=experiments.start_raising_child),
     Action("exiting-child", (), N_("Child that calls sys.exit('message')"),
-           N_("the message goes to the log, exit code 1"), "start", lab="start_exiting_with_message"),
+           N_("the message goes to the log, exit code 1"), "start", experiment=experiments.start_exiting_with_message),
     Action("shell", ("dollar_sign",), N_("Shell child: sh -c and $?"),
            N_("sh -c as a child: it waits for its sleep; t on the sleep, and the shell says $? = 143"),
-           "start", lab="start_shell"),
+           "start", experiment=experiments.start_shell),
     Action("exit-256", (), N_("Child that calls sys.exit(256)"),
-           N_("an exit status has 8 bits: sys.exit(256) gives exit code 0"), "start", lab="start_exit_256"),
+           N_("an exit status has 8 bits: sys.exit(256) gives exit code 0"), "start",
+           experiment=experiments.start_exit_256),
     Action("keyboard-interrupt", (), N_("Child with Python's SIGINT handler"),
            N_("a child where SIGINT raises KeyboardInterrupt, as in a plain script: then press I"),
            "start", worker=workers.keyboard_interrupt_child, role="interruptible"),
     Action("sigchld-ignored", (), N_("Parent that ignores SIGCHLD"),
            N_("a child sets SIGCHLD to SIG_IGN and forks: end its child, and is_alive() still says True"),
-           "start", lab="ignore_sigchld_then_fork"),
+           "start", experiment=experiments.ignore_sigchld_then_fork),
     Action("cow", (), N_("Copy-on-write child"),
            N_("fork a child that shares proctui's 16 MiB cow_list; the log shows its /proc/PID/smaps_rollup"),
-           "start", lab="start_cow_child"),
+           "start", experiment=experiments.start_cow_child),
     Action("cow-write", (), N_("Copy-on-write: the child writes"),
            N_("the newest copy-on-write child changes a global and fills cow_list: smaps_rollup again"),
            "cow_write"),
     Action("queue", (), N_("Queue: a child puts 10 MiB"),
            N_("a child puts 10 MiB on a Queue and returns: it cannot exit until proctui calls get()"),
-           "start", lab="start_queue_child"),
+           "start", experiment=experiments.start_queue_child),
     Action("queue-get", (), N_("Queue: get()"),
            N_("proctui calls get() on the newest queue child's queue: the pipe drains, the child can exit"),
            "queue_get"),
@@ -180,15 +191,15 @@ ACTIONS: tuple[Action, ...] = (
            pane=Pane.TREE, target=Target.TEXTUAL, palette=False),
     Action("terminate", ("t",), N_("Terminate the selected process"),
            N_("terminate() the selected lab process: SIGTERM"),
-           "signal_selected", pane=Pane.TREE, footer=N_("Term"), lab="terminate", verb="terminate"),
+           "signal_selected", pane=Pane.TREE, footer=N_("Term"), on_process=Lab.terminate, verb="terminate"),
     Action("kill", ("x",), N_("Kill the selected process"), N_("kill() the selected lab process: SIGKILL"),
-           "signal_selected", pane=Pane.TREE, footer=N_("Kill"), lab="kill", verb="kill"),
+           "signal_selected", pane=Pane.TREE, footer=N_("Kill"), on_process=Lab.kill, verb="kill"),
     Action("stop", ("s",), N_("Stop / continue the selected process"),
            N_("stop / continue the selected lab process: SIGSTOP / SIGCONT"),
-           "signal_selected", pane=Pane.TREE, lab="stop_or_continue", verb="stop or continue"),
+           "signal_selected", pane=Pane.TREE, on_process=Lab.stop_or_continue, verb="stop or continue"),
     Action("interrupt", ("I",), N_("Interrupt the selected process"),
            N_("SIGINT to the selected lab process, as Process.interrupt() (3.14) sends"),
-           "signal_selected", pane=Pane.TREE, lab="interrupt", verb="interrupt"),
+           "signal_selected", pane=Pane.TREE, on_process=Lab.interrupt, verb="interrupt"),
     Action("join", ("w",), N_("Join the selected process"),
            N_("join() the selected lab process, step by step (code viewer)"),
            "join_selected()", pane=Pane.TREE, footer=N_("Join")),
@@ -197,7 +208,7 @@ ACTIONS: tuple[Action, ...] = (
            "join_selected(1.0)", pane=Pane.TREE),
     Action("is-alive", ("i",), N_("is_alive() on the selected process"),
            N_("is_alive() on the selected lab process: on a zombie it reaps (fork, spawn)"),
-           "signal_selected", pane=Pane.TREE, lab="is_alive", verb="call is_alive() on"),
+           "signal_selected", pane=Pane.TREE, on_process=Lab.is_alive, verb="call is_alive() on"),
     Action("tree.down", ("j",), N_("Down"), N_("move down (as ↓)"), "cursor_down",
            pane=Pane.TREE, target=Target.PANE, palette=False),
     Action("tree.up", ("k",), N_("Up"), N_("move up (as ↑)"), "cursor_up",
@@ -222,9 +233,9 @@ ACTIONS: tuple[Action, ...] = (
            pane=Pane.STEPPER, target=Target.PANE, footer=N_("Cont"), palette=False),
     Action("stepped-terminate", ("t",), N_("Terminate the joined child"),
            N_("terminate() the child being joined: SIGTERM"), "signal_stepped",
-           pane=Pane.STEPPER, palette=False, lab="terminate", verb="terminate"),
+           pane=Pane.STEPPER, palette=False, on_process=Lab.terminate, verb="terminate"),
     Action("stepped-kill", ("x",), N_("Kill the joined child"), N_("kill() the child being joined: SIGKILL"),
-           "signal_stepped", pane=Pane.STEPPER, palette=False, lab="kill", verb="kill"),
+           "signal_stepped", pane=Pane.STEPPER, palette=False, on_process=Lab.kill, verb="kill"),
     Action("stepper-close", ("escape",), N_("Close the code viewer"), N_("close the code viewer"), "close_stepper",
            pane=Pane.STEPPER, target=Target.PANE, footer=N_("Close"), palette=False),
     # -- a script viewer: one process of a script run by proctui (pdb's letters) ---------------

@@ -353,13 +353,14 @@ class MainScreen(Screen[None]):
 
     def action_start(self, action_id: str) -> None:
         """Whatever a generic action starts (see actions.ACTIONS): its worker as a lab
-        child, or its Lab method."""
+        child, or its experiment."""
         action = BY_ID[action_id]
         if action.worker is not None:
             worker = action.worker
             self._start(lambda: self.lab.start_child(action.role or action.id, worker))
-        else:
-            self._start(lambda: getattr(experiments, action.lab)(self.lab))
+        elif action.experiment is not None:
+            experiment = action.experiment
+            self._start(lambda: experiment(self.lab))
 
     def _start(self, start: Callable[[], object]) -> None:
         try:
@@ -439,7 +440,7 @@ class MainScreen(Screen[None]):
     def action_signal_selected(self, action_id: str) -> None:
         """t, x, s, i: the action's Lab method on the selected row's lab process."""
         action = BY_ID[action_id]
-        self._send(self._selected_lab_process(action.verb), getattr(self.lab, action.lab))
+        self._send(self._selected_lab_process(action.verb), action.on_process)
 
     def action_signal_stepped(self, action_id: str) -> None:
         """t and x in the code viewer: they act on the child whose join is stepped."""
@@ -449,13 +450,13 @@ class MainScreen(Screen[None]):
         if record is None:
             self.refuse(Refused(reason=Refusal.NO_STEPPED_CHILD, verb=action.verb))
             return
-        self._send(record, getattr(self.lab, action.lab))
+        self._send(record, action.on_process)
 
-    def _send(self, record: LabProcess | None, send: Callable[[LabProcess], object]) -> None:
-        if record is None:
+    def _send(self, record: LabProcess | None, send: actions.ProcessCall | None) -> None:
+        if record is None or send is None:
             return
         try:
-            send(record)
+            send(self.lab, record)
         except LabError as exc:
             self.refuse(exc.refusal)
 
