@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Callable
 
 from proctui.core.events import (
     Adopted,
@@ -19,12 +18,12 @@ from proctui.core.events import (
     Disposition,
     Exited,
     GrandchildForked,
-    LabEvent,
     ReapCall,
     Reaped,
     WhoReaps,
 )
-from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, Labelled, LabProcess, Records
+from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, Labelled, LabProcess
+from proctui.core.lab.rooms import LabForFamily
 from proctui.core.lab.sending import disposition
 from proctui.core.lab.start_methods import start_method
 from proctui.core.linux import peek_exit_status
@@ -32,24 +31,8 @@ from proctui.core.procfs import procs
 
 
 class Family:
-    def __init__(
-        self,
-        records: Records,
-        emit: Callable[[LabEvent], None],
-        own_pid: int,
-        is_subreaper: Callable[[], bool],
-        pool_workers: Callable[[], dict[int, str]],
-        start_lock: threading.Lock,
-    ) -> None:
-        self._records = records
-        self._emit = emit
-        self._own_pid = own_pid
-        self._is_subreaper = is_subreaper
-        self._pool_workers = pool_workers
-        # Held from a child's start() until its record exists, and while adopted zombies
-        # are reaped: a child that exits at once (an orphan's parent) must not be taken for
-        # an adopted stranger in between.
-        self._start_lock = start_lock
+    def __init__(self, lab: LabForFamily) -> None:
+        self._lab = lab
         # An orphan's parent may exit (and the watcher handle it) before the main thread
         # has recorded the grandchild it named. Under this lock one of the two, never
         # both nor neither, reports the adoption: see record_grandchild and on_exit.
@@ -58,9 +41,9 @@ class Family:
     def record_grandchild(self, parent: LabProcess, who: Labelled, pid: int) -> LabProcess:
         label = who.label
         with self._lock:
-            grandchild = self._records.add(label, who.role, pid, parent.start_method, former_parent=parent.pid)
+            grandchild = self._lab.records.add(label, who.role, pid, parent.start_method, former_parent=parent.pid)
             parent_gone = parent.exit_handled
-        self._emit(GrandchildForked(pid=pid, label=label, parent_pid=parent.pid, parent_label=parent.label))
+        self._lab.emit(GrandchildForked(pid=pid, label=label, parent_pid=parent.pid, parent_label=parent.label))
         if parent_gone:
             # The watcher handled the parent's exit before this record existed, so it
             # could not report the adoption: we do.
@@ -72,7 +55,7 @@ class Family:
     def on_exit(self, record: LabProcess) -> None:
         with self._lock:
             record.exit_handled = True
-            orphans = [r for r in self._records.live() if r.former_parent == record.pid]
+            orphans = [r for r in self._lab.records.live() if r.former_parent == record.pid]
         for orphan in orphans:
             self._report_adoption(orphan)
         try:
@@ -81,7 +64,7 @@ class Family:
             else:
                 event = start_method(record.start_method).exited(record)
                 if event is not None:
-                    self._emit(event)
+                    self._lab.emit(event)
         finally:
             self.reap_adopted_zombies()
 
@@ -95,13 +78,13 @@ class Family:
         if info is None:
             return
         orphan.adopted_by = info.ppid
-        if info.ppid == self._own_pid:
+        if info.ppid == self._lab.pid:
             adopter = Adopter.PROCTUI
         elif info.ppid == 1:
             adopter = Adopter.INIT
         else:
             adopter = Adopter.SUBREAPER_ABOVE
-        self._emit(Adopted(pid=orphan.pid, label=orphan.label, former_parent=orphan.former_parent,
+        self._lab.emit(Adopted(pid=orphan.pid, label=orphan.label, former_parent=orphan.former_parent,
                            adopter_pid=info.ppid, adopter=adopter))
 
     def _on_grandchild_exit(self, record: LabProcess) -> None:
@@ -114,14 +97,14 @@ class Family:
                 record.mark_reaped(status=status)
             # The script process of proctui run is proctui's own child, not an adopted one.
             call = ReapCall.SCRIPT if record.role == SCRIPT_ROLE else ReapCall.ADOPTED_CHILD
-            self._emit(Reaped(pid=record.pid, label=record.label, call=call, status=status,
+            self._lab.emit(Reaped(pid=record.pid, label=record.label, call=call, status=status,
                               exitcode=record.exitcode))
             return
         # Someone else's child (its first parent, or another adopter): they reap it.
         with record.signal_lock:
             record.mark_reaped()
         if record.role == "daemon":
-            self._emit(Exited(pid=record.pid, label=record.label, status=None, who_reaps=WhoReaps.EXIT_HANDLER,
+            self._lab.emit(Exited(pid=record.pid, label=record.label, status=None, who_reaps=WhoReaps.EXIT_HANDLER,
                               reaper_pid=record.former_parent))
         else:
             parent = record.adopted_by or record.former_parent
@@ -134,7 +117,7 @@ class Family:
                 who = WhoReaps.FORK_SERVER
             else:
                 who = WhoReaps.PARENT
-            self._emit(Exited(pid=record.pid, label=record.label, status=None, who_reaps=who, reaper_pid=parent))
+            self._lab.emit(Exited(pid=record.pid, label=record.label, status=None, who_reaps=who, reaper_pid=parent))
 
     def reap_adopted_zombies(self) -> None:
         """Reap the zombies that the kernel handed to proctui as a subreaper.
@@ -145,16 +128,19 @@ class Family:
         will reap (our own Process children, pool workers) are left alone, each waited for
         by its own PID: never waitpid(-1), which would steal their statuses.
         """
-        if not self._is_subreaper():
+        if not self._lab.subreaper:
             return
-        with self._start_lock:
+        # The Lab holds start_lock from a child's start() until its record exists: a child
+        # that exits at once (an orphan's parent) must not be taken for an adopted stranger
+        # in between.
+        with self._lab.start_lock:
             self._reap_strangers()
 
     def _reap_strangers(self) -> None:
         # Our Process children, and the script process, which its own exit reaps (on_exit).
-        ours = {r.pid for r in self._records.live() if r.process is not None or r.role == SCRIPT_ROLE}
-        ours.update(self._pool_workers())
-        for info in procs.children(self._own_pid):  # not every process on the system: at 10,000, 150 ms
+        ours = {r.pid for r in self._lab.records.live() if r.process is not None or r.role == SCRIPT_ROLE}
+        ours.update(self._lab.pool_workers())
+        for info in procs.children(self._lab.pid):  # not every process on the system: at 10,000, 150 ms
             pid = info.pid
             if not info.is_zombie or pid in ours:
                 continue
@@ -162,11 +148,11 @@ class Family:
                 _, status = os.waitpid(pid, os.WNOHANG)
             except ChildProcessError:
                 continue
-            record = self._records.latest(pid)
+            record = self._lab.records.latest(pid)
             if record is not None and not record.is_same_process(info):
                 record = None  # an older lab process had this PID
             if record is not None:
                 with record.signal_lock:
                     record.mark_reaped(status=status)
-            self._emit(Reaped(pid=pid, label=record.label if record else None, call=ReapCall.ADOPTED_ZOMBIE,
+            self._lab.emit(Reaped(pid=pid, label=record.label if record else None, call=ReapCall.ADOPTED_ZOMBIE,
                               status=status, exitcode=os.waitstatus_to_exitcode(status)))

@@ -101,19 +101,16 @@ class Lab:
         self._closed = False
         #: False on a Python without ``multiprocessing.process._children`` (see guards).
         self.guarded = keep_lab_children_out_of_multiprocessing()
-        self._start_lock = threading.Lock()  # see Family
+        self.start_lock = threading.Lock()  # see Family
         # shutdown() may be called from the UI, from main()'s finally and from the
         # watchdog of a signal at once: the first does the work, the others wait for it.
         self._shutdown_lock = threading.Lock()
-        self.family = Family(self.records, self.emit, self.pid, lambda: self.subreaper, self.pool_workers,
-                             self._start_lock)
+        self.family = Family(self)
         self._stepped = SteppedJoins(self.emit)
         self.cow = CopyOnWrite(self.emit)  # copy-on-write children: their report pipes
         self.queues = QueueDeadlock(self.emit)  # queue children: their queues, until read
         #: proctui run's room: the script process and what it forks.
-        self.scripts = Scripts(self.pid, self.records, self.emit, self._watch, self._watcher.watch_output,
-                               self._check_room, self._start_lock,
-                               lambda: self.max_children, lambda: self.language)
+        self.scripts = Scripts(self)
         self.subreaper = False
         if subreaper:
             self.set_subreaper(True)
@@ -166,7 +163,7 @@ class Lab:
 
     def new_pool(self, processes: int, maxtasksperchild: int | None) -> LabPool:
         """A multiprocessing.Pool of our own start method, labelled pool-N, not yet given tasks."""
-        self._check_room(processes)
+        self.check_room(processes)
         label = self.records.next_label("pool")
         try:
             with stderr_with_a_fileno():
@@ -221,7 +218,7 @@ class Lab:
     def add_grandchild(self, parent: LabProcess, grandchild: Labelled, pid: int, output_fd: int) -> LabProcess:
         """Record a child's child, whose output comes through output_fd, and watch it."""
         record = self.family.record_grandchild(parent, grandchild, pid)
-        self._watch(record, output_fd)
+        self.watch(record, output_fd)
         return record
 
     def start_labelled(self, who: Labelled, target: Worker, extra_args: tuple[object, ...] = (),
@@ -232,14 +229,14 @@ class Lab:
             # PR_SET_PDEATHSIG fires when the forking *thread* ends, so a child forked
             # from a short-lived worker thread would be killed as soon as it returns.
             raise refuse(Refusal.NOT_MAIN_THREAD)
-        self._check_room(1)
+        self.check_room(1)
         read_fd, write_fd = os.pipe()
         process = start_method(self.start_method).new_process(
             target=target, args=(label, workers.ChildOutput(write_fd, self.language), *extra_args), name=label,
             daemon=daemon
         )
         mark_as_lab_child(process)
-        with self._start_lock:
+        with self.start_lock:
             try:
                 with warnings.catch_warnings(record=True) as caught, stderr_with_a_fileno():
                     warnings.simplefilter("always", DeprecationWarning)
@@ -257,17 +254,18 @@ class Lab:
             record = self.records.add(label, role, process.pid, self.start_method, process=process)
         self._report_fork_warning(caught)
         self.emit(Forked(pid=record.pid, label=label, role=role, start_method=self.start_method, daemon=daemon))
-        self._watch(record, read_fd)
+        self.watch(record, read_fd)
         return record
 
-    def _check_room(self, wanted: int) -> None:
+    def check_room(self, wanted: int) -> None:
+        """Refuse (LabError) unless wanted more processes keep within max_children."""
         if self._closed:
             raise refuse(Refusal.LAB_CLOSED)
         live = len(self.processes) + sum(pool.processes for pool in self.pools)
         if live + wanted > self.max_children:
             raise refuse(Refusal.TOO_MANY, count=live, limit=self.max_children, value=str(wanted))
 
-    def _watch(self, record: LabProcess, output_fd: int) -> None:
+    def watch(self, record: LabProcess, output_fd: int) -> None:
         """Log record's output, and notice its exit the moment it happens."""
 
         by_script = record.role in (SCRIPT_ROLE, SCRIPT_CHILD_ROLE)
@@ -283,6 +281,10 @@ class Lab:
         except ProcessLookupError:
             return
         self._watcher.watch_exit(pidfd, functools.partial(self.family.on_exit, record), output_fd=output_fd)
+
+    def watch_output(self, fd: int, said: Callable[[str], None]) -> None:
+        """said(line) for every line of the pipe fd (which the watcher closes at its end)."""
+        self._watcher.watch_output(fd, said)
 
     def _report_fork_warning(self, caught: list[warnings.WarningMessage]) -> None:
         for warning in caught:

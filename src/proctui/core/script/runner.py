@@ -36,7 +36,6 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from proctui.core.events import (
     LabError,
-    LabEvent,
     Output,
     ParentIs,
     Refusal,
@@ -48,7 +47,8 @@ from proctui.core.events import (
     refuse,
 )
 from proctui.core.i18n import N_
-from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess, Records
+from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess
+from proctui.core.lab.rooms import LabForScripts
 from proctui.core.linux import pidfd_exits_within
 from proctui.core.procfs.procs import ProcInfo, Snapshot, read_proc, snapshot_system
 from proctui.core.script.interpreter import ask_python, own_python
@@ -332,19 +332,16 @@ class Scripts:
     pauses.
     """
 
-    def __init__(self, own_pid: int, records: Records, emit: Callable[[LabEvent], None],
-                 watch: Callable[[LabProcess, int], None], watch_output: Callable[[int, Callable[[str], None]], None],
-                 check_room: Callable[[int], None], start_lock: threading.Lock,
-                 max_children: Callable[[], int], language: Callable[[], str]) -> None:
-        self._max_children = max_children
-        self._language = language  # what the script's processes say their own few words in
-        self._own_pid = own_pid
-        self._records = records
-        self._emit = emit
-        self._watch = watch
-        self._watch_output = watch_output
-        self._check_room = check_room
-        self._start_lock = start_lock
+    def __init__(self, lab: LabForScripts) -> None:
+        self._lab = lab
+        # What never changes in a Lab, bound once under the names this room's methods use.
+        self._own_pid = lab.pid
+        self._records = lab.records
+        self._emit = lab.emit
+        self._watch = lab.watch
+        self._watch_output = lab.watch_output
+        self._check_room = lab.check_room
+        self._start_lock = lab.start_lock
         self.on_pause: Callable[[Pause | Ended], None] | None = None
         self.record: LabProcess | None = None
         self.channel: ScriptChannel[FromHost] | None = None
@@ -377,7 +374,7 @@ class Scripts:
         command = [interpreter.path, *(["-O"] if optimize else []), "-m", "proctui.core.script.host"]
         env = dict(os.environ, PYTHONUNBUFFERED="1", PROCTUI_PID=str(self._own_pid),
                    PYTHONPATH=self._python_path(self.channel), PROCTUI_CHANNEL=self.channel.path,
-                   PROCTUI_SCRIPT=real, PROCTUI_STEPPING="1", PROCTUI_LANG=self._language())
+                   PROCTUI_SCRIPT=real, PROCTUI_STEPPING="1", PROCTUI_LANG=self._lab.language)
         actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
                    (os.POSIX_SPAWN_DUP2, write_fd, 1), (os.POSIX_SPAWN_DUP2, write_fd, 2)]
         with self._start_lock:
@@ -619,7 +616,7 @@ class Scripts:
         if not _sigkill_if(pid, lambda now: now.ppid == parent):
             return
         self._emit(Refused(reason=Refusal.SCRIPT_FORKS_TOO_MANY, pid=pid, other_pid=parent,
-                           limit=self._max_children()))
+                           limit=self._lab.max_children))
 
     def _closed(self, pid: int) -> None:
         if self.on_pause is not None:
