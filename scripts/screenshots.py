@@ -227,7 +227,7 @@ async def shot_run_forkserver(lang: str) -> None:
 async def shot_practice(lang: str) -> None:
     """proctui practice --seed 4: the third question (a tree to choose), answered: the
     verdict, the kernel's tree on the left, a check mark on the tree it drew."""
-    from proctui.core.practice.model import generate
+    from proctui.core.practice.questions import generate
     from proctui.ui.screens.practice import PracticeScreen
 
     lab = Lab()

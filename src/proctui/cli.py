@@ -94,7 +94,9 @@ def practice_to_do(args: argparse.Namespace, lang: str) -> tuple[Exercise, str |
     with its line and key said (SystemExit 2), before any process is started."""
     if args.command != "practice":
         return None
-    from proctui.core.practice.model import ExerciseFileError, Mode, generate, load_exercise
+    from proctui.core.practice.exercise_file import ExerciseFileError, load_exercise
+    from proctui.core.practice.model import Mode
+    from proctui.core.practice.questions import generate
 
     parser = argparse.ArgumentParser(
         prog="proctui practice",

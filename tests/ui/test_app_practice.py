@@ -11,7 +11,8 @@ import pytest
 
 from helpers import ENGLISH_RUN, pilot_wait_until, screen_text
 from proctui.core.lab.lab import Lab
-from proctui.core.practice.model import Ask, generate
+from proctui.core.practice.model import Ask
+from proctui.core.practice.questions import generate
 from proctui.core.practice.run import PracticeRun
 from proctui.ui.app import ProcTUI
 from proctui.ui.screens.practice import PracticeScreen
@@ -61,7 +62,7 @@ async def test_an_exercise_answered_with_the_keys_to_its_end(lang, tmp_path):
                                        and screen.outcome is None, what=f"question {step + 1}")
                 question = run_of(screen).question
                 assert question is not None
-                asked = question.text(run_of(screen).step.act, lang)
+                asked = question.text(run_of(screen).move.act, lang)
                 text = await screen_with(pilot, app, lambda text: asked in text, f"question {step + 1} on screen")
                 fits(text)
                 if lang == "zh":

@@ -5,19 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from proctui.core.practice.model import (
-    Ask,
-    ExerciseFileError,
-    Kind,
-    Mode,
-    Model,
-    exercise_facts,
-    generate,
-    load_exercise,
-    parse_tree_text,
-    transcript,
-)
+from proctui.core.practice.exercise_file import ExerciseFileError, load_exercise
+from proctui.core.practice.model import Ask, Kind, Mode, Model, exercise_facts, parse_tree_text
+from proctui.core.practice.questions import generate
 from proctui.core.practice.run import PracticeRun
+from proctui.core.practice.transcript import transcript
 
 
 def play(lab, exercise, answer):
@@ -58,7 +50,7 @@ def test_the_same_seed_gives_the_same_exercise_and_every_answer_is_marked_by_the
         return others[0] if others else None
 
     all_right = play(lab, generate(seed, count=8), right)
-    assert all_right.score == (8, 8), [(o.step.act, o.answer, o.real) for o in all_right.outcomes]
+    assert all_right.score == (8, 8), [(o.move.act, o.answer, o.real) for o in all_right.outcomes]
     all_wrong = play(lab, generate(seed, count=8), wrong)
     assert all_wrong.score == (0, 8)
     assert [o.real for o in all_wrong.outcomes] == real  # the kernel said the same each time
@@ -72,7 +64,7 @@ def _same(ask, choice, real):
 
 def test_seed_4_is_the_same_on_every_machine():
     """The actions of --seed 4, as written down once: random.Random(4) is the same everywhere."""
-    steps = [(s.act.kind, s.act.who, s.act.other) for s in generate(4, count=6).steps]
+    steps = [(s.act.kind, s.act.who, s.act.other) for s in generate(4, count=6).moves]
     assert steps == [
         (Kind.FORK, "a", "b"), (Kind.FORK, "a", "c"), (Kind.DAEMON, "a", "d"),
         (Kind.IS_ALIVE, "a", "b"), (Kind.FORK, "c", "e"), (Kind.IS_ALIVE, "a", "c")]
@@ -117,7 +109,7 @@ def test_reverse_and_final_modes(lab):
     assert reverse.outcomes[0].question.ask is Ask.NONE
     for outcome in reverse.outcomes[1:]:
         assert outcome.question.ask is Ask.ACTION
-        assert outcome.real == outcome.step.act.describe("en") and outcome.real in outcome.question.choices
+        assert outcome.real == outcome.move.act.describe("en") and outcome.real in outcome.question.choices
         assert len(outcome.question.choices) >= 2
     final = play(lab, generate(4, count=4, mode=Mode.FINAL), first_choice)
     asked = [o for o in final.outcomes if o.correct is not None]
@@ -134,7 +126,7 @@ def test_the_transcript_says_each_question_answer_and_outcome(lab):
         right, asked = run.score
         assert (f"score: {right} of {asked}" if lang == "en" else f"{right} / {asked}") in text
         for number, outcome in enumerate(run.outcomes, 1):
-            assert f"## {number}. {outcome.step.act.describe(lang)}" in text
+            assert f"## {number}. {outcome.move.act.describe(lang)}" in text
             assert outcome.real in text
         assert any(word in text for word in verdicts)
 
@@ -184,14 +176,14 @@ def test_a_return_with_a_stopped_daemon_child_is_refused_with_its_line(tmp_path,
     assert str(raised.value).startswith(f"{path}:9: do: ") and says in str(raised.value), str(raised.value)
     path.write_text(_RETURN_WITH_A_STOPPED_DAEMON.replace('do = "b returns"', 'do = "continue c"\n[[step]]\n'
                                                                             'do = "b returns"'))
-    assert load_exercise(str(path), lang).steps[-1].act.kind is Kind.RETURN  # continued, it can end
+    assert load_exercise(str(path), lang).moves[-1].act.kind is Kind.RETURN  # continued, it can end
 
 
 def test_generation_never_lets_a_process_return_while_its_daemon_child_is_stopped():
     """Seeds 4223 and 4905 made such an exercise before the model knew (count=12)."""
     for seed in range(5000):
         model = Model()
-        for step in generate(seed, count=12).steps:
+        for step in generate(seed, count=12).moves:
             act = step.act
             if act.kind is Kind.RETURN:
                 stopped = [child for child in model.started_by(act.who)
@@ -214,7 +206,7 @@ def test_the_shipped_exercises_load():
     assert shipped
     for entry in shipped:
         exercise = load_exercise(str(entry))
-        assert exercise.steps
+        assert exercise.moves
 
 
 

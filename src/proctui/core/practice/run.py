@@ -32,17 +32,15 @@ from proctui.core.practice.model import (
     Kind,
     Mode,
     Model,
+    Move,
     Node,
-    Outcome,
-    Question,
-    Step,
     Tree,
-    ask_for,
     canonical,
-    other_actions,
     parse_tree_text,
     tree_text,
 )
+from proctui.core.practice.questions import Question, ask_for, other_actions
+from proctui.core.practice.transcript import Outcome
 from proctui.core.procfs.procs import ProcInfo, read_proc
 from proctui.core.script.warden import Warden
 
@@ -68,7 +66,7 @@ class PracticeRun:
         self.model = Model()  # what practice proposed: choices only
         self.rng = random.Random(exercise.seed if exercise.seed is not None else exercise.title)
         self.outcomes: list[Outcome] = []
-        self.index = 0  # the step under way
+        self.index = 0  # the move under way
         self.pids: dict[str, int] = {}  # name -> PID, from each process's hello
         self._ticks: dict[int, int] = {}  # PID -> start ticks: the process, not the number
         self._replies: queue.Queue[dict[str, Any]] = queue.Queue()
@@ -76,10 +74,10 @@ class PracticeRun:
         self.channel = ScriptChannel(self._message, lambda pid: None)
         self.warden = Warden("practice")
         self.root: LabProcess | None = None
-        self.question: Question | None = None  # the question of the step under way
+        self.question: Question | None = None  # the question of the move under way
         self.tree_before = ""
         self.tree_after = ""
-        self.acted = False  # the step's action has been done, its answer not yet marked
+        self.acted = False  # the move's action has been done, its answer not yet marked
         self._real = ""  # what the kernel said, as the question asks it
         self._real_tree: frozenset[tuple[str, str | None, str]] = frozenset()
 
@@ -210,55 +208,55 @@ class PracticeRun:
         parent = read_proc(info.ppid)  # neither ours nor known: named by what /proc calls it
         return f"PID {info.ppid} ({parent.name if parent else '?'})"
 
-    # -- one step --------------------------------------------------------------------------
+    # -- one move --------------------------------------------------------------------------
 
     @property
     def finished(self) -> bool:
-        return self.index >= len(self.exercise.steps)
+        return self.index >= len(self.exercise.moves)
 
     @property
-    def step(self) -> Step:
-        return self.exercise.steps[self.index]
+    def move(self) -> Move:
+        return self.exercise.moves[self.index]
 
     def prepare(self) -> Question:
-        """The question of the step under way, before its action is performed."""
+        """The question of the move under way, before its action is performed."""
         self._await_hello(ROOT)
-        step = self.step
+        move = self.move
         mode = self.exercise.mode
         self.tree_before = tree_text(self.real_tree())
         after = self.model.copy()
-        after.apply(step.act)
+        after.apply(move.act)
         if mode is Mode.REVERSE:
-            acts = [step.act, *other_actions(self.model, step.act, self.rng)]
+            acts = [move.act, *other_actions(self.model, move.act, self.rng)]
             self.rng.shuffle(acts)
             # Where nothing else could have made the second tree, there is nothing to ask.
             self.question = (Question(Ask.ACTION, choices=tuple(act.describe(self.lang) for act in acts))
                              if len(acts) > 1 else Question(Ask.NONE))
         elif mode is Mode.FINAL:
-            last = self.index == len(self.exercise.steps) - 1
+            last = self.index == len(self.exercise.moves) - 1
             if last:
-                final = ask_for(step.act, self.model, after, self.rng, Ask.TREE)
+                final = ask_for(move.act, self.model, after, self.rng, Ask.TREE)
                 self.question = final
             else:
                 self.question = Question(Ask.NONE)
         else:
-            self.question = ask_for(step.act, self.model, after, self.rng, step.ask)
+            self.question = ask_for(move.act, self.model, after, self.rng, move.ask)
         return self.question
 
     def act(self) -> None:
-        """Do the step's action on the real processes, and read what the kernel says
+        """Do the move's action on the real processes, and read what the kernel says
         (before the learner answers, in reverse mode; after, in the others)."""
-        step = self.step
+        move = self.move
         question = self.question or self.prepare()
-        said = self._do(step.act)
+        said = self._do(move.act)
         tree = self.real_tree()
         self.tree_after = tree_text(tree)
         if question.ask is Ask.TREE:
             self._real = self.tree_after
         elif question.ask is Ask.ACTION:
-            self._real = step.act.describe(self.lang)
+            self._real = move.act.describe(self.lang)
         elif question.ask is Ask.STATE:
-            self._real = self._state(question.about or step.act.who)
+            self._real = self._state(question.about or move.act.who)
         elif question.ask is Ask.ADOPTER:
             self._real = self._parent_name(question.about or "")
         else:
@@ -267,10 +265,10 @@ class PracticeRun:
         self.acted = True
 
     def mark(self, answer: str | None) -> Outcome:
-        """The learner's answer against what the kernel said; then on to the next step."""
+        """The learner's answer against what the kernel said; then on to the next move."""
         if not self.acted:
             self.act()
-        step = self.step
+        move = self.move
         question = self.question or Question(Ask.NONE)
         if question.ask is Ask.NONE:
             correct: bool | None = None
@@ -279,10 +277,10 @@ class PracticeRun:
             correct = answer is not None and parse_tree_text(answer) == self._real_tree
         else:
             correct = answer == self._real
-        outcome = Outcome(step, question, answer, self._real if question.ask is not Ask.NONE else "",
+        outcome = Outcome(move, question, answer, self._real if question.ask is not Ask.NONE else "",
                           correct, self.tree_before, self.tree_after)
         self.outcomes.append(outcome)
-        self.model.apply(step.act)
+        self.model.apply(move.act)
         self.index += 1
         self.question = None
         self.acted = False

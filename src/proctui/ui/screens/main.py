@@ -28,7 +28,8 @@ from proctui.core.i18n import N_, words
 from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab, LabError, LabEvent, LabProcess
 from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE
-from proctui.core.practice.model import Exercise, generate
+from proctui.core.practice.model import Exercise
+from proctui.core.practice.questions import generate
 from proctui.core.procfs.filter import CommandLines
 from proctui.core.procfs.procs import HelperRoles, LabSnapshots, Snapshot, SystemTable
 from proctui.core.script.runner import ScriptToRun

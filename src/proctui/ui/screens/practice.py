@@ -21,8 +21,9 @@ from textual.widgets import Static
 
 from proctui.core.i18n import N_, words
 from proctui.core.lab.lab import LabError
-from proctui.core.practice.model import Ask, Exercise, Mode, Outcome, parse_tree_text, transcript
+from proctui.core.practice.model import Ask, Exercise, Mode, parse_tree_text
 from proctui.core.practice.run import PracticeError, PracticeRun
+from proctui.core.practice.transcript import Outcome, transcript
 from proctui.core.teaching.render import render
 
 #: How many choices a question can have (the keys 1-5).
@@ -129,7 +130,7 @@ class PracticeScreen(Screen):
             # While a verdict shows, the step it is about; else the one asked now.
             number = len(run.outcomes) if self.outcome is not None else run.index + 1
             facts.append(_("step {number} of {count}").format(
-                number=min(number, len(self.exercise.steps)), count=len(self.exercise.steps)))
+                number=min(number, len(self.exercise.moves)), count=len(self.exercise.moves)))
             right, asked = run.score
             facts.append(_("right {right} of {asked}").format(right=right, asked=asked))
         return " · ".join(facts)
@@ -143,7 +144,7 @@ class PracticeScreen(Screen):
         self.chosen = None
         question = run.question
         assert question is not None
-        act = run.step.act
+        act = run.move.act
         self.query_one("#practice-head", Static).update(self._head())
         now = self.query_one("#practice-now", Static)
         now.border_title = _("before") if self.exercise.mode is Mode.REVERSE else _("now")
@@ -193,7 +194,7 @@ class PracticeScreen(Screen):
                 if parse_tree_text(choice) == parse_tree_text(outcome.real)})
         verdict = Text()
         if outcome.correct is None:
-            verdict.append(_("Done: {action}.").format(action=outcome.step.act.describe(self.lang)))
+            verdict.append(_("Done: {action}.").format(action=outcome.move.act.describe(self.lang)))
         elif outcome.correct:
             verdict.append(_("Right: ") + _("the kernel agrees."), style="bold green")
         else:
@@ -209,8 +210,8 @@ class PracticeScreen(Screen):
         if self.exercise.mode is not Mode.REVERSE:
             done = Text()
             done.append(_("Just done: "), style="bold")
-            done.append(outcome.step.act.describe(self.lang) + "\n")
-            done.append(outcome.question.text(outcome.step.act, self.lang), style="bold")
+            done.append(outcome.move.act.describe(self.lang) + "\n")
+            done.append(outcome.question.text(outcome.move.act, self.lang), style="bold")
             self.query_one("#practice-ask", Static).update(done)
         if run.finished:
             verdict.append("\n")
