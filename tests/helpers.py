@@ -21,7 +21,7 @@ from textual.command import CommandList, CommandPalette
 
 from proctui.core.events import Output, Refused
 from proctui.core.i18n import words
-from proctui.core.procfs.procs import ProcInfo, read_proc
+from proctui.core.procfs.stat import ProcInfo, read_proc
 from proctui.ui.actions import BY_ID
 
 T = TypeVar("T")

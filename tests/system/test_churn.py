@@ -27,7 +27,7 @@ from test_fuzz import send
 import proctui
 from helpers import installed_proctui
 from proctui.core.lab.lab import Lab
-from proctui.core.procfs.procs import read_proc
+from proctui.core.procfs.stat import read_proc
 from proctui.ui.app import ProcTUI
 from proctui.ui.widgets.process_tree import SYSTEM_ROOT
 

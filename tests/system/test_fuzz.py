@@ -29,7 +29,7 @@ from helpers import assert_refused, gone, pilot_wait_until, proc_info, proc_stat
 from proctui.core.events import Forked, GrandchildForked, LabEvent, Refusal, Refused, Signalled
 from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab, LabError, LabProcess
-from proctui.core.procfs.procs import read_proc
+from proctui.core.procfs.stat import read_proc
 from proctui.ui.app import ProcTUI
 
 SIZE = (80, 24)

@@ -41,7 +41,7 @@ from helpers import logged, pilot_wait_until, refused, screen_text, select
 from proctui.core import events as ev
 from proctui.core.events import Refusal
 from proctui.core.lab.lab import Lab
-from proctui.core.procfs import procs
+from proctui.core.procfs.helper_roles import helper_role
 from proctui.core.teaching.lessons import load_glossary, load_lessons
 from proctui.ui import actions
 from proctui.ui.app import ProcTUI
@@ -640,7 +640,7 @@ async def test_in_chinese_every_screen_and_event_is_chinese_and_fits_80_columns(
         # The helpers' rows, selected: their selection lines are the longest. (A snapshot
         # taken after the fork server started has them both.)
         def helpers_shown() -> list[int] | None:
-            found = [pid for pid in main.snapshot.procs if procs.helper_role(pid)]
+            found = [pid for pid in main.snapshot.procs if helper_role(pid)]
             return found if len(found) >= 2 else None
 
         helpers = await pilot_wait_until(pilot, helpers_shown, what="a fork server and a resource tracker to select")
@@ -648,7 +648,7 @@ async def test_in_chinese_every_screen_and_event_is_chinese_and_fits_80_columns(
             await select(pilot, app, pid)
             await until_shown(pilot, app, lambda: f"PID {pid} ·" in str(main.selection_bar.render()),
                               "the helper's selection line")
-            await stop(f"a multiprocessing helper selected: {procs.helper_role(pid)}")
+            await stop(f"a multiprocessing helper selected: {helper_role(pid)}")
 
         await pilot.press("a")
         await until_shown(pilot, app, lambda: main.scope == "system" and main.snapshot

@@ -98,7 +98,7 @@ ORPHAN_WITHOUT_SUBREAPER = textwrap.dedent(
     import os, sys, time
     from proctui.core.lab import experiments
     from proctui.core.lab.lab import Lab
-    from proctui.core.procfs.procs import read_proc
+    from proctui.core.procfs.stat import read_proc
     lab = Lab(subreaper=False)
     parent, grandchild = experiments.make_orphan(lab)
     deadline = time.monotonic() + 10

@@ -16,7 +16,8 @@ from proctui.core.lab import experiments, workers
 from proctui.core.lab.copy_on_write import list_kb
 from proctui.core.lab.lab import Lab, LabError
 from proctui.core.lab.queue_deadlock import QUEUE_BYTES
-from proctui.core.procfs.procs import read_memory_use, read_threads
+from proctui.core.procfs.memory import read_memory_use
+from proctui.core.procfs.threads import read_threads
 from proctui.ui.actions import BY_ID
 
 

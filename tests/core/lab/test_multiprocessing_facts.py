@@ -15,7 +15,7 @@ import textwrap
 import pytest
 
 from helpers import end_and_reap, family_of, gone, proc_info, proc_state, run_reaping_what_it_leaves, wait_until
-from proctui.core.procfs.procs import read_proc
+from proctui.core.procfs.stat import read_proc
 
 
 def exit_at_once() -> None:

@@ -39,7 +39,7 @@ from proctui.core.events import (
     Refusal,
 )
 from proctui.core.lab.pool import LabPool, PoolError
-from proctui.core.procfs.procs import ProcInfo, read_proc
+from proctui.core.procfs.stat import ProcInfo, read_proc
 
 TASK_LINE = re.compile(r"^\[pool-1 worker PID (\d+)\] task (\d+)$")  # printed by the task itself
 

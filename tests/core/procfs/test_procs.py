@@ -9,7 +9,8 @@ import subprocess
 import threading
 
 from helpers import end_and_reap, family_of, gone, proc_state, wait_until
-from proctui.core.procfs.procs import Snapshot, parse_stat, read_proc, snapshot_subtree, snapshot_system, state_word
+from proctui.core.procfs.snapshot import Snapshot, snapshot_subtree, snapshot_system
+from proctui.core.procfs.stat import parse_stat, read_proc, state_word
 
 
 def test_comm_with_spaces_and_parentheses_is_parsed():
@@ -93,7 +94,7 @@ def test_a_ppid_that_names_a_younger_process_is_not_a_parent_link():
 
 def test_the_subtree_walk_finds_children_of_every_thread_and_matches_a_full_scan():
     # A child forked by another thread is listed in that thread's children file only.
-    from proctui.core.procfs.procs import children_files_exist
+    from proctui.core.procfs.snapshot import children_files_exist
 
     started: list[subprocess.Popen] = []
     forker = threading.Thread(target=lambda: started.append(subprocess.Popen(["sleep", "30"])))

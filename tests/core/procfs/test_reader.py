@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 
 from helpers import wait_until
-from proctui.core.procfs.procs import Snapshot, snapshot_system
 from proctui.core.procfs.reader import SnapshotReader
+from proctui.core.procfs.snapshot import Snapshot, snapshot_system
 
 
 def test_requests_during_a_read_make_exactly_one_more_read():

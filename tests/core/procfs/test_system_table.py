@@ -25,7 +25,9 @@ from test_churn import CHURNER
 
 from helpers import pilot_wait_until, proc_state, row_text, select, wait_until
 from proctui.core.lab.lab import Lab
-from proctui.core.procfs.procs import SystemTable, read_proc, snapshot_system
+from proctui.core.procfs.snapshot import snapshot_system
+from proctui.core.procfs.stat import read_proc
+from proctui.core.procfs.system_table import SystemTable
 from proctui.ui.app import ProcTUI
 
 

@@ -10,7 +10,7 @@ from helpers import on_screen, pilot_wait_until, screen_text
 from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab
 from proctui.core.procfs.filter import CommandLines, matching, with_ancestors
-from proctui.core.procfs.procs import read_proc
+from proctui.core.procfs.stat import read_proc
 from proctui.ui.app import ProcTUI
 
 SIZE = (80, 24)

@@ -23,7 +23,7 @@ import pytest
 from helpers import events_of, proc_info, proc_state, wait_until
 from helpers import gone as has_gone
 from proctui.core.events import Output, Reaped, ScriptForked
-from proctui.core.procfs.procs import children
+from proctui.core.procfs.snapshot import children
 from proctui.core.script.runner import Ended, Pause
 from script_driver import EXAMPLES, Driver, source_line, where_fork_returned_0
 

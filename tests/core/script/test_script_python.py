@@ -22,7 +22,7 @@ from helpers import assert_refused, events_of, pilot_wait_until, refused, wait_u
 from proctui import cli
 from proctui.core.events import Output, Refusal, ScriptForked, ScriptStarted
 from proctui.core.lab.lab import Lab, LabError
-from proctui.core.procfs.procs import children
+from proctui.core.procfs.snapshot import children
 from proctui.core.script import interpreter as script_python
 from proctui.core.script.runner import NEEDS_A_FILE, NEEDS_A_PYTHON, ScriptToRun, check_script, parse_run
 from proctui.ui.app import ProcTUI

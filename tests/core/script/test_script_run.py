@@ -14,7 +14,7 @@ import pytest
 from helpers import assert_refused, events_of, gone, proc_info, proc_state, wait_until
 from proctui.core.events import Output, ReapCall, Reaped, Refusal, Refused, ScriptForked, ScriptReadStdin
 from proctui.core.lab.lab import Lab, LabError
-from proctui.core.procfs.procs import children
+from proctui.core.procfs.snapshot import children
 from proctui.core.script.runner import Ended, Pause
 from script_driver import EXAMPLES, SCRIPTS, Driver, run_to_the_end, source_line, where_fork_returned_0
 

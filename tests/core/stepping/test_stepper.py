@@ -30,7 +30,7 @@ import pytest
 
 from helpers import ROOT, TESTS, gone, proc_info, proc_state
 from proctui.core.linux import decode_status
-from proctui.core.procfs.procs import read_proc
+from proctui.core.procfs.stat import read_proc
 from proctui.core.stepping.stepper import Step, Stepper
 
 # Spawn and forkserver children import their target by module name, with the sys.path

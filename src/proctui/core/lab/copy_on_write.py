@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from proctui.core.events import CowMemory, LabError, LabEvent, Refusal, refuse
 from proctui.core.lab import workers
 from proctui.core.lab.records import LabProcess
-from proctui.core.procfs.procs import MemoryUse, read_memory_use
+from proctui.core.procfs.memory import MemoryUse, read_memory_use
 
 if TYPE_CHECKING:  # typeshed's Connection is generic; the real class is not subscriptable
     Report = Connection[object, object]

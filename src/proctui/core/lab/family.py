@@ -27,7 +27,7 @@ from proctui.core.lab.rooms import LabForFamily
 from proctui.core.lab.sending import disposition
 from proctui.core.lab.start_methods import start_method
 from proctui.core.linux import peek_exit_status
-from proctui.core.procfs import procs
+from proctui.core.procfs.snapshot import children
 
 
 class Family:
@@ -140,7 +140,7 @@ class Family:
         # Our Process children, and the script process, which its own exit reaps (on_exit).
         ours = {r.pid for r in self._lab.records.live() if r.process is not None or r.role == SCRIPT_ROLE}
         ours.update(self._lab.pool_workers())
-        for info in procs.children(self._lab.pid):  # not every process on the system: at 10,000, 150 ms
+        for info in children(self._lab.pid):  # not every process on the system: at 10,000, 150 ms
             pid = info.pid
             if not info.is_zombie or pid in ours:
                 continue

@@ -71,7 +71,7 @@ from proctui.core.lab.start_methods import START_METHODS, start_method
 from proctui.core.lab.stepped_join import SteppedJoins, check_joinable, hold_reap_lock
 from proctui.core.lab.watcher import ChildWatcher
 from proctui.core.linux import PR_SET_CHILD_SUBREAPER, peek_exit_status, pidfd_exits_within, prctl
-from proctui.core.procfs import procs
+from proctui.core.procfs.stat import ProcInfo
 from proctui.core.script.runner import Scripts
 from proctui.core.stepping.stepper import Step, Stepper
 
@@ -334,7 +334,7 @@ class Lab:
         if not info.is_zombie:
             await_state(record.pid, lambda info: info.is_zombie, timeout=0.02)
 
-    def _send(self, record: LabProcess, signum: int) -> procs.ProcInfo:
+    def _send(self, record: LabProcess, signum: int) -> ProcInfo:
         return send(record, signum, self.records.is_current(record), self.pid)
 
     def _signal(self, record: LabProcess, method: str | None, signum: int, emulated: Emulated | None = None) -> None:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from proctui.core.events import LabError, LabEvent, QueueGot, Refusal, WhereBlocked, refuse
 from proctui.core.lab.records import LabProcess
-from proctui.core.procfs.procs import read_threads
+from proctui.core.procfs.threads import read_threads
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue

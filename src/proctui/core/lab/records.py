@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from proctui.core.i18n import N_
 from proctui.core.linux import describe_exitcode
-from proctui.core.procfs import procs
+from proctui.core.procfs.stat import ProcInfo, read_proc
 
 #: Every role a lab process is started as (LabProcess.role), marked for the catalogue:
 #: the log and the selection line say it in the user's language.
@@ -85,17 +85,17 @@ class LabProcess:
             return describe_exitcode(os.waitstatus_to_exitcode(self.exit_status))
         return None
 
-    def is_same_process(self, info: procs.ProcInfo | None) -> bool:
+    def is_same_process(self, info: ProcInfo | None) -> bool:
         """Does this /proc view show the very process this record names (not a newcomer
         that was handed its PID)?"""
         return info is not None and info.pid == self.pid and info.start_ticks == self.start_ticks
 
-    def view(self) -> procs.ProcInfo | None:
+    def view(self) -> ProcInfo | None:
         """The kernel's view of this very process, or None if its PID names it no more."""
-        info = procs.read_proc(self.pid)
+        info = read_proc(self.pid)
         return info if self.is_same_process(info) else None
 
-    def pidfd_if_same(self) -> tuple[int, procs.ProcInfo] | None:
+    def pidfd_if_same(self) -> tuple[int, ProcInfo] | None:
         """A pidfd on this very process (a copy of the record's own; the caller closes it),
         and its /proc view, if it is not reaped and its PID still names it (a zombie
         included), else None. A signal through it can only reach this process: if the
@@ -162,7 +162,7 @@ class Records:
             pidfd: int | None = os.pidfd_open(pid)  # first: then the /proc view is of this very process
         except ProcessLookupError:
             pidfd = None
-        info = procs.read_proc(pid)
+        info = read_proc(pid)
         record = LabProcess(
             label=label, role=role, pid=pid, start_method=start_method, started_at=time.time(),
             start_ticks=info.start_ticks if info else -1, process=process, former_parent=former_parent,

@@ -15,10 +15,10 @@ from collections.abc import Callable
 
 from proctui.core.events import Disposition, LabError, Refusal, refuse
 from proctui.core.lab.records import LabProcess, Records
-from proctui.core.procfs import procs
+from proctui.core.procfs.stat import ProcInfo, read_proc
 
 
-def refuse_foreign(info: procs.ProcInfo, own_pid: int) -> None:
+def refuse_foreign(info: ProcInfo, own_pid: int) -> None:
     """Never, whatever a record says: proctui itself, PID 1, another user's process."""
     if info.pid <= 1:
         raise refuse(Refusal.INIT, pid=info.pid)
@@ -32,7 +32,7 @@ def no_longer(record: LabProcess) -> LabError:
     return refuse(Refusal.PID_REUSED, pid=record.pid, label=record.label)
 
 
-def check_same_process(record: LabProcess, is_current: bool, own_pid: int) -> procs.ProcInfo:
+def check_same_process(record: LabProcess, is_current: bool, own_pid: int) -> ProcInfo:
     """Refuse unless record.pid still names the very process we started; its /proc view."""
     check_not_reaped(record, is_current)
     info = record.view()
@@ -47,7 +47,7 @@ def check_not_reaped(record: LabProcess, is_current: bool) -> None:
         raise refuse(Refusal.ALREADY_REAPED, pid=record.pid, label=record.label, verb="signal")
 
 
-def send(record: LabProcess, signum: int, is_current: bool, own_pid: int) -> procs.ProcInfo:
+def send(record: LabProcess, signum: int, is_current: bool, own_pid: int) -> ProcInfo:
     """Send signum to the very process record names, or send nothing and raise LabError.
     Returns the /proc view the check passed on. Call with record.signal_lock held."""
     check_not_reaped(record, is_current)
@@ -66,7 +66,7 @@ def send(record: LabProcess, signum: int, is_current: bool, own_pid: int) -> pro
         os.close(pidfd)
 
 
-def call_method(record: LabProcess, method: Callable[[], None], is_current: bool, own_pid: int) -> procs.ProcInfo:
+def call_method(record: LabProcess, method: Callable[[], None], is_current: bool, own_pid: int) -> ProcInfo:
     """Call a Process method that sends its signal by PID (``interrupt()``: popen_fork's
     ``os.kill(self.pid, SIGINT)``) once record passes the check ``send`` makes, or call
     nothing and raise LabError. Returns the /proc view the check passed on.
@@ -86,7 +86,7 @@ def call_method(record: LabProcess, method: Callable[[], None], is_current: bool
 
 
 def interrupt_by_method(record: LabProcess, process: multiprocessing.process.BaseProcess, records: Records,
-                        own_pid: int) -> tuple[Disposition, procs.ProcInfo]:
+                        own_pid: int) -> tuple[Disposition, ProcInfo]:
     """The real ``process.interrupt()`` on record's process: what the process did with
     SIGINT before, and the /proc view the check passed on. Call it with record.reap_lock
     held, and only where proctui is the process's parent (fork, spawn)."""
@@ -134,11 +134,11 @@ def disposition(pid: int, signum: int) -> Disposition:
     return Disposition.DEFAULT
 
 
-def await_state(pid: int, done: Callable[[procs.ProcInfo], bool], timeout: float) -> None:
+def await_state(pid: int, done: Callable[[ProcInfo], bool], timeout: float) -> None:
     """Until the kernel shows pid done (or gone), for at most timeout seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        info = procs.read_proc(pid, owner=False)
+        info = read_proc(pid, owner=False)
         if info is None or done(info):
             return
         time.sleep(0.0005)

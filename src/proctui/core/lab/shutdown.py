@@ -17,7 +17,7 @@ from proctui.core.lab.pool import LabPool, PoolError
 from proctui.core.lab.records import LabProcess
 from proctui.core.lab.sending import refuse_foreign
 from proctui.core.linux import pidfd_exits_within
-from proctui.core.procfs import procs
+from proctui.core.procfs.stat import read_proc
 
 
 class Ending:
@@ -90,14 +90,14 @@ class Ending:
         except ProcessLookupError:
             return False
         try:
-            info = procs.read_proc(pid)
+            info = read_proc(pid)
             if info is None:
                 return False
             if info.is_zombie:
                 if info.ppid == self._own_pid:
                     _reap_by_pidfd(pidfd)
                 return False
-            parent = procs.read_proc(info.ppid)
+            parent = read_proc(info.ppid)
             if info.ppid != self._own_pid and (parent is None or parent.ppid != self._own_pid):
                 return False
             try:

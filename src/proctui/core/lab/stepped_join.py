@@ -13,7 +13,7 @@ from collections.abc import Callable
 from proctui.core.events import JoinReturned, JoinStepped, LabEvent, ReapCall, Reaped, Refusal, refuse
 from proctui.core.lab.records import LabProcess
 from proctui.core.lab.start_methods import start_method
-from proctui.core.procfs import procs
+from proctui.core.procfs.pipes import pipe_writers
 from proctui.core.stepping.stepper import Step, Stepper
 
 
@@ -91,7 +91,7 @@ class SteppedJoins:
         elif stepper.error is None:
             # Why it returned unreaped: the child runs on, or its sentinel is still held open.
             info = record.view()
-            writers = tuple(procs.pipe_writers(record.process.sentinel))
+            writers = tuple(pipe_writers(record.process.sentinel))
             self._emit(JoinReturned(pid=record.pid, label=record.label, timeout=stepper.timeout,
                                     child_state=info.state if info else None, sentinel_writers=writers))
         record.reap_lock.release()

@@ -35,7 +35,8 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 from proctui.core.i18n import words
 from proctui.core.linux import set_parent_death_signal
-from proctui.core.procfs import procs
+from proctui.core.procfs.helper_roles import FORK_SERVER, helper_role
+from proctui.core.procfs.stat import read_proc
 
 if TYPE_CHECKING:
     import multiprocessing.queues
@@ -139,7 +140,7 @@ def _parent_that_forked_us() -> int | None:
     """
     ppid = os.getppid()
     creator = multiprocessing.parent_process()
-    if creator is None or creator.pid == ppid or procs.helper_role(ppid) == procs.FORK_SERVER:
+    if creator is None or creator.pid == ppid or helper_role(ppid) == FORK_SERVER:
         return ppid
     return None
 
@@ -503,7 +504,7 @@ def sigchld_ignoring_parent(label: str, out: ChildOutput, grandchild_label: str,
     # is done with it: wait for the kernel's last word, which is "gone" here (a parent
     # that does not ignore SIGCHLD would see a zombie, Z, instead).
     deadline = time.monotonic() + 5
-    while (info := procs.read_proc(pid, owner=False)) is not None and info.state != "Z" \
+    while (info := read_proc(pid, owner=False)) is not None and info.state != "Z" \
             and time.monotonic() < deadline:
         time.sleep(0.001)
     print(_("[{label}] child {child} has exited: /proc/{child} exists: {exists}").format(

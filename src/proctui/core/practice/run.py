@@ -41,7 +41,7 @@ from proctui.core.practice.model import (
 )
 from proctui.core.practice.questions import Question, ask_for, other_actions
 from proctui.core.practice.transcript import Outcome
-from proctui.core.procfs.procs import ProcInfo, read_proc
+from proctui.core.procfs.stat import ProcInfo, read_proc
 from proctui.core.script.warden import Warden
 
 #: How long an action may take to show in /proc before it is said not to have (a hang

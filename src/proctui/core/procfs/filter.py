@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from proctui.core.procfs.procs import ProcInfo
+from proctui.core.procfs.stat import ProcInfo
 
 
 class CommandLines:

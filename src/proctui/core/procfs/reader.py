@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from proctui.core.procfs.procs import Snapshot
+from proctui.core.procfs.snapshot import Snapshot
 
 #: deliver(snapshot, None) after a read, or deliver(None, message) if it failed.
 Deliver = Callable[[Snapshot | None, str | None], None]

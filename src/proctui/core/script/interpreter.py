@@ -34,7 +34,7 @@ from typing import Any
 
 from proctui.core.events import Refusal, refuse
 from proctui.core.linux import pidfd_exits_within
-from proctui.core.procfs.procs import children
+from proctui.core.procfs.snapshot import children
 
 #: The Pythons a script may run under: CPython from OLDEST to NEWEST, both included.
 OLDEST = (3, 10)

@@ -50,7 +50,8 @@ from proctui.core.i18n import N_
 from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess
 from proctui.core.lab.rooms import LabForScripts
 from proctui.core.linux import pidfd_exits_within
-from proctui.core.procfs.procs import ProcInfo, Snapshot, read_proc, snapshot_system
+from proctui.core.procfs.snapshot import Snapshot, snapshot_system
+from proctui.core.procfs.stat import ProcInfo, read_proc
 from proctui.core.script.interpreter import ask_python, own_python
 from proctui.core.script.protocol import (
     BreakCommand,

@@ -16,7 +16,7 @@ import sys
 from proctui.core.events import Disposition
 from proctui.core.i18n import words
 from proctui.core.linux import decode_status, describe_exitcode
-from proctui.core.procfs.procs import state_word
+from proctui.core.procfs.stat import state_word
 from proctui.core.stepping.notes import note_for_line
 from proctui.core.stepping.stepper import Step
 

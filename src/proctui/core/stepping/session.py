@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 
 from proctui.core.events import Disposition
-from proctui.core.procfs.procs import ThreadWait, read_threads
+from proctui.core.procfs.threads import ThreadWait, read_threads
 from proctui.core.stepping import explain
 from proctui.core.stepping.stepper import Step, Stepper
 

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Literal, Protocol, cast
 
-from proctui.core.procfs.procs import read_proc
+from proctui.core.procfs.stat import read_proc
 from proctui.core.stepping.call_sites import (
     CallSite,
     NotEvaluable,

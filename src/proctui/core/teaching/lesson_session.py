@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from proctui.core.lab.lab import LabEvent, LabProcess
-from proctui.core.procfs.procs import ProcInfo
+from proctui.core.procfs.stat import ProcInfo
 from proctui.core.stepping.stepper import Step
 from proctui.core.teaching.lessons import Lesson, LessonRun, Progress
 

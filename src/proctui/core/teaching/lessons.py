@@ -22,7 +22,7 @@ from proctui.core.events import LabEvent
 from proctui.core.i18n import LANGUAGES as LANGUAGES  # re-exported: the languages lessons exist in
 from proctui.core.lab.records import LabProcess
 from proctui.core.lab.workers import SIGTERM_HANDLER_EXIT_CODE
-from proctui.core.procfs.procs import ProcInfo
+from proctui.core.procfs.stat import ProcInfo
 from proctui.core.stepping.stepper import Step
 
 E = TypeVar("E", bound=LabEvent)

@@ -31,7 +31,9 @@ from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE
 from proctui.core.practice.model import Exercise
 from proctui.core.practice.questions import generate
 from proctui.core.procfs.filter import CommandLines
-from proctui.core.procfs.procs import HelperRoles, LabSnapshots, Snapshot, SystemTable
+from proctui.core.procfs.helper_roles import HelperRoles
+from proctui.core.procfs.snapshot import LabSnapshots, Snapshot
+from proctui.core.procfs.system_table import SystemTable
 from proctui.core.script.runner import ScriptToRun
 from proctui.core.stepping.session import StepSession
 from proctui.core.stepping.stepper import Step, Stepper

@@ -19,7 +19,8 @@ from proctui.core.i18n import words
 from proctui.core.lab.lab import LabProcess
 from proctui.core.lab.start_methods import start_method
 from proctui.core.procfs.filter import CommandLines, matching, with_ancestors
-from proctui.core.procfs.procs import ProcInfo, Snapshot
+from proctui.core.procfs.snapshot import Snapshot
+from proctui.core.procfs.stat import ProcInfo
 from proctui.ui import actions
 from proctui.ui.actions import Pane
 

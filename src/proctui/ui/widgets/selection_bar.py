@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from proctui.core.i18n import words
 from proctui.core.lab.lab import LabProcess
-from proctui.core.procfs.procs import ProcInfo
+from proctui.core.procfs.stat import ProcInfo
 
 
 def describe_selection(info: ProcInfo | None, record: LabProcess | None, own_pid: int,

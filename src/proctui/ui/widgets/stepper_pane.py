@@ -21,7 +21,7 @@ from textual.widgets import Static
 from proctui.core.events import Disposition
 from proctui.core.i18n import words
 from proctui.core.lab.sending import disposition
-from proctui.core.procfs.procs import read_proc
+from proctui.core.procfs.stat import read_proc
 from proctui.core.stepping import explain
 from proctui.core.stepping.session import StepSession, StepView
 from proctui.core.stepping.stepper import Step
