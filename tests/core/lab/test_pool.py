@@ -38,7 +38,7 @@ from proctui.core.events import (
     PoolWorkerStarted,
     Refusal,
 )
-from proctui.core.lab.pool import LabPool, PoolError
+from proctui.core.lab.pool import LabPool, PoolError, PoolOptions
 from proctui.core.procfs.stat import ProcInfo, read_proc
 
 TASK_LINE = re.compile(r"^\[pool-1 worker PID (\d+)\] task (\d+)$")  # printed by the task itself
@@ -65,7 +65,7 @@ class PoolRecorder:
         return read_proc(pid) is None if seen is None else gone(seen)
 
     def start(self, start_method: str = "fork", **options) -> LabPool:
-        pool = LabPool("pool-1", start_method, self.emit, **options)
+        pool = LabPool("pool-1", start_method, self.emit, PoolOptions(**options))
         self.pools.append(pool)
         return pool
 
@@ -301,12 +301,12 @@ def test_workers_never_write_to_the_real_stdout_or_stderr(tmp_path, method):
     script.write_text(textwrap.dedent("""
         import json, sys
         from proctui.core.events import Output
-        from proctui.core.lab.pool import LabPool
+        from proctui.core.lab.pool import LabPool, PoolOptions
 
         if __name__ == "__main__":
             method, log_path = sys.argv[1:]
             events = []
-            pool = LabPool("pool-1", method, events.append, processes=2, maxtasksperchild=1)
+            pool = LabPool("pool-1", method, events.append, PoolOptions(processes=2, maxtasksperchild=1))
             pool.map(3)
             pool.close_and_join()
             with open(log_path, "w") as log:
@@ -330,9 +330,9 @@ def test_workers_exit_by_themselves_when_proctui_is_killed(tmp_path):
     script = tmp_path / "pool_then_wait.py"
     script.write_text(textwrap.dedent("""
         import json, time
-        from proctui.core.lab.pool import LabPool
+        from proctui.core.lab.pool import LabPool, PoolOptions
 
-        pool = LabPool("pool-1", "fork", lambda event: None, processes=2, maxtasksperchild=None)
+        pool = LabPool("pool-1", "fork", lambda event: None, PoolOptions(processes=2, maxtasksperchild=None))
         print(json.dumps(list(pool.workers())), flush=True)
         time.sleep(600)
     """))

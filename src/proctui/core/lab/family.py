@@ -41,7 +41,7 @@ class Family:
     def record_grandchild(self, parent: LabProcess, who: Labelled, pid: int) -> LabProcess:
         label = who.label
         with self._lock:
-            grandchild = self._lab.records.add(label, who.role, pid, parent.start_method, former_parent=parent.pid)
+            grandchild = self._lab.records.add_started_by(label, who.role, pid, parent.start_method, parent.pid)
             parent_gone = parent.exit_handled
         self._lab.emit(GrandchildForked(pid=pid, label=label, parent_pid=parent.pid, parent_label=parent.label))
         if parent_gone:

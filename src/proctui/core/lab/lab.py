@@ -55,7 +55,7 @@ from proctui.core.lab.guards import (
     mark_as_lab_child,
     stderr_with_a_fileno,
 )
-from proctui.core.lab.pool import LabPool, PoolError
+from proctui.core.lab.pool import LabPool, PoolError, PoolOptions
 from proctui.core.lab.queue_deadlock import QueueDeadlock
 from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, Labelled, LabProcess, Records
 from proctui.core.lab.sending import (
@@ -167,7 +167,8 @@ class Lab:
         label = self.records.next_label("pool")
         try:
             with stderr_with_a_fileno():
-                pool = LabPool(label, self.start_method, self.emit, processes, maxtasksperchild, self.language)
+                options = PoolOptions(processes, maxtasksperchild, self.language)
+                pool = LabPool(label, self.start_method, self.emit, options)
         except PoolError as exc:
             raise LabError(exc.refusal) from exc
         self._pools.append(pool)
@@ -193,14 +194,15 @@ class Lab:
 
     def start_with_grandchild(self, parent: Labelled, target: Worker, grandchild: Labelled,
                               extra_args: tuple[object, ...] = ()) -> tuple[LabProcess, LabProcess]:
-        """Start ``target(label, out, grandchild's label, its out, report, *extra_args)``, a
-        child that starts a grandchild and tells us its PID through ``report``."""
+        """Start ``target(label, out, workers.Grandchild(its label, its out, report), *extra_args)``,
+        a child that starts a grandchild and tells us its PID through ``report``."""
         grandchild_read, grandchild_write = os.pipe()
         report_read, report_write = multiprocessing.get_context(self.start_method).Pipe(duplex=False)
         try:
             started = self.start_labelled(
                 parent, target,
-                (grandchild.label, workers.ChildOutput(grandchild_write, self.language), report_write, *extra_args),
+                (workers.Grandchild(grandchild.label, workers.ChildOutput(grandchild_write, self.language),
+                                    report_write), *extra_args),
             )
         except LabError:
             os.close(grandchild_read)

@@ -50,6 +50,7 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from proctui.core.events import (
@@ -136,20 +137,22 @@ def _recorded_exitcode(process: multiprocessing.process.BaseProcess) -> int | No
     return code
 
 
+@dataclass(frozen=True)
+class PoolOptions:
+    """How a pool is made: Pool(processes, maxtasksperchild=...), its workers printing in lang."""
+
+    processes: int = 2
+    maxtasksperchild: int | None = 2
+    lang: str = "en"
+
+
 class LabPool:
     """One multiprocessing.Pool the lab started."""
 
-    def __init__(
-        self,
-        label: str,
-        start_method: str,
-        emit: Emit,
-        processes: int = 2,
-        maxtasksperchild: int | None = 2,
-        lang: str = "en",
-    ) -> None:
-        """Start the Pool and its first workers (which print in lang). Call from
+    def __init__(self, label: str, start_method: str, emit: Emit, options: PoolOptions = PoolOptions()) -> None:
+        """Start the Pool and its first workers (which print in options.lang). Call from
         proctui's main thread."""
+        processes, maxtasksperchild, lang = options.processes, options.maxtasksperchild, options.lang
         if processes < 1:
             raise PoolError(Refusal.POOL_NEEDS_A_WORKER, value=str(processes))
         if maxtasksperchild is not None and maxtasksperchild < 1:

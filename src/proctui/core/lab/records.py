@@ -149,27 +149,25 @@ class Records:
         self._counters: dict[str, itertools.count[int]] = {}
         self._lock = threading.Lock()
 
-    def add(
-        self,
-        label: str,
-        role: str,
-        pid: int,
-        start_method: str,
-        process: multiprocessing.process.BaseProcess | None = None,
-        former_parent: int | None = None,
-    ) -> LabProcess:
-        try:
-            pidfd: int | None = os.pidfd_open(pid)  # first: then the /proc view is of this very process
-        except ProcessLookupError:
-            pidfd = None
-        info = read_proc(pid)
-        record = LabProcess(
-            label=label, role=role, pid=pid, start_method=start_method, started_at=time.time(),
-            start_ticks=info.start_ticks if info else -1, process=process, former_parent=former_parent,
-            pidfd=pidfd,
-        )
+    def add(self, label: str, role: str, pid: int, start_method: str,
+            process: multiprocessing.process.BaseProcess | None = None) -> LabProcess:
+        """A process proctui started itself, with its Process object (the script process,
+        which proctui spawns without one, has none)."""
+        pidfd, start_ticks = _identity(pid)
+        return self._keep(LabProcess(label=label, role=role, pid=pid, start_method=start_method,
+                                     started_at=time.time(), start_ticks=start_ticks, process=process, pidfd=pidfd))
+
+    def add_started_by(self, label: str, role: str, pid: int, start_method: str, parent: int) -> LabProcess:
+        """A process another process of the lab started (a grandchild, a script's child):
+        parent is the PID of the process that started it."""
+        pidfd, start_ticks = _identity(pid)
+        return self._keep(LabProcess(label=label, role=role, pid=pid, start_method=start_method,
+                                     started_at=time.time(), start_ticks=start_ticks, former_parent=parent,
+                                     pidfd=pidfd))
+
+    def _keep(self, record: LabProcess) -> LabProcess:
         with self._lock:
-            self._by_pid[pid] = record
+            self._by_pid[record.pid] = record
         return record
 
     def get(self, pid: int) -> LabProcess | None:
@@ -197,3 +195,14 @@ class Records:
 
     def next_label(self, role: str) -> str:
         return f"{role}-{self.next_number(role)}"
+
+
+def _identity(pid: int) -> tuple[int | None, int]:
+    """A pidfd of pid and its start time, in that order: then the /proc view is of the
+    very process the pidfd names. (None, -1) for what is gone already."""
+    try:
+        pidfd: int | None = os.pidfd_open(pid)
+    except ProcessLookupError:
+        pidfd = None
+    info = read_proc(pid)
+    return pidfd, info.start_ticks if info else -1

@@ -31,7 +31,7 @@ import time
 import types
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, NamedTuple, Protocol, cast
 
 from proctui.core.i18n import words
 from proctui.core.linux import set_parent_death_signal
@@ -69,6 +69,15 @@ class ChildOutput:
 
     def __repr__(self) -> str:
         return f"ChildOutput(fd={self.fd}, lang={self.lang!r})"
+
+
+class Grandchild(NamedTuple):
+    """What a lab child is handed to start a child of its own (``Lab.start_with_grandchild``):
+    the grandchild's label and output pipe, and the pipe on which to report its PID."""
+
+    label: str
+    out: ChildOutput
+    report: Connection[int | None, object]
 
 
 class _DupFd(Protocol):
@@ -231,14 +240,14 @@ def _sleep_for_ever() -> None:
         time.sleep(3600)
 
 
-def orphan_parent(label: str, out: ChildOutput, grandchild_label: str, grandchild_out: ChildOutput,
-                  report: Connection[int | None, object]) -> None:
+def orphan_parent(label: str, out: ChildOutput, to_start: Grandchild) -> None:
     """Start a grandchild, then leave with os._exit(), so the grandchild is orphaned.
 
     A normal return would not orphan it: multiprocessing's exit handler joins a
     non-daemon child first. os._exit() skips every exit handler.
     """
     _become_lab_child(out)
+    grandchild_label, grandchild_out, report = to_start
     grandchild = multiprocessing.get_context("fork").Process(
         target=orphan_grandchild, args=(grandchild_label, grandchild_out, os.getpid()), name=grandchild_label
     )
@@ -268,12 +277,12 @@ def orphan_grandchild(label: str, out: ChildOutput, parent_pid: int) -> None:
     _sleep_for_ever()
 
 
-def waiting_orphan_parent(label: str, out: ChildOutput, grandchild_label: str, grandchild_out: ChildOutput,
-                          report: Connection[int | None, object], proctui_pid: int) -> None:
+def waiting_orphan_parent(label: str, out: ChildOutput, to_start: Grandchild, proctui_pid: int) -> None:
     """Start a grandchild, then wait until the user ends us (t or x): the grandchild is
     orphaned when we die, and not before. A signal's default action ends us at once, with
     no exit handler to join the grandchild."""
     _become_lab_child(out)
+    grandchild_label, grandchild_out, report = to_start
     grandchild = multiprocessing.get_context("fork").Process(
         target=adoptable_grandchild, args=(grandchild_label, grandchild_out, os.getpid(), proctui_pid),
         name=grandchild_label,
@@ -336,14 +345,14 @@ def daemon_child(label: str, out: ChildOutput) -> None:
     _sleep_for_ever()
 
 
-def daemon_parent(label: str, out: ChildOutput, daemon_label: str, daemon_out: ChildOutput,
-                  report: Connection[int | None, object], linger: float) -> None:
+def daemon_parent(label: str, out: ChildOutput, to_start: Grandchild, linger: float) -> None:
     """A normal child with a daemon child; it then returns normally after ``linger`` s.
 
     On its way out, multiprocessing's exit handler (util._exit_function) terminates
     every daemonic child and joins it: the daemon dies with its parent.
     """
     _become_lab_child(out)
+    daemon_label, daemon_out, report = to_start
     daemon = multiprocessing.get_context("fork").Process(
         target=daemon_grandchild, args=(daemon_label, daemon_out), name=daemon_label, daemon=True
     )
@@ -481,13 +490,13 @@ def keyboard_interrupt_child(label: str, out: ChildOutput) -> None:
     _sleep_for_ever()
 
 
-def sigchld_ignoring_parent(label: str, out: ChildOutput, grandchild_label: str, grandchild_out: ChildOutput,
-                            report: Connection[int | None, object]) -> None:
+def sigchld_ignoring_parent(label: str, out: ChildOutput, to_start: Grandchild) -> None:
     """A parent that sets SIGCHLD to SIG_IGN, then starts a child: when the child ends, the
     kernel reaps it at once, so the parent's waitpid() fails with ECHILD. multiprocessing's
     poll() takes that OSError for "still running": is_alive() says True of a process that
     is gone, and join() returns with exitcode None. Each is called here, and said as it is."""
     _become_lab_child(out)
+    grandchild_label, grandchild_out, report = to_start
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     child = multiprocessing.get_context("fork").Process(
         target=sleeping_grandchild, args=(grandchild_label, grandchild_out, os.getpid()), name=grandchild_label)

@@ -507,8 +507,8 @@ class Scripts:
             record: LabProcess | None = None
             with self._hello_lock:
                 if self._room_for_one_more():
-                    record = self._records.add(self._records.next_label("script-child"), SCRIPT_CHILD_ROLE, pid,
-                                               str(message.get("via")), former_parent=parent)
+                    record = self._records.add_started_by(self._records.next_label("script-child"),
+                                                          SCRIPT_CHILD_ROLE, pid, str(message.get("via")), parent)
             if record is None:
                 # A script that forks in a loop: each child past the limit ends at its hello,
                 # before it can run any of the script's code (it says hello first).
