@@ -45,3 +45,11 @@ def test_importing_every_core_module_loads_no_ui_package():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_events_import_nothing_of_proctui():
+    """Events are the vocabulary every room shares: data that imports no room of its own,
+    so that no room (the renderer that says them, the errors that carry a refusal) makes
+    a circle through them."""
+    bad = {m for m in imported_modules(CORE / "events.py") if m.split(".")[0] == "proctui"}
+    assert not bad, f"events.py imports {bad}"

@@ -599,18 +599,3 @@ class Refused(LabEvent):
     version: str | None = None  # what that Python said it is: "2.7.18"; "PyPy 3.10.14" if it is no CPython
     exitcode: int | None = None  # how that program ended
 
-
-class LabError(Exception):
-    """An operation the Lab refused or the system failed: nothing was done. ``refusal``
-    says why, as data; ``str()`` is the English sentence (the UI renders its own)."""
-
-    def __init__(self, refusal: Refused) -> None:
-        self.refusal = refusal
-        from proctui.core.teaching.render import render  # render imports this module
-
-        super().__init__(render(refusal))
-
-
-def refuse(reason: Refusal, **facts: Any) -> LabError:
-    """``raise refuse(Refusal.TOO_MANY, count=3, limit=2)``."""
-    return LabError(Refused(reason=reason, **facts))

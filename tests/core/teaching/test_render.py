@@ -15,6 +15,7 @@ import pytest
 
 from helpers import ENGLISH_RUN
 from proctui.core import events as ev
+from proctui.core.errors import LabError, refuse
 from proctui.core.events import (
     Adopted,
     Adopter,
@@ -28,7 +29,6 @@ from proctui.core.events import (
     JoinBlocks,
     JoinReturned,
     JoinStepped,
-    LabError,
     OrphanLeavesTheTree,
     Output,
     ParentIs,
@@ -60,7 +60,6 @@ from proctui.core.events import (
     WatchFailed,
     WhereBlocked,
     WhoReaps,
-    refuse,
 )
 from proctui.core.lab.pool import PoolError
 from proctui.core.lab.start_methods import start_method

@@ -28,13 +28,13 @@ import threading
 import warnings
 from collections.abc import Callable
 
+from proctui.core.errors import LabError, refuse
 from proctui.core.events import (
     Emulated,
     Forked,
     ForkWarned,
     JoinBlocks,
     JoinStepped,
-    LabError,
     LabEvent,
     OrphanLeavesTheTree,
     Output,
@@ -46,7 +46,6 @@ from proctui.core.events import (
     StillAlive,
     SubreaperSet,
     WatchFailed,
-    refuse,
 )
 from proctui.core.lab import workers
 from proctui.core.lab.copy_on_write import CopyOnWrite

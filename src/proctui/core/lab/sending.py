@@ -12,7 +12,8 @@ import signal
 import time
 from collections.abc import Callable
 
-from proctui.core.events import Disposition, LabError, Refusal, refuse
+from proctui.core.errors import LabError, refuse
+from proctui.core.events import Disposition, Refusal
 from proctui.core.lab.records import LabProcess
 from proctui.core.procfs import procs
 
