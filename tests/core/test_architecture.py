@@ -157,3 +157,11 @@ def test_what_runs_in_another_process_imports_only_the_standard_library():
     for path in marked_files:
         bad = imports_beyond_the_standard_library(path)
         assert not bad, f"{path.relative_to(CORE)}: {bad}"
+
+
+def test_the_events_import_nothing_of_proctui():
+    """Events are the vocabulary every room shares: data that imports no room of its own,
+    so that no room (the renderer that says them, the errors that carry a refusal) makes
+    a circle through them."""
+    bad = {m for m in imported_modules(CORE / "events.py") if m.split(".")[0] == "proctui"}
+    assert not bad, f"events.py imports {bad}"

@@ -1,7 +1,7 @@
 """What happens to lab processes, as data: one class per kind of happening, its facts as fields.
 
-An event is not a sentence. Text is made from an event by a renderer, one per language
-(``proctui.core.teaching.render``); anything that decides (a lesson goal, an exercise, a test)
+An event is not a sentence. Text is made from an event by the renderer, in the user's
+language (``proctui.core.teaching.render``); anything that decides (a lesson goal, an exercise, a test)
 reads the fields, so rewording or translating a log line never changes what it decides.
 
 The Lab, its pools and the UI's refusals share this one vocabulary. Every field is a
@@ -125,10 +125,13 @@ class _Facts:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name, _, _ in self._fields)
         return f"{type(self).__name__}({shown})"
 
+    def facts(self) -> dict[str, Any]:
+        """Every fact by its field's name: what a sentence's {fields} are filled with."""
+        return {name: getattr(self, name) for name, _, _ in self._fields}
+
     def replace(self, **changes: Any) -> Any:
         """A copy with some facts changed, as ``dataclasses.replace`` makes."""
-        facts = {name: getattr(self, name) for name, _, _ in self._fields}
-        return type(self)(**{**facts, **changes})
+        return type(self)(**{**self.facts(), **changes})
 
 
 class LabEvent(_Facts):
@@ -599,18 +602,3 @@ class Refused(LabEvent):
     version: str | None = None  # what that Python said it is: "2.7.18"; "PyPy 3.10.14" if it is no CPython
     exitcode: int | None = None  # how that program ended
 
-
-class LabError(Exception):
-    """An operation the Lab refused or the system failed: nothing was done. ``refusal``
-    says why, as data; ``str()`` is the English sentence (the UI renders its own)."""
-
-    def __init__(self, refusal: Refused) -> None:
-        self.refusal = refusal
-        from proctui.core.teaching.render import render  # render imports this module
-
-        super().__init__(render(refusal))
-
-
-def refuse(reason: Refusal, **facts: Any) -> LabError:
-    """``raise refuse(Refusal.TOO_MANY, count=3, limit=2)``."""
-    return LabError(Refused(reason=reason, **facts))

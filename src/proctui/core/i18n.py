@@ -6,10 +6,10 @@ needs no catalogue; Chinese is ``locale/zh/LC_MESSAGES/proctui.po``, compiled to
 tests/core/teaching/test_catalogue.py fails when a message of the source is missing from the catalogue,
 is left untranslated, or the .mo is older than the .po).
 
-What is content rather than UI (lessons, the glossary) is TOML data in ``lessons/``; the
-event log's sentences are renderers (``render_en.py``, ``render_zh.py``) and the code
-viewers' notes ``explain.PHRASES`` and ``line_notes.PHRASES``, since they are built from
-an event's (or a pause's) facts.
+What is content rather than UI (lessons, the glossary) is TOML data in ``lessons/``. The
+event log's sentences (``teaching/sentences.py``, ``teaching/refusals.py``) and the code
+viewers' notes (``stepping/explain.py``, ``stepping/notes.py``) are messages too, with an
+event's (or a pause's) facts as named fields: ``_("child {pid} exited").format(pid=...)``.
 
 Where a message is declared apart from where it is shown (a table of actions, a list of
 words), it is marked with ``N_()`` for extraction and translated with ``_()`` when shown,

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from helpers import proc_state, wait_until
+from proctui.core.i18n import words
 from proctui.core.stepping import explain
 from proctui.core.stepping.stepper import Stepper
 
@@ -35,8 +36,8 @@ def notes_of_a_zombie_join(lang: str) -> tuple[int, list[str]]:
         assert step is not None
         first = True
         while True:
-            notes.append(explain.viewer_note(step, pid=pid, child_state=proc_state(pid),
-                                             sources=sources, first=first, start_method="fork", lang=lang))
+            child = explain.JoinFacts(pid=pid, state=proc_state(pid), start_method="fork")
+            notes.append(explain.viewer_note(step, child, sources=sources, first=first, lang=lang))
             first = False
             if step.kind in ("done", "exception"):
                 break
@@ -73,9 +74,9 @@ def test_the_same_join_in_chinese():
 
 def test_every_note_exists_in_both_languages_with_the_same_facts():
     placeholders = re.compile(r"{(\w+)}")
-    assert explain.PHRASES["en"].keys() == explain.PHRASES["zh"].keys()
-    for key, english in explain.PHRASES["en"].items():
-        chinese = explain.PHRASES["zh"][key]
+    for key, english in explain.PHRASES.items():
+        chinese = words("zh")(english)
+        assert chinese != english, f"untranslated: {key}"
         assert set(placeholders.findall(english)) == set(placeholders.findall(chinese)), key
         assert re.search(r"[\u4e00-\u9fff]", chinese) or key == "waitpid_other", key  # a bare result
 
@@ -88,12 +89,12 @@ def test_forkserver_and_blocking_notes():
 
     frame = Frame("Popen.poll", "popen_fork.py", 27, {})
     call = Step("call", frame, (frame,), call="os.waitpid(42, 0)")
-    assert "will block in the kernel" in explain.step_note(call, 42, "S")
+    assert "will block in the kernel" in explain.step_note(call, explain.JoinFacts(42, "S"))
     # A stopped child: SIGTERM stays pending until SIGCONT (test_sigterm_to_a_stopped_child_...).
-    stopped = explain.step_note(call, 42, "T")
+    stopped = explain.step_note(call, explain.JoinFacts(42, "T"))
     assert "x (SIGKILL) ends it at once" in stopped and "Press t or x" not in stopped
     nohang = Step("call", frame, (frame,), call="os.waitpid(42, 1)")
-    assert "WNOHANG" in explain.step_note(nohang, 42, "S")
+    assert "WNOHANG" in explain.step_note(nohang, explain.JoinFacts(42, "S"))
 
 
 def sleep_a_minute():
@@ -119,16 +120,16 @@ def test_a_child_killed_after_the_timeout_is_said_to_have_been_running_then():
         assert step is not None and stepper.state_at_timeout in ("S", "R")
         os.kill(pid, 9)
         wait_until(lambda: proc_state(pid) == "Z", what="a zombie")
-        note = explain.step_note(step, pid, "Z", timeout_state=stepper.state_at_timeout)
+        note = explain.step_note(step, explain.JoinFacts(pid, "Z", timeout_state=stepper.state_at_timeout))
         assert "when the timeout passed the child was still running" in note, note
         stepper.cancel()
         wait_until(lambda: stepper.done, what="join to end")
         final = stepper.step
         assert final is not None and final.kind == "done" and final.result == "None"
-        note = explain.step_note(final, pid, "Z", timeout_state=stepper.state_at_timeout)
+        note = explain.step_note(final, explain.JoinFacts(pid, "Z", timeout_state=stepper.state_at_timeout))
         assert "the child was running when the timeout passed" in note, note
         # Without what the stepper recorded, the state now would have been taken for then.
-        assert "another process held its sentinel open" in explain.step_note(final, pid, "Z")
+        assert "another process held its sentinel open" in explain.step_note(final, explain.JoinFacts(pid, "Z"))
     finally:
         process.kill()
         process.join()
@@ -187,8 +188,8 @@ def line_keys_of_a_join(method: str, target, timeout: float | None = None) -> li
             if step.kind == "line":
                 line = linecache.getline(step.frame.filename, step.frame.lineno).strip()
                 note = note_for_line(step.frame.filename, step.frame.func, line, step.frame.locals)
-                shown = explain.viewer_note(step, pid=process.pid, child_state=None, sources=sources, first=False,
-                                            start_method=method)
+                child = explain.JoinFacts(pid=process.pid, state=None, start_method=method)
+                shown = explain.viewer_note(step, child, sources=sources, first=False)
                 assert note is None or shown.startswith(note.text), (note, shown)
                 seen.append((line, note.key if note is not None else None))
             step = stepper.next()
@@ -259,7 +260,7 @@ def test_sigterm_to_a_stopped_child_that_ignores_it_is_discarded_at_once():
         call = Step("call", frame, (frame,), call=f"os.waitpid({pid}, 0)")
         for lang, says, never in (("en", "t does nothing: it ignores SIGTERM", "stays pending"),
                                   ("zh", "t 没有用：它忽略 SIGTERM", "一直挂着")):
-            note = explain.step_note(call, pid, "T", lang, sigterm=disposition(pid, signal.SIGTERM))
+            note = explain.step_note(call, explain.JoinFacts(pid, "T", sigterm=disposition(pid, signal.SIGTERM)), lang)
             assert says in note and never not in note, note
         os.kill(pid, signal.SIGCONT)
         wait_until(lambda: proc_state(pid) in ("S", "R"), what="running again, SIGTERM long gone")

@@ -16,6 +16,7 @@ import pytest
 
 from helpers import SCRIPTS, events_of, wait_until
 from proctui.core.events import ScriptForked
+from proctui.core.i18n import words
 from proctui.core.script.runner import Ended, Pause
 from proctui.core.stepping import notes as line_notes
 from script_driver import Driver, run_to_the_end, source_line
@@ -217,8 +218,8 @@ def test_every_line_of_the_table_is_in_this_python_s_source(module, function):
 
 def test_every_note_exists_in_both_languages_with_the_same_facts():
     placeholders = re.compile(r"{(\w+)}")
-    english, chinese = line_notes.PHRASES["en"], line_notes.PHRASES["zh"]
-    assert english.keys() == chinese.keys()
+    english = line_notes.PHRASES
+    chinese = {key: words("zh")(text) for key, text in english.items()}
     for key, text in english.items():
         assert set(placeholders.findall(text)) == set(placeholders.findall(chinese[key])), key
         assert re.search(r"[\u4e00-\u9fff]", chinese[key]), key

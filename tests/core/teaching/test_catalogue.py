@@ -57,10 +57,18 @@ def test_every_message_is_translated_with_the_same_fields(lang):
             assert message.string[0] in " （", message.id
 
 
+#: Names that are English in the Chinese text too: "fork server" is the process multiprocessing's
+#: documentation names so, and "fork server fork 出的子进程" is that name and then the verb.
+NAMES = ("fork server",)
+
+
 def test_chinese_messages_hold_no_english_sentence():
     for message in catalogue("zh"):
         if message.id:
-            run = ENGLISH_RUN.search(message.string)
+            text = message.string
+            for name in NAMES:
+                text = text.replace(name, "¦")
+            run = ENGLISH_RUN.search(text)
             assert run is None, f"English words in a row, {run.group(0)!r}: {message.string}"
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from helpers import ENGLISH_RUN
 from proctui.core import events as ev
+from proctui.core.errors import LabError, refuse
 from proctui.core.events import (
     Adopted,
     Adopter,
@@ -28,7 +29,6 @@ from proctui.core.events import (
     JoinBlocks,
     JoinReturned,
     JoinStepped,
-    LabError,
     OrphanLeavesTheTree,
     Output,
     ParentIs,
@@ -60,12 +60,11 @@ from proctui.core.events import (
     WatchFailed,
     WhereBlocked,
     WhoReaps,
-    refuse,
 )
 from proctui.core.lab.pool import PoolError
 from proctui.core.lab.start_methods import start_method
 from proctui.core.teaching import render
-from proctui.core.teaching.render_en import English
+from proctui.core.teaching.sentences import Sentences
 
 ME = 100  # proctui's PID in these sentences
 WARNING = "This process (pid=100) is multi-threaded, use of fork() may lead to deadlocks in the child."
@@ -135,8 +134,8 @@ def refused_with_all_facts(reason: Refusal) -> Refused:
 def test_every_event_class_has_a_method_in_the_english_renderer():
     classes = event_classes()
     assert Refused in classes and PoolWorkerStarted in classes and Reaped in classes
-    english = render.renderer("en")
-    assert isinstance(english, English)
+    english: object = render.renderer("en")  # object: that it is the one renderer is the point
+    assert isinstance(english, Sentences) and english.language == "en"
     missing = [cls.__name__ for cls in classes if not callable(getattr(english, render.method_name(cls), None))]
     assert missing == []
 

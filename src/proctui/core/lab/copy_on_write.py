@@ -18,7 +18,8 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
-from proctui.core.events import CowMemory, LabError, LabEvent, Refusal, refuse
+from proctui.core.errors import LabError, refuse
+from proctui.core.events import CowMemory, LabEvent, Refusal
 from proctui.core.lab import workers
 from proctui.core.lab.records import LabProcess
 from proctui.core.procfs.memory import MemoryUse, read_memory_use

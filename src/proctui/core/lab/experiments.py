@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from proctui.core.events import JoinStepped, OrphanLeavesTheTree, Refusal, refuse
+from proctui.core.errors import refuse
+from proctui.core.events import JoinStepped, OrphanLeavesTheTree, Refusal
 from proctui.core.lab import workers
 from proctui.core.lab.lab import Lab, LabError
 from proctui.core.lab.pool import LabPool

@@ -28,12 +28,12 @@ import threading
 import warnings
 from collections.abc import Callable
 
+from proctui.core.errors import LabError, refuse
 from proctui.core.events import (
     Emulated,
     Forked,
     ForkWarned,
     JoinBlocks,
-    LabError,
     LabEvent,
     Output,
     ReapCall,
@@ -44,7 +44,6 @@ from proctui.core.events import (
     StillAlive,
     SubreaperSet,
     WatchFailed,
-    refuse,
 )
 from proctui.core.lab import workers
 from proctui.core.lab.copy_on_write import CopyOnWrite

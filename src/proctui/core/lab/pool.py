@@ -53,6 +53,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from proctui.core.errors import RefusedError
 from proctui.core.events import (
     ForkWarned,
     LabEvent,
@@ -84,14 +85,11 @@ Emit = Callable[[LabEvent], None]
 _worker_pool_label = "pool"
 
 
-class PoolError(Exception):
+class PoolError(RefusedError):
     """A pool operation proctui refused or the system failed: ``refusal`` says why."""
 
     def __init__(self, reason: Refusal, label: str | None = None, **facts: Any) -> None:
-        self.refusal = Refused(reason=reason, label=label, **facts)
-        from proctui.core.teaching.render import render  # render's English module imports the events
-
-        super().__init__(render(self.refusal))
+        super().__init__(Refused(reason=reason, label=label, **facts))
 
 
 # -- what runs in the workers (top level, so spawn and forkserver can import it) -------

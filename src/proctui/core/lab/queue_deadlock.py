@@ -22,7 +22,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from proctui.core.events import LabError, LabEvent, QueueGot, Refusal, WhereBlocked, refuse
+from proctui.core.errors import LabError, refuse
+from proctui.core.events import LabEvent, QueueGot, Refusal, WhereBlocked
 from proctui.core.lab.records import LabProcess
 from proctui.core.procfs.threads import read_threads
 

@@ -13,7 +13,8 @@ import signal
 import time
 from collections.abc import Callable
 
-from proctui.core.events import Disposition, LabError, Refusal, refuse
+from proctui.core.errors import LabError, refuse
+from proctui.core.events import Disposition, Refusal
 from proctui.core.lab.records import LabProcess, Records
 from proctui.core.procfs.stat import ProcInfo, read_proc
 

@@ -12,7 +12,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from proctui.core.events import LabError, LabEvent, PoolHangs
+from proctui.core.errors import LabError
+from proctui.core.events import LabEvent, PoolHangs
 from proctui.core.lab.pool import LabPool, PoolError
 from proctui.core.lab.records import LabProcess
 from proctui.core.lab.sending import refuse_foreign

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from proctui.core.events import JoinReturned, JoinStepped, LabEvent, ReapCall, Reaped, Refusal, refuse
+from proctui.core.errors import refuse
+from proctui.core.events import JoinReturned, JoinStepped, LabEvent, ReapCall, Reaped, Refusal
 from proctui.core.lab.records import LabProcess
 from proctui.core.lab.start_methods import start_method
 from proctui.core.procfs.pipes import pipe_writers

@@ -17,7 +17,7 @@ import threading
 import time
 from typing import Any
 
-from proctui.core.events import LabError
+from proctui.core.errors import LabError
 from proctui.core.i18n import words
 from proctui.core.lab.records import LabProcess
 from proctui.core.practice import puppet as practice_puppet

@@ -32,7 +32,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from proctui.core.events import Refusal, refuse
+from proctui.core.errors import refuse
+from proctui.core.events import Refusal
 from proctui.core.linux import pidfd_exits_within
 from proctui.core.procfs.snapshot import children
 

@@ -34,8 +34,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from proctui.core.errors import LabError, refuse
 from proctui.core.events import (
-    LabError,
     Output,
     ParentIs,
     Refusal,
@@ -44,7 +44,6 @@ from proctui.core.events import (
     ScriptReadStdin,
     ScriptStarted,
     ScriptStartMethod,
-    refuse,
 )
 from proctui.core.i18n import N_
 from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess

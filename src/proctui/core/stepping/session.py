@@ -55,19 +55,16 @@ class StepSession:
              sigterm: Disposition = Disposition.DEFAULT) -> StepView:
         """What to show at ``step``, in lang; child_state is the kernel's state letter of the
         child now (None once it is gone), sigterm what it does with SIGTERM now."""
-        note = explain.viewer_note(
-            step,
+        child = explain.JoinFacts(
             pid=self.pid,
-            child_state=child_state,
-            sources=self.sources,
-            first=self.steps_shown == 0,
+            state=child_state,
+            sigterm=sigterm,
             start_method=self.start_method,
-            lang=lang,
             # Recorded by the joining thread when they happened, not read now.
             timeout_state=self.stepper.state_at_timeout,
             echild=self.stepper.saw_echild,
-            sigterm=sigterm,
         )
+        note = explain.viewer_note(step, child, sources=self.sources, first=self.steps_shown == 0, lang=lang)
         self.shown = step
         self.steps_shown += 1
         lines, first_line = self.sources.get(step.frame.func, ([], step.frame.lineno))

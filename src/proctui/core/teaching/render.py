@@ -1,21 +1,19 @@
-"""Events into sentences: one renderer per language, one method per kind of event.
+"""Events into sentences: one renderer, one method per kind of event, the words from the
+catalogue of the user's language (``sentences.py``).
 
 A renderer has a method for every event class, named after it in snake case
 (``Forked`` -> ``forked``); ``render`` finds it by the event's class. A test checks that
-every renderer covers every event class, so a new event cannot reach the log unsaid.
+the renderer covers every event class, so a new event cannot reach the log unsaid.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Protocol
 
 from proctui.core import events
-
-
-class Renderer(Protocol):
-    language: str
+from proctui.core.i18n import LANGUAGES
+from proctui.core.teaching.sentences import Sentences
 
 
 def method_name(event_class: type[events.LabEvent]) -> str:
@@ -37,26 +35,19 @@ def event_classes() -> list[type[events.LabEvent]]:
     return found
 
 
-def _renderers() -> dict[str, Renderer]:
-    # Imported here: each language's module imports this one for method_name.
-    from proctui.core.teaching.render_en import English
-    from proctui.core.teaching.render_zh import Chinese
-
-    return {"en": English(), "zh": Chinese()}
+_BY_LANGUAGE: dict[str, Sentences] = {}
 
 
-_BY_LANGUAGE: dict[str, Renderer] = {}
-
-
-def renderer(language: str = "en") -> Renderer:
-    """The renderer for a language; English where there is none for it yet."""
-    if not _BY_LANGUAGE:
-        _BY_LANGUAGE.update(_renderers())
-    return _BY_LANGUAGE.get(language) or _BY_LANGUAGE["en"]
+def renderer(language: str = "en") -> Sentences:
+    """The renderer for a language; English where proctui does not speak it."""
+    if language not in LANGUAGES:
+        language = "en"
+    if language not in _BY_LANGUAGE:
+        _BY_LANGUAGE[language] = Sentences(language)
+    return _BY_LANGUAGE[language]
 
 
 def render(event: events.LabEvent, language: str = "en") -> str:
     """The sentence a user reads for this event."""
-    chosen = renderer(language)
-    say: Callable[[events.LabEvent], str] = getattr(chosen, method_name(type(event)))
+    say: Callable[[events.LabEvent], str] = getattr(renderer(language), method_name(type(event)))
     return say(event)
