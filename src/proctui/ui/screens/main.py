@@ -28,12 +28,14 @@ from proctui.core.i18n import N_, words
 from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab, LabError, LabEvent, LabProcess
 from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE
+from proctui.core.lab.start_methods import start_method
 from proctui.core.practice.model import Exercise
 from proctui.core.practice.questions import generate
 from proctui.core.procfs.filter import CommandLines
 from proctui.core.procfs.helper_roles import HelperRoles
 from proctui.core.procfs.snapshot import LabSnapshots, Snapshot
 from proctui.core.procfs.system_table import SystemTable
+from proctui.core.procfs.tree import TreeShape, filtered, lab_shape, system_shape, with_rows_under
 from proctui.core.script.runner import ScriptToRun
 from proctui.core.stepping.session import StepSession
 from proctui.core.stepping.stepper import Step, Stepper
@@ -50,14 +52,7 @@ from proctui.ui.widgets.event_log import EventLog, say_message
 from proctui.ui.widgets.filter_bar import FilterBar
 from proctui.ui.widgets.key_footer import KeyFooter
 from proctui.ui.widgets.lesson_panel import LessonPanel
-from proctui.ui.widgets.process_tree import (
-    ProcessTree,
-    TreeShape,
-    filtered,
-    lab_shape,
-    system_shape,
-    with_gone_lab_processes,
-)
+from proctui.ui.widgets.process_tree import ProcessTree, TreeContent
 from proctui.ui.widgets.script_viewers import ScriptViewers
 from proctui.ui.widgets.selection_bar import SelectionBar
 from proctui.ui.widgets.stepper_pane import StepperPane
@@ -244,16 +239,24 @@ class MainScreen(Screen[None]):
             return
         shape = self._shape_of(self.snapshot)
         records = {record.pid: record for record in self.lab.processes}
-        shape = with_gone_lab_processes(shape, self.snapshot, records, self.own_pid)
+        shape = with_rows_under(shape, self._gone_lab_processes(records), self.own_pid)
         total = len(shape.parent_of)
         shape = self._filtered(shape, records)
         workers = self.lab.pool_workers()
         # A script's processes start helpers of their own (its fork server, its resource tracker).
         scripts = [pid for pid, record in records.items() if record.role in (SCRIPT_ROLE, SCRIPT_CHILD_ROLE)]
         helpers = self._helpers.among(self.snapshot, skip=[*records, *workers], also_under=scripts)
-        self.process_tree.show(shape, self.snapshot, records, helpers, workers, lang=self.lang, total=total)
+        self.process_tree.show(TreeContent(shape, self.snapshot, records, helpers, workers, self.lang, total))
         self._show_selection()
         self._check_lesson()
+
+    def _gone_lab_processes(self, records: dict[int, LabProcess]) -> list[int]:
+        """The forkserver children that have exited (the event said so) and are gone from
+        /proc, but have not been joined: their rows stay under proctui, so that w joins them."""
+        procs = self.snapshot.procs if self.snapshot is not None else {}
+        return [pid for pid, record in records.items()
+                if pid not in procs and not start_method(record.start_method).proctui_is_parent
+                and record.exited_at is not None]
 
     def _shape_of(self, snapshot: Snapshot) -> TreeShape:
         """The tree's shape for this snapshot in this scope. The system table hands back
