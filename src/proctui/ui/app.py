@@ -29,6 +29,7 @@ from proctui.ui.actions import Pane
 from proctui.ui.dialogs.help import HelpScreen
 from proctui.ui.dialogs.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from proctui.ui.screens.main import MainScreen
+from proctui.ui.screens.main_messages import LanguageChosen, SnapshotWanted
 from proctui.ui.themes import THEMES
 
 #: Textual's system commands kept in the palette, by their English titles (gettext ids);
@@ -91,10 +92,10 @@ class ProcTUI(App[None]):
             exercise, transcript = self._practice
             self.call_after_refresh(main.open_practice, exercise, transcript)
 
-    def on_main_screen_language_chosen(self, message: MainScreen.LanguageChosen) -> None:
+    def on_main_screen_language_chosen(self, message: LanguageChosen) -> None:
         self.lang = message.lang
 
-    def on_main_screen_snapshot_wanted(self, message: MainScreen.SnapshotWanted) -> None:
+    def on_main_screen_snapshot_wanted(self, message: SnapshotWanted) -> None:
         """Read /proc again soon (in the reader thread; never two reads at once)."""
         if self._reader is not None:
             self._reader.request()
@@ -153,7 +154,7 @@ class ProcTUI(App[None]):
         self.push_screen(HelpScreen(actions.key_help(self.get_key_display, self.lang), self.glossary, self.lang))
 
     async def action_quit(self) -> None:
-        self.main_screen.say(N_("quitting: ending and reaping every lab process"))
+        self.main_screen.event_log.add_message(N_("quitting: ending and reaping every lab process"))
         self.lab.shutdown()
         self.exit()
 
