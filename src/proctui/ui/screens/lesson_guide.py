@@ -8,14 +8,12 @@ join); the guide keeps the LessonSession and tells the panel what to show.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 
 from textual.app import SystemCommand
 
 from proctui.core.i18n import words
-from proctui.core.lab.lab import LabEvent, LabProcess
-from proctui.core.procfs.stat import ProcInfo
-from proctui.core.stepping.stepper import Step
+from proctui.core.lab.lab import LabEvent
 from proctui.core.teaching.lesson_session import LessonSession
 from proctui.core.teaching.lessons import Lesson, LessonRun, load_lessons
 from proctui.ui.widgets.lesson_panel import LessonPanel
@@ -81,14 +79,6 @@ class LessonGuide:
 
     def back(self) -> None:
         if self.session is not None and self.session.back():
-            self.show()
-
-    def check(self, *, processes: Sequence[LabProcess], procs: dict[int, ProcInfo], own_pid: int,
-              step: Step | None, start_method: str, join_blocked_in: str | None) -> None:
-        """Move the lesson on if the real state has reached its step's goal."""
-        if self.session is not None and self.session.check(processes=processes, procs=procs, own_pid=own_pid,
-                                                           step=step, start_method=start_method,
-                                                           join_blocked_in=join_blocked_in):
             self.show()
 
     def show(self) -> None:

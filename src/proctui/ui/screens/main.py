@@ -150,10 +150,6 @@ class MainScreen(Screen[None]):
         """In the reader thread: the whole system, or proctui's subtree and every lab process."""
         return self._feed.read(self.scope, self.process_tree.on_screen)
 
-    def snapshot_from_reader(self, snapshot: Snapshot | None, error: str | None) -> None:
-        """The reader thread's report."""
-        self.post_message(SnapshotTaken(snapshot, error=error))
-
     def on_main_screen_snapshot_taken(self, message: SnapshotTaken) -> None:
         unlogged, self._unlogged_events = self._unlogged_events, []
         for event in unlogged:
@@ -448,7 +444,10 @@ class MainScreen(Screen[None]):
         self.lesson_guide.back()
 
     def _check_lesson(self) -> None:
-        if self.snapshot is not None and self.lesson_guide.session is not None:
-            self.lesson_guide.check(processes=self.lab.processes, procs=self.snapshot.procs, own_pid=self.own_pid,
-                                    step=self.shown_step, start_method=self.lab.start_method,
-                                    join_blocked_in=self.steps.blocked_in() if self.steps is not None else None)
+        """Move the lesson on if the real state has reached its step's goal."""
+        lesson = self.lesson_guide.session
+        if lesson is not None and self.snapshot is not None and lesson.check(
+                processes=self.lab.processes, procs=self.snapshot.procs, own_pid=self.own_pid, step=self.shown_step,
+                start_method=self.lab.start_method,
+                join_blocked_in=self.steps.blocked_in() if self.steps is not None else None):
+            self.lesson_guide.show()
