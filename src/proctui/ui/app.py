@@ -24,6 +24,7 @@ from proctui.core.lab.lab import Lab
 from proctui.core.practice.model import Exercise
 from proctui.core.procfs.reader import SnapshotReader
 from proctui.core.procfs.snapshot import Snapshot
+from proctui.core.procfs.tree import Scope
 from proctui.core.script.runner import ScriptToRun
 from proctui.core.teaching.lessons import default_language, load_glossary
 from proctui.ui import actions
@@ -52,7 +53,7 @@ class AppOptions(TypedDict, total=False):
     """How the app starts: each a keyword of ProcTUI, each optional."""
 
     refresh_seconds: float  # how often /proc is read again (default 1 s)
-    scope: str  # what the tree shows first: "lab" (default) or "system"
+    scope: Scope  # what the tree shows first: "lab" (default) or "system"
     lang: str | None  # "en" or "zh"; None: from the environment
     theme: str  # a name in THEMES (default "dark")
     script: ScriptToRun | tuple[str, tuple[str, ...], bool] | None  # proctui run FILE: started once up

@@ -13,11 +13,15 @@ from __future__ import annotations
 import bisect
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, NamedTuple, TypeVar
+from typing import Generic, Literal, NamedTuple, TypeVar
 
 from proctui.core.procfs.filter import CommandLines, matching, with_ancestors
 from proctui.core.procfs.snapshot import Snapshot
 from proctui.core.procfs.stat import ProcInfo
+
+#: What the tree shows: proctui and its descendants (and every lab process), or every
+#: user-space process of the system.
+Scope = Literal["lab", "system"]
 
 #: The data of the synthetic root of the whole-system tree (no process has PID 0 in /proc).
 SYSTEM_ROOT = 0

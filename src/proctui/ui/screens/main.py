@@ -25,6 +25,7 @@ from proctui.core.lab.lab import Lab, LabError, LabEvent, LabProcess
 from proctui.core.practice.model import Exercise
 from proctui.core.practice.questions import generate
 from proctui.core.procfs.snapshot import Snapshot
+from proctui.core.procfs.tree import Scope
 from proctui.core.script.runner import ScriptToRun
 from proctui.core.stepping.session import StepSession
 from proctui.core.stepping.stepper import Step, Stepper
@@ -54,12 +55,12 @@ from proctui.ui.widgets.stepper_pane import StepperPane
 class MainScreen(Screen[None]):
     BINDINGS = actions.bindings(Pane.MAIN)
 
-    scope: reactive[str] = reactive("lab")
+    scope: reactive[Scope] = reactive("lab")
     stepper_open = var(False, toggle_class="-stepping")
     script_open = var(False, toggle_class="-scripting")
     lesson_open = var(False, toggle_class="-lesson")
 
-    def __init__(self, lab: Lab, *, scope: str = "lab", lang: str = "en",
+    def __init__(self, lab: Lab, *, scope: Scope = "lab", lang: str = "en",
                  script: ScriptToRun | tuple[str, tuple[str, ...], bool] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self._script = script  # proctui run [--python PYTHON] [-O] FILE [ARGS]: started at mount

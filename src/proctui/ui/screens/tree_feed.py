@@ -19,7 +19,7 @@ from proctui.core.procfs.helper_roles import HelperRoles
 from proctui.core.procfs.snapshot import LabSnapshots, Snapshot
 from proctui.core.procfs.stat import ProcInfo
 from proctui.core.procfs.system_table import SystemTable
-from proctui.core.procfs.tree import TreeShape, filtered, lab_shape, system_shape, with_rows_under
+from proctui.core.procfs.tree import Scope, TreeShape, filtered, lab_shape, system_shape, with_rows_under
 from proctui.ui.widgets.process_tree import TreeContent
 
 
@@ -31,9 +31,9 @@ class TreeFeed:
         self._system_table = SystemTable()  # the whole system, read as it changes and as it is seen
         self._command_lines = CommandLines()  # read once per process, for the filter
         self._helpers = HelperRoles(own_pid)  # the fork server, the resource tracker
-        self._shaped: tuple[Snapshot, str, TreeShape] | None = None  # the last shape worked out, and from what
+        self._shaped: tuple[Snapshot, Scope, TreeShape] | None = None  # the last shape worked out, and from what
 
-    def read(self, scope: str, on_screen: Iterable[int]) -> Snapshot:
+    def read(self, scope: Scope, on_screen: Iterable[int]) -> Snapshot:
         """In the reader thread: the whole system, or proctui's subtree and every lab process."""
         lab_pids = [record.pid for record in self.lab.processes]
         if scope == "system":
@@ -45,7 +45,7 @@ class TreeFeed:
         self.lab.scripts.note_family(snapshot)  # what a script starts is ended with it, orphaned or not
         return snapshot
 
-    def content(self, snapshot: Snapshot, scope: str, filter_text: str,
+    def content(self, snapshot: Snapshot, scope: Scope, filter_text: str,
                 lang: str) -> tuple[TreeContent, list[int] | None]:
         """The tree's content for snapshot, and the filter's matches (None: no filter)."""
         records = {record.pid: record for record in self.lab.processes}
@@ -69,7 +69,7 @@ class TreeFeed:
         for info in list(snapshot.procs.values()):
             self._command_lines.of(info)
 
-    def _shape_of(self, snapshot: Snapshot, scope: str) -> TreeShape:
+    def _shape_of(self, snapshot: Snapshot, scope: Scope) -> TreeShape:
         """The tree's shape for this snapshot in this scope. The system table hands back
         the very same snapshot when nothing changed: then so is the shape, and the tree
         has nothing to compare."""
