@@ -88,7 +88,7 @@ class ProcTUI(App[None]):
         """Read when the help opens, in the language of the moment."""
         return load_glossary(self.lang)
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[None]:
         return self.main_screen
 
     def on_mount(self) -> None:
@@ -113,7 +113,7 @@ class ProcTUI(App[None]):
         if self._reader is not None:
             self._reader.request()
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own commands in the user's language, then proctui's.
 
         Textual's "Keys" is left out: its panel lists the bindings' English message ids,

@@ -22,6 +22,7 @@ from proctui.core.events import HiddenReapingUnguarded, Refusal, Refused
 from proctui.core.i18n import N_, words
 from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab, LabError, LabEvent, LabProcess
+from proctui.core.lab.pool import LabPool
 from proctui.core.practice.model import Exercise
 from proctui.core.practice.questions import generate
 from proctui.core.procfs.snapshot import Snapshot
@@ -61,8 +62,8 @@ class MainScreen(Screen[None]):
     lesson_open = var(False, toggle_class="-lesson")
 
     def __init__(self, lab: Lab, *, scope: Scope = "lab", lang: str = "en",
-                 script: ScriptToRun | tuple[str, tuple[str, ...], bool] | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
+                 script: ScriptToRun | tuple[str, tuple[str, ...], bool] | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._script = script  # proctui run [--python PYTHON] [-O] FILE [ARGS]: started at mount
         self.lab = lab
         self.lang = lang
@@ -258,7 +259,7 @@ class MainScreen(Screen[None]):
         self._end_pool(pools[-1], how)
 
     @work(thread=True, group="pool", exit_on_error=False)
-    def _end_pool(self, pool, how: str) -> None:
+    def _end_pool(self, pool: LabPool, how: str) -> None:
         # join() waits for the workers to finish their tasks: in a thread, so the app stays live.
         if how == "terminate":
             pool.terminate()

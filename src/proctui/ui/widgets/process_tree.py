@@ -157,8 +157,8 @@ class ProcessTree(Tree[int]):
 
     BINDINGS = actions.bindings(Pane.TREE)
 
-    def __init__(self, own_pid: int, **kwargs) -> None:
-        super().__init__("proctui", data=own_pid, **kwargs)
+    def __init__(self, own_pid: int, *, id: str | None = None) -> None:
+        super().__init__("proctui", data=own_pid, id=id)
         self.own_pid = own_pid
         self.guide_depth = 3
         self._rows: TreeRows[LabFacts] = TreeRows()  # which row is under which, and drawn from what

@@ -27,8 +27,8 @@ class ScriptViewers(Horizontal):
     class Closed(Message):
         """Every process of the script has ended (``on_script_viewers_closed``)."""
 
-    def __init__(self, scripts: Scripts, records: Records, language: str = "en", **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, scripts: Scripts, records: Records, language: str = "en", *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.scripts = scripts
         self._records = records  # the lab's: what each process is called
         self.language = language
