@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from proctui.core.lab.lab import Lab
+from proctui.core.procfs.tree import Scope
 from proctui.ui.app import ProcTUI
 from proctui.ui.dialogs.help import HelpScreen
 
@@ -40,7 +41,7 @@ def shows_state(app, pid, letter):
     return f" {letter} " in row(app, pid)
 
 
-async def shot_tree(name: str, keys: list[str], scope: str = "lab") -> None:
+async def shot_tree(name: str, keys: list[str], scope: Scope = "lab") -> None:
     lab = Lab()
     app = ProcTUI(lab, scope=scope, lang="en")
     try:

@@ -28,8 +28,8 @@ import proctui
 from helpers import installed_proctui
 from proctui.core.lab.lab import Lab
 from proctui.core.procfs.stat import read_proc
+from proctui.core.procfs.tree import SYSTEM_ROOT
 from proctui.ui.app import ProcTUI
-from proctui.ui.widgets.process_tree import SYSTEM_ROOT
 
 SIZE = (80, 24)
 

@@ -21,10 +21,11 @@ from proctui.core.events import (
     Signalled,
 )
 from proctui.core.lab.lab import Lab
+from proctui.core.procfs.tree import SYSTEM_ROOT
 from proctui.ui.app import ProcTUI
 from proctui.ui.dialogs.exit_code import ExitCodeScreen
 from proctui.ui.dialogs.help import HelpScreen
-from proctui.ui.widgets.process_tree import SYSTEM_ROOT, ProcessTree
+from proctui.ui.widgets.process_tree import ProcessTree
 from proctui.ui.widgets.stepper_pane import StepperPane
 
 SIZE = (80, 24)

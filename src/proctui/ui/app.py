@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypedDict
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -22,6 +23,8 @@ from proctui.core.i18n import N_, words
 from proctui.core.lab.lab import Lab
 from proctui.core.practice.model import Exercise
 from proctui.core.procfs.reader import SnapshotReader
+from proctui.core.procfs.snapshot import Snapshot
+from proctui.core.procfs.tree import Scope
 from proctui.core.script.runner import ScriptToRun
 from proctui.core.teaching.lessons import default_language, load_glossary
 from proctui.ui import actions
@@ -29,7 +32,11 @@ from proctui.ui.actions import Pane
 from proctui.ui.dialogs.help import HelpScreen
 from proctui.ui.dialogs.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from proctui.ui.screens.main import MainScreen
+from proctui.ui.screens.main_messages import LanguageChosen, SnapshotTaken, SnapshotWanted
 from proctui.ui.themes import THEMES
+
+if TYPE_CHECKING:  # Unpack is typing's from 3.11; only mypy reads it here
+    from typing_extensions import Unpack
 
 #: Textual's system commands kept in the palette, by their English titles (gettext ids);
 #: their help texts are ids too: Textual's words, translated in the catalogue.
@@ -42,6 +49,17 @@ _TEXTUAL_COMMAND_HELP = (
 )
 
 
+class AppOptions(TypedDict, total=False):
+    """How the app starts: each a keyword of ProcTUI, each optional."""
+
+    refresh_seconds: float  # how often /proc is read again (default 1 s)
+    scope: Scope  # what the tree shows first: "lab" (default) or "system"
+    lang: str | None  # "en" or "zh"; None: from the environment
+    theme: str  # a name in THEMES (default "dark")
+    script: ScriptToRun | tuple[str, tuple[str, ...], bool] | None  # proctui run FILE: started once up
+    practice: tuple[Exercise, str | None] | None  # proctui practice: the exercise, where its transcript goes
+
+
 class ProcTUI(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "proctui"
@@ -51,55 +69,51 @@ class ProcTUI(App[None]):
     # focused pane and fits in 80 columns.
     BINDINGS = actions.bindings(Pane.APP)
 
-    def __init__(
-        self,
-        lab: Lab | None = None,
-        *,
-        refresh_seconds: float = 1.0,
-        scope: str = "lab",
-        lang: str | None = None,
-        theme: str = "dark",
-        script: ScriptToRun | tuple[str, tuple[str, ...], bool] | None = None,
-        practice: tuple[Exercise, str | None] | None = None,
-    ) -> None:
+    def __init__(self, lab: Lab | None = None, **options: Unpack[AppOptions]) -> None:
         super().__init__()
-        self.lang = lang or default_language()
-        self.theme = THEMES[theme]
+        self.lang = options.get("lang") or default_language()
+        self.theme = THEMES[options.get("theme", "dark")]
         self.lab = lab if lab is not None else Lab()
-        self.refresh_seconds = refresh_seconds
+        self.refresh_seconds = options.get("refresh_seconds", 1.0)
         self._reader: SnapshotReader | None = None
         # Made here, not when Textual asks for it, so that it can be looked at (tests,
         # benchmarks) before the app runs.
         # proctui run FILE: the screen starts it once it is up.
-        self.main_screen = MainScreen(self.lab, scope=scope, lang=self.lang, script=script, id="main")
-        self._practice = practice  # proctui practice: the exercise and where its transcript goes
+        self.main_screen = MainScreen(self.lab, scope=options.get("scope", "lab"), lang=self.lang,
+                                      script=options.get("script"), id="main")
+        self._practice = options.get("practice")  # proctui practice: the exercise and where its transcript goes
 
     @property
     def glossary(self) -> dict[str, str]:
         """Read when the help opens, in the language of the moment."""
         return load_glossary(self.lang)
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[None]:
         return self.main_screen
 
     def on_mount(self) -> None:
         main = self.main_screen
-        self._reader = SnapshotReader(main.read_snapshot, main.snapshot_from_reader)
+
+        def report(snapshot: Snapshot | None, error: str | None) -> None:
+            """The reader thread's report, to the screen (post_message is thread-safe)."""
+            main.post_message(SnapshotTaken(snapshot, error=error))
+
+        self._reader = SnapshotReader(main.read_snapshot, report)
         self.set_interval(self.refresh_seconds, self._reader.request)
         self.check_size(self.size)
         if self._practice is not None:
             exercise, transcript = self._practice
             self.call_after_refresh(main.open_practice, exercise, transcript)
 
-    def on_main_screen_language_chosen(self, message: MainScreen.LanguageChosen) -> None:
+    def on_main_screen_language_chosen(self, message: LanguageChosen) -> None:
         self.lang = message.lang
 
-    def on_main_screen_snapshot_wanted(self, message: MainScreen.SnapshotWanted) -> None:
+    def on_main_screen_snapshot_wanted(self, message: SnapshotWanted) -> None:
         """Read /proc again soon (in the reader thread; never two reads at once)."""
         if self._reader is not None:
             self._reader.request()
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own commands in the user's language, then proctui's.
 
         Textual's "Keys" is left out: its panel lists the bindings' English message ids,
@@ -153,7 +167,7 @@ class ProcTUI(App[None]):
         self.push_screen(HelpScreen(actions.key_help(self.get_key_display, self.lang), self.glossary, self.lang))
 
     async def action_quit(self) -> None:
-        self.main_screen.say(N_("quitting: ending and reaping every lab process"))
+        self.main_screen.event_log.add_message(N_("quitting: ending and reaping every lab process"))
         self.lab.shutdown()
         self.exit()
 

@@ -9,17 +9,12 @@ snapshot with a message (SnapshotWanted), and never calls into the app.
 
 from __future__ import annotations
 
-import functools
-import multiprocessing
 import os
-import platform
 import random
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
-from textual.message import Message
 from textual.reactive import reactive, var
 from textual.screen import Screen
 
@@ -27,37 +22,32 @@ from proctui.core.events import HiddenReapingUnguarded, Refusal, Refused
 from proctui.core.i18n import N_, words
 from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab, LabError, LabEvent, LabProcess
-from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE
+from proctui.core.lab.pool import LabPool
 from proctui.core.practice.model import Exercise
 from proctui.core.practice.questions import generate
-from proctui.core.procfs.filter import CommandLines
-from proctui.core.procfs.helper_roles import HelperRoles
-from proctui.core.procfs.snapshot import LabSnapshots, Snapshot
-from proctui.core.procfs.system_table import SystemTable
+from proctui.core.procfs.snapshot import Snapshot
+from proctui.core.procfs.tree import Scope
 from proctui.core.script.runner import ScriptToRun
 from proctui.core.stepping.session import StepSession
 from proctui.core.stepping.stepper import Step, Stepper
-from proctui.core.teaching.lesson_session import LessonSession
-from proctui.core.teaching.lessons import LANGUAGES, Lesson, LessonRun, load_lessons
+from proctui.core.teaching.lessons import LANGUAGES, Lesson, LessonRun
 from proctui.core.teaching.render import render
 from proctui.ui import actions
 from proctui.ui.actions import BY_ID, Pane
 from proctui.ui.dialogs.exit_code import ExitCodeScreen
 from proctui.ui.dialogs.run_script import RunScriptScreen
+from proctui.ui.screens.lesson_guide import LessonGuide
 from proctui.ui.screens.lessons import LessonPicker
+from proctui.ui.screens.main_messages import LabEventArrived, LanguageChosen, SnapshotTaken, SnapshotWanted
 from proctui.ui.screens.practice import PracticeScreen
-from proctui.ui.widgets.event_log import EventLog, say_message
+from proctui.ui.screens.selected import lab_process_at
+from proctui.ui.screens.tree_feed import TreeFeed
+from proctui.ui.screens.welcome import say_welcome
+from proctui.ui.widgets.event_log import EventLog
 from proctui.ui.widgets.filter_bar import FilterBar
 from proctui.ui.widgets.key_footer import KeyFooter
 from proctui.ui.widgets.lesson_panel import LessonPanel
-from proctui.ui.widgets.process_tree import (
-    ProcessTree,
-    TreeShape,
-    filtered,
-    lab_shape,
-    system_shape,
-    with_gone_lab_processes,
-)
+from proctui.ui.widgets.process_tree import ProcessTree
 from proctui.ui.widgets.script_viewers import ScriptViewers
 from proctui.ui.widgets.selection_bar import SelectionBar
 from proctui.ui.widgets.stepper_pane import StepperPane
@@ -66,35 +56,14 @@ from proctui.ui.widgets.stepper_pane import StepperPane
 class MainScreen(Screen[None]):
     BINDINGS = actions.bindings(Pane.MAIN)
 
-    @dataclass
-    class SnapshotWanted(Message):
-        """Read /proc again soon; handled by the app, which owns the reader thread
-        (``on_main_screen_snapshot_wanted``). Requests coalesce: one read answers them all."""
-
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, MainScreen.SnapshotWanted)
-
-    @dataclass
-    class SnapshotTaken(Message, bubble=False):
-        """A snapshot from the reader thread, or why there is none (``on_main_screen_snapshot_taken``)."""
-
-        snapshot: Snapshot | None
-        error: str | None = None
-
-    @dataclass
-    class LabEventArrived(Message, bubble=False):
-        """A Lab event, carried from whichever thread raised it (``on_main_screen_lab_event_arrived``)."""
-
-        event: LabEvent
-
-    scope: reactive[str] = reactive("lab")
+    scope: reactive[Scope] = reactive("lab")
     stepper_open = var(False, toggle_class="-stepping")
     script_open = var(False, toggle_class="-scripting")
     lesson_open = var(False, toggle_class="-lesson")
 
-    def __init__(self, lab: Lab, *, scope: str = "lab", lang: str = "en",
-                 script: ScriptToRun | tuple[str, tuple[str, ...], bool] | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, lab: Lab, *, scope: Scope = "lab", lang: str = "en",
+                 script: ScriptToRun | tuple[str, tuple[str, ...], bool] | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._script = script  # proctui run [--python PYTHON] [-O] FILE [ARGS]: started at mount
         self.lab = lab
         self.lang = lang
@@ -102,46 +71,27 @@ class MainScreen(Screen[None]):
         self.set_reactive(MainScreen.scope, scope)
         self.own_pid = os.getpid()
         self.snapshot: Snapshot | None = None
-        self._shaped: tuple[Snapshot, str, TreeShape] | None = None  # the last shape worked out, and from what
         self.shown_snapshots = 0  # how many the reader has read and the tree shown (for tests)
         self._unlogged_events: list[LabEvent] = []
-        self._lab_snapshots = LabSnapshots(self.own_pid)
-        self._system_table = SystemTable()  # the whole system, read as it changes and as it is seen
-        self._command_lines = CommandLines()  # read once per process, for the filter
-        self._helpers = HelperRoles(self.own_pid)  # the fork server, the resource tracker
-        self.lesson: LessonSession | None = None
-        self._lessons: dict[str, tuple[Lesson, ...]] = {}
-
-    @dataclass
-    class LanguageChosen(Message):
-        """The user switched the language (``on_main_screen_language_chosen``): the app's
-        own words (help, glossary) follow."""
-
-        lang: str
+        self._feed = TreeFeed(lab, self.own_pid)  # kernel -> what the tree shows
+        self.lesson_guide = LessonGuide(lang)
 
     @property
     def lessons(self) -> tuple[Lesson, ...]:
-        """Read from the data files when first needed (l, ctrl+p), not at start."""
-        if self.lang not in self._lessons:
-            self._lessons[self.lang] = load_lessons(self.lang)
-        return self._lessons[self.lang]
+        return self.lesson_guide.lessons
 
     def action_toggle_language(self) -> None:
         """English <-> Chinese, now: the log is said again, the lesson goes on in the other."""
         self.lang = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)]
-        self.event_log.set_language(self.lang)
+        for pane in (self.event_log, self.script_viewers, self.footer, self.filter_bar):
+            pane.set_language(self.lang)
         self.stepper_pane.language = self.lang  # from its next step on
-        self.script_viewers.set_language(self.lang)
-        self.footer.set_language(self.lang)
-        self.filter_bar.set_language(self.lang)
         self.lab.language = self.lang  # what the next children print
         self._update_titles()
         self.show_snapshot()
         self._say_matches()
-        if self.lesson is not None:
-            self.lesson.use_lessons(self.lessons)
-            self._show_lesson()
-        self.post_message(self.LanguageChosen(self.lang))
+        self.lesson_guide.set_language(self.lang)
+        self.post_message(LanguageChosen(self.lang))
 
     # -- layout ------------------------------------------------------------------------
 
@@ -151,11 +101,10 @@ class MainScreen(Screen[None]):
         self.selection_bar = SelectionBar(id="selection")
         self.event_log = EventLog(self.lang, id="log")
         self.footer = KeyFooter(compact=True, show_command_palette=False, language=self.lang)
-        self.stepper_pane = StepperPane(id="stepper")
-        self.stepper_pane.language = self.lang
-        self.script_viewers = ScriptViewers(self.lab.scripts, self._label_of, id="scripts")
-        self.script_viewers.language = self.lang
+        self.stepper_pane = StepperPane(self.lang, id="stepper")
+        self.script_viewers = ScriptViewers(self.lab.scripts, self.lab.records, self.lang, id="scripts")
         self.lesson_panel = LessonPanel(id="lesson").data_bind(compact=MainScreen.stepper_open)
+        self.lesson_guide.panel = self.lesson_panel
         self.filter_bar = FilterBar(id="filter")
         self.filter_bar.set_language(self.lang)
         yield self.process_tree
@@ -169,25 +118,12 @@ class MainScreen(Screen[None]):
         yield self.footer
 
     def on_mount(self) -> None:
-        self.lab.subscribe(lambda event: self.post_message(self.LabEventArrived(event)))  # thread-safe
+        self.lab.subscribe(lambda event: self.post_message(LabEventArrived(event)))  # thread-safe
         if not self.lab.guarded:  # a Python without the private set the Lab guards
             self.event_log.add_event(HiddenReapingUnguarded())
         self._update_titles()
         self.process_tree.focus()
-        # This Python's own default (forkserver on Linux from 3.14) is said beside the lab's,
-        # which is chosen explicitly: a learner's own script gets the default.
-        default = multiprocessing.get_all_start_methods()[0]
-        if default == self.lab.start_method:
-            welcome = N_("proctui is PID {pid}, its parent PPID {ppid}. New children use start method '{method}', "
-                         "Python {version}'s default (m changes it). f forks a child, z leaves a zombie, "
-                         "l opens the lessons, ? lists every key.")
-        else:
-            welcome = N_("proctui is PID {pid}, its parent PPID {ppid}. New children use start method '{method}', "
-                         "as in the article; this Python ({version}) defaults to '{default}' (m changes it). "
-                         "f forks a child, z leaves a zombie, l opens the lessons, "
-                         "? lists every key.")
-        self.event_log.add_message(welcome, pid=self.own_pid, ppid=os.getppid(), method=self.lab.start_method,
-                                   default=default, version=platform.python_version())
+        say_welcome(self.event_log, self.lab.start_method)
         # The first snapshot is read here (a few milliseconds), so that the first frame
         # already shows the tree; later ones come from the app's reader thread.
         try:
@@ -210,23 +146,11 @@ class MainScreen(Screen[None]):
 
     def request_snapshot(self) -> None:
         """Ask for /proc to be read again soon (from any thread: post_message is thread-safe)."""
-        self.post_message(self.SnapshotWanted())
+        self.post_message(SnapshotWanted())
 
     def read_snapshot(self) -> Snapshot:
         """In the reader thread: the whole system, or proctui's subtree and every lab process."""
-        lab_pids = [record.pid for record in self.lab.processes]
-        if self.scope == "system":
-            # The rows on screen (a frozenset the UI thread replaces, never changes) and
-            # the lab's processes are read each time; the rest as they come and go.
-            snapshot = self._system_table.read(watched=[self.own_pid, *lab_pids, *self.process_tree.on_screen])
-        else:
-            snapshot = self._lab_snapshots(extra=lab_pids)
-        self.lab.scripts.note_family(snapshot)  # what a script starts is ended with it, orphaned or not
-        return snapshot
-
-    def snapshot_from_reader(self, snapshot: Snapshot | None, error: str | None) -> None:
-        """The reader thread's report."""
-        self.post_message(self.SnapshotTaken(snapshot, error=error))
+        return self._feed.read(self.scope, self.process_tree.on_screen)
 
     def on_main_screen_snapshot_taken(self, message: SnapshotTaken) -> None:
         unlogged, self._unlogged_events = self._unlogged_events, []
@@ -242,50 +166,21 @@ class MainScreen(Screen[None]):
     def show_snapshot(self) -> None:
         if self.snapshot is None or not self.process_tree.is_mounted:
             return
-        shape = self._shape_of(self.snapshot)
-        records = {record.pid: record for record in self.lab.processes}
-        shape = with_gone_lab_processes(shape, self.snapshot, records, self.own_pid)
-        total = len(shape.parent_of)
-        shape = self._filtered(shape, records)
-        workers = self.lab.pool_workers()
-        # A script's processes start helpers of their own (its fork server, its resource tracker).
-        scripts = [pid for pid, record in records.items() if record.role in (SCRIPT_ROLE, SCRIPT_CHILD_ROLE)]
-        helpers = self._helpers.among(self.snapshot, skip=[*records, *workers], also_under=scripts)
-        self.process_tree.show(shape, self.snapshot, records, helpers, workers, lang=self.lang, total=total)
+        content, self.process_tree.matches = self._feed.content(self.snapshot, self.scope,
+                                                                 self.filter_bar.value.strip(), self.lang)
+        self.process_tree.show(content)
         self._show_selection()
         self._check_lesson()
 
-    def _shape_of(self, snapshot: Snapshot) -> TreeShape:
-        """The tree's shape for this snapshot in this scope. The system table hands back
-        the very same snapshot when nothing changed: then so is the shape, and the tree
-        has nothing to compare."""
-        if self._shaped is not None and self._shaped[0] is snapshot and self._shaped[1] == self.scope:
-            return self._shaped[2]
-        shape = lab_shape(snapshot, self.own_pid) if self.scope == "lab" else system_shape(snapshot)
-        self._shaped = (snapshot, self.scope, shape)
-        return shape
-
     # -- / : the filter --------------------------------------------------------------------
-
-    def _filtered(self, shape: TreeShape, records: dict[int, LabProcess]) -> TreeShape:
-        text = self.filter_bar.value.strip()
-        if not text or self.snapshot is None:
-            self.process_tree.matches = None
-            return shape
-        labels = {pid: record.label for pid, record in records.items()}
-        shape, self.process_tree.matches = filtered(shape, self.snapshot, labels, self._command_lines, text)
-        # Command lines of processes that have gone are of no use: a filter left on for hours
-        # on a churning machine would keep every one.
-        self._command_lines.forget_all_but((info.pid, info.start_ticks) for info in self.snapshot.procs.values())
-        return shape
 
     def action_filter(self) -> None:
         self.filter_bar.open()
         snapshot = self.snapshot
         if snapshot is not None:
             # Read the command lines while the first key is being typed, not at it.
-            self.run_worker(lambda: [self._command_lines.of(info) for info in list(snapshot.procs.values())],
-                            thread=True, group="filter", exclusive=True)
+            self.run_worker(lambda: self._feed.read_command_lines(snapshot), thread=True, group="filter",
+                            exclusive=True)
 
     def on_input_changed(self, event: FilterBar.Changed) -> None:
         if event.input is self.filter_bar:
@@ -300,16 +195,7 @@ class MainScreen(Screen[None]):
             self.process_tree.action_next_match(1)
 
     def _say_matches(self) -> None:
-        _ = words(self.lang)
-        text = self.filter_bar.value.strip()
-        matches = self.process_tree.matches
-        if not text or matches is None:
-            note = ""
-        elif matches:
-            note = _("/{text}: {count} found").format(count=len(matches), text=text)
-        else:
-            note = _("/{text}: no process matches").format(text=text)
-        self.process_tree.set_filter_note(note)
+        self.process_tree.set_filter_note(self.filter_bar.note(self.process_tree.matches, self.lang))
 
     @on(ProcessTree.NodeHighlighted)
     def _show_selection(self) -> None:
@@ -317,27 +203,17 @@ class MainScreen(Screen[None]):
         if pid is None and self.scope == "lab":
             pid = self.own_pid
         info = self.snapshot.procs.get(pid) if (self.snapshot and pid is not None) else None
-        role = None
-        if pid is not None:
-            role = self.lab.pool_workers().get(pid) or self._helpers.known(pid, info.start_ticks if info else -1)
+        role = self._feed.role_of(pid, info) if pid is not None else None
         self.selection_bar.show_selection(info, self.lab.get(pid) if pid else None, self.own_pid, role, self.lang)
 
     # -- lab events -> log -----------------------------------------------------------------
 
     def on_main_screen_lab_event_arrived(self, message: LabEventArrived) -> None:
-        if self.lesson is not None:
-            self.lesson.note_event(message.event)
+        self.lesson_guide.note_event(message.event)
         # The line goes into the log with the snapshot this event asks for, so that the
         # line and the changed row reach the screen in one frame (one layout, not two).
         self._unlogged_events.append(message.event)
         self.request_snapshot()
-
-    def say(self, text: str, error: bool = False, **facts: object) -> None:
-        """Tell the user something in the log (and, for errors, in a toast); text is an
-        English message id (marked N_()), facts fill its {fields}."""
-        self.event_log.add_message(text, error=error, **facts)
-        if error:
-            self.notify(say_message(text, facts, self.lang), severity="warning", timeout=4)
 
     def refuse(self, refusal: Refused) -> None:
         """Something asked for was not done: the log says why, and so does a toast."""
@@ -347,10 +223,7 @@ class MainScreen(Screen[None]):
     def palette_commands(self) -> Iterator[SystemCommand]:
         """The command palette's lab actions, and a command per lesson."""
         yield from actions.palette(self.run_action, self.lang)
-        _ = words(self.lang)
-        for index, lesson in enumerate(self.lessons):
-            yield SystemCommand(_("Lesson: {title}").format(title=lesson.title), lesson.steps[0].do,
-                                functools.partial(self.start_lesson, index))
+        yield from self.lesson_guide.palette_commands(self.start_lesson)
 
     # -- actions that start things -----------------------------------------------------------
 
@@ -386,7 +259,7 @@ class MainScreen(Screen[None]):
         self._end_pool(pools[-1], how)
 
     @work(thread=True, group="pool", exit_on_error=False)
-    def _end_pool(self, pool, how: str) -> None:
+    def _end_pool(self, pool: LabPool, how: str) -> None:
         # join() waits for the workers to finish their tasks: in a thread, so the app stays live.
         if how == "terminate":
             pool.terminate()
@@ -425,19 +298,9 @@ class MainScreen(Screen[None]):
 
     def _selected_lab_process(self, verb: str) -> LabProcess | None:
         """The selected row's lab record, or None after telling the user why not."""
-        pid = self.process_tree.selected_pid
-        if pid is None:
-            self.refuse(Refused(reason=Refusal.NOTHING_SELECTED, verb=verb))
-            return None
-        if pid == self.own_pid:
-            self.refuse(Refused(reason=Refusal.PROCTUI_ITSELF, pid=pid, verb=verb))
-            return None
-        record = self.lab.get(pid)
-        worker = self.lab.pool_workers().get(pid)
-        if worker is not None:
-            self.refuse(Refused(reason=Refusal.POOL_WORKER, pid=pid, label=worker))
-        elif record is None:
-            self.refuse(Refused(reason=Refusal.NOT_A_LAB_PROCESS, pid=pid))
+        record, refusal = lab_process_at(self.process_tree.selected_pid, self.own_pid, self.lab, verb)
+        if refusal is not None:
+            self.refuse(refusal)
         return record
 
     def action_signal_selected(self, action_id: str) -> None:
@@ -483,10 +346,6 @@ class MainScreen(Screen[None]):
             return
         self.script_open = True
 
-    def _label_of(self, pid: int) -> str:
-        record = self.lab.records.latest(pid)
-        return record.label if record is not None else f"PID {pid}"
-
     def on_script_viewers_closed(self) -> None:
         self.script_open = False
         self.process_tree.focus()
@@ -514,34 +373,31 @@ class MainScreen(Screen[None]):
         return True
 
     def action_join_selected(self, timeout: float | None = None) -> None:
-        if not self._may_open_stepper():
-            return
-        record = self._selected_lab_process("join")
-        if record is None:
-            return
+        record = self._selected_lab_process("join") if self._may_open_stepper() else None
+        if record is not None:
+            subject = f"{record.label}.join({'' if timeout is None else timeout})"
+            self._open_stepper(lambda on_step: StepSession(self.lab.step_join(record, timeout, on_step=on_step),
+                                                           subject, record.pid, record.start_method))
+
+    def action_join_unstarted(self) -> None:
+        """The article's assert: join() on a Process that was created but never started."""
+        if self._may_open_stepper():
+            self._open_stepper(self._unstarted_join)
+
+    def _unstarted_join(self, on_step: Callable[[Step], None]) -> StepSession:
+        label, stepper = experiments.step_unstarted_join(self.lab, on_step=on_step)
+        return StepSession(stepper, f"{label}.join()", None)
+
+    def _open_stepper(self, start: Callable[[Callable[[Step], None]], StepSession]) -> None:
+        """Open the viewer on the stepped join start makes, or say why there is none."""
         try:
-            stepper = self.lab.step_join(record, timeout, on_step=self.stepper_pane.report_step)
+            session = start(self.stepper_pane.report_step)
         except LabError as exc:
             self.refuse(exc.refusal)
             return
         except RuntimeError as exc:  # a stepper that cannot run on this Python says why
             self.refuse(Refused(reason=Refusal.CANNOT_STEP, error=str(exc)))
             return
-        subject = f"{record.label}.join({'' if timeout is None else timeout})"
-        self._open_stepper(StepSession(stepper, subject, record.pid, record.start_method))
-
-    def action_join_unstarted(self) -> None:
-        """The article's assert: join() on a Process that was created but never started."""
-        if not self._may_open_stepper():
-            return
-        try:
-            label, stepper = experiments.step_unstarted_join(self.lab, on_step=self.stepper_pane.report_step)
-        except RuntimeError as exc:
-            self.refuse(Refused(reason=Refusal.CANNOT_STEP, error=str(exc)))
-            return
-        self._open_stepper(StepSession(stepper, f"{label}.join()", None))
-
-    def _open_stepper(self, session: StepSession) -> None:
         self.stepper_open = True
         self.stepper_pane.open(session)
 
@@ -557,7 +413,7 @@ class MainScreen(Screen[None]):
 
     @property
     def lesson_run(self) -> LessonRun | None:
-        return self.lesson.run if self.lesson is not None else None
+        return self.lesson_guide.run
 
     def action_practice(self) -> None:
         """e: a new exercise, its seed drawn here and shown, so it can be done again."""
@@ -567,8 +423,8 @@ class MainScreen(Screen[None]):
         self.app.push_screen(PracticeScreen(self.lab, exercise, self.lang, transcript))
 
     def action_lessons(self) -> None:
-        if self.lesson is not None:
-            self.lesson = None
+        if self.lesson_guide.session is not None:
+            self.lesson_guide.leave()
             self.lesson_open = False
             self.event_log.add_message(N_("left the lesson; l chooses one again"))
             return
@@ -577,35 +433,23 @@ class MainScreen(Screen[None]):
                              lambda index: self.start_lesson(index) if index is not None else None)
 
     def start_lesson(self, index: int) -> None:
-        self.lesson = LessonSession(self.lessons, index)
+        self.lesson_guide.start(index)
         self.lesson_open = True
-        self._show_lesson()
         self._check_lesson()
 
     def action_lesson_forward(self) -> None:
-        lesson = self.lesson
-        if lesson is None:
-            return
-        if lesson.at_end:
-            following = lesson.next_lesson()
-            if following is not None:
-                self.start_lesson(following)
-        elif lesson.forward():
-            self._show_lesson()
+        if self.lesson_guide.forward():
+            self.lesson_open = True
+            self._check_lesson()
 
     def action_lesson_back(self) -> None:
-        if self.lesson is not None and self.lesson.back():
-            self._show_lesson()
+        self.lesson_guide.back()
 
     def _check_lesson(self) -> None:
         """Move the lesson on if the real state has reached its step's goal."""
-        if self.lesson is None or self.snapshot is None:
-            return
-        if self.lesson.check(processes=self.lab.processes, procs=self.snapshot.procs, own_pid=self.own_pid,
-                             step=self.shown_step, start_method=self.lab.start_method,
-                             join_blocked_in=self.steps.blocked_in() if self.steps is not None else None):
-            self._show_lesson()
-
-    def _show_lesson(self) -> None:
-        if self.lesson is not None:
-            self.lesson_panel.show_run(self.lesson.shown(), self.lang, self.lesson.number)
+        lesson = self.lesson_guide.session
+        if lesson is not None and self.snapshot is not None and lesson.check(
+                processes=self.lab.processes, procs=self.snapshot.procs, own_pid=self.own_pid, step=self.shown_step,
+                start_method=self.lab.start_method,
+                join_blocked_in=self.steps.blocked_in() if self.steps is not None else None):
+            self.lesson_guide.show()

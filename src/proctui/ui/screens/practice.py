@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from proctui.core.i18n import N_, words
-from proctui.core.lab.lab import LabError
+from proctui.core.lab.lab import Lab, LabError
 from proctui.core.practice.model import Ask, Exercise, Mode, parse_tree_text
 from proctui.core.practice.run import PracticeError, PracticeRun
 from proctui.core.practice.transcript import Outcome, transcript
@@ -30,7 +30,7 @@ from proctui.core.teaching.render import render
 _KEYS = ("1", "2", "3", "4", "5")
 
 
-class PracticeScreen(Screen):
+class PracticeScreen(Screen[None]):
     BINDINGS = [
         *(Binding(key, f"choose({index})", N_("Choose"), show=False, id=f"practice.choose-{key}")
           for index, key in enumerate(_KEYS)),
@@ -52,7 +52,7 @@ class PracticeScreen(Screen):
     PracticeScreen #practice-keys { dock: bottom; height: 1; color: $text-muted; padding: 0 1; }
     """
 
-    def __init__(self, lab, exercise: Exercise, lang: str, transcript_path: str | None = None) -> None:
+    def __init__(self, lab: Lab, exercise: Exercise, lang: str, transcript_path: str | None = None) -> None:
         super().__init__(id="practice")
         self.lab = lab
         self.exercise = exercise

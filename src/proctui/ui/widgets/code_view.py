@@ -20,8 +20,8 @@ class CodeView(Widget):
     CodeView { height: 1fr; min-height: 3; }
     """
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._lines: list[Text] = []
         self._first_line = 1
         self._current: int | None = None

@@ -37,8 +37,8 @@ def say_message(text: str, facts: dict[str, object], language: str) -> str:
 
 
 class EventLog(RichLog):
-    def __init__(self, language: str = "en", **kwargs) -> None:
-        super().__init__(max_lines=2000, wrap=True, markup=False, highlight=False, **kwargs)
+    def __init__(self, language: str = "en", *, id: str | None = None) -> None:
+        super().__init__(max_lines=2000, wrap=True, markup=False, highlight=False, id=id)
         self.language = language
         self.border_title = self._title(language)
         #: Every line written, as plain text: what screen readers can rely on.

@@ -30,6 +30,16 @@ class FilterBar(Input):
         _ = words(lang)
         self.placeholder = _("filter: PID, name, label or command line · Enter keeps it · Esc clears it")
 
+    def note(self, matches: list[int] | None, lang: str) -> str:
+        """What the filter found, for the tree's border (matches None: no filter)."""
+        _ = words(lang)
+        text = self.value.strip()
+        if not text or matches is None:
+            return ""
+        if matches:
+            return _("/{text}: {count} found").format(count=len(matches), text=text)
+        return _("/{text}: no process matches").format(text=text)
+
     def open(self) -> None:
         self.add_class("-shown")
         self.focus()

@@ -22,10 +22,10 @@ class KeyFooter(Footer):
     yields, and its description and tooltip are put in the user's language here.
     """
 
-    _shown: tuple | None = None
+    _shown: tuple[object, ...] | None = None
 
-    def __init__(self, *args, language: str = "en", **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *, compact: bool = False, show_command_palette: bool = True, language: str = "en") -> None:
+        super().__init__(compact=compact, show_command_palette=show_command_palette)
         self.language = language
 
     def set_language(self, language: str) -> None:
@@ -50,7 +50,7 @@ class KeyFooter(Footer):
                     widget.tooltip = _(str(widget.tooltip))
             yield widget
 
-    def _keys_to_show(self) -> tuple:
+    def _keys_to_show(self) -> tuple[object, ...]:
         """What compose() would draw: each shown binding, whether it is enabled, its
         tooltip, in which language."""
         return (self.language, *(

@@ -21,8 +21,8 @@ class LessonPanel(Static):
     #: The code viewer is open too: show only what to do and what to look at.
     compact: reactive[bool] = reactive(False, repaint=False)
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._shown: tuple[LessonRun, str, int] | None = None
 
     def show_run(self, run: LessonRun, lang: str, number: int) -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import bisect
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from rich.cells import cell_len
@@ -17,15 +16,11 @@ from textual.widgets.tree import TreeNode
 
 from proctui.core.i18n import words
 from proctui.core.lab.lab import LabProcess
-from proctui.core.lab.start_methods import start_method
-from proctui.core.procfs.filter import CommandLines, matching, with_ancestors
 from proctui.core.procfs.snapshot import Snapshot
 from proctui.core.procfs.stat import ProcInfo
+from proctui.core.procfs.tree import SYSTEM_ROOT, RowSource, Scope, TreeChange, TreeRows, TreeShape
 from proctui.ui import actions
 from proctui.ui.actions import Pane
-
-#: The data of the synthetic root of the whole-system tree (no process has PID 0 in /proc).
-SYSTEM_ROOT = 0
 
 # How each state looks; the words carry the meaning, colour only helps.
 _STATE_STYLES = {
@@ -44,61 +39,21 @@ _STATE_WIDTH = 10
 _DEFUNCT = " <defunct>"  # what ps prints for a zombie
 
 
-@dataclass(frozen=True, slots=True)
-class TreeShape:
-    """Which process sits under which, and in what order, for one refresh."""
+class LabFacts(NamedTuple):
+    """What the lab knows of a row beyond its /proc line: its record, a helper's role, a
+    pool worker's name. A record's exit and former parent change; its label never does."""
 
-    root: int  # the PID shown at the root (SYSTEM_ROOT for the whole system)
-    parent_of: dict[int, int]  # every shown PID except the root -> the PID it is shown under
-
-    def children(self) -> dict[int, list[int]]:
-        kids: dict[int, list[int]] = {}
-        for pid, parent in self.parent_of.items():
-            kids.setdefault(parent, []).append(pid)
-        for pids in kids.values():
-            pids.sort()
-        return kids
-
-    def top_down(self) -> list[int]:
-        """Shown PIDs, every parent before its children."""
-        kids = self.children()
-        order: list[int] = []
-        order.extend(kids.get(self.root, []))
-        for pid in order:  # breadth first: the list grows behind the loop
-            order.extend(kids.get(pid, []))
-        return order
+    record: LabProcess | None
+    helper: str | None
+    pool_worker: str | None
+    exit_text: str | None
+    former_parent: int | None
 
 
-def lab_shape(snapshot: Snapshot, own_pid: int) -> TreeShape:
-    """proctui at the root and its descendants under it, as the kernel links them."""
-    parent_of = {pid: snapshot.procs[pid].ppid for pid in snapshot.descendants(own_pid)}
-    return TreeShape(own_pid, parent_of)
-
-
-def system_shape(snapshot: Snapshot) -> TreeShape:
-    """Every user-space process; those whose parent we cannot see hang off the root."""
-    shown = {pid for pid, info in snapshot.procs.items() if not info.kernel_thread}
-    parent_of = {}
-    for pid in shown:
-        ppid = snapshot.parent_link(pid)
-        parent_of[pid] = ppid if ppid in shown else SYSTEM_ROOT
-    return TreeShape(SYSTEM_ROOT, parent_of)
-
-
-def filtered(shape: TreeShape, snapshot: Snapshot, labels: dict[int, str], command_lines: CommandLines,
-             text: str) -> tuple[TreeShape, list[int]]:
-    """shape cut down to the processes text matches and their ancestors, and the matches
-    (top to bottom, as the tree shows them)."""
-    shown = {pid: info for pid, info in snapshot.procs.items() if pid in shape.parent_of}
-    found = set(matching(text, shown, labels, command_lines))
-    kept = TreeShape(shape.root, with_ancestors(found, shape.parent_of, shape.root))
-    return kept, [pid for pid in kept.top_down() if pid in found]
-
-
-def render_row(info: ProcInfo, record: LabProcess | None, own_pid: int, helper: str | None = None,
-               pool_worker: str | None = None, lang: str = "en") -> Text:
+def render_row(info: ProcInfo, facts: LabFacts | None, own_pid: int, lang: str = "en") -> Text:
     """One row: PID, the kernel's state letter and its meaning, name, and what the lab knows."""
     _ = words(lang)
+    record, helper, pool_worker = (facts.record, facts.helper, facts.pool_worker) if facts else (None, None, None)
     row = Text()
     row.append(f"{info.pid:>6} ", style="bold" if record else "")
     if info.pid == own_pid:
@@ -155,21 +110,6 @@ def render_gone_row(record: LabProcess, lang: str = "en") -> Text:
     return row
 
 
-def with_gone_lab_processes(shape: TreeShape, snapshot: Snapshot, records: dict[int, LabProcess],
-                            own_pid: int) -> TreeShape:
-    """shape plus a row under proctui for each forkserver child that has exited (the event
-    said so) and is gone from /proc, but has not been joined."""
-    gone = [
-        pid
-        for pid, record in records.items()
-        if pid not in snapshot.procs and not start_method(record.start_method).proctui_is_parent
-        and record.exited_at is not None
-    ]
-    if not gone:
-        return shape
-    return TreeShape(shape.root, {**shape.parent_of, **{pid: own_pid for pid in gone}})
-
-
 def _pid_of(node: TreeNode[int]) -> int:
     """A node's PID: TreeNode types its data as optional, but every node here, the root
     too, is made with its PID."""
@@ -178,24 +118,32 @@ def _pid_of(node: TreeNode[int]) -> int:
 
 
 #: What a row's node carries as its label: rows are drawn when they are on screen
-#: (``render_label``), from what ``show`` wrote down for them (``_sources``).
+#: (``render_label``), from the source ``show`` wrote down for them (``TreeRows.sources``).
 _UNDRAWN = Text()
 #: The meta Tree gives the expand icon, so that a click on it toggles the node.
 _TOGGLE = Style.from_meta({"toggle": True})
 
 
-class _RowSource(NamedTuple):
-    """What a row is drawn from: its /proc line and what the lab knows of it. A row whose
-    source is equal to last time's is not drawn again (most rows, most refreshes). A
-    tuple: made and compared for every row of the lab at each refresh (a frozen dataclass
-    cost twice the whole diff with 1,000 lab children)."""
+@dataclass(frozen=True, slots=True)
+class TreeContent:
+    """What the tree is to show at one refresh."""
 
-    info: ProcInfo | None  # None: a gone forkserver child, drawn from its record
-    record: LabProcess | None
-    helper: str | None
-    pool_worker: str | None
-    exit_text: str | None  # a record's exit and former parent change; its label never does
-    former_parent: int | None
+    shape: TreeShape
+    snapshot: Snapshot
+    records: dict[int, LabProcess]
+    helpers: dict[int, str] = field(default_factory=dict)  # helper processes' roles
+    pool_workers: dict[int, str] = field(default_factory=dict)  # pool workers' names
+    lang: str = "en"
+    total: int | None = None  # how many processes there are to show, when a filter shows fewer
+
+    def lab_facts(self) -> dict[int, LabFacts]:
+        """What the lab knows, for each row it knows something about (there are few)."""
+        facts = {}
+        for pid in (*self.records, *self.helpers, *self.pool_workers):
+            record = self.records.get(pid)
+            facts[pid] = LabFacts(record, self.helpers.get(pid), self.pool_workers.get(pid),
+                                  record.exit_text if record else None, record.former_parent if record else None)
+        return facts
 
 
 class ProcessTree(Tree[int]):
@@ -209,16 +157,14 @@ class ProcessTree(Tree[int]):
 
     BINDINGS = actions.bindings(Pane.TREE)
 
-    def __init__(self, own_pid: int, **kwargs) -> None:
-        super().__init__("proctui", data=own_pid, **kwargs)
+    def __init__(self, own_pid: int, *, id: str | None = None) -> None:
+        super().__init__("proctui", data=own_pid, id=id)
         self.own_pid = own_pid
         self.guide_depth = 3
+        self._rows: TreeRows[LabFacts] = TreeRows()  # which row is under which, and drawn from what
         self._node_by_pid: dict[int, TreeNode[int]] = {}
-        self._sources: dict[int, _RowSource] = {}  # what each row is drawn from
         self._labels: dict[int, Text] = {}  # rows drawn since their source last changed
         self._widths: dict[int, int] = {}  # each row's width in cells, known without drawing it
-        self._procs: dict[int, ProcInfo] = {}  # the snapshot the rows were last compared with
-        self._shape: TreeShape | None = None
         self._lang = "en"
         self.matches: list[int] | None = None  # while filtered: the matching PIDs, top to bottom
         self._filter_note = ""  # what the filter found, in the border beside the count
@@ -228,7 +174,7 @@ class ProcessTree(Tree[int]):
         self.on_screen: frozenset[int] = frozenset()
         self.root.expand()
 
-    def show_title(self, scope: str, start_method: str, subreaper: bool, lang: str) -> None:
+    def show_title(self, scope: Scope, start_method: str, subreaper: bool, lang: str) -> None:
         """The border says what the tree shows: the lab (and how children start) or all."""
         _ = words(lang)
         if scope == "lab":
@@ -246,7 +192,8 @@ class ProcessTree(Tree[int]):
         return node.data
 
     def node_for(self, pid: int) -> TreeNode[int] | None:
-        if self._shape is not None and pid == self._shape.root:
+        shape = self._rows.shape
+        if shape is not None and pid == shape.root:
             return self.root
         return self._node_by_pid.get(pid)
 
@@ -259,120 +206,75 @@ class ProcessTree(Tree[int]):
             return self._label_of(pid)
         return node.label if isinstance(node.label, Text) else Text(node.label)
 
-    def show(self, shape: TreeShape, snapshot: Snapshot, records: dict[int, LabProcess],
-             helpers: dict[int, str] | None = None, pool_workers: dict[int, str] | None = None,
-             lang: str = "en", total: int | None = None) -> None:
-        """Make the tree match ``shape``, touching only the rows that changed. total: how
-        many processes there are to show, when a filter shows fewer."""
-        helpers = helpers or {}
-        pool_workers = pool_workers or {}
-        every_row = lang != self._lang  # every row is said again in the other language
-        self._lang = lang
+    def show(self, content: TreeContent) -> None:
+        """Make the tree match ``content.shape``, touching only the rows that changed (the
+        diff is worked out by ``TreeRows``; this applies it to the nodes)."""
+        every_row = content.lang != self._lang  # every row is said again in the other language
+        self._lang = content.lang
         cursor_pid = self.cursor_node.data if self.cursor_node is not None else None
         cursor_line = self.cursor_line
-        previous = self._shape
-        if previous is None or previous.root != shape.root:
-            self._node_by_pid.clear()
-            self._sources.clear()
-            self._labels.clear()
-            self._widths.clear()
-            self.clear()
-            self.root.data = shape.root
-            self.root.expand()
-            previous = None
-        self._shape = shape
-        parent_of = shape.parent_of
-        # Nodes whose children change: their expand icon is said again below.
-        regrouped: set[int] = set()
-
-        # Drop rows whose process is gone or now has another parent (re-parenting: Tree
-        # has no "move", so a moved row is removed here and added again below). A set
-        # difference of the two shapes: no Python loop over rows that stayed.
-        same_shape = previous is shape  # the screen hands the same shape on for the same snapshot
-        for pid, parent in (previous.parent_of.items() - parent_of.items()) if previous and not same_shape else ():
-            node = self._node_by_pid.get(pid)
-            if node is not None:  # else it went with an ancestor removed before
-                regrouped.add(parent)
-                self._remove(node)
-
-        # Rows that may be drawn from something new: those not there yet, those whose
-        # /proc line is another one (the system table keeps an unchanged line as the same
-        # object), and every row the lab knows something about.
-        procs, before = snapshot.procs, self._procs
-        redraw: list[TreeNode[int]] = []
-        if every_row:
-            maybe = list(parent_of)
-        else:
-            changed = [] if procs is before else [pid for pid in parent_of if procs.get(pid) is not before.get(pid)]
-            known_to_lab = [pid for pid in (*records, *helpers, *pool_workers) if pid in parent_of]
-            new_rows = [] if same_shape else list(parent_of.keys() - self._node_by_pid.keys())
-            maybe = list(dict.fromkeys([*changed, *known_to_lab, *new_rows]))  # each once, in order
-        self._procs = procs
-        sources, record_of = self._sources, records.get
-        for pid in maybe:
-            info = procs.get(pid)
-            record = record_of(pid)
-            source = _RowSource(info, record, helpers.get(pid), pool_workers.get(pid),
-                                record.exit_text if record else None, record.former_parent if record else None)
-            if every_row or info is None or sources.get(pid) != source:
-                sources[pid] = source
-                self._labels.pop(pid, None)
-                width = self._width_of(source)
-                if width is None:
-                    self._label_of(pid)  # a lab row: drawn now to be measured (there are few)
-                else:
-                    self._widths[pid] = width
-                node = self._node_by_pid.get(pid)
-                if node is not None:
-                    redraw.append(node)
-
-        # New rows, each under its parent, in PID order among its siblings.
-        for pid in () if same_shape else sorted(parent_of.keys() - self._node_by_pid.keys()):
-            chain = [pid]
-            while self.node_for(parent_of[chain[-1]]) is None:
-                chain.append(parent_of[chain[-1]])
-            for new in reversed(chain):
-                if new in self._node_by_pid:
-                    continue
-                under = self.node_for(parent_of[new])
-                assert under is not None
-                index = bisect.bisect_left(under.children, new, key=_pid_of)
-                self._node_by_pid[new] = under.add(_UNDRAWN, data=new, before=index, expand=True,
-                                                   allow_expand=False)
-                regrouped.add(parent_of[new])
-        # Setting allow_expand, even to the same value, makes Tree render every line
-        # again: only say it when it changes.
-        for pid in regrouped:
-            node = self.node_for(pid)
-            if node is not None and node is not self.root and node.allow_expand != bool(node.children):
-                node.allow_expand = bool(node.children)
-
-        # After every row has come and gone, so that Tree numbers its lines once: a node's
-        # refresh marks it changed (its cached line is stale) and repaints it if on screen.
-        for node in redraw:
-            node.refresh()
-
-        root_label = self._root_label(shape, snapshot)
+        change = self._rows.update(content.shape, content.snapshot.procs, content.lab_facts(), every_row)
+        self._apply(change)
+        root_label = self._root_label(content.shape, content.snapshot)
         if self.root.label != root_label:
             self.root.set_label(root_label)
         # The count changes all the time: in the border, since a new root label makes
         # Tree repaint every line (each line's cache key holds the root's).
         count = ""
-        if shape.root == SYSTEM_ROOT:
-            _ = words(lang)
+        if content.shape.root == SYSTEM_ROOT:
+            _ = words(self._lang)
             count = _("{count} processes, kernel threads hidden").format(
-                count=len(shape.parent_of) if total is None else total)
+                count=len(content.shape.parent_of) if content.total is None else content.total)
         self._count_note = count
         self._say_subtitle()
         self._restore_cursor(cursor_pid, cursor_line)
 
-    def _width_of(self, source: _RowSource) -> int | None:
+    def _apply(self, change: TreeChange) -> None:
+        """The nodes follow the rows: removed, measured, added, their icons said, drawn."""
+        if change.reset:
+            self._node_by_pid.clear()
+            self._labels.clear()
+            self._widths.clear()
+            self.clear()
+            assert self._rows.shape is not None
+            self.root.data = self._rows.shape.root
+            self.root.expand()
+        for pid in change.removed:
+            self._node_by_pid[pid].remove()
+        for pid in change.dropped:
+            self._node_by_pid.pop(pid, None)
+            self._labels.pop(pid, None)
+            self._widths.pop(pid, None)
+        for pid in change.sourced:
+            self._labels.pop(pid, None)
+            width = self._width_of(self._rows.sources[pid])
+            if width is None:
+                self._label_of(pid)  # a lab row: drawn now to be measured (there are few)
+            else:
+                self._widths[pid] = width
+        # Rows to draw again, found before any row is added: a new row is drawn when seen.
+        redraw = [self._node_by_pid[pid] for pid in change.redrawn]
+        for pid, parent, index in change.added:
+            under = self.node_for(parent)
+            assert under is not None
+            self._node_by_pid[pid] = under.add(_UNDRAWN, data=pid, before=index, expand=True, allow_expand=False)
+        # Setting allow_expand, even to the same value, makes Tree render every line
+        # again: only say it when it changes.
+        for pid in change.regrouped:
+            node = self.node_for(pid)
+            if node is not None and node is not self.root and node.allow_expand != bool(node.children):
+                node.allow_expand = bool(node.children)
+        # After every row has come and gone, so that Tree numbers its lines once: a node's
+        # refresh marks it changed (its cached line is stale) and repaints it if on screen.
+        for node in redraw:
+            node.refresh()
+
+    def _width_of(self, source: RowSource[LabFacts]) -> int | None:
         """A row's width in cells without drawing it (as render_row lays it out): PID,
         state, name, for a row of the system; None for a row the lab knows more about,
         or proctui's own (drawn to be measured: there are few)."""
-        info = source.info
-        if (info is None or info.pid == self.own_pid or source.record is not None or source.helper is not None
-                or source.pool_worker is not None):
+        info, facts = source
+        if info is None or info.pid == self.own_pid or facts is not None:
             return None
         state = f"{info.state} {words(self._lang)(info.state_word)}{_DEFUNCT if info.is_zombie else ''}"
         return 7 + max(cell_len(state) + 1, _STATE_WIDTH + 1) + cell_len(info.name)
@@ -380,13 +282,13 @@ class ProcessTree(Tree[int]):
     def _label_of(self, pid: int) -> Text:
         label = self._labels.get(pid)
         if label is None:
-            source = self._sources[pid]
-            if source.info is not None:
-                label = render_row(source.info, source.record, self.own_pid, source.helper, source.pool_worker,
-                                   self._lang)
+            info, facts = self._rows.sources[pid]
+            if info is not None:
+                label = render_row(info, facts, self.own_pid, self._lang)
             else:
-                assert source.record is not None  # a row without a /proc line is a lab process's
-                label = render_gone_row(source.record, self._lang)
+                # A row without a /proc line is a lab process's
+                assert facts is not None and facts.record is not None
+                label = render_gone_row(facts.record, self._lang)
             self._labels[pid] = label
             self._widths[pid] = label.cell_len
         return label
@@ -437,19 +339,7 @@ class ProcessTree(Tree[int]):
         info = snapshot.procs.get(shape.root)
         if info is None:
             return Text(f"proctui {shape.root}")
-        return render_row(info, None, self.own_pid, lang=self._lang)
-
-    def _remove(self, node: TreeNode[int]) -> None:
-        stack = [node]
-        while stack:
-            current = stack.pop()
-            pid = _pid_of(current)
-            self._node_by_pid.pop(pid, None)
-            self._sources.pop(pid, None)
-            self._labels.pop(pid, None)
-            self._widths.pop(pid, None)
-            stack.extend(current.children)
-        node.remove()
+        return render_row(info, None, self.own_pid, self._lang)
 
     def _restore_cursor(self, pid: int | None, line: int) -> None:
         """Keep the cursor on the same process; if it went away, on the same line, as

@@ -49,8 +49,8 @@ class ScriptViewer(Vertical, can_focus=True):
         what: CommandName
         facts: dict[str, object] = field(default_factory=dict)
 
-    def __init__(self, pid: int, label: str, language: str = "en", **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, pid: int, label: str, language: str = "en", *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.pid = pid
         self.label = label
         self.language = language

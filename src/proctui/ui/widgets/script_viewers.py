@@ -3,12 +3,12 @@ by side. A viewer comes when its process first pauses and goes when it ends."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.containers import Horizontal
 from textual.message import Message
 
+from proctui.core.lab.records import Records
 from proctui.core.script.runner import Ended, Pause, Scripts
 from proctui.ui.widgets.script_viewer import ScriptViewer
 
@@ -27,11 +27,11 @@ class ScriptViewers(Horizontal):
     class Closed(Message):
         """Every process of the script has ended (``on_script_viewers_closed``)."""
 
-    def __init__(self, scripts: Scripts, label_of: Callable[[int], str], **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, scripts: Scripts, records: Records, language: str = "en", *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.scripts = scripts
-        self._label_of = label_of
-        self.language = "en"
+        self._records = records  # the lab's: what each process is called
+        self.language = language
         self.viewers: dict[int, ScriptViewer] = {}
 
     def report(self, item: Pause | Ended) -> None:
@@ -60,6 +60,10 @@ class ScriptViewers(Horizontal):
                 # viewer shows (a user quick on n) must reach it, not the tree.
                 self.screen.set_focus(viewer)
         viewer.show(item)
+
+    def _label_of(self, pid: int) -> str:
+        record = self._records.latest(pid)
+        return record.label if record is not None else f"PID {pid}"
 
     async def on_script_viewer_closed(self, message: ScriptViewer.Closed) -> None:
         await self.on_script_viewers_reported(self.Reported(Ended(message.pid)))

@@ -67,8 +67,8 @@ class SelectionBar(Static):
     SelectionBar { height: 1; padding: 0 1; }
     """
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._shown: Text | None = None
 
     def show_selection(self, info: ProcInfo | None, record: LabProcess | None, own_pid: int,

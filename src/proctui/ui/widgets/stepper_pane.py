@@ -65,13 +65,13 @@ class StepperPane(Vertical, can_focus=True):
     class Closed(Message):
         """The user closed the viewer (``on_stepper_pane_closed``)."""
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, language: str = "en", *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.code_view = CodeView(id="code")
         self.frame_view = FrameView(id="frame")
         self.note = Static(id="step-note")
         self.session: StepSession | None = None
-        self.language = "en"
+        self.language = language
 
     def compose(self) -> ComposeResult:
         yield self.code_view

@@ -1,0 +1,44 @@
+"""The main screen's messages: between the screen, the app's reader thread and the Lab's
+threads. Each is also ``MainScreen.<Name>``; its handler is ``on_main_screen_<name>``
+(the namespace says so, as if it were defined inside the screen)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from proctui.core.lab.lab import LabEvent
+from proctui.core.procfs.snapshot import Snapshot
+
+
+@dataclass
+class SnapshotWanted(Message, namespace="main_screen"):
+    """Read /proc again soon; handled by the app, which owns the reader thread
+    (``on_main_screen_snapshot_wanted``). Requests coalesce: one read answers them all."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SnapshotWanted)
+
+
+@dataclass
+class SnapshotTaken(Message, bubble=False, namespace="main_screen"):
+    """A snapshot from the reader thread, or why there is none (``on_main_screen_snapshot_taken``)."""
+
+    snapshot: Snapshot | None
+    error: str | None = None
+
+
+@dataclass
+class LabEventArrived(Message, bubble=False, namespace="main_screen"):
+    """A Lab event, carried from whichever thread raised it (``on_main_screen_lab_event_arrived``)."""
+
+    event: LabEvent
+
+
+@dataclass
+class LanguageChosen(Message, namespace="main_screen"):
+    """The user switched the language (``on_main_screen_language_chosen``): the app's
+    own words (help, glossary) follow."""
+
+    lang: str
