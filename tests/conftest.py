@@ -96,10 +96,25 @@ def lab_events(lab):
 
 @pytest.fixture
 def driver(lab, lab_events):
-    """A script run by the lab, stepped from the test (tests/script_driver.py)."""
-    from script_driver import Driver
+    """A script run by the lab, stepped from the test (tests/helpers/script_driver.py)."""
+    from helpers.script_driver import Driver
 
     return Driver(lab, lab_events)
+
+
+@pytest.fixture
+def app(request, lab):
+    """The real app on the test's Lab, refreshing its tree every half second. Other options
+    through indirect parametrisation, e.g. ``@pytest.mark.parametrize("app", [{"lang": "zh"}],
+    indirect=True)``: any keyword of ProcTUI, and ``guarded: False`` for the Lab a Python
+    without multiprocessing's private children set gets (its notice at start)."""
+    from proctui.ui.app import ProcTUI  # here, so that tests of the domain never load Textual
+
+    options = dict(getattr(request, "param", {}))
+    if "guarded" in options:
+        lab.guarded = options.pop("guarded")
+    options.setdefault("refresh_seconds", 0.5)
+    return ProcTUI(lab, **options)
 
 
 pytest_plugins = ["pytester"]

@@ -21,11 +21,12 @@ import time
 from pathlib import Path
 
 import pytest
-from test_exit_paths import assert_nothing_left, session_factory  # noqa: F401 (a fixture)
-from test_fuzz import send
 
 import proctui
-from helpers import installed_proctui
+from helpers.app_screen import send
+from helpers.churn import CHURNER
+from helpers.subreaper_session import assert_nothing_left
+from helpers.terminal import installed_proctui
 from proctui.core.lab.lab import Lab
 from proctui.core.procfs.stat import read_proc
 from proctui.core.procfs.tree import SYSTEM_ROOT
@@ -33,87 +34,6 @@ from proctui.ui.app import ProcTUI
 
 SIZE = (80, 24)
 
-CHURNER = r"""
-import ctypes, os, sys, time
-
-ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # orphans come to us, and we reap them
-seconds, high, low = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-stop = sys.argv[5]  # the test makes this file when it has seen enough; seconds is a hang guard
-
-def start_ticks(pid):
-    with open(f"/proc/{pid}/stat", "rb") as f:
-        raw = f.read()
-    return int(raw[raw.rindex(b")") + 2:].split()[19])
-
-def next_pid(pid):
-    # Best effort: another fork (or a thread) anywhere may take it first.
-    try:
-        with open("/proc/sys/kernel/ns_last_pid", "w") as f:
-            f.write(str(pid - 1))
-    except OSError:
-        pass
-
-me, mine = os.getpid(), start_ticks(os.getpid())
-truth = open(sys.argv[4], "w")
-# Sleepers with PIDs between the grandchildren's and their parents': a snapshot reading
-# /proc in PID order takes a while to get from one to the other.
-next_pid((low + high) // 2)
-sleepers = []
-for _ in range(150):
-    sleeper = os.fork()
-    if sleeper == 0:
-        time.sleep(seconds + 1)
-        os._exit(0)
-    sleepers.append(sleeper)
-deadline = time.monotonic() + seconds
-k = made = 0
-while time.monotonic() < deadline and not (made > 300 and os.path.exists(stop)):
-    k = (k + 1) % 400
-    r, w = os.pipe()
-    next_pid(high + k)
-    child = os.fork()
-    if child == 0:
-        # A grandchild with a *lower* PID than its parent, so /proc lists it first; then
-        # the parent leaves at once and the grandchild is orphaned to the churner.
-        os.close(r)
-        next_pid(low + k)
-        grandchild = os.fork()
-        if grandchild == 0:
-            os.close(w)
-            time.sleep(0.1)
-            os._exit(0)
-        c = os.getpid()
-        lines = f"{c} {start_ticks(c)} {me} {mine}\n{grandchild} {start_ticks(grandchild)} {c} {start_ticks(c)}\n"
-        os.write(w, lines.encode())
-        os.close(w)
-        time.sleep(0.012)  # so that the stranger below starts a clock tick or more after the grandchild
-        os._exit(0)
-    os.close(w)
-    with os.fdopen(r) as f:
-        truth.write(f.read())
-    os.waitpid(child, 0)  # the moment it is reaped, its PID is free
-    next_pid(child)  # the PID the grandchild still names as its parent, to a stranger
-    stranger = os.fork()
-    if stranger == 0:
-        time.sleep(0.02)
-        os._exit(0)
-    truth.write(f"{stranger} {start_ticks(stranger)} {me} {mine}\n")
-    made += 3
-    try:
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
-    except ChildProcessError:
-        pass
-truth.close()
-for sleeper in sleepers:  # the churn is over: they have done their part
-    os.kill(sleeper, 9)
-while True:  # the last ones
-    try:
-        os.waitpid(-1, 0)
-    except ChildProcessError:
-        break
-print(made)
-"""
 
 
 def tree_rows(app) -> list[tuple[tuple[int, int], tuple[int, int] | None, int | None]]:
@@ -225,7 +145,7 @@ def test_churn_in_system_scope_never_shows_a_wrong_parent(churn):
 # -- limits and failures ----------------------------------------------------------------------
 
 
-def test_the_child_limit_refuses_a_fork_and_says_so(session_factory):  # noqa: F811 - the fixture imported above
+def test_the_child_limit_refuses_a_fork_and_says_so(session_factory):
     session = session_factory([installed_proctui(), "--max-children", "3"], columns=100, lines=30)
     session.wait_for("Quit")
     session.press("fff")
@@ -320,7 +240,7 @@ def pids_cgroup(tmp_path):
 
 
 def test_a_fork_the_system_refuses_gives_a_clear_message_and_the_app_keeps_working(
-    pids_cgroup, session_factory  # noqa: F811 - the fixture imported above
+    pids_cgroup, session_factory
 ):
     # The kernel's own refusal: the pids controller makes fork() fail with EAGAIN, as
     # RLIMIT_NPROC would (root is exempt from that one).

@@ -19,13 +19,13 @@ import signal
 import subprocess
 import sys
 import time
-import unicodedata
 
 import pytest
-from textual import events
-from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 
-from helpers import assert_refused, gone, pilot_wait_until, proc_info, proc_state, refused, select, wait_until
+from helpers.app_screen import refused, select, send
+from helpers.events import assert_refused
+from helpers.processes import gone, proc_info, proc_state
+from helpers.waiting import pilot_wait_until, wait_until
 from proctui.core.events import Forked, GrandchildForked, LabEvent, Refusal, Refused, Signalled
 from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab, LabError, LabProcess
@@ -260,23 +260,8 @@ KEYS_AT_LEAST = 200
 BURST = 20
 
 
-def key_event(key: str) -> events.Key:
-    """The event Pilot.press() sends for key (see App._press_keys)."""
-    original = REPLACED_KEYS.get(key, key)
-    char: str | None
-    try:
-        char = unicodedata.lookup(_get_unicode_name_from_key(original))
-    except KeyError:
-        char = key if len(key) == 1 else None
-    return events.Key(key, char)
 
 
-def send(app, key: str) -> None:
-    """A key to the driver, as Pilot.press() sends it, without its wait for the whole
-    process to go idle after each key (which a lab busy forking makes take 0.1 s)."""
-    event = key_event(key)
-    event.set_sender(app)
-    app._driver.send_message(event)
 
 
 async def until(condition, timeout: float = 1.0) -> None:

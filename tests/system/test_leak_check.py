@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from helpers import TESTS
-
-HERE = TESTS
+from helpers.paths import TESTS
 
 
 def test_a_test_that_leaves_a_child_fails(pytester):
-    pytester.makeconftest((HERE / "conftest.py").read_text())
+    # The real conftest.py (its leak check), which imports nothing of tests/helpers at its top.
+    pytester.makeconftest((TESTS / "conftest.py").read_text())
     pytester.makepyfile(
-        helpers=(HERE / "helpers.py").read_text(),
         test_leaky="""
 import subprocess, os, time
 

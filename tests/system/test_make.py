@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from helpers import ROOT
+from helpers.paths import ROOT
 
 #: The virtual environment these tests run in, as the Makefile names it (.venv, .venv-3.X...).
 VENV = os.path.relpath(sys.prefix, ROOT)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import installed_proctui
+from helpers.terminal import installed_proctui
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from ssh_sessions import Classroom, describe, forked_rows, missing  # bench/ is on sys.path (above)

@@ -13,7 +13,8 @@ import time
 
 import psutil
 
-from helpers import PtyScreen, end_and_reap, family_of, installed_proctui
+from helpers.processes import end_and_reap, family_of
+from helpers.terminal import PtyScreen, installed_proctui
 
 COLUMNS, LINES = 80, 24
 DOWN = "\x1b[B"

@@ -8,7 +8,7 @@ import sys
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
-from helpers import ROOT
+from helpers.paths import ROOT
 from proctui.core.lab.lab import Lab
 from proctui.ui import actions
 from proctui.ui.actions import ACTIONS, Pane, Target

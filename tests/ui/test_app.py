@@ -6,9 +6,9 @@ import os
 import signal
 import subprocess
 
-import pytest
-
-from helpers import gone, lab_processes, logged, pilot_wait_until, proc_state, refused, row_text, screen_text, select
+from helpers.app_screen import lab_processes, logged, refused, row_text, screen_text, select
+from helpers.processes import gone, proc_state
+from helpers.waiting import pilot_wait_until
 from proctui.core.events import (
     Exited,
     Forked,
@@ -31,11 +31,6 @@ from proctui.ui.widgets.stepper_pane import StepperPane
 SIZE = (80, 24)
 
 
-@pytest.fixture
-def app():
-    lab = Lab()
-    yield ProcTUI(lab, refresh_seconds=0.5)
-    lab.shutdown()
 
 
 

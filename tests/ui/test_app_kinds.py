@@ -4,35 +4,15 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
-from helpers import (
-    gone,
-    lab_processes,
-    logged,
-    on_screen,
-    palette_command,
-    pilot_wait_until,
-    proc_info,
-    proc_state,
-    refused,
-    row_text,
-    said,
-    select,
-)
+from helpers.app_screen import lab_processes, logged, on_screen, palette_command, refused, row_text, said, select
+from helpers.processes import gone, proc_info, proc_state
+from helpers.waiting import pilot_wait_until
 from proctui.core.events import Adopted, CowMemory, PoolTaskDone, ReapCall, Reaped, Refusal
 from proctui.core.lab import experiments
-from proctui.core.lab.lab import Lab
-from proctui.ui.app import ProcTUI
 
 SIZE = (80, 24)
 
 
-@pytest.fixture
-def app():
-    lab = Lab()
-    yield ProcTUI(lab, refresh_seconds=0.5)
-    lab.shutdown()
 
 
 

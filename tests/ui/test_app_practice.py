@@ -9,7 +9,9 @@ import sys
 
 import pytest
 
-from helpers import ENGLISH_RUN, pilot_wait_until, screen_text
+from helpers.app_screen import screen_text
+from helpers.chinese import ENGLISH_RUN
+from helpers.waiting import pilot_wait_until
 from proctui.core.lab.lab import Lab
 from proctui.core.practice.model import Ask
 from proctui.core.practice.questions import generate

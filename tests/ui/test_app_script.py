@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import linecache
 
-from helpers import SCRIPTS, logged, pilot_wait_until, proc_info, refused
+from helpers.app_screen import logged, refused
+from helpers.paths import SCRIPTS
+from helpers.processes import proc_info
+from helpers.script_driver import where_fork_returned_0
+from helpers.waiting import pilot_wait_until
 from proctui.core.events import ReapCall, Reaped, Refusal, ScriptForked, ScriptStarted
 from proctui.core.lab.lab import Lab
 from proctui.ui.app import ProcTUI
 from proctui.ui.dialogs.run_script import RunScriptScreen, complete_path
 from proctui.ui.widgets.script_viewer import ScriptViewer
-from script_driver import where_fork_returned_0
 
 SIZE = (80, 24)
 

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import (
-    gone,
-    lab_processes,
-    logged,
-    on_screen,
-    palette_command,
-    pilot_wait_until,
-    proc_state,
-    row_text,
-    screen_text,
-    select,
-)
+from helpers.app_screen import lab_processes, logged, on_screen, palette_command, row_text, screen_text, select
+from helpers.processes import gone, proc_state
+from helpers.waiting import pilot_wait_until
 from proctui.core.events import Disposition, Output, Signalled
 from proctui.core.lab.lab import Lab
 from proctui.ui.app import ProcTUI
@@ -23,13 +14,12 @@ from proctui.ui.app import ProcTUI
 SIZE = (80, 24)
 
 
-@pytest.fixture
-def app():
-    lab = Lab()
-    yield ProcTUI(lab, refresh_seconds=3600)  # only events move the tree here
-    lab.shutdown()
 
 
+
+
+#: Only events move the tree here: a refresh never comes between a step and what it shows.
+EVENTS_ONLY = pytest.mark.parametrize("app", [{"refresh_seconds": 3600}], indirect=True, ids=["events-only"])
 
 
 async def press_until(pilot, app, key, condition, limit=60, what="step"):
@@ -54,6 +44,7 @@ def at_waitpid(app, kind):
     return step is not None and step.kind == kind and (step.call or "").startswith("os.waitpid(")
 
 
+@EVENTS_ONLY
 async def test_stepping_a_zombie_to_waitpid_makes_it_vanish_at_that_step(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("z")
@@ -83,6 +74,7 @@ async def test_stepping_a_zombie_to_waitpid_makes_it_vanish_at_that_step(app):
         await pilot_wait_until(pilot, lambda: app.main_screen.stepper is None, what="the viewer to close")
 
 
+@EVENTS_ONLY
 async def test_a_blocking_waitpid_leaves_the_app_usable_until_t(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f")
@@ -105,6 +97,7 @@ async def test_a_blocking_waitpid_leaves_the_app_usable_until_t(app):
         await on_screen(pilot, app, "WIFSIGNALED, WTERMSIG=15 (SIGTERM)", "= -15 (SIGTERM)")
 
 
+@EVENTS_ONLY
 async def test_the_viewer_offers_t_only_where_it_ends_the_child(app):
     """H's child ignores SIGTERM (SigIgn in /proc/PID/status): at the waitpid call and
     while it blocks, the note says t does nothing, and it does nothing; x ends it."""
@@ -129,6 +122,7 @@ async def test_the_viewer_offers_t_only_where_it_ends_the_child(app):
         assert app.main_screen.shown_step.status == 0x0009  # SIGKILL's, not SIGTERM's
 
 
+@EVENTS_ONLY
 async def test_join_with_timeout_walks_the_connection_wait_branch(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f")
@@ -151,6 +145,7 @@ async def test_join_with_timeout_walks_the_connection_wait_branch(app):
         assert app.lab.get(child.pid) is child
 
 
+@EVENTS_ONLY
 async def test_join_of_a_never_started_process_shows_the_assert(app):
     async with app.run_test(size=SIZE) as pilot:
         await palette_command(pilot, app, "join-unstarted")
@@ -161,6 +156,7 @@ async def test_join_of_a_never_started_process_shows_the_assert(app):
         await on_screen(pilot, app, "✗", "can only join a started process", "AssertionError")
 
 
+@EVENTS_ONLY
 async def test_keys_n_and_c_show_only_while_stepping(app):
     async with app.run_test(size=SIZE) as pilot:
         def footer() -> str | None:

@@ -11,7 +11,9 @@ import signal
 import pytest
 from textual.widgets._footer import FooterKey
 
-from helpers import events_of, pilot_wait_until, row_text, select, wait_until
+from helpers.app_screen import row_text, select
+from helpers.events import events_of
+from helpers.waiting import pilot_wait_until, wait_until
 from proctui.core.events import LabEvent, Output
 from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab

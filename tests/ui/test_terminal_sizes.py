@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from helpers import on_screen, pilot_wait_until, screen_text
+from helpers.app_screen import on_screen, screen_text
+from helpers.waiting import pilot_wait_until
 from proctui.core.lab.lab import Lab
 from proctui.ui.app import ProcTUI
 from proctui.ui.dialogs.help import HelpScreen

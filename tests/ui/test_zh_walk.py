@@ -31,20 +31,19 @@ from difflib import SequenceMatcher
 import pytest
 from rich.cells import cell_len
 from rich.console import Console
-from test_render import CHINESE_CASES  # a sample of every event and refusal, with facts
 from textual.command import CommandPalette
 from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets._footer import FooterKey
 
-from helpers import logged, pilot_wait_until, refused, screen_text, select
+from helpers.app_screen import logged, refused, screen_text, select
+from helpers.event_samples import CHINESE_CASES  # a sample of every event and refusal, with facts
+from helpers.waiting import pilot_wait_until
 from proctui.core import events as ev
 from proctui.core.events import Refusal
-from proctui.core.lab.lab import Lab
 from proctui.core.procfs.helper_roles import helper_role
 from proctui.core.teaching.lessons import load_glossary, load_lessons
 from proctui.ui import actions
-from proctui.ui.app import ProcTUI
 from proctui.ui.dialogs.exit_code import ExitCodeScreen
 from proctui.ui.dialogs.help import HelpScreen
 from proctui.ui.dialogs.too_small import TooSmallScreen
@@ -317,14 +316,6 @@ def _subclasses(cls: type) -> set[type]:
 # -- the walk -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def app():
-    lab = Lab()
-    # The notice a Python without multiprocessing's private children set gets at start:
-    # this flag is all it depends on (as in test_app), so the walk sees it too.
-    lab.guarded = False
-    yield ProcTUI(lab, refresh_seconds=0.5, lang="zh")
-    lab.shutdown()
 
 
 def new_process(app, before: set[int], label_prefix: str, label_suffix: str = ""):
@@ -367,6 +358,9 @@ def at_call(app, kind: str, call: str) -> bool:
     return step is not None and step.kind == kind and (step.call or "").startswith(call)
 
 
+# guarded False: the notice a Python without multiprocessing's private children set gets at
+# start: this flag is all it depends on (as in test_app), so the walk sees it too.
+@pytest.mark.parametrize("app", [{"lang": "zh", "guarded": False}], indirect=True, ids=["zh"])
 async def test_in_chinese_every_screen_and_event_is_chinese_and_fits_80_columns(app):
     findings = Findings()
     main = app.main_screen

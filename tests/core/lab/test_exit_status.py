@@ -16,7 +16,9 @@ import types
 
 import pytest
 
-from helpers import end_and_reap, events_of, family_of, gone, proc_info, proc_state, wait_until
+from helpers.events import events_of
+from helpers.processes import end_and_reap, family_of, gone, proc_info, proc_state
+from helpers.waiting import wait_until
 from proctui.core.events import Exited, Output, WhoReaps
 from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab

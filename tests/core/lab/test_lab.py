@@ -12,7 +12,9 @@ import threading
 
 import pytest
 
-from helpers import assert_refused, events_of, gone, proc_state, wait_until
+from helpers.events import assert_refused, events_of
+from helpers.processes import gone, proc_state
+from helpers.waiting import wait_until
 from proctui.core.events import (
     Exited,
     JoinBlocks,

@@ -11,14 +11,15 @@ import textwrap
 
 import pytest
 
-from helpers import assert_refused, events_of, gone, proc_info, proc_state, run_reaping_what_it_leaves, wait_until
+from helpers.events import assert_refused, events_of, lines_printed
+from helpers.processes import gone, proc_info, proc_state, run_reaping_what_it_leaves
+from helpers.waiting import wait_until
 from proctui.core.events import (
     Adopted,
     Adopter,
     Exited,
     JoinReturned,
     LabEvent,
-    Output,
     PoolHangs,
     PoolTaskDone,
     ReapCall,
@@ -33,11 +34,6 @@ from proctui.core.lab.family import Family
 from proctui.core.lab.lab import Lab, LabError
 
 
-def said(events, pid):
-    """The lines a process printed, in order (one pipe: stdout and stderr alike)."""
-    return [e.line for e in events_of(events, Output, pid)]
-
-
 def test_an_orphan_is_re_parented_to_proctui_and_reaped_by_it(lab, lab_events):
     parent, grandchild = experiments.make_orphan(lab)
     assert grandchild.label.endswith("-grandchild") and grandchild.former_parent == parent.pid
@@ -48,7 +44,7 @@ def test_an_orphan_is_re_parented_to_proctui_and_reaped_by_it(lab, lab_events):
     [adopted] = wait_until(lambda: events_of(lab_events, Adopted, grandchild.pid), what="the adoption's event")
     assert (adopted.label, adopted.former_parent, adopted.adopter_pid, adopted.adopter) == (
         grandchild.label, parent.pid, os.getpid(), Adopter.PROCTUI)
-    wait_until(lambda: any("PPID is now" in line for line in said(lab_events, grandchild.pid)),
+    wait_until(lambda: any("PPID is now" in line for line in lines_printed(lab_events, grandchild.pid)),
                what="the grandchild's own word")
 
     with pytest.raises(LabError) as refused:
@@ -124,8 +120,8 @@ def test_without_the_subreaper_the_orphan_goes_to_the_nearest_subreaper():
 
 def test_a_daemon_may_not_have_children(lab, lab_events):
     daemon = experiments.start_daemon(lab)
-    wait_until(lambda: len(said(lab_events, daemon.pid)) >= 2, what="the daemon's two lines")
-    lines = said(lab_events, daemon.pid)
+    wait_until(lambda: len(lines_printed(lab_events, daemon.pid)) >= 2, what="the daemon's two lines")
+    lines = lines_printed(lab_events, daemon.pid)
     assert "daemon=True" in lines[0]
     if sys.flags.optimize:
         assert "asserts are off" in lines[1]
@@ -180,8 +176,9 @@ def test_is_alive_reaps_a_zombie(lab, lab_events):
 def test_a_child_that_raises_shows_its_traceback_and_exits_1(lab, lab_events):
     child = experiments.start_raising_child(lab)
     assert lab.join(child) == 1
-    wait_until(lambda: any("RuntimeError" in line for line in said(lab_events, child.pid)), what="the traceback")
-    lines = said(lab_events, child.pid)
+    wait_until(lambda: any("RuntimeError" in line for line in lines_printed(lab_events, child.pid)),
+               what="the traceback")
+    lines = lines_printed(lab_events, child.pid)
     assert any("Traceback (most recent call last):" in line for line in lines)
     assert lines[-1].endswith(f"RuntimeError: {child.label} raised this on purpose")
 
@@ -189,7 +186,7 @@ def test_a_child_that_raises_shows_its_traceback_and_exits_1(lab, lab_events):
 def test_sys_exit_with_a_message_shows_it_and_exits_1(lab, lab_events):
     child = experiments.start_exiting_with_message(lab)
     assert lab.join(child) == 1
-    wait_until(lambda: any("goodbye from sys.exit()" in line for line in said(lab_events, child.pid)),
+    wait_until(lambda: any("goodbye from sys.exit()" in line for line in lines_printed(lab_events, child.pid)),
                what="the message")
 
 

@@ -10,8 +10,10 @@ import signal
 
 import pytest
 
-from helpers import assert_refused, events_of, proc_state, wait_until
-from proctui.core.events import CowMemory, Output, QueueGot, ReapCall, Reaped, Refusal, Signalled, WhereBlocked
+from helpers.events import assert_refused, events_of, lines_printed
+from helpers.processes import proc_state
+from helpers.waiting import wait_until
+from proctui.core.events import CowMemory, QueueGot, ReapCall, Reaped, Refusal, Signalled, WhereBlocked
 from proctui.core.lab import experiments, workers
 from proctui.core.lab.copy_on_write import list_kb
 from proctui.core.lab.lab import Lab, LabError
@@ -21,10 +23,6 @@ from proctui.core.procfs.threads import read_threads
 from proctui.ui.actions import BY_ID
 
 
-def said(events, pid):
-    return [e.line for e in events_of(events, Output, pid)]
-
-
 def test_a_forked_child_shares_proctuis_pages_until_it_writes(lab, lab_events):
     child = experiments.start_cow_child(lab)
     [before] = events_of(lab_events, CowMemory, child.pid)
@@ -32,7 +30,7 @@ def test_a_forked_child_shares_proctuis_pages_until_it_writes(lab, lab_events):
     # Right after fork() the child's memory is nearly all shared with proctui, the list too.
     assert before.shared > before.list_kb == list_kb() > before.private_dirty
     wait_until(lambda: any("cow_writer = 'proctui', sum(cow_list) = 0" in line
-                           for line in said(lab_events, child.pid)), what="the child's first line")
+                           for line in lines_printed(lab_events, child.pid)), what="the child's first line")
 
     assert experiments.cow_write(lab) is child
     [sent] = events_of(lab_events, Signalled, child.pid)
@@ -47,7 +45,7 @@ def test_a_forked_child_shares_proctuis_pages_until_it_writes(lab, lab_events):
     assert (workers.cow_writer, sum(workers.cow_list)) == ("proctui", 0)
     length = workers.COW_LIST_LENGTH
     wait_until(lambda: any(f"cow_writer = '{child.label}', sum(cow_list) = {length} (they were 'proctui' and 0)"
-                           in line for line in said(lab_events, child.pid)), what="the child's second line")
+                           in line for line in lines_printed(lab_events, child.pid)), what="the child's second line")
     # And the kernel agrees now, read again without the Lab.
     memory = read_memory_use(child.pid)
     assert memory is not None and memory.private_dirty >= after.list_kb
@@ -92,7 +90,7 @@ def test_a_child_with_a_full_queue_cannot_exit_until_proctui_gets(lab, lab_event
     # been running when the feeder blocked, on a busy machine: R in the event).
     wait_until(lambda: [t.state for t in read_threads(child.pid)][:1] == ["S"], what="the main thread asleep")
     assert where.pipe_size is not None and where.pipe_size < QUEUE_BYTES
-    wait_until(lambda: any("put() returned" in line for line in said(lab_events, child.pid)),
+    wait_until(lambda: any("put() returned" in line for line in lines_printed(lab_events, child.pid)),
                what="put() to return")
 
     # join() before get(): the real join, stepped to its waitpid(pid, 0), which blocks.

@@ -14,7 +14,8 @@ import textwrap
 
 import pytest
 
-from helpers import end_and_reap, family_of, gone, proc_info, proc_state, run_reaping_what_it_leaves, wait_until
+from helpers.processes import end_and_reap, family_of, gone, proc_info, proc_state, run_reaping_what_it_leaves
+from helpers.waiting import wait_until
 from proctui.core.procfs.stat import read_proc
 
 

@@ -13,14 +13,12 @@ import textwrap
 
 import pytest
 
-from helpers import end_and_reap, events_of, family_of, gone, proc_info, proc_state, wait_until
-from proctui.core.events import Adopted, Adopter, Exited, Output, ReapCall, Reaped, WhoReaps
+from helpers.events import events_of, lines_printed
+from helpers.processes import end_and_reap, family_of, gone, proc_info, proc_state
+from helpers.waiting import wait_until
+from proctui.core.events import Adopted, Adopter, Exited, ReapCall, Reaped, WhoReaps
 from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab
-
-
-def said(events, pid):
-    return [e.line for e in events_of(events, Output, pid)]
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
@@ -32,8 +30,9 @@ def test_the_grandchild_stays_under_its_parent_until_the_parent_is_ended(method,
     try:
         parent, grandchild = experiments.orphan_when_you_choose(lab)
         assert grandchild.former_parent == parent.pid
-        wait_until(lambda: any("I wait" in line for line in said(events, parent.pid)), what="the parent's line")
-        wait_until(lambda: said(events, grandchild.pid), what="the grandchild's first line")
+        wait_until(lambda: any("I wait" in line for line in lines_printed(events, parent.pid)),
+                   what="the parent's line")
+        wait_until(lambda: lines_printed(events, grandchild.pid), what="the grandchild's first line")
         # The parent waits: the grandchild stays its child, for as long as the parent lives.
         wait_until(lambda: proc_state(parent.pid) == "S", what="the parent waiting")  # R just after its line
         assert proc_info(grandchild.pid).ppid == parent.pid
@@ -49,7 +48,7 @@ def test_the_grandchild_stays_under_its_parent_until_the_parent_is_ended(method,
             assert exited.who_reaps is WhoReaps.FORK_SERVER
         else:
             assert exited.exitcode == -signum
-        wait_until(lambda: f"PPID is now {os.getpid()}" in " ".join(said(events, grandchild.pid)),
+        wait_until(lambda: f"PPID is now {os.getpid()}" in " ".join(lines_printed(events, grandchild.pid)),
                    what="the grandchild's word on its adopter")
         lab.kill(grandchild)
         [reaped] = wait_until(lambda: events_of(events, Reaped, grandchild.pid), what="proctui reaping the orphan")

@@ -17,16 +17,9 @@ import textwrap
 import psutil
 import pytest
 
-from helpers import (
-    assert_refused,
-    end_and_reap,
-    family_of,
-    gone,
-    proc_info,
-    proc_state,
-    run_reaping_what_it_leaves,
-    wait_until,
-)
+from helpers.events import assert_refused
+from helpers.processes import end_and_reap, family_of, gone, proc_info, proc_state, run_reaping_what_it_leaves
+from helpers.waiting import wait_until
 from proctui.core.events import (
     LabEvent,
     Output,

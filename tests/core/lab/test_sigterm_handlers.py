@@ -12,7 +12,9 @@ import threading
 
 import pytest
 
-from helpers import events_of, proc_state, wait_until
+from helpers.events import events_of
+from helpers.processes import proc_state
+from helpers.waiting import wait_until
 from proctui.core.events import Disposition, Exited, JoinBlocks, Output, Reaped, Signalled, WhoReaps
 from proctui.core.lab import experiments, workers
 

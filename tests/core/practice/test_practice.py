@@ -214,7 +214,7 @@ def test_the_shipped_exercises_load():
 def test_leaving_an_exercise_leaves_nothing_whatever_the_lab(method, subreaper):
     """a reaps the others before it goes: nothing is handed to init (which, in a
     container, may never reap) nor left to proctui."""
-    from helpers import wait_until
+    from helpers.waiting import wait_until
     from proctui.core.lab.lab import Lab
 
     lab = Lab(start_method=method, subreaper=subreaper)

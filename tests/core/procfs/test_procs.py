@@ -8,7 +8,8 @@ import signal
 import subprocess
 import threading
 
-from helpers import end_and_reap, family_of, gone, proc_state, wait_until
+from helpers.processes import end_and_reap, family_of, gone, proc_state
+from helpers.waiting import wait_until
 from proctui.core.procfs.snapshot import Snapshot, snapshot_subtree, snapshot_system
 from proctui.core.procfs.stat import parse_stat, read_proc, state_word
 

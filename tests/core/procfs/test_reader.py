@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from helpers import wait_until
+from helpers.waiting import wait_until
 from proctui.core.procfs.reader import SnapshotReader
 from proctui.core.procfs.snapshot import Snapshot, snapshot_system
 

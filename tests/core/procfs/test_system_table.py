@@ -21,9 +21,11 @@ from functools import partial
 
 import psutil
 import pytest
-from test_churn import CHURNER
 
-from helpers import pilot_wait_until, proc_state, row_text, select, wait_until
+from helpers.app_screen import row_text, select
+from helpers.churn import CHURNER
+from helpers.processes import proc_state
+from helpers.waiting import pilot_wait_until, wait_until
 from proctui.core.lab.lab import Lab
 from proctui.core.procfs.snapshot import snapshot_system
 from proctui.core.procfs.stat import read_proc

@@ -8,7 +8,8 @@ import os
 import random
 import subprocess
 
-from helpers import end_and_reap, family_of, wait_until
+from helpers.processes import end_and_reap, family_of
+from helpers.waiting import wait_until
 from proctui.core.procfs.filter import CommandLines
 from proctui.core.procfs.snapshot import Snapshot, snapshot_subtree, snapshot_system
 from proctui.core.procfs.stat import ProcInfo

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import on_screen, pilot_wait_until, screen_text
+from helpers.app_screen import on_screen, screen_text
+from helpers.waiting import pilot_wait_until
 from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab
 from proctui.core.procfs.filter import CommandLines, matching, with_ancestors

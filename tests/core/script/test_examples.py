@@ -20,12 +20,14 @@ from collections.abc import Callable
 
 import pytest
 
-from helpers import events_of, proc_info, proc_state, wait_until
-from helpers import gone as has_gone
+from helpers.events import events_of
+from helpers.processes import gone as has_gone
+from helpers.processes import proc_info, proc_state
+from helpers.script_driver import EXAMPLES, Driver, source_line, where_fork_returned_0
+from helpers.waiting import wait_until
 from proctui.core.events import Output, Reaped, ScriptForked
 from proctui.core.procfs.snapshot import children
 from proctui.core.script.runner import Ended, Pause
-from script_driver import EXAMPLES, Driver, source_line, where_fork_returned_0
 
 Check = Callable[["Walk"], None]
 

@@ -18,7 +18,10 @@ import pytest
 from textual.widgets import Input
 
 import proctui
-from helpers import assert_refused, events_of, pilot_wait_until, refused, wait_until
+from helpers.app_screen import refused
+from helpers.events import assert_refused, events_of
+from helpers.script_driver import EXAMPLES, Driver, run_to_the_end, source_line
+from helpers.waiting import pilot_wait_until, wait_until
 from proctui import cli
 from proctui.core.events import Output, Refusal, ScriptForked, ScriptStarted
 from proctui.core.lab.lab import Lab, LabError
@@ -27,7 +30,6 @@ from proctui.core.script import interpreter as script_python
 from proctui.core.script.runner import NEEDS_A_FILE, NEEDS_A_PYTHON, ScriptToRun, check_script, parse_run
 from proctui.ui.app import ProcTUI
 from proctui.ui.dialogs.run_script import RunScriptScreen, complete_path
-from script_driver import EXAMPLES, Driver, run_to_the_end, source_line
 
 OURS = sys.version_info[:2]
 PYENV = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from helpers import assert_refused, events_of, gone, proc_info, proc_state, wait_until
+from helpers.events import assert_refused, events_of
+from helpers.processes import gone, proc_info, proc_state
+from helpers.script_driver import EXAMPLES, SCRIPTS, Driver, run_to_the_end, source_line, where_fork_returned_0
+from helpers.waiting import wait_until
 from proctui.core.events import Output, ReapCall, Reaped, Refusal, Refused, ScriptForked, ScriptReadStdin
 from proctui.core.lab.lab import Lab, LabError
 from proctui.core.procfs.snapshot import children
 from proctui.core.script.runner import Ended, Pause
-from script_driver import EXAMPLES, SCRIPTS, Driver, run_to_the_end, source_line, where_fork_returned_0
 
 
 def test_the_article_s_first_example_stepped_to_its_end(driver):

@@ -10,10 +10,12 @@ import multiprocessing
 
 import pytest
 
-from helpers import events_of, gone, proc_info, proc_state, wait_until
+from helpers.events import events_of
+from helpers.processes import gone, proc_info, proc_state
+from helpers.script_driver import Driver, run_to_the_end, source_line
+from helpers.waiting import wait_until
 from proctui.core.events import Exited, Output, ParentIs, ScriptForked, ScriptStartMethod, WhoReaps
 from proctui.core.script.runner import Ended
-from script_driver import Driver, run_to_the_end, source_line
 
 DEFAULT = multiprocessing.get_all_start_methods()[0]  # the script runs under this same Python
 

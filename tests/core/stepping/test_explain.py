@@ -8,7 +8,8 @@ import re
 import sys
 from typing import Any
 
-from helpers import proc_state, wait_until
+from helpers.processes import proc_state
+from helpers.waiting import wait_until
 from proctui.core.i18n import words
 from proctui.core.stepping import explain
 from proctui.core.stepping.stepper import Stepper

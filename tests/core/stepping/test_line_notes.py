@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from helpers import SCRIPTS, events_of, wait_until
+from helpers.events import events_of
+from helpers.paths import SCRIPTS
+from helpers.script_driver import Driver, run_to_the_end, source_line
+from helpers.waiting import wait_until
 from proctui.core.events import ScriptForked
 from proctui.core.i18n import words
 from proctui.core.script.runner import Ended, Pause
 from proctui.core.stepping import notes as line_notes
-from script_driver import Driver, run_to_the_end, source_line
 
 # The calls stepped into (s), one level deeper each, from the script's p.start() and
 # p.join() down to the start method's _launch and poll; every other line is stepped over (n).
@@ -253,7 +255,8 @@ def viewer_text(viewer) -> str:
 
 
 async def test_the_script_viewer_says_the_note_of_the_line_in_both_languages():
-    from helpers import logged, pilot_wait_until
+    from helpers.app_screen import logged
+    from helpers.waiting import pilot_wait_until
     from proctui.core.events import ScriptStarted
     from proctui.core.lab.lab import Lab
     from proctui.ui.app import ProcTUI

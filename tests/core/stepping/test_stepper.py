@@ -28,7 +28,8 @@ from typing import Any
 
 import pytest
 
-from helpers import ROOT, TESTS, gone, proc_info, proc_state
+from helpers.paths import ROOT, TESTS
+from helpers.processes import gone, proc_info, proc_state
 from proctui.core.linux import decode_status
 from proctui.core.procfs.stat import read_proc
 from proctui.core.stepping.stepper import Step, Stepper

@@ -13,7 +13,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from helpers import ENGLISH_RUN
+from helpers.chinese import ENGLISH_RUN
 from proctui.core import i18n
 
 SOURCE = Path(i18n.__file__).resolve().parent.parent  # src/proctui

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from helpers import ROOT, logged, palette_command, pilot_wait_until, screen_text, select
+from helpers.app_screen import logged, palette_command, screen_text, select
+from helpers.paths import ROOT
+from helpers.waiting import pilot_wait_until
 from proctui.core.events import Output, ScriptForked, Signalled
 from proctui.core.lab.lab import Lab
 from proctui.core.teaching.lessons import GOALS, LANGUAGES, LessonRun, load_glossary, load_lessons

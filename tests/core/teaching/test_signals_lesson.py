@@ -15,27 +15,14 @@ import threading
 
 import pytest
 
-from helpers import (
-    assert_refused,
-    events_of,
-    gone,
-    logged,
-    pilot_wait_until,
-    proc_state,
-    refused,
-    run_reaping_what_it_leaves,
-    select,
-    wait_until,
-)
+from helpers.app_screen import logged, refused, select
+from helpers.events import assert_refused, events_of, lines_printed
+from helpers.processes import gone, proc_state, run_reaping_what_it_leaves
+from helpers.waiting import pilot_wait_until, wait_until
 from proctui.core.events import Disposition, Emulated, Exited, JoinBlocks, Output, Refusal, Signalled, WhoReaps
 from proctui.core.lab import experiments, workers
 from proctui.core.lab.lab import Lab, LabError
 from proctui.ui.app import ProcTUI
-
-
-def said(events, pid):
-    return [e.line for e in events_of(events, Output, pid)]
-
 
 # -- SIGINT ------------------------------------------------------------------------------------
 
@@ -63,7 +50,7 @@ def test_sigint_raises_keyboard_interrupt_in_a_child_with_pythons_handler(method
     lab.subscribe(events.append)
     try:
         child = lab.start_child("interruptible", workers.keyboard_interrupt_child)
-        wait_until(lambda: said(events, child.pid), what="the handler to be installed")
+        wait_until(lambda: lines_printed(events, child.pid), what="the handler to be installed")
         lab.interrupt(child)
         [sent] = events_of(events, Signalled, child.pid)
         assert sent.disposition is Disposition.CAUGHT
@@ -73,7 +60,7 @@ def test_sigint_raises_keyboard_interrupt_in_a_child_with_pythons_handler(method
         [exited] = wait_until(lambda: events_of(events, Exited, child.pid), what="its exit")
         if method != "forkserver":  # no status of ours to read: the fork server reaped it
             assert exited.exitcode == 1 and exited.status is not None and os.WIFEXITED(exited.status)
-        wait_until(lambda: any(line.startswith("KeyboardInterrupt") for line in said(events, child.pid)),
+        wait_until(lambda: any(line.startswith("KeyboardInterrupt") for line in lines_printed(events, child.pid)),
                    what="the traceback's last line")
         assert lab.join(child) == 1
     finally:
@@ -87,7 +74,7 @@ def test_sigint_left_to_its_default_action_kills_minus_2(method):
     lab.subscribe(events.append)
     try:
         child = experiments.fork_child(lab)
-        wait_until(lambda: said(events, child.pid), what="the child's first line")
+        wait_until(lambda: lines_printed(events, child.pid), what="the child's first line")
         lab.interrupt(child)
         [sent] = events_of(events, Signalled, child.pid)
         assert sent.disposition is Disposition.DEFAULT
@@ -105,7 +92,7 @@ def test_sigint_while_a_join_waits_goes_through_the_pidfd(lab, lab_events):
     """A join under way reaps the child the moment it ends (the stepped join's waitpid
     under no lock of ours): interrupt()'s kill by PID is not safe then, the pidfd is."""
     child = experiments.fork_child(lab)
-    wait_until(lambda: said(lab_events, child.pid), what="the child's first line")
+    wait_until(lambda: lines_printed(lab_events, child.pid), what="the child's first line")
     joined: list = []
     joining = threading.Thread(target=lambda: joined.append(lab.join(child)))
     joining.start()
@@ -124,7 +111,7 @@ def test_sigint_to_a_pid_that_names_another_process_sends_nothing(lab, lab_event
     longer match (the check's view of a reused PID) is refused, and nothing is sent. The
     child is stopped, so a SIGINT sent to it would stay pending, where /proc shows it."""
     child = experiments.fork_child(lab)
-    wait_until(lambda: said(lab_events, child.pid), what="the child's first line")
+    wait_until(lambda: lines_printed(lab_events, child.pid), what="the child's first line")
     lab.stop_or_continue(child)
     wait_until(lambda: proc_state(child.pid) == "T", what="stopped")
     true_start, child.start_ticks = child.start_ticks, child.start_ticks + 1
@@ -241,14 +228,17 @@ def test_the_labs_sigchld_ignoring_parent_says_what_multiprocessing_makes_of_it(
     lab.subscribe(events.append)
     try:
         parent, child = experiments.ignore_sigchld_then_fork(lab)
-        wait_until(lambda: said(events, child.pid), what="the child's first line")
+        wait_until(lambda: lines_printed(events, child.pid), what="the child's first line")
         lab.terminate(child)
         [exited] = wait_until(lambda: events_of(events, Exited, child.pid), what="the child's exit")
         assert exited.who_reaps is WhoReaps.KERNEL and exited.reaper_pid == parent.pid
         # No zombie: the kernel reaps it as it exits (the exit event may come a moment before).
         wait_until(lambda: gone(child), what="the kernel to reap it")
-        lines = wait_until(lambda: (lines := said(events, parent.pid)) and "exitcode" in lines[-1] and lines,
-                           what="the parent's last line")
+        def ended() -> list[str] | None:
+            lines = lines_printed(events, parent.pid)
+            return lines if lines and "exitcode" in lines[-1] else None
+
+        lines = wait_until(ended, what="the parent's last line")
         assert lines[0].endswith("is_alive() -> True")
         assert lines[1].endswith("exists: False")
         assert lines[2].endswith("ChildProcessError(10, 'No child processes')")  # ECHILD

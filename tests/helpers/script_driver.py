@@ -6,16 +6,16 @@ from __future__ import annotations
 import linecache
 import queue
 import sys
-from pathlib import Path
 
-from helpers import events_of, wait_until
+from helpers.events import events_of
+from helpers.paths import ROOT, SCRIPTS
+from helpers.waiting import wait_until
 from proctui.core.events import LabEvent, Reaped
 from proctui.core.lab.lab import Lab
 from proctui.core.script.protocol import CommandName
 from proctui.core.script.runner import Ended, Pause
 
-SCRIPTS = Path(__file__).with_name("scripts")
-EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.py"))
+EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 
 
 class Driver:
