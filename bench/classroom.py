@@ -37,14 +37,18 @@ from ssh_sessions import Classroom, RemoteSession, Seat, describe, forked_rows, 
 CHILDREN = 10
 
 
+#: How long a window may take to be ready: a hang guard, never reached on a machine that works.
+FILL_TIMEOUT = 600.0
+
+
 def fill(room: Classroom, seats: list[Seat], ready: str, keys: str = "",
-         done: Callable[[str], bool] | None = None, timeout: float = 600) -> dict[Seat, float]:
+         done: Callable[[str], bool] | None = None) -> dict[Seat, float]:
     """Read the windows' screens (all at once, every 50 ms): once ``ready`` is on a
     window's screen, type ``keys`` there; the monotonic time at which each screen was
     then seen to hold ``done``."""
     typed: set[Seat] = set()
     seen: dict[Seat, float] = {}
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + FILL_TIMEOUT
     while len(seen) < len(seats):
         screens = room.screens([seat for seat in seats if seat not in seen])
         now = time.monotonic()
@@ -57,7 +61,7 @@ def fill(room: Classroom, seats: list[Seat], ready: str, keys: str = "",
                 seen[seat] = now
         if time.monotonic() > deadline:
             stuck = next(seat for seat in seats if seat not in seen)
-            sys.exit(f"classroom: {len(seats) - len(seen)} windows not ready after {timeout:g} s; one of them:\n"
+            sys.exit(f"classroom: {len(seats) - len(seen)} windows not ready after {FILL_TIMEOUT:g} s; one of them:\n"
                      + stuck.screen())
         time.sleep(0.05)
     return seen

@@ -4,6 +4,7 @@ fork() returns twice, and the viewers gone when the script ends; r and its promp
 from __future__ import annotations
 
 import linecache
+from typing import NamedTuple
 
 from helpers.app_screen import logged, refused
 from helpers.paths import SCRIPTS
@@ -11,7 +12,7 @@ from helpers.processes import proc_info
 from helpers.script_driver import where_fork_returned_0
 from helpers.waiting import pilot_wait_until
 from proctui.core.events import ReapCall, Reaped, Refusal, ScriptForked, ScriptStarted
-from proctui.core.lab.lab import Lab
+from proctui.core.lab.lab import Lab, LabProcess
 from proctui.ui.app import ProcTUI
 from proctui.ui.dialogs.run_script import RunScriptScreen, complete_path
 from proctui.ui.widgets.script_viewer import ScriptViewer
@@ -24,7 +25,17 @@ def at_line(viewer: ScriptViewer) -> str:
     return linecache.getline(pause.file, pause.line).strip() if pause is not None else ""
 
 
-async def step_over_start(pilot, app, method: str):
+class OverStart(NamedTuple):
+    """What step_over_start leaves paused: the script and its viewer, the child's hello and
+    the child's viewer."""
+
+    script: LabProcess
+    viewer: ScriptViewer
+    forked: ScriptForked
+    child_viewer: ScriptViewer
+
+
+async def step_over_start(pilot, app, method: str) -> OverStart:
     """proctui run on the article's first example with method; n up to p.start(), then n
     over it: the script's viewer, and the child's hello (which opens a second viewer)."""
     main = app.main_screen
@@ -52,10 +63,11 @@ async def step_over_start(pilot, app, method: str):
     child_viewer = main.script_viewers.viewers[forked.pid]
     await pilot_wait_until(pilot, lambda: child_viewer.pause is not None and viewer.pause is not None,
                            what="both sides paused")
-    return script, viewer, forked, child_viewer
+    return OverStart(script, viewer, forked, child_viewer)
 
 
-async def run_to_its_end(pilot, app, script, viewer, forked, child_viewer) -> None:
+async def run_to_its_end(pilot, app, started: OverStart) -> None:
+    script, viewer, forked, child_viewer = started
     main = app.main_screen
     await pilot.press("tab")
     await pilot_wait_until(pilot, lambda: child_viewer.has_focus, what="the child's viewer focused")
@@ -77,11 +89,13 @@ async def test_proctui_run_steps_the_script_and_fork_opens_a_second_viewer():
     app = ProcTUI(lab, refresh_seconds=0.5, script=(str(SCRIPTS / "first_process.py"), ("fork",), False))
     try:
         async with app.run_test(size=SIZE) as pilot:
-            script, viewer, forked, child_viewer = await step_over_start(pilot, app, "fork")
+            started = await step_over_start(pilot, app, "fork")
+            script, viewer, forked, child_viewer = started
+            assert forked.pid is not None
             assert child_viewer.pause is not None and where_fork_returned_0(child_viewer.pause)
             assert at_line(viewer) == "p.join()"
             assert proc_info(forked.pid).ppid == script.pid
-            await run_to_its_end(pilot, app, script, viewer, forked, child_viewer)
+            await run_to_its_end(pilot, app, started)
     finally:
         lab.shutdown()
 
@@ -94,14 +108,16 @@ async def test_proctui_run_under_forkserver_opens_the_child_s_viewer_at_its_targ
     app = ProcTUI(lab, refresh_seconds=0.5, script=(str(SCRIPTS / "first_process.py"), ("forkserver",), False))
     try:
         async with app.run_test(size=SIZE) as pilot:
-            script, viewer, forked, child_viewer = await step_over_start(pilot, app, "forkserver")
+            started = await step_over_start(pilot, app, "forkserver")
+            script, viewer, forked, child_viewer = started
+            assert forked.pid is not None
             assert child_viewer.pause is not None and child_viewer.pause.func == "test"
             assert at_line(child_viewer).startswith('print("[child-%s] PID')
             assert at_line(viewer) == "p.join()"
             server = forked.parent_pid
             assert server != script.pid and proc_info(forked.pid).ppid == server
             assert proc_info(server).ppid == script.pid
-            await run_to_its_end(pilot, app, script, viewer, forked, child_viewer)
+            await run_to_its_end(pilot, app, started)
     finally:
         lab.shutdown()
 

@@ -22,8 +22,8 @@ SIZE = (80, 24)
 EVENTS_ONLY = pytest.mark.parametrize("app", [{"refresh_seconds": 3600}], indirect=True, ids=["events-only"])
 
 
-async def press_until(pilot, app, key, condition, limit=60, what="step"):
-    for _ in range(limit):
+async def press_until(pilot, app, key, condition, what="step"):
+    for _ in range(60):  # steps: a hang guard
         if condition():
             return
         before = app.main_screen.shown_step

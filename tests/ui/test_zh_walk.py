@@ -262,9 +262,14 @@ def check_one_liners(app, findings: Findings, where: str) -> None:
                 if _label_cells(label) > room:
                     findings.add_cut(where, f"{kind} of #{widget.id or widget.__class__.__name__} "
                                             f"({_label_cells(label)} cells, room for {room}): {str(label)!r}")
+    if app.main_screen in screens:
+        check_main_screen_lines(app, findings, where)
+
+
+def check_main_screen_lines(app, findings: Findings, where: str) -> None:
+    """The main screen's own lines: the selection line, the boxes of a maximum height, the
+    tree's rows and the footer."""
     main = app.main_screen
-    if main not in screens:
-        return
     bar = main.selection_bar
     if bar.display and bar.region.width and main.scope == "lab":  # a system row shows its command line
         shown = bar._shown.plain if bar._shown is not None else ""
@@ -342,9 +347,9 @@ async def until_shown(pilot, app, condition, what):
     await pilot.pause(0.05)
 
 
-async def press_until(pilot, app, key, condition, what, limit=60):
+async def press_until(pilot, app, key, condition, what):
     main = app.main_screen
-    for _ in range(limit):
+    for _ in range(60):  # steps: a hang guard
         if condition():
             return
         before = main.shown_step
@@ -361,7 +366,9 @@ def at_call(app, kind: str, call: str) -> bool:
 # guarded False: the notice a Python without multiprocessing's private children set gets at
 # start: this flag is all it depends on (as in test_app), so the walk sees it too.
 @pytest.mark.parametrize("app", [{"lang": "zh", "guarded": False}], indirect=True, ids=["zh"])
-async def test_in_chinese_every_screen_and_event_is_chinese_and_fits_80_columns(app):
+async def test_in_chinese_every_screen_and_event_is_chinese_and_fits_80_columns(app):  # noqa: C901
+    # (C901: one walk through every screen in order, read top to bottom as a story; each part
+    # uses the processes the parts before it started.)
     findings = Findings()
     main = app.main_screen
     me = os.getpid()

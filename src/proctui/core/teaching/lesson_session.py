@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from proctui.core.lab.lab import LabEvent, LabProcess
-from proctui.core.procfs.stat import ProcInfo
-from proctui.core.stepping.stepper import Step
-from proctui.core.teaching.lessons import Lesson, LessonRun, Progress
+from proctui.core.lab.lab import LabEvent
+from proctui.core.teaching.lessons import Lesson, LessonRun, Progress, Seen
 
 
 class LessonSession:
@@ -55,12 +53,11 @@ class LessonSession:
         self.events = []
         return True
 
-    def check(self, *, processes: Sequence[LabProcess], procs: dict[int, ProcInfo], own_pid: int,
-              step: Step | None, start_method: str, join_blocked_in: str | None = None) -> bool:
+    def check(self, seen: Seen) -> bool:
         """Move on if the real state has reached the step's goal. True if the panel must
         show the lesson again (a new step, or the lesson finished)."""
-        progress = Progress(events=self.events, processes=processes, procs=procs, own_pid=own_pid,
-                            step=step, start_method=start_method, join_blocked_in=join_blocked_in)
+        progress = Progress(events=self.events, processes=seen.processes, procs=seen.procs, own_pid=seen.own_pid,
+                            step=seen.step, start_method=seen.start_method, join_blocked_in=seen.join_blocked_in)
         was_finished = self.run.finished
         if self.run.check(progress):
             self.events = []

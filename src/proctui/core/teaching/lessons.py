@@ -44,6 +44,19 @@ class Lesson:
 
 
 @dataclass(frozen=True)
+class Seen:
+    """What the app sees of the real world right now: a lesson session adds the events since
+    its step began, and a goal reads the whole as a Progress."""
+
+    processes: Sequence[LabProcess]  # lab processes not yet reaped
+    procs: dict[int, ProcInfo]  # the latest /proc snapshot
+    own_pid: int
+    step: Step | None  # where a stepped join stands, if one is open
+    start_method: str
+    join_blocked_in: str | None = None  # the call the stepped join runs inside, not paused: blocked
+
+
+@dataclass(frozen=True)
 class Progress:
     """What the app can tell a goal about the real world right now."""
 

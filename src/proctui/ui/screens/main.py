@@ -30,7 +30,7 @@ from proctui.core.procfs.tree import Scope
 from proctui.core.script.runner import ScriptToRun
 from proctui.core.stepping.session import StepSession
 from proctui.core.stepping.stepper import Step, Stepper
-from proctui.core.teaching.lessons import LANGUAGES, Lesson, LessonRun
+from proctui.core.teaching.lessons import LANGUAGES, Lesson, LessonRun, Seen
 from proctui.core.teaching.render import render
 from proctui.ui import actions
 from proctui.ui.actions import BY_ID, Pane
@@ -448,8 +448,8 @@ class MainScreen(Screen[None]):
     def _check_lesson(self) -> None:
         """Move the lesson on if the real state has reached its step's goal."""
         lesson = self.lesson_guide.session
-        if lesson is not None and self.snapshot is not None and lesson.check(
+        if lesson is not None and self.snapshot is not None and lesson.check(Seen(
                 processes=self.lab.processes, procs=self.snapshot.procs, own_pid=self.own_pid, step=self.shown_step,
                 start_method=self.lab.start_method,
-                join_blocked_in=self.steps.blocked_in() if self.steps is not None else None):
+                join_blocked_in=self.steps.blocked_in() if self.steps is not None else None)):
             self.lesson_guide.show()
