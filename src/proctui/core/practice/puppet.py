@@ -9,7 +9,7 @@ it adopts when asked to settle, as init would. Whatever the exercise asks, the k
 answer is read from ``/proc`` and from these processes' own replies, never predicted.
 
 Each process talks to proctui over its own connection to the channel (a Unix socket,
-``script_run.ScriptChannel``): ``hello`` with its name, then commands in, replies out:
+``runner.ScriptChannel``): ``hello`` with its name, then commands in, replies out:
 
     fork NAME [daemon]   -> forked NAME PID
     exit CODE            os._exit(CODE): no exit handler, so its children are orphaned

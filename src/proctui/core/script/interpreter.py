@@ -14,7 +14,7 @@ answer does not depend on PYTHONPATH, the user's site-packages or a sitecustomiz
 
 Each way PYTHON can be unfit is a refusal of its own (events.Refusal.PYTHON_*), with
 what was given, what was found and what is accepted. Only CPython 3.10 to 3.15 is
-accepted: the tracer (``script_host``) is bdb and ``sys.monitoring``, and it reads
+accepted: the tracer (``host``) is bdb and ``sys.monitoring``, and it reads
 multiprocessing's private names as those versions have them.
 """
 

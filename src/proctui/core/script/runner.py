@@ -1,5 +1,5 @@
 """``proctui run FILE``, proctui's side: the script is checked, started as a process of
-its own (``script_host``) under proctui's Python or the one ``--python`` names
+its own (``host``) under proctui's Python or the one ``--python`` names
 (``script_python``), and every traced process of it is stepped through a channel.
 
 The channel is a Unix socket in a directory only this user can enter. Each process of

@@ -3,7 +3,7 @@
 The texts are built from the step itself (the call, its arguments and result, the raw
 wait status) and from what the kernel says about the child right now (its state letter
 in /proc), never from what we expect to happen. A word on the line a step is at comes
-from ``line_notes``, which knows the lines of join, wait and poll by their function.
+from ``notes``, which knows the lines of join, wait and poll by their function.
 """
 
 from __future__ import annotations
@@ -271,7 +271,7 @@ def poll_source(stepper_sources: dict[str, tuple[list[str], int]]) -> str:
 
 
 def _line_note(step: Step, sources: dict[str, tuple[list[str], int]], lang: str) -> str:
-    """A word on the line the step is at, from line_notes."""
+    """A word on the line the step is at, from notes."""
     lines, first_line = sources.get(step.frame.func, ([], 0))
     index = step.frame.lineno - first_line
     source_line = lines[index] if 0 <= index < len(lines) else ""
