@@ -33,6 +33,7 @@ from proctui.core.events import (
 )
 from proctui.core.lab.pool import LabPool, PoolError, PoolOptions
 from proctui.core.procfs.stat import ProcInfo, read_proc
+from proctui.core.start_method import StartMethod
 
 TASK_LINE = re.compile(r"^\[pool-1 worker PID (\d+)\] task (\d+)$")  # printed by the task itself
 
@@ -57,7 +58,7 @@ class PoolRecorder:
         seen = self.workers_seen.get(pid)
         return read_proc(pid) is None if seen is None else gone(seen)
 
-    def start(self, start_method: str = "fork", **options) -> LabPool:
+    def start(self, start_method: StartMethod = "fork", **options) -> LabPool:
         pool = LabPool("pool-1", start_method, self.emit, PoolOptions(**options))
         self.pools.append(pool)
         return pool

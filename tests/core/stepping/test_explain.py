@@ -11,6 +11,7 @@ from typing import Any
 from helpers.processes import proc_state
 from helpers.waiting import wait_until
 from proctui.core.i18n import words
+from proctui.core.start_method import StartMethod
 from proctui.core.stepping import explain
 from proctui.core.stepping.stepper import Stepper
 
@@ -167,7 +168,7 @@ def _status_field(pid: int, name: str) -> str:
     raise AssertionError(f"no {name} in /proc/{pid}/status")
 
 
-def line_keys_of_a_join(method: str, target, timeout: float | None = None) -> list[tuple[str, str | None]]:
+def line_keys_of_a_join(method: StartMethod, target, timeout: float | None = None) -> list[tuple[str, str | None]]:
     """(line, key of its note) for each line step of a real join of a child of method."""
     import linecache
 

@@ -72,6 +72,7 @@ from proctui.core.lab.watcher import ChildWatcher
 from proctui.core.linux import PR_SET_CHILD_SUBREAPER, peek_exit_status, pidfd_exits_within, prctl
 from proctui.core.procfs.stat import ProcInfo
 from proctui.core.script.runner import Scripts
+from proctui.core.start_method import StartMethod, is_start_method
 from proctui.core.stepping.stepper import Step, Stepper
 
 __all__ = ["DEFAULT_MAX_CHILDREN", "START_METHODS", "Lab", "LabError", "LabEvent", "LabProcess"]
@@ -86,9 +87,9 @@ class Lab:
     def __init__(
         self, start_method: str = "fork", max_children: int = DEFAULT_MAX_CHILDREN, subreaper: bool = True
     ) -> None:
-        if start_method not in START_METHODS:
+        if not is_start_method(start_method):  # a name from the command line
             raise refuse(Refusal.UNKNOWN_START_METHOD, value=start_method)
-        self.start_method = start_method
+        self.start_method: StartMethod = start_method
         self.max_children = max_children
         self.pid = os.getpid()
         self.records = Records()

@@ -74,6 +74,7 @@ from proctui.core.events import (
 from proctui.core.lab import workers
 from proctui.core.lab.watcher import ChildWatcher
 from proctui.core.lab.workers import ChildOutput, take_over_stdio
+from proctui.core.start_method import StartMethod
 
 #: How long each mapped task sleeps: long enough to watch workers come and go.
 TASK_SECONDS = 0.5
@@ -147,7 +148,7 @@ class PoolOptions:
 class LabPool:
     """One multiprocessing.Pool the lab started."""
 
-    def __init__(self, label: str, start_method: str, emit: Emit, options: PoolOptions = PoolOptions()) -> None:
+    def __init__(self, label: str, start_method: StartMethod, emit: Emit, options: PoolOptions = PoolOptions()) -> None:
         """Start the Pool and its first workers (which print in options.lang). Call from
         proctui's main thread."""
         processes, maxtasksperchild, lang = options.processes, options.maxtasksperchild, options.lang

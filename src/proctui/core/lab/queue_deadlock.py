@@ -26,6 +26,7 @@ from proctui.core.errors import LabError, refuse
 from proctui.core.events import LabEvent, QueueGot, Refusal, WhereBlocked
 from proctui.core.lab.records import LabProcess
 from proctui.core.procfs.threads import read_threads
+from proctui.core.start_method import StartMethod
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue
@@ -53,7 +54,7 @@ class QueueDeadlock:
         self._lock = threading.Lock()
         self._queues: dict[int, tuple[LabProcess, Queue[bytes]]] = {}  # by PID: not read yet
 
-    def start(self, start_method: str, start: Callable[[Queue[bytes]], LabProcess]) -> LabProcess:
+    def start(self, start_method: StartMethod, start: Callable[[Queue[bytes]], LabProcess]) -> LabProcess:
         """Make a Queue, start a child with ``start(queue)``, and watch where its threads wait."""
         queue: Queue[bytes] = multiprocessing.get_context(start_method).Queue()
         try:

@@ -19,6 +19,7 @@ from typing import NamedTuple
 from proctui.core.i18n import N_
 from proctui.core.linux import describe_exitcode
 from proctui.core.procfs.stat import ProcInfo, read_proc
+from proctui.core.start_method import StartMethod
 
 #: Every role a lab process is started as (LabProcess.role), marked for the catalogue:
 #: the log and the selection line say it in the user's language.
@@ -46,7 +47,7 @@ class LabProcess:
     label: str
     role: str  # what it was started as: "child", "zombie", "orphan", "daemon", ...
     pid: int
-    start_method: str
+    start_method: StartMethod
     started_at: float
     start_ticks: int  # from /proc/PID/stat: with pid, names this very process
     # Filled in by events, never guessed:
@@ -149,7 +150,7 @@ class Records:
         self._counters: dict[str, itertools.count[int]] = {}
         self._lock = threading.Lock()
 
-    def add(self, label: str, role: str, pid: int, start_method: str,
+    def add(self, label: str, role: str, pid: int, start_method: StartMethod,
             process: multiprocessing.process.BaseProcess | None = None) -> LabProcess:
         """A process proctui started itself, with its Process object (the script process,
         which proctui spawns without one, has none)."""
@@ -157,7 +158,7 @@ class Records:
         return self._keep(LabProcess(label=label, role=role, pid=pid, start_method=start_method,
                                      started_at=time.time(), start_ticks=start_ticks, process=process, pidfd=pidfd))
 
-    def add_started_by(self, label: str, role: str, pid: int, start_method: str, parent: int) -> LabProcess:
+    def add_started_by(self, label: str, role: str, pid: int, start_method: StartMethod, parent: int) -> LabProcess:
         """A process another process of the lab started (a grandchild, a script's child):
         parent is the PID of the process that started it."""
         pidfd, start_ticks = _identity(pid)

@@ -22,10 +22,11 @@ from multiprocessing.process import BaseProcess
 from proctui.core.events import Exited, ReapCall, Reaped, WhoReaps
 from proctui.core.lab.records import LabProcess
 from proctui.core.linux import peek_exit_status
+from proctui.core.start_method import START_METHOD_NAMES, StartMethod
 
 
 class ForkStart:
-    name = "fork"
+    name: StartMethod = "fork"
     #: The child is a fresh interpreter that imports the target (not a copy of proctui).
     fresh_interpreter = False
     #: proctui is the child's parent: it (and only it) can reap the child.
@@ -59,7 +60,7 @@ class ForkStart:
 
 
 class SpawnStart(ForkStart):
-    name = "spawn"
+    name: StartMethod = "spawn"
     fresh_interpreter = True
 
     def start_call(self) -> str:
@@ -67,7 +68,7 @@ class SpawnStart(ForkStart):
 
 
 class ForkserverStart(SpawnStart):
-    name = "forkserver"
+    name: StartMethod = "forkserver"
     proctui_is_parent = False
 
     def exited(self, record: LabProcess) -> Exited | None:
@@ -87,9 +88,11 @@ class ForkserverStart(SpawnStart):
         return Reaped(pid=record.pid, label=record.label, call=ReapCall.SENTINEL, status=None, exitcode=exitcode)
 
 
-METHODS: dict[str, ForkStart] = {method.name: method for method in (ForkStart(), SpawnStart(), ForkserverStart())}
-START_METHODS = tuple(METHODS)
+METHODS: dict[StartMethod, ForkStart] = {
+    method.name: method for method in (ForkStart(), SpawnStart(), ForkserverStart())
+}
+START_METHODS = START_METHOD_NAMES
 
 
-def start_method(name: str) -> ForkStart:
+def start_method(name: StartMethod) -> ForkStart:
     return METHODS[name]

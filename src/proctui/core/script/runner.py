@@ -64,7 +64,7 @@ from proctui.core.script.protocol import (
     Via,
 )
 from proctui.core.script.warden import Warden, cmdline
-from proctui.core.start_method import StartMethod
+from proctui.core.start_method import StartMethod, is_start_method
 
 
 @dataclass(frozen=True)
@@ -499,7 +499,8 @@ class Scripts:
 
     def _message(self, message: FromHost, fds: list[int]) -> None:
         pid = int(message.get("pid", 0))
-        if message["type"] == "hello" and message.get("via") in ("fork", "spawn", "forkserver"):
+        via = str(message.get("via"))
+        if message["type"] == "hello" and is_start_method(via):
             parent = int(message.get("ppid", 0))
             # Each connection has a thread of its own: two hellos at once must not both
             # find the last free place.
@@ -507,7 +508,7 @@ class Scripts:
             with self._hello_lock:
                 if self._room_for_one_more():
                     record = self._records.add_started_by(self._records.next_label("script-child"),
-                                                          SCRIPT_CHILD_ROLE, pid, str(message.get("via")), parent)
+                                                          SCRIPT_CHILD_ROLE, pid, via, parent)
             if record is None:
                 # A script that forks in a loop: each child past the limit ends at its hello,
                 # before it can run any of the script's code (it says hello first).

@@ -19,6 +19,7 @@ from proctui.core.events import Disposition
 from proctui.core.i18n import LANGUAGES, N_, words
 from proctui.core.linux import decode_status, describe_exitcode
 from proctui.core.procfs.stat import state_word
+from proctui.core.start_method import StartMethod
 from proctui.core.stepping.notes import note_for_line
 from proctui.core.stepping.stepper import Step
 
@@ -110,7 +111,7 @@ class JoinFacts:
     pid: int | None
     state: str | None
     sigterm: Disposition = Disposition.DEFAULT
-    start_method: str | None = None
+    start_method: StartMethod | None = None
     timeout_state: str | None = None
     echild: bool = False
 
@@ -245,7 +246,7 @@ def step_note(step: Step, child: JoinFacts, lang: str = "en") -> str:
     return by_kind(step, child, lang) if by_kind is not None else ""
 
 
-def start_method_note(start_method: str, lang: str = "en") -> str | None:
+def start_method_note(start_method: StartMethod, lang: str = "en") -> str | None:
     """Said once, when a join starts: how this start method's join learns of the exit."""
     if start_method == "forkserver":
         return _say(lang, "forkserver")

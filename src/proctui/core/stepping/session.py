@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from proctui.core.events import Disposition
 from proctui.core.procfs.threads import ThreadWait, read_threads
+from proctui.core.start_method import StartMethod
 from proctui.core.stepping import explain
 from proctui.core.stepping.stepper import Step, Stepper
 
@@ -33,7 +34,8 @@ class StepSession:
 
     ``pid`` and ``start_method`` are None for a Process that was never started."""
 
-    def __init__(self, stepper: Stepper, subject: str, pid: int | None, start_method: str | None = None) -> None:
+    def __init__(self, stepper: Stepper, subject: str, pid: int | None,
+                 start_method: StartMethod | None = None) -> None:
         self.stepper = stepper
         self.subject = subject
         self.pid = pid

@@ -23,6 +23,7 @@ from proctui.core.i18n import LANGUAGES as LANGUAGES  # re-exported: the languag
 from proctui.core.lab.records import LabProcess
 from proctui.core.lab.workers import SIGTERM_HANDLER_EXIT_CODE
 from proctui.core.procfs.stat import ProcInfo
+from proctui.core.start_method import StartMethod
 from proctui.core.stepping.stepper import Step
 
 E = TypeVar("E", bound=LabEvent)
@@ -52,7 +53,7 @@ class Seen:
     procs: dict[int, ProcInfo]  # the latest /proc snapshot
     own_pid: int
     step: Step | None  # where a stepped join stands, if one is open
-    start_method: str
+    start_method: StartMethod
     join_blocked_in: str | None = None  # the call the stepped join runs inside, not paused: blocked
 
 
@@ -65,7 +66,7 @@ class Progress:
     procs: dict[int, ProcInfo]  # the latest /proc snapshot
     own_pid: int
     step: Step | None  # where a stepped join stands, if one is open
-    start_method: str
+    start_method: StartMethod
     join_blocked_in: str | None = None  # the call the stepped join runs inside, not paused: blocked
 
 

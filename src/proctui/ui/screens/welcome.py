@@ -7,10 +7,11 @@ import os
 import platform
 
 from proctui.core.i18n import N_
+from proctui.core.start_method import StartMethod
 from proctui.ui.widgets.event_log import EventLog
 
 
-def say_welcome(log: EventLog, start_method: str) -> None:
+def say_welcome(log: EventLog, start_method: StartMethod) -> None:
     """The first line, in log."""
     # This Python's own default (forkserver on Linux from 3.14) is said beside the lab's,
     # which is chosen explicitly: a learner's own script gets the default.

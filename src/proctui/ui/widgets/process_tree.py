@@ -19,6 +19,7 @@ from proctui.core.lab.lab import LabProcess
 from proctui.core.procfs.snapshot import Snapshot
 from proctui.core.procfs.stat import ProcInfo
 from proctui.core.procfs.tree import SYSTEM_ROOT, RowSource, Scope, TreeChange, TreeRows, TreeShape
+from proctui.core.start_method import StartMethod
 from proctui.ui import actions
 from proctui.ui.actions import Pane
 
@@ -174,7 +175,7 @@ class ProcessTree(Tree[int]):
         self.on_screen: frozenset[int] = frozenset()
         self.root.expand()
 
-    def show_title(self, scope: Scope, start_method: str, subreaper: bool, lang: str) -> None:
+    def show_title(self, scope: Scope, start_method: StartMethod, subreaper: bool, lang: str) -> None:
         """The border says what the tree shows: the lab (and how children start) or all."""
         _ = words(lang)
         if scope == "lab":
