@@ -22,7 +22,6 @@ def test_proc_state_follows_a_child_from_stopped_to_zombie_to_gone():
         wait_until(lambda: proc_state(child.pid) == "Z", what="Z")
         assert not gone(seen)  # a zombie is still the very process, until it is reaped
         child.wait()
-        assert proc_state(child.pid) is None or gone(seen)
         assert gone(seen)
     finally:
         end_and_reap(family_of(child.pid))
@@ -33,7 +32,7 @@ def test_end_and_reap_leaves_nothing_of_a_family():
     wait_until(lambda: len(family_of(parent.pid)) == 3, what="the parent and its two children")
     family = family_of(parent.pid)
     end_and_reap(family)
-    assert all(proc_state(proc.pid) is None for proc in family)
+    assert not any(proc.is_running() for proc in family)  # by start time: a freed PID may be reused
 
 
 def test_run_reaping_what_it_leaves_reaps_the_orphan_a_command_leaves():

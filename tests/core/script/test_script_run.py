@@ -242,7 +242,8 @@ def test_an_uncaught_exception_is_told_as_python_tells_it_and_exits_1(driver):
     assert reaped.exitcode == 1
     lines = [event.line for event in events_of(driver.events, Output, script)]
     assert lines[0] == "Traceback (most recent call last):" and lines[-1] == "ValueError: raised on purpose"
-    assert not [line for line in lines if "script_host" in line or "bdb.py" in line], lines  # only the script's
+    # Only the script's frames: none of the host's (core/script/*.py) nor bdb's.
+    assert not [line for line in lines if "proctui/core/script/" in line or "bdb.py" in line], lines
 
 
 def test_a_script_that_reads_stdin_gets_end_of_file_and_the_log_says_so(driver):
@@ -270,7 +271,7 @@ def test_arguments_and_the_main_guard_are_as_python_file_gives_them(driver, tmp_
 @pytest.mark.parametrize("code", ["None", "256", "-1", "True", "2**63 - 1", "2**70", "-2**70", "1.5", "'goodbye'",
                                   "b'bytes'"])
 def test_sys_exit_ends_the_script_as_python_file_ends_it(driver, tmp_path, code):
-    """script_host's _exit_code mirrors the interpreter's handling of SystemExit: the same
+    """host's _exit_code mirrors the interpreter's handling of SystemExit: the same
     exit code as python FILE on this very interpreter (an int too large for a C long is
     255, not its low 8 bits), and what is no int written to stderr as python writes it."""
     script_file = tmp_path / "exits.py"
