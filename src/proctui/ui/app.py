@@ -70,6 +70,11 @@ class ProcTUI(App[None]):
     BINDINGS = actions.bindings(Pane.APP)
 
     def __init__(self, lab: Lab | None = None, **options: Unpack[AppOptions]) -> None:
+        # mypy checks the names; this is for everyone else (a test's parameters, a script):
+        # a misspelled option must fail, as a keyword-only parameter does, not be ignored.
+        unknown = sorted(set(options) - set(AppOptions.__annotations__))
+        if unknown:
+            raise TypeError(f"ProcTUI() got unexpected keyword arguments: {', '.join(unknown)}")
         super().__init__()
         self.lang = options.get("lang") or default_language()
         self.theme = THEMES[options.get("theme", "dark")]
