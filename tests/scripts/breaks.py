@@ -1,4 +1,4 @@
-# Breakpoints in a function called from a loop and from a thread (tests/test_script_run.py).
+# Breakpoints in a function called from a loop and from a thread (tests/core/script/test_script_run.py).
 import sys
 import threading
 

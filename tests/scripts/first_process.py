@@ -1,5 +1,5 @@
-# The article's first example, as proctui run steps it (tests/test_script_run.py,
-# tests/test_app_script.py), with the start method named on the command line: fork
+# The article's first example, as proctui run steps it (tests/core/script/test_script_run.py,
+# tests/ui/test_app_script.py), with the start method named on the command line: fork
 # (fork() returns twice, on every Python) or forkserver (the fork server forks the child).
 import multiprocessing
 import os

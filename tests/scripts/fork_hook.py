@@ -1,6 +1,6 @@
 # A script with an at-fork hook of its own, registered after proctui's (as random's
 # reseeding and 3.14's resource tracker register theirs when first imported): in the
-# child it runs after proctui's hook, before fork() returns 0 there (tests/test_script_run.py).
+# child it runs after proctui's hook, before fork() returns 0 there (tests/core/script/test_script_run.py).
 import multiprocessing
 import os
 

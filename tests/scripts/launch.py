@@ -1,5 +1,5 @@
 # A child started with the start method named on the command line, for stepping with s
-# into p.start() and p.join() (tests/test_line_notes.py).
+# into p.start() and p.join() (tests/core/stepping/test_line_notes.py).
 import multiprocessing
 import sys
 

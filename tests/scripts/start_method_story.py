@@ -1,5 +1,5 @@
 # The article's first example with the start method named on the command line, or the
-# default when none is (tests/test_start_method_run.py): who is the child's parent, who reaps.
+# default when none is (tests/core/script/test_start_method_run.py): who is the child's parent, who reaps.
 import multiprocessing
 import os
 import sys

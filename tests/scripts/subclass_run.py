@@ -1,4 +1,4 @@
-# A Process subclass that overrides run(), started by spawn or forkserver (tests/test_script_run.py).
+# A Process subclass that overrides run(), started by spawn or forkserver (tests/core/script/test_script_run.py).
 import multiprocessing
 import sys
 

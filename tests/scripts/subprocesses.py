@@ -1,4 +1,4 @@
-# Subprocesses of a script run by proctui: each one's output is its own (tests/test_script_run.py).
+# Subprocesses of a script run by proctui: each one's output is its own (tests/core/script/test_script_run.py).
 import subprocess
 import sys
 

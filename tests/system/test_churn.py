@@ -136,7 +136,7 @@ def test_churn_in_system_scope_never_shows_a_wrong_parent(churn):
             real = truth[child]
             # Its parent, or the churner once its parent has gone (it is a subreaper). Never
             # an earlier or later owner of its parent's PID: the table reads a new process's
-            # parent again after the child (procs.SystemTable.read).
+            # parent again after the child (procfs.system_table.SystemTable.read).
             assert parent == real or parent in churner_itself, (child, parent, real)
     print(f"{checked} rows of the churner's processes checked")
     assert checked > 50, checked

@@ -14,7 +14,7 @@ The Lab's rooms: ``records`` (what it remembers, one identity check, one way to 
 record reaped), ``events`` (what it reports, as data), ``guards`` (against hidden
 reaping), ``start_methods`` (what differs between fork, spawn and forkserver),
 ``family`` (exits, grandchildren, adoption), ``sending`` (signals), ``stepped_join``
-and ``ending`` (shutdown). This class ties them together and is what the UI calls.
+and ``shutdown``. This class ties them together and is what the UI calls.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 PID still names that very process.
 
 Which state a process is in (running, stopped, zombie) is never stored here: that is
-the kernel's to say, through /proc (see ``procs``). A record keeps only what the kernel
+the kernel's to say, through /proc (see ``procfs``). A record keeps only what the kernel
 forgets: the label, how it was started, and its exit code once it has been reaped.
 """
 

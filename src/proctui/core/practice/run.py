@@ -1,10 +1,10 @@
 """An exercise performed on real processes: the kernel is the answer key.
 
 ``PracticeRun`` starts a (a lab child, the exercise's subreaper) and, action by action,
-tells the processes what to do (``practice_puppet``), waits until the kernel shows it
+tells the processes what to do (``puppet``), waits until the kernel shows it
 done, and reads the answer: the tree and the state letters from ``/proc``, the exit
 code ``join()`` left and what ``is_alive()`` returned from the process that called them.
-The model of ``practice`` only proposed the choices.
+The model (``model.py``) only proposed the choices.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``proctui run FILE``, proctui's side: the script is checked, started as a process of
 its own (``host``) under proctui's Python or the one ``--python`` names
-(``script_python``), and every traced process of it is stepped through a channel.
+(``interpreter``), and every traced process of it is stepped through a channel.
 
 The channel is a Unix socket in a directory only this user can enter. Each process of
 the script connects once (the script process when it starts, each forked child in an
@@ -145,7 +145,7 @@ def parse_run(words: Sequence[str]) -> ScriptToRun:
 def check_script(path: str, compile_here: bool = True) -> str:
     """The script's real path, or LabError with why it cannot be run (nothing is started).
     Compiled here unless compile_here is False: another Python than proctui's will run it,
-    and compiles it itself (script_python.ask_python)."""
+    and compiles it itself (interpreter.ask_python)."""
     if not os.path.exists(path):
         raise refuse(Refusal.SCRIPT_MISSING, value=path)
     if os.path.isdir(path):
@@ -432,7 +432,7 @@ class Scripts:
             self.channel.close()
 
     def _start_warden(self, env: dict[str, str], record: LabProcess) -> None:
-        """The warden (script_warden): told of every process of the script, it ends them
+        """The warden (``warden``): told of every process of the script, it ends them
         all if proctui dies without doing it (SIGKILL)."""
         if not self._warden.start(env):
             return

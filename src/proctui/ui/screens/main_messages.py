@@ -1,6 +1,6 @@
 """The main screen's messages: between the screen, the app's reader thread and the Lab's
-threads. Each is also ``MainScreen.<Name>``; its handler is ``on_main_screen_<name>``
-(the namespace says so, as if it were defined inside the screen)."""
+threads. They live in this module, not inside MainScreen; their namespace makes each
+handler ``on_main_screen_<name>``, as if they were defined inside the screen."""
 
 from __future__ import annotations
 
