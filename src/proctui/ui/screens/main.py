@@ -18,6 +18,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.reactive import reactive, var
 from textual.screen import Screen
 
+from proctui.core.errors import RefusedError
 from proctui.core.events import HiddenReapingUnguarded, Refusal, Refused
 from proctui.core.i18n import N_, words
 from proctui.core.lab import experiments
@@ -228,8 +229,7 @@ class MainScreen(Screen[None]):
     # -- actions that start things -----------------------------------------------------------
 
     def action_start(self, action_id: str) -> None:
-        """Whatever a generic action starts (see actions.ACTIONS): its worker as a lab
-        child, or its experiment."""
+        """What a generic action starts (actions.ACTIONS): its worker as a lab child, or its experiment."""
         action = BY_ID[action_id]
         if action.worker is not None:
             worker = action.worker
@@ -252,19 +252,20 @@ class MainScreen(Screen[None]):
         self.app.push_screen(ExitCodeScreen(self.lang), chosen)
 
     def action_end_pool(self, how: str) -> None:
-        pools = self.lab.pools
-        if not pools:
+        if pools := self.lab.pools:
+            self._end_pool(pools[-1], how)
+        else:
             self.refuse(Refused(reason=Refusal.NO_POOL))
-            return
-        self._end_pool(pools[-1], how)
 
     @work(thread=True, group="pool", exit_on_error=False)
     def _end_pool(self, pool: LabPool, how: str) -> None:
-        # join() waits for the workers to finish their tasks: in a thread, so the app stays live.
-        if how == "terminate":
-            pool.terminate()
-        else:
-            pool.close_and_join()
+        # join() waits for the workers' tasks: in a thread, so the app stays live. A pool still
+        # joining, or closed meanwhile, is refused (PoolError): said, not lost.
+        end = pool.terminate if how == "terminate" else pool.close_and_join
+        try:
+            end()
+        except RefusedError as exc:
+            self.app.call_from_thread(self.refuse, exc.refusal)
         self.request_snapshot()
 
     @work(thread=True, group="cow", exit_on_error=False)
