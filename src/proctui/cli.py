@@ -81,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"run {RUN_USAGE}: step through a Python script of yours, as python FILE ARGS "
                         "would run it (-O as python -O; --python: under that Python, a path or a name on PATH, any "
                         f"CPython {release(OLDEST)}-{release(NEWEST)}, with its own packages; by default proctui's "
-                        "own); practice [--seed N] [--count K] "
+                        "own; --follow: after a fork, step both processes (the default), the parent only or the "
+                        "child only; C in the app continues every process of the script); practice [--seed N] [--count K] "
                         "[--mode forward|reverse|final] [--file FILE] [--transcript FILE]: predict what happens "
                         "to real processes, then see (proctui practice --help)")
     parser.add_argument("script", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
@@ -134,6 +135,9 @@ def script_to_run(parser: argparse.ArgumentParser, args: argparse.Namespace, lan
         if args.script:
             parser.error(f"unrecognized arguments: {' '.join(args.script)}")
         return None
+    if args.script[:1] in (["-h"], ["--help"]):  # before FILE: proctui's help, not a script called --help
+        parser.print_help()
+        parser.exit()
     try:
         return parse_run(args.script)
     except ValueError as missing:

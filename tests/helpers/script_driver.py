@@ -12,7 +12,8 @@ from helpers.paths import ROOT, SCRIPTS
 from helpers.waiting import wait_until
 from proctui.core.events import LabEvent, Reaped
 from proctui.core.lab.lab import Lab
-from proctui.core.script.protocol import CommandName
+from proctui.core.script.pauses import SentOn
+from proctui.core.script.protocol import CommandName, Follow
 from proctui.core.script.runner import Ended, Pause
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
@@ -24,15 +25,16 @@ class Driver:
     def __init__(self, lab: Lab, events: list[LabEvent]) -> None:
         self.lab = lab
         self.events = events
-        self._reported: queue.Queue[Pause | Ended] = queue.Queue()
-        self.held: list[Pause | Ended] = []
+        self._reported: queue.Queue[Pause | Ended | SentOn] = queue.Queue()
+        self.held: list[Pause | Ended | SentOn] = []
         self.paused: dict[int, Pause] = {}  # the pause each process waits at, not yet answered
 
-    def start(self, name: str, *args: str) -> int:
+    def start(self, name: str, *args: str, follow: Follow = "both") -> int:
+        self.lab.scripts.follow = follow
         record = self.lab.scripts.start(str(SCRIPTS / name), args, on_pause=self._reported.put)
         return record.pid
 
-    def next_of(self, pid: int, timeout: float = 30.0) -> Pause | Ended:
+    def next_of(self, pid: int, timeout: float = 30.0) -> Pause | Ended | SentOn:
         """The next pause (or end) of pid; what comes from other processes meanwhile is kept."""
         for index, item in enumerate(self.held):
             if item.pid == pid:
@@ -86,7 +88,7 @@ def run_to_the_end(driver: Driver, script: int, what: CommandName, limit: int = 
         item = driver.held.pop(0) if driver.held else driver._reported.get(timeout=30)
         if isinstance(item, Pause):
             driver.lab.scripts.command(item.pid, what)
-        elif item.pid == script:
+        elif isinstance(item, Ended) and item.pid == script:
             break
     else:
         raise AssertionError(f"{script} did not end within {limit} pauses")

@@ -20,6 +20,7 @@ from helpers.script_driver import Driver, run_to_the_end, source_line
 from helpers.waiting import wait_until
 from proctui.core.events import ScriptForked
 from proctui.core.i18n import words
+from proctui.core.script.pauses import SentOn
 from proctui.core.script.runner import Ended, Pause
 from proctui.core.stepping import notes as line_notes
 
@@ -37,9 +38,9 @@ def steps(driver: Driver, pid: int, stop, limit: int = 400) -> list[tuple[str, s
     """Step pid from where it waits (s into DEEPER, n elsewhere) until a pause meets stop
     or the process ends; (line, key of its note) of every pause before a line."""
     seen: list[tuple[str, str | None]] = []
-    item: Pause | Ended = driver.paused.pop(pid, None) or driver.next_of(pid)
+    item: Pause | Ended | SentOn = driver.paused.pop(pid, None) or driver.next_of(pid)
     for _ in range(limit):
-        if isinstance(item, Ended):
+        if not isinstance(item, Pause):  # ended (nothing here sends a process on by itself)
             return seen
         line = source_line(item)
         if item.event == "line":

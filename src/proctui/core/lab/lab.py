@@ -278,11 +278,16 @@ class Lab:
             self.emit(Output(pid=record.pid, label=record.label, line=line, by_script=by_script, **facts))
 
         self._watcher.watch_output(output_fd, said)
-        try:
-            pidfd = os.pidfd_open(record.pid)
-        except ProcessLookupError:
+        # A copy of the record's own pidfd, which names the very process it was made for
+        # (a PID read later may be another's); None if that process is gone (reaped).
+        held = record.pidfd_if_same()
+        if held is None:
+            # Gone, and reaped by its parent, before it could be watched (a script that
+            # starts and joins short processes in a loop): its end is said now, or its
+            # record would stay alive for ever and count against --max-children.
+            self.family.on_exit(record)
             return
-        self._watcher.watch_exit(pidfd, functools.partial(self.family.on_exit, record), output_fd=output_fd)
+        self._watcher.watch_exit(held[0], functools.partial(self.family.on_exit, record), output_fd=output_fd)
 
     def watch_output(self, fd: int, said: Callable[[str], None]) -> None:
         """said(line) for every line of the pipe fd (which the watcher closes at its end)."""

@@ -96,6 +96,18 @@ class Host:
         except OSError:
             pass
 
+    def after_fork_in_parent(self) -> None:
+        """--follow child: the parent of a child that will be stepped runs free from its
+        fork on, and says so (its viewer then tells why it no longer pauses)."""
+        watching = self.tracer.watch is not None and self.tracer.watch.on
+        if self.tracer.follow != "child" or self.channel is None or not (sys.gettrace() is not None or watching):
+            return
+        self.tracer.run_free()
+        try:
+            self.channel.send({"type": "free", "pid": os.getpid()})
+        except OSError:
+            pass
+
     def after_fork_in_child(self) -> None:
         """A fork of the script (os.fork or multiprocessing's): a channel and an output
         pipe of the child's own, and the tracer still set only if the parent was being
@@ -118,6 +130,11 @@ class Host:
                 self.trace_the_target()
             return
         self.tracer.via = "fork"
+        if traced and self.tracer.follow == "parent":
+            # --follow parent: only the parent is stepped; the child runs free, breakpoints
+            # and all (its copy of the tracer goes).
+            self.tracer.run_free()
+            traced = False
         self.take_output("fork", traced)
         if traced:
             # The parent's stop condition (say, the next line of the frame that called

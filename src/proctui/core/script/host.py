@@ -110,14 +110,14 @@ def start_in_spawned_process(fork_server: bool) -> None:
         # under its own PID, not its parent's, whose output it would otherwise share.
         say_output_as_own(channel_path, "fork server")
         host = Host(channel_path, mainfile, connect=False)
-        os.register_at_fork(after_in_child=host.after_fork_in_child)
+        os.register_at_fork(after_in_child=host.after_fork_in_child, after_in_parent=host.after_fork_in_parent)
         give_subprocesses_their_own_output(host)
         return
     stepping = os.environ.get("PROCTUI_STEPPING") == "1"
     host = Host(channel_path, mainfile)
     host.tracer.via = "spawn"
     host.take_output("spawn", stepping)
-    os.register_at_fork(after_in_child=host.after_fork_in_child)
+    os.register_at_fork(after_in_child=host.after_fork_in_child, after_in_parent=host.after_fork_in_parent)
     give_subprocesses_their_own_output(host)
     if stepping:
         host.trace_the_target()
@@ -196,7 +196,7 @@ def main(argv: list[str]) -> int:
         return 1
     host = Host(channel_path, os.path.realpath(mainfile))
     sys.stdin = _EndOfFileStdin(host.say_stdin_read)
-    os.register_at_fork(after_in_child=host.after_fork_in_child)
+    os.register_at_fork(after_in_child=host.after_fork_in_child, after_in_parent=host.after_fork_in_parent)
     give_subprocesses_their_own_output(host)
     code = _run(host, os.path.realpath(mainfile), args)
     try:

@@ -20,7 +20,17 @@ from typing import TYPE_CHECKING, Any, cast
 
 from proctui.core.script.breakpoints import BreakpointWatch
 from proctui.core.script.host_channel import Channel
-from proctui.core.script.protocol import BreakCommand, PausedMessage, PauseEvent, StackEntry, StartMethodFacts, Via
+from proctui.core.script.protocol import (
+    BreakCommand,
+    Follow,
+    PausedMessage,
+    PauseEvent,
+    StackEntry,
+    StartMethodFacts,
+    StepCommand,
+    Via,
+    is_follow,
+)
 from proctui.core.stepping.values import describe_value
 
 if TYPE_CHECKING:
@@ -77,6 +87,10 @@ class ScriptTracer(bdb.Bdb):
         self.watch: BreakpointWatch | None = None
         self._watch_tried = False
         self._method_said: StartMethodFacts | None = None  # the start method facts proctui has
+        # What is stepped after this process forks (--follow): proctui's choice at start, in
+        # the environment (a spawn child inherits it), then with each command.
+        follow = os.environ.get("PROCTUI_FOLLOW", "both")
+        self.follow: Follow = follow if is_follow(follow) else "both"
 
     def is_skipped_module(self, module_name: str | None) -> bool:
         # bdb asks at every line event; its own check runs fnmatch over the patterns each time.
@@ -189,6 +203,8 @@ class ScriptTracer(bdb.Bdb):
         while True:
             command = channel.receive_command()
             what = "gone" if command is None else command.get("cmd")
+            if what in ("next", "step", "return", "continue", "free"):
+                self._take_follow(cast("StepCommand", command))  # the protocol's, by its cmd
             if what == "next":
                 self.set_next(frame)
             elif what == "step":
@@ -199,6 +215,8 @@ class ScriptTracer(bdb.Bdb):
                 self._gone = what == "gone"
                 self.set_continue()
                 os.environ["PROCTUI_STEPPING"] = "0"  # what a spawn child started now inherits
+            elif what == "free":
+                self.run_free()
             elif what == "break":
                 toggle = cast("BreakCommand", command)  # the protocol's, by its cmd
                 self._toggle_break(str(toggle.get("file", "")), int(toggle.get("line", 0)))
@@ -207,8 +225,25 @@ class ScriptTracer(bdb.Bdb):
             else:
                 continue  # not a command we know: wait for one we do
             if what in ("next", "step", "return"):
-                os.environ["PROCTUI_STEPPING"] = "1"
+                # A spawn child started while we are stepped pauses at its target, unless
+                # only the parent is followed.
+                os.environ["PROCTUI_STEPPING"] = "0" if self.follow == "parent" else "1"
             return
+
+    def _take_follow(self, command: StepCommand) -> None:
+        follow = command.get("follow")
+        if follow is not None and is_follow(follow):
+            self.follow = follow
+            os.environ["PROCTUI_FOLLOW"] = follow  # what a spawn child started from now on inherits
+
+    def run_free(self) -> None:
+        """Run on for good: no breakpoint stops this process any more (--follow child lets
+        the parent go; --follow parent, the child)."""
+        self.clear_all_breaks()
+        self.set_continue()
+        if self.watch is not None and self.watch.on:
+            self.watch.stop()
+        os.environ["PROCTUI_STEPPING"] = "0"
 
     def _toggle_break(self, filename: str, lineno: int) -> None:
         filename = self.canonic(filename)

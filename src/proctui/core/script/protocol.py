@@ -10,18 +10,21 @@ From a process of the script (``FromHost``), told apart by ``type``:
 * ``output``: a process that will not say hello (a subprocess, the fork server itself)
   passes its output pipe, said under its PID;
 * ``stdin``: the script read its stdin (end of file at once);
+* ``free``: it runs free from now on, as ``--follow child`` asks of a parent that forked;
 * ``finished``: the script process ran the script to its end (its exit code).
 
-To a process of the script (``ToHost``): a command, pdb's n, s, r, c (``StepCommand``)
-or a breakpoint toggled (``BreakCommand``); and, to a fork server child's hello only,
-whether it pauses at its target (``SteppingAnswer``).
+To a process of the script (``ToHost``): a command, pdb's n, s, r, c (``StepCommand``,
+with what to follow at its next fork), ``free`` (run on with no breakpoint: ``--follow
+child`` lets the parent of a followed child go), or a breakpoint toggled
+(``BreakCommand``); and, to a fork server child's hello only, whether it pauses at its
+target (``SteppingAnswer``).
 
 Imported in the script's processes too: the standard library only.
 """
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+from typing import Literal, TypedDict, TypeGuard
 
 from proctui.core.start_method import StartMethod
 
@@ -39,8 +42,19 @@ Via = Literal["start", "fork", "spawn", "forkserver"]
 #: where an exception passes (result: the error).
 PauseEvent = Literal["line", "return", "exception"]
 
-#: pdb's n, s, r, c, and a breakpoint toggled.
-CommandName = Literal["next", "step", "return", "continue", "break"]
+#: pdb's n, s, r, c; run free (no breakpoint stops it any more); and a breakpoint toggled.
+CommandName = Literal["next", "step", "return", "continue", "free", "break"]
+
+#: What is stepped after a fork() of a process being stepped (gdb's follow-fork-mode, and
+#: what pdb's users ask for): both sides (each pauses at its next line), the parent only
+#: (the child runs free), or the child only (the parent runs free). A spawn or fork server
+#: child of a process being stepped follows the same choice.
+Follow = Literal["both", "parent", "child"]
+FOLLOW_CHOICES: tuple[Follow, ...] = ("both", "parent", "child")
+
+
+def is_follow(word: str) -> TypeGuard[Follow]:
+    return word in FOLLOW_CHOICES
 
 
 class HelloMessage(TypedDict):
@@ -96,17 +110,26 @@ class StdinMessage(TypedDict):
     pid: int
 
 
+class FreeMessage(TypedDict):
+    type: Literal["free"]
+    pid: int
+
+
 class FinishedMessage(TypedDict):
     type: Literal["finished"]
     pid: int
     code: int
 
 
-FromHost = HelloMessage | PausedMessage | OutputMessage | StdinMessage | FinishedMessage
+FromHost = HelloMessage | PausedMessage | OutputMessage | StdinMessage | FreeMessage | FinishedMessage
 
 
-class StepCommand(TypedDict):
-    cmd: Literal["next", "step", "return", "continue"]
+class _StepFacts(TypedDict):
+    cmd: Literal["next", "step", "return", "continue", "free"]
+
+
+class StepCommand(_StepFacts, total=False):
+    follow: Follow  # from now on, at each fork (and spawn) of this process
 
 
 class BreakCommand(TypedDict):

@@ -52,16 +52,20 @@ from proctui.core.linux import pidfd_exits_within
 from proctui.core.procfs.snapshot import Snapshot, snapshot_system
 from proctui.core.procfs.stat import ProcInfo, read_proc
 from proctui.core.script.interpreter import ask_python, own_python
+from proctui.core.script.pauses import PauseBook, SentOn
 from proctui.core.script.protocol import (
     BreakCommand,
     CommandName,
+    Follow,
     FromHost,
+    HelloMessage,
     PausedMessage,
     PauseEvent,
     StartMethodFacts,
     StepCommand,
     SteppingAnswer,
     Via,
+    is_follow,
 )
 from proctui.core.script.warden import Warden, cmdline
 from proctui.core.start_method import StartMethod, is_start_method
@@ -110,36 +114,46 @@ class ScriptToRun(NamedTuple):
     args: tuple[str, ...] = ()
     optimize: bool = False  # -O
     python: str | None = None  # --python PYTHON; None: proctui's own
+    follow: Follow = "both"  # --follow both|parent|child: what is stepped after a fork
 
 
 #: What follows ``proctui run`` (and what r's prompt takes).
-RUN_USAGE = "[--python PYTHON] [-O] FILE [ARGS...]"
-NEEDS_A_FILE = N_("run needs a FILE: proctui run [--python PYTHON] [-O] FILE [ARGS...]")
+RUN_USAGE = "[--python PYTHON] [--follow both|parent|child] [-O] FILE [ARGS...]"
+NEEDS_A_FILE = N_("run needs a FILE: proctui run [--python PYTHON] [--follow both|parent|child] [-O] FILE [ARGS...]")
 NEEDS_A_PYTHON = N_("--python needs a PYTHON: a path, or a name found on PATH")
+NEEDS_A_FOLLOW = N_("--follow needs one of both, parent, child")
+
+#: proctui's own options, before FILE: each takes a value (given as --name VALUE or --name=VALUE).
+_VALUED_OPTIONS = {"--python": NEEDS_A_PYTHON, "--follow": NEEDS_A_FOLLOW}
 
 
 def parse_run(words: Sequence[str]) -> ScriptToRun:
-    """``[--python PYTHON] [-O] FILE [ARGS...]``: proctui's options first, in any order;
-    the first other word is the script, the rest its arguments (as python's own command
-    line takes them). ValueError(message id) if FILE or PYTHON is missing."""
+    """``[--python PYTHON] [--follow both|parent|child] [-O] FILE [ARGS...]``: proctui's
+    options first, in any order; the first other word is the script, the rest its
+    arguments (as python's own command line takes them). ValueError(message id) if FILE,
+    PYTHON or what to follow is missing or wrong."""
     rest = list(words)
     optimize = False
-    python: str | None = None
-    while rest and (rest[0] in ("-O", "--python") or rest[0].startswith("--python=")):
+    values: dict[str, str] = {}
+    while rest and (rest[0] == "-O" or rest[0].partition("=")[0] in _VALUED_OPTIONS):
         word = rest.pop(0)
         if word == "-O":
             optimize = True
-        elif word == "--python":
+            continue
+        name, equals, value = word.partition("=")
+        if not equals:
             if not rest:
-                raise ValueError(NEEDS_A_PYTHON)
-            python = rest.pop(0)
-        else:
-            python = word.partition("=")[2]
-        if python == "":
-            raise ValueError(NEEDS_A_PYTHON)
+                raise ValueError(_VALUED_OPTIONS[name])
+            value = rest.pop(0)
+        if value == "":
+            raise ValueError(_VALUED_OPTIONS[name])
+        values[name] = value
     if not rest:
         raise ValueError(NEEDS_A_FILE)
-    return ScriptToRun(rest[0], tuple(rest[1:]), optimize, python)
+    follow = values.get("--follow", "both")
+    if not is_follow(follow):
+        raise ValueError(NEEDS_A_FOLLOW)
+    return ScriptToRun(rest[0], tuple(rest[1:]), optimize, values.get("--python"), follow)
 
 
 def check_script(path: str, compile_here: bool = True) -> str:
@@ -342,22 +356,27 @@ class Scripts:
         self._watch_output = lab.watch_output
         self._check_room = lab.check_room
         self._start_lock = lab.start_lock
-        self.on_pause: Callable[[Pause | Ended], None] | None = None
+        self.on_pause: Callable[[Pause | Ended | SentOn], None] | None = None
         self.record: LabProcess | None = None
         self.channel: ScriptChannel[FromHost] | None = None
         # The script process is being stepped (not running free after c): a child the
         # fork server forks for it now pauses at its target, as a fork or spawn would.
         self.stepping = True
+        # What is stepped after a fork (--follow, or the palette's choice): kept from run to
+        # run; a running process learns a change with its next command.
+        self.follow: Follow = "both"
+        self.pauses = PauseBook()  # who waits for a command; who is sent on at its next pause (C)
         self._family: dict[int, int] = {}  # PID -> start ticks of every process seen below the script
         self._methods: dict[int, StartMethod] = {}  # PID -> the start method it last reported
         self._hello_lock = threading.Lock()
         self._warden = Warden("script")
 
     def start(self, path: str, args: tuple[str, ...] = (), optimize: bool = False,
-              on_pause: Callable[[Pause | Ended], None] | None = None, python: str | None = None) -> LabProcess:
+              on_pause: Callable[[Pause | Ended | SentOn], None] | None = None,
+              python: str | None = None) -> LabProcess:
         """Start the script process, paused before the script's first line: under proctui's
         own Python, or under python (``--python``: a path or a name on PATH), checked
-        first. A refusal (LabError) starts nothing."""
+        first; what it forks is stepped as ``follow`` says. A refusal (LabError) starts nothing."""
         current = self.record
         if current is not None and not current.reaped.is_set():
             raise refuse(Refusal.SCRIPT_RUNNING, pid=current.pid, label=current.label)
@@ -367,6 +386,7 @@ class Scripts:
         interpreter = own_python() if python is None else ask_python(python, real, self._start_lock)
         self.on_pause = on_pause
         self.stepping = True
+        self.pauses = PauseBook()
         if self.channel is not None:
             self.channel.close()
         self.channel = ScriptChannel(self._message, self._closed)
@@ -374,7 +394,8 @@ class Scripts:
         command = [interpreter.path, *(["-O"] if optimize else []), "-m", "proctui.core.script.host"]
         env = dict(os.environ, PYTHONUNBUFFERED="1", PROCTUI_PID=str(self._own_pid),
                    PYTHONPATH=self._python_path(self.channel), PROCTUI_CHANNEL=self.channel.path,
-                   PROCTUI_SCRIPT=real, PROCTUI_STEPPING="1", PROCTUI_LANG=self._lab.language)
+                   PROCTUI_SCRIPT=real, PROCTUI_STEPPING="1", PROCTUI_LANG=self._lab.language,
+                   PROCTUI_FOLLOW=self.follow)
         actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
                    (os.POSIX_SPAWN_DUP2, write_fd, 1), (os.POSIX_SPAWN_DUP2, write_fd, 2)]
         with self._start_lock:
@@ -392,6 +413,7 @@ class Scripts:
             record = self._records.add(self._records.next_label("script"), SCRIPT_ROLE, pid, "spawn")
         record.script_path = real
         self.record = record
+        self.pauses.said_hello(pid, None)
         self._start_warden(env, record)
         self._emit(ScriptStarted(pid=pid, label=record.label, path=path, args=tuple(args), optimize=optimize,
                                  python=interpreter.path, python_version=interpreter.version))
@@ -419,13 +441,24 @@ class Scripts:
         if self.channel is None:
             return False
         if self.record is not None and pid == self.record.pid and what != "break":
-            self.stepping = what != "continue"
+            self.stepping = what not in ("continue", "free")
         message: StepCommand | BreakCommand
         if what == "break":
             message = {"cmd": what, "file": str(facts.get("file", "")), "line": int(facts.get("line", 0))}
         else:
-            message = {"cmd": what}
+            message = {"cmd": what, "follow": self.follow}
+            self.pauses.sent(pid)
         return self.channel.send(pid, message)
+
+    def continue_all(self) -> list[int]:
+        """C: every process of the script runs on (``PauseBook.continue_all``): those paused
+        now at once (their PIDs are returned), those between two lines at their next pause;
+        what the script starts from now on runs free."""
+        self.stepping = False
+        return [pid for pid in self.pauses.continue_all() if self._send_on(pid, "continue")]
+
+    def _send_on(self, pid: int, what: CommandName) -> bool:
+        return self.channel is not None and self.channel.send(pid, {"cmd": what, "follow": self.follow})
 
     def close(self) -> None:
         if self.channel is not None:
@@ -499,37 +532,8 @@ class Scripts:
 
     def _message(self, message: FromHost, fds: list[int]) -> None:
         pid = int(message.get("pid", 0))
-        via = str(message.get("via"))
-        if message["type"] == "hello" and is_start_method(via):
-            parent = int(message.get("ppid", 0))
-            # Each connection has a thread of its own: two hellos at once must not both
-            # find the last free place.
-            record: LabProcess | None = None
-            with self._hello_lock:
-                if self._room_for_one_more():
-                    record = self._records.add_started_by(self._records.next_label("script-child"),
-                                                          SCRIPT_CHILD_ROLE, pid, via, parent)
-            if record is None:
-                # A script that forks in a loop: each child past the limit ends at its hello,
-                # before it can run any of the script's code (it says hello first).
-                for fd in fds:
-                    os.close(fd)
-                self._kill_over_the_limit(pid, parent)
-                return
-            via = message["via"]
-            traced = self.stepping if via == "forkserver" else bool(message.get("traced"))
-            if via == "forkserver" and self.channel is not None:
-                answer: SteppingAnswer = {"stepping": traced}
-                self.channel.send(pid, answer)  # the child waits for this
-            self._tell_warden(f"pid {pid} {record.start_ticks}")
-            # Under forkserver, whose start() this was: the fork server's own parent.
-            server = read_proc(parent) if via == "forkserver" else None
-            self._emit(ScriptForked(pid=pid, label=record.label, parent_pid=parent, traced=traced, via=via,
-                                    requested_by=server.ppid if server is not None else None))
-            if fds:
-                self._watch(record, fds[0])
-                for fd in fds[1:]:
-                    os.close(fd)
+        if message["type"] == "hello" and is_start_method(str(message.get("via"))):
+            self._hello(pid, message, fds)
             return
         if message["type"] == "output" and fds:
             # A subprocess of the script (no hello of its own): its output pipe, said under its PID.
@@ -538,16 +542,74 @@ class Scripts:
         for fd in fds:
             os.close(fd)
         if message["type"] == "paused":
-            self._note_start_method(pid, message.get("method"))
-            pause = pause_from(message)
-            method = self.start_method_of(pid)
-            if method is not None:
-                pause = dataclasses.replace(pause, start_method=method)
-            if self.on_pause is not None:
-                self.on_pause(pause)
+            self._paused(pid, message)
+        elif message["type"] == "free":
+            self._runs_free(pid)
         elif message["type"] == "stdin":
             known = self._records.get(pid)
             self._emit(ScriptReadStdin(pid=pid, label=known.label if known else None))
+
+    def _hello(self, pid: int, message: HelloMessage, fds: list[int]) -> None:
+        """A new process of the script: forked (by the script, or by its fork server) or spawned."""
+        parent = int(message.get("ppid", 0))
+        # Each connection has a thread of its own: two hellos at once must not both
+        # find the last free place.
+        record: LabProcess | None = None
+        via = message["via"]
+        assert via != "start"  # the script process's own hello makes no record: start() did
+        with self._hello_lock:
+            if self._room_for_one_more():
+                record = self._records.add_started_by(self._records.next_label("script-child"),
+                                                      SCRIPT_CHILD_ROLE, pid, via, parent)
+        if record is None:
+            # A script that forks in a loop: each child past the limit ends at its hello,
+            # before it can run any of the script's code (it says hello first).
+            for fd in fds:
+                os.close(fd)
+            self._kill_over_the_limit(pid, parent)
+            return
+        # Under forkserver, whose start() this was: the fork server's own parent.
+        server = read_proc(parent) if via == "forkserver" else None
+        requester = server.ppid if server is not None else parent
+        traced = (self.stepping and self.follow != "parent") if via == "forkserver" else bool(message.get("traced"))
+        self.pauses.said_hello(pid, requester)
+        if via == "forkserver" and self.channel is not None:
+            answer: SteppingAnswer = {"stepping": traced}
+            self.channel.send(pid, answer)  # the child waits for this
+        self._tell_warden(f"pid {pid} {record.start_ticks}")
+        self._emit(ScriptForked(pid=pid, label=record.label, parent_pid=parent, traced=traced, via=via,
+                                requested_by=server.ppid if server is not None else None))
+        if fds:
+            self._watch(record, fds[0])
+            for fd in fds[1:]:
+                os.close(fd)
+        if traced and via != "fork" and self.follow == "child":
+            # A fork's parent lets itself go (its at-fork hook); a spawn or fork server
+            # child's parent learns it here: at once if it is paused, else at its next pause.
+            if self.pauses.free_at_next_pause(requester) and self._send_on(requester, "free"):
+                self._runs_free(requester)
+
+    def _paused(self, pid: int, message: PausedMessage) -> None:
+        self._note_start_method(pid, message.get("method"))
+        answer = self.pauses.paused(pid)
+        if answer is not None:  # C, or --follow child: sent on at once, never shown
+            self._send_on(pid, answer)
+            if answer == "free":
+                self._runs_free(pid)
+            return
+        pause = pause_from(message)
+        method = self.start_method_of(pid)
+        if method is not None:
+            pause = dataclasses.replace(pause, start_method=method)
+        if self.on_pause is not None:
+            self.on_pause(pause)
+
+    def _runs_free(self, pid: int) -> None:
+        """pid runs free for good (--follow child): its viewer says so."""
+        if self.record is not None and pid == self.record.pid:
+            self.stepping = False
+        if self.on_pause is not None:
+            self.on_pause(SentOn(pid, free=True))
 
     def _note_start_method(self, pid: int, facts: StartMethodFacts | None) -> None:
         """The process reported its start method (the first time multiprocessing is there,
@@ -620,5 +682,6 @@ class Scripts:
                            limit=self._lab.max_children))
 
     def _closed(self, pid: int) -> None:
+        self.pauses.ended(pid)
         if self.on_pause is not None:
             self.on_pause(Ended(pid))

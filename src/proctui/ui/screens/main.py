@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.reactive import reactive, var
-from textual.screen import Screen
 
 from proctui.core.errors import RefusedError
 from proctui.core.events import HiddenReapingUnguarded, Refusal, Refused
@@ -36,11 +35,11 @@ from proctui.core.teaching.render import render
 from proctui.ui import actions
 from proctui.ui.actions import BY_ID, Pane
 from proctui.ui.dialogs.exit_code import ExitCodeScreen
-from proctui.ui.dialogs.run_script import RunScriptScreen
 from proctui.ui.screens.lesson_guide import LessonGuide
 from proctui.ui.screens.lessons import LessonPicker
 from proctui.ui.screens.main_messages import LabEventArrived, LanguageChosen, SnapshotTaken, SnapshotWanted
 from proctui.ui.screens.practice import PracticeScreen
+from proctui.ui.screens.scripting import ScriptingScreen
 from proctui.ui.screens.selected import lab_process_at
 from proctui.ui.screens.tree_feed import TreeFeed
 from proctui.ui.screens.welcome import say_welcome
@@ -54,12 +53,11 @@ from proctui.ui.widgets.selection_bar import SelectionBar
 from proctui.ui.widgets.stepper_pane import StepperPane
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ScriptingScreen):
     BINDINGS = actions.bindings(Pane.MAIN)
 
     scope: reactive[Scope] = reactive("lab")
     stepper_open = var(False, toggle_class="-stepping")
-    script_open = var(False, toggle_class="-scripting")
     lesson_open = var(False, toggle_class="-lesson")
 
     def __init__(self, lab: Lab, *, scope: Scope = "lab", lang: str = "en",
@@ -326,30 +324,6 @@ class MainScreen(Screen[None]):
             send(self.lab, record)
         except LabError as exc:
             self.refuse(exc.refusal)
-
-    # -- proctui run: a script of the user's, its processes in viewers of their own -------------
-
-    def action_run_script(self) -> None:
-        def chosen(answer: ScriptToRun | None) -> None:
-            if answer is not None:
-                self.run_script(*answer)
-
-        self.app.push_screen(RunScriptScreen(self.lang), chosen)
-
-    def run_script(self, path: str, args: Sequence[str] = (), optimize: bool = False,
-                   python: str | None = None) -> None:
-        """Start path as the script process, paused before its first line, under python
-        (None: proctui's own); a refusal says why not."""
-        try:
-            self.lab.scripts.start(path, tuple(args), optimize, on_pause=self.script_viewers.report, python=python)
-        except LabError as exc:
-            self.refuse(exc.refusal)
-            return
-        self.script_open = True
-
-    def on_script_viewers_closed(self) -> None:
-        self.script_open = False
-        self.process_tree.focus()
 
     # -- the stepper: the code viewer owns the session, the screen opens it ------------------
 

@@ -55,6 +55,10 @@ class ScriptViewer(Vertical, can_focus=True):
         self.label = label
         self.language = language
         self.pause: Pause | None = None  # None while the process runs
+        # Where the user sent it on from with n or r (file, line): until it pauses again it
+        # is inside that line (n) or that function (r), which is what a wait is said of.
+        self.sent_from: tuple[str, int, str] | None = None
+        self.free = False  # it runs free for good (--follow child): it will not pause again
         self._shown_once = False
         self.code_view = CodeView()
         self.frame_view = Static(classes="script-frame")
@@ -123,16 +127,41 @@ class ScriptViewer(Vertical, can_focus=True):
     def on_resize(self) -> None:
         self._say_keys()
 
-    def show_running(self) -> None:
+    def show_running(self, free: bool = False) -> None:
+        """Sent on: by a key of the user's, by C, or for good (free: --follow child lets the
+        parent of a followed child go). What it waits for replaces the note once /proc says."""
         self.pause = None
+        self.free = self.free or free
         _ = words(self.language)
-        self.border_subtitle = _("running…")
+        if self.free:
+            self.border_subtitle = _("runs free (--follow child)")
+            self.note.update(Text(_("This process forked a child and runs free from there: with --follow child "
+                                    "only the child is stepped. Its output goes on in the log.")))
+        else:
+            self.border_subtitle = _("running…")
         self.app.refresh_bindings()
 
+    def show_waiting(self, said: str) -> None:
+        """What the process is blocked on now, as /proc tells it (``wait_note``)."""
+        if self.pause is None:
+            self.note.update(Text(said))
+
     def action_script_command(self, what: CommandName) -> None:
-        if self.pause is not None:
+        pause = self.pause
+        if pause is not None:
+            self.sent_from = (pause.file, pause.line, what) if what in ("next", "return") else None
             self.post_message(self.Command(self.pid, what))
             self.show_running()
+
+    @dataclass
+    class Move(Message):
+        """Tab / Shift+Tab: to the next or previous viewer (``on_script_viewer_move``)."""
+
+        pid: int
+        step: int
+
+    def action_next_viewer(self, step: int) -> None:
+        self.post_message(self.Move(self.pid, step))
 
     @dataclass
     class Closed(Message):
