@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 import psutil
@@ -86,19 +86,21 @@ def end_and_reap(family: Iterable[psutil.Process], timeout: float = 20.0) -> Non
             time.sleep(0.01)
 
 
-def run_reaping_what_it_leaves(command: list[str], timeout: float = 60) -> subprocess.CompletedProcess:
+def run_reaping_what_it_leaves(command: list[str], timeout: float = 60, *, merged: bool = False,
+                               env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
     """subprocess.run, then reap what the run left to the test run (a child subreaper):
     multiprocessing's helpers (a resource tracker, a fork server), which leave once their
     parent has gone, or an orphan the command ended. After a failed run (an exit status
     other than 0, a timeout), or a helper that does not leave, what is left is killed and
-    reaped."""
+    reaped. merged: stderr into stdout's pipe, as a terminal shows them (stderr is then None)."""
     before = {child.pid for child in psutil.Process().children()}
 
     def left() -> list[psutil.Process]:
         return [child for child in psutil.Process().children() if child.pid not in before]
 
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT if merged else subprocess.PIPE,
+                              text=True, timeout=timeout, env=env)
         if done.returncode != 0:
             return done  # the caller says why; what it left is ended below
         for orphan in left():

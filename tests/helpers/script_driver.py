@@ -51,6 +51,23 @@ class Driver:
         self.paused[pid] = item
         return item
 
+    def next_of_running_others(self, pid: int, timeout: float = 30.0) -> Pause | Ended:
+        """The next pause (or end) of pid; any other process that pauses meanwhile is sent
+        on with c (as C does), so pid never waits for ever on a paused child. A pause of
+        pid is kept as where it waits (run_to_the_end answers it); an end is held for
+        run_to_the_end too."""
+        while True:
+            item = self.held.pop(0) if self.held else self._reported.get(timeout=timeout)
+            if item.pid != pid:
+                if isinstance(item, Pause):
+                    self.lab.scripts.command(item.pid, "continue")
+                continue
+            if isinstance(item, Pause):
+                self.paused[pid] = item
+            else:
+                self.held.append(item)
+            return item
+
     def send(self, pid: int, what: CommandName, **facts: object) -> None:
         self.paused.pop(pid, None)
         assert self.lab.scripts.command(pid, what, **facts)
