@@ -21,6 +21,7 @@ OUT = Path(__file__).resolve().parent.parent / "screenshots"
 SIZE = (80, 24)
 # As a user types it, from the project's directory (make screenshots runs there).
 EXAMPLE_11 = os.path.relpath(Path(__file__).resolve().parent.parent / "examples" / "11_where_did_my_zombie_go.py")
+EXAMPLE_12 = os.path.relpath(Path(__file__).resolve().parent.parent / "examples" / "12_queue_workers.py")
 
 
 async def wait_for(pilot, condition, timeout=15.0):
@@ -225,6 +226,42 @@ async def shot_run_forkserver(lang: str) -> None:
         lab.shutdown()
 
 
+async def shot_run_many(lang: str) -> None:
+    """proctui run examples/12_queue_workers.py fork, n over each start() and on into
+    results.get(): four workers paused where fork() returned 0, more viewers than fit (the
+    tabs name them all), and the script's viewer saying what it is blocked on."""
+    import linecache
+
+    lab = Lab()
+    lab.language = lang
+    app = ProcTUI(lab, lang=lang, script=(EXAMPLE_12, ("fork",), False))
+    suffix = "" if lang == "en" else f"-{lang}"
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            viewers = app.main_screen.script_viewers
+            await wait_for(pilot, lambda: len(viewers.viewers) == 1)
+            [viewer] = viewers.viewers.values()
+            for _ in range(100):
+                await wait_for(pilot, lambda: viewer.pause is not None
+                               and all(v.pause is not None for v in viewers.viewers.values()), timeout=30)
+                pause = viewer.pause
+                assert pause is not None
+                if linecache.getline(pause.file, pause.line).strip().startswith("squares = "):
+                    break
+                viewer.focus()
+                await pilot.press("n")
+                await pilot.pause(0.05)
+            viewer.focus()
+            await pilot.press("n")  # into results.get(): blocked on the workers, paused
+            await wait_for(pilot, lambda: "PID" in str(viewer.note.render()), timeout=10)
+            await pilot.press("tab")  # the first worker, beside the script
+            await pilot.pause(0.5)
+            app.save_screenshot(filename=f"run-many{suffix}.svg", path=str(OUT))
+            print(f"screenshots/run-many{suffix}.svg")
+    finally:
+        lab.shutdown()
+
+
 async def shot_practice(lang: str) -> None:
     """proctui practice --seed 4: the third question (a tree to choose), answered: the
     verdict, the kernel's tree on the left, a check mark on the tree it drew."""
@@ -279,6 +316,8 @@ async def main() -> None:
     await shot_run_fork("zh")
     await shot_run_forkserver("en")
     await shot_run_forkserver("zh")
+    await shot_run_many("en")
+    await shot_run_many("zh")
     await shot_practice("en")
     await shot_practice("zh")
 

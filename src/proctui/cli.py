@@ -82,9 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "would run it (-O as python -O; --python: under that Python, a path or a name on PATH, any "
                         f"CPython {release(OLDEST)}-{release(NEWEST)}, with its own packages; by default proctui's "
                         "own; --follow: after a fork, step both processes (the default), the parent only or the "
-                        "child only; C in the app continues every process of the script); practice [--seed N] [--count K] "
-                        "[--mode forward|reverse|final] [--file FILE] [--transcript FILE]: predict what happens "
-                        "to real processes, then see (proctui practice --help)")
+                        "child only; C in the app continues every process of the script); practice [--seed N] "
+                        "[--count K] [--mode forward|reverse|final] [--file FILE] [--transcript FILE]: predict what "
+                        "happens to real processes, then see (proctui practice --help)")
     parser.add_argument("script", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
 

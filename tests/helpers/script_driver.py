@@ -51,7 +51,7 @@ class Driver:
         self.paused[pid] = item
         return item
 
-    def next_of_running_others(self, pid: int, timeout: float = 30.0) -> Pause | Ended:
+    def next_of_running_others(self, pid: int, timeout: float = 30.0) -> Pause | Ended | SentOn:
         """The next pause (or end) of pid; any other process that pauses meanwhile is sent
         on with c (as C does), so pid never waits for ever on a paused child. A pause of
         pid is kept as where it waits (run_to_the_end answers it); an end is held for

@@ -530,3 +530,29 @@ def test_11_where_did_my_zombie_go(walk, method):
         importer = parent if sys.version_info >= (3, 14) else child
         wait_until(lambda: [e.pid for e in events_of(w.driver.events, Output)
                             if e.line.startswith("[__mp_main__]")] == [importer], what="the top level run again")
+
+
+def test_12_queue_workers(walk):
+    """Four workers on two Queues, stepped by the script's lines (each worker sent on with
+    c as it pauses): the twenty squares come back in order, and every worker is joined."""
+    w = walk("12_queue_workers.py")
+    workers: list[int] = []
+
+    def four_workers(w):
+        workers.extend(w.children(4))
+        for pid in workers:
+            w.started_as_the_method_says(pid)
+
+    def workers_gone(w):
+        for pid in workers:
+            w.gone(pid)
+
+    assert w.run({
+        "for n in range(20):": [four_workers],
+        'print("every worker joined:", [w.exitcode for w in workers])': [workers_gone],
+    }) == 0
+    for pid in workers:
+        w.paused_first_as_the_method_says(pid, "worker")
+    said = w.said()
+    assert said[:20] == [f"{n} squared is {n * n}" for n in range(20)]
+    assert said[-1] == "every worker joined: [0, 0, 0, 0]"

@@ -39,6 +39,10 @@ class ScriptViewer(Vertical, can_focus=True):
     ScriptViewer:focus { border: round $accent-lighten-2; }
     ScriptViewer > .script-frame { height: auto; max-height: 3; }
     ScriptViewer > .script-note { height: auto; max-height: 4; text-style: italic; }
+    /* Running: the last pause's stack and locals are past; what it waits for takes their room. */
+    ScriptViewer.-running > .script-frame { display: none; }
+    ScriptViewer.-running > .script-note { max-height: 8; }
+    ScriptViewer.-running > CodeView { min-height: 1; }  /* the line it runs, at least */
     """
 
     @dataclass
@@ -73,6 +77,7 @@ class ScriptViewer(Vertical, can_focus=True):
         first = not self._shown_once  # the first pause says how this process came to be
         self._shown_once = True
         self.pause = pause
+        self.remove_class("-running")
         _ = words(self.language)
         lines = linecache.getlines(pause.file)
         if lines:
@@ -131,6 +136,7 @@ class ScriptViewer(Vertical, can_focus=True):
         """Sent on: by a key of the user's, by C, or for good (free: --follow child lets the
         parent of a followed child go). What it waits for replaces the note once /proc says."""
         self.pause = None
+        self.add_class("-running")
         self.free = self.free or free
         _ = words(self.language)
         if self.free:

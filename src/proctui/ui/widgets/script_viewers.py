@@ -10,19 +10,25 @@ process runs, the viewer says what it is blocked on, read from /proc every refre
 
 from __future__ import annotations
 
+import linecache
 from dataclasses import dataclass
 
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 
-from proctui.core.lab.records import Records
+from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, Records
+from proctui.core.procfs.waits import what_waits
 from proctui.core.script.pauses import SentOn
 from proctui.core.script.runner import Ended, Pause, Scripts
+from proctui.core.script.wait_note import wait_note
 from proctui.ui.widgets.script_viewer import ScriptViewer
 from proctui.ui.widgets.viewer_tabs import ViewerTab, ViewerTabs
 
-#: The width a viewer needs for its code to be read (about 40 columns of code, and its border).
-VIEWER_WIDTH = 42
+#: The narrowest a viewer stands beside others (its border, the line numbers, some 33 columns of
+#: code): two at 80 columns, so that fork() returning twice is seen side by side there.
+VIEWER_WIDTH = 40
+#: How often a running process's wait is read again (seconds): "running…" says no more than this long.
+LOOK_EVERY = 0.5
 
 
 class ScriptViewers(Vertical):
@@ -49,6 +55,7 @@ class ScriptViewers(Vertical):
         self.tabs = ViewerTabs()
         self.row = Horizontal(id="viewer-row")
         self._first_shown = 0  # the index of the leftmost viewer shown side by side
+        self._looking = False  # a read of the running processes' waits is under way
 
     def compose(self):  # type: ignore[no-untyped-def]  # ComposeResult
         yield self.tabs
@@ -56,6 +63,7 @@ class ScriptViewers(Vertical):
 
     def on_mount(self) -> None:
         self.tabs.display = False
+        self.set_interval(LOOK_EVERY, self._look_at_running)
 
     def report(self, item: Pause | Ended | SentOn) -> None:
         """From the channel's threads: post_message is thread-safe."""
@@ -155,6 +163,35 @@ class ScriptViewers(Vertical):
             self.screen.focus_next()
         else:
             self.screen.focus_previous()
+
+    # -- what a running process waits for ----------------------------------------------------
+
+    def _look_at_running(self) -> None:
+        """Read, in a thread, what each viewer's running process is blocked on."""
+        running = {pid: viewer.sent_from for pid, viewer in self.viewers.items() if viewer.pause is None}
+        if not running or self._looking:
+            return
+        self._looking = True
+        self.run_worker(lambda: self._read_waits(running, self.language), thread=True, group="waits")
+
+    def _read_waits(self, running: dict[int, tuple[str, int, str] | None], language: str) -> None:
+        names = {record.pid: record.label for record in self._records.live()
+                 if record.role in (SCRIPT_ROLE, SCRIPT_CHILD_ROLE)}
+        paused = self.scripts.pauses.paused_now
+        notes = {}
+        for pid, sent_from in running.items():
+            at = None
+            if sent_from is not None and sent_from[2] == "next":  # still inside that line
+                at = (sent_from[1], linecache.getline(sent_from[0], sent_from[1]).strip())
+            notes[pid] = wait_note(what_waits(pid, names), names, paused, language, at)
+        self.app.call_from_thread(self._show_waits, notes)
+
+    def _show_waits(self, notes: dict[int, str]) -> None:
+        self._looking = False
+        for pid, note in notes.items():
+            viewer = self.viewers.get(pid)
+            if viewer is not None and note:
+                viewer.show_waiting(note)
 
     # -- commands ------------------------------------------------------------------------------
 
