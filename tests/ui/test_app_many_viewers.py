@@ -64,6 +64,7 @@ async def test_ten_paused_children_stay_readable_and_c_continues_them_all(lab, s
         # The tabs name the focused viewer, with its PID and line, and say how many are left out.
         assert viewers.tabs.display
         tabs = str(viewers.tabs.render())
+        assert viewer.pause is not None
         assert f"{viewer.label} {viewer.pid}:{viewer.pause.line}" in tabs and "›" in tabs
         # Tab goes through every viewer, each shown when it has focus.
         seen = {viewer.pid}
@@ -102,7 +103,7 @@ async def test_a_script_blocked_in_join_on_a_paused_child_says_so(lab):
                                and all(v.pause is not None for v in main.script_viewers.viewers.values()),
                                timeout=30, what="both sides paused")
         [child] = [v for v in main.script_viewers.viewers.values() if v is not viewer]
-        assert at_line(viewer) == "p.join()"
+        assert at_line(viewer) == "p.join()" and viewer.pause is not None
         line = viewer.pause.line
         await pilot.press("n")  # into join(): waitpid() on the paused child
         said = (f"Line {line}, p.join(): Blocked in waitpid() for {child.label} (PID {child.pid}), "

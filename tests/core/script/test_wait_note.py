@@ -59,7 +59,7 @@ def test_every_kind_is_said_in_both_languages(kind):
     """Each kind of wait has its sentence, and its Chinese (no English word of it left);
     a long list names two processes and counts the rest."""
     pids = (101, 102, 103, 104) if kind in ("child", "pipe", "socket") else ()
-    waiting = Waiting(pid=100, state="S", wchan="do_wait", syscall="read", kind=kind, on_pids=pids)  # type: ignore[arg-type]
+    waiting = Waiting(pid=100, state="S", wchan="do_wait", syscall="read", kind=kind, on_pids=pids)
     names = {pid: f"script-child-{pid - 100}" for pid in pids}
     english = wait_note(waiting, names, paused=[101, 102, 103, 104], language="en")
     chinese = wait_note(waiting, names, paused=[101, 102, 103, 104], language="zh")
