@@ -115,3 +115,43 @@ async def test_a_script_blocked_in_join_on_a_paused_child_says_so(lab):
         await pilot.press("c")
         await pilot_wait_until(pilot, lambda: logged(app, Reaped, pid=viewer.pid, call=ReapCall.SCRIPT)
                                or viewer.pause is not None, timeout=30, what="the script past join()")
+
+
+async def test_follow_child_lets_the_script_run_free_and_the_palette_changes_what_is_followed(lab):
+    """proctui run --follow child: n over p.start() opens the child's viewer, and the
+    script's viewer says it runs free; the palette's "what to follow" goes both -> parent
+    -> child and the log says each."""
+    from textual.command import CommandList, CommandPalette
+
+    from proctui.ui.app import ProcTUI
+
+    app = ProcTUI(lab, refresh_seconds=0.5, script=ScriptToRun(str(SCRIPTS / "first_process.py"), ("fork",),
+                                                                 follow="child"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        main = app.main_screen
+        viewer = await script_viewer(pilot, app)
+        await next_until(pilot, viewer, "p.start()")
+        await pilot.press("n")
+        await pilot_wait_until(pilot, lambda: len(main.script_viewers.viewers) == 2, timeout=30,
+                               what="the child's viewer")
+        [child] = [v for v in main.script_viewers.viewers.values() if v is not viewer]
+        await pilot_wait_until(pilot, lambda: child.pause is not None
+                               and viewer.border_subtitle == "runs free (--follow child)",
+                               what="the child paused, the script free")
+        await pilot_wait_until(pilot, lambda: f"waitpid() for {child.label} (PID {child.pid}), paused"
+                               in str(viewer.note.render()), what="the free script waiting in join()")
+        # The palette: from child on to both, then parent.
+        for follow, said in (("both", "both processes are stepped"), ("parent", "only the parent is stepped")):
+            await pilot.press("ctrl+p")
+            await pilot_wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+            await pilot.press(*"what to follow")
+            await pilot_wait_until(pilot, lambda: isinstance(app.screen, CommandPalette)
+                                   and app.screen.query_one(CommandList).option_count == 1, what="the command")
+            await pilot.press("enter")
+            await pilot_wait_until(pilot, lambda: lab.scripts.follow == follow, what=f"follow {follow}")
+            await pilot_wait_until(pilot, lambda: any(said in line for line in main.event_log.lines_text),
+                                   what="the log saying it")
+        child.focus()
+        await pilot.press("c")
+        await pilot_wait_until(pilot, lambda: logged(app, Reaped, pid=viewer.pid, call=ReapCall.SCRIPT),
+                               timeout=30, what="the script reaped")

@@ -27,7 +27,14 @@ from proctui.core.events import Output, Refusal, ScriptForked, ScriptStarted
 from proctui.core.lab.lab import Lab, LabError
 from proctui.core.procfs.snapshot import children
 from proctui.core.script import interpreter as script_python
-from proctui.core.script.runner import NEEDS_A_FILE, NEEDS_A_PYTHON, ScriptToRun, check_script, parse_run
+from proctui.core.script.runner import (
+    NEEDS_A_FILE,
+    NEEDS_A_FOLLOW,
+    NEEDS_A_PYTHON,
+    ScriptToRun,
+    check_script,
+    parse_run,
+)
 from proctui.ui.app import ProcTUI
 from proctui.ui.dialogs.run_script import RunScriptScreen, complete_path
 
@@ -341,8 +348,13 @@ def test_run_s_words():
     assert parse_run(["--python", "python3.14", "-O", "a.py", "-O", "x"]) == ScriptToRun(
         "a.py", ("-O", "x"), True, "python3.14")  # after FILE, the words are the script's
     assert parse_run(["-O", "--python=venv/bin/python", "a.py"]) == ScriptToRun("a.py", (), True, "venv/bin/python")
+    assert parse_run(["--follow", "child", "a.py", "--follow", "x"]) == ScriptToRun(
+        "a.py", ("--follow", "x"), follow="child")
+    assert parse_run(["--follow=parent", "-O", "a.py"]) == ScriptToRun("a.py", (), True, follow="parent")
     for words, missing in ((["--python"], NEEDS_A_PYTHON), (["--python="], NEEDS_A_PYTHON),
-                           (["--python", "python3"], NEEDS_A_FILE), (["-O"], NEEDS_A_FILE)):
+                           (["--python", "python3"], NEEDS_A_FILE), (["-O"], NEEDS_A_FILE),
+                           (["--follow"], NEEDS_A_FOLLOW), (["--follow", "sideways", "a.py"], NEEDS_A_FOLLOW),
+                           (["--follow=", "a.py"], NEEDS_A_FOLLOW)):
         with pytest.raises(ValueError, match=re.escape(missing)):
             parse_run(words)
 

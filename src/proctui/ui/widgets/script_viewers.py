@@ -197,6 +197,7 @@ class ScriptViewers(Vertical):
 
     def on_script_viewer_command(self, message: ScriptViewer.Command) -> None:
         self.scripts.command(message.pid, message.what, **message.facts)
+        self._show_tabs()  # its tab says it runs
 
     def continue_all(self) -> int:
         """C: every process of the script runs on; how many were paused."""
