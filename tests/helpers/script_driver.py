@@ -112,3 +112,19 @@ def run_to_the_end(driver: Driver, script: int, what: CommandName, limit: int = 
     [reaped] = wait_until(lambda: events_of(driver.events, Reaped, script), what="the script reaped")
     assert reaped.exitcode is not None
     return reaped.exitcode
+
+
+def continue_all_to_the_end(driver: Driver, script: int, timeout: float = 60.0) -> int:
+    """C (Scripts.continue_all) on the script as it is now, then nothing more: no process
+    of it may pause again (what was paused, or between two lines, or forked meanwhile runs
+    on) until the script process ends; its exit code."""
+    driver.paused.clear()  # answered by C
+    driver.lab.scripts.continue_all()
+    while True:
+        item = driver.held.pop(0) if driver.held else driver._reported.get(timeout=timeout)
+        assert not isinstance(item, Pause), f"C left {item.pid} paused at {item.file}:{item.line}"
+        if isinstance(item, Ended) and item.pid == script:
+            break
+    [reaped] = wait_until(lambda: events_of(driver.events, Reaped, script), what="the script reaped")
+    assert reaped.exitcode is not None
+    return reaped.exitcode

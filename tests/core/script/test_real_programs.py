@@ -1,6 +1,6 @@
 """Real multiprocessing programs (tests/scripts/real/, one of each kind a learner meets)
-run to their end under proctui run, as the user would with C (every pause of every
-process answered with c), and with n three times on the script first: each prints what
+run to their end under proctui run, as the user would with C (Scripts.continue_all: from
+then on no process of the script pauses again), and with n three times on the script first: each prints what
 plain `python FILE` prints and exits with the same code, and nothing is left behind.
 A third way steps with n into the main block first, where the children start and pause
 (each sent on with c).
@@ -34,7 +34,7 @@ import pytest
 from helpers.events import events_of
 from helpers.paths import SCRIPTS
 from helpers.processes import gone, run_reaping_what_it_leaves
-from helpers.script_driver import Driver, run_to_the_end
+from helpers.script_driver import Driver, continue_all_to_the_end, run_to_the_end
 from helpers.waiting import wait_until
 from proctui.core.events import Output, ScriptForked
 from proctui.core.script.pauses import SentOn
@@ -148,7 +148,7 @@ def under_proctui(driver: Driver, program: Program, way: str) -> int:
     """Run program the way named, to its end; its exit code."""
     script = driver.start(f"real/{program.name}", *program.args)
     WAYS[way](driver, script)
-    exitcode = run_to_the_end(driver, script, "continue")
+    exitcode = continue_all_to_the_end(driver, script)  # C
     # Nothing of the script left in the kernel, asked of /proc by PID and start time (not
     # of the Lab's records, which miss children reaped before their hello was read: see
     # test_the_lab_knows_every_child_of_a_start_join_loop_ended).
