@@ -3,10 +3,12 @@ on at their next pause without being shown: the book ``Scripts`` keeps for ``C``
 (continue every process of the script) and ``--follow child`` (the parent runs free).
 
 ``C`` is said to the script as it is at that moment: every process paused then gets
-``continue`` at once; one between two lines then (after n, s or r) gets it at its next
-pause; so does a child one of them forks before it hears of it (fork returns twice: the
-child of a process being stepped would pause at its next line). What starts later is
-stepped again as usual.
+``continue`` at once (as c in its viewer: a breakpoint stops it again); one between two
+lines then (after n, s or r) gets it at its next pause; so does a child one of them forked
+before C whose hello comes after it (fork returns twice: the child of a process being
+stepped would pause at its next line). What starts later is stepped again as usual, but
+for a child forked on the way to a breakpoint (3.10 and 3.11 keep the tracer on): it
+cannot be told from one forked before C, and runs on.
 """
 
 from __future__ import annotations
@@ -81,11 +83,14 @@ class PauseBook:
         before it."""
         with self._lock:
             paused = sorted(self._paused)
-            self._running.update(paused)
-            self._paused.clear()
+            # Those running now have not heard c: their next pause gets it. Those paused
+            # get it now, as c in each viewer: a breakpoint stops them again. A child any
+            # of them forked before C, whose hello comes only now, is sent on too.
             for pid in self._running:
                 self._at_next_pause.setdefault(pid, "continue")
+            self._running.update(paused)
             self._continued = set(self._running)
+            self._paused.clear()
             return paused
 
     def free_at_next_pause(self, pid: int) -> bool:
