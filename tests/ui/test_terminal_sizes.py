@@ -37,7 +37,7 @@ async def test_at_80x24_the_footer_and_help_fit():
             await pilot.press("question_mark")
             await pilot_wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
             # The help scrolls at this size: its end (the glossary) is reachable by keys.
-            for _ in range(60):
+            for _ in range(100):
                 await pilot.press("down")
             await on_screen(pilot, app, "subreaper")
     finally:
