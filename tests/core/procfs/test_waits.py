@@ -55,6 +55,18 @@ def start_sleeper() -> int:
     return pid
 
 
+def close_inherited(*keep: int) -> None:
+    """Close every descriptor from 3 up but keep: a poll whose descriptor list is only in
+    its memory is read as a wait on every pipe the process reads, and a test runner may
+    hand the test both ends of a pipe of its own (CI does), which would make each forked
+    process a writer of a pipe the other reads."""
+    low = 3
+    for fd in sorted(keep):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, os.sysconf("SC_OPEN_MAX"))
+
+
 def tell(fd: int, *pids: int) -> None:
     os.write(fd, b"".join(pid.to_bytes(4, "little") for pid in pids))
 
@@ -240,7 +252,7 @@ def test_a_poll_on_a_sentinel_may_wait_for_the_child(report, waiting, call):
     r, w = report
 
     def parent() -> None:
-        os.close(r)  # so that the child's copy of w is no pipe the parent reads
+        close_inherited(w)  # r too: so that the child's copy of w is no pipe the parent reads
         child = FORK.Process(target=sleep_forever)
         child.start()
         assert child.pid is not None
@@ -248,8 +260,7 @@ def test_a_poll_on_a_sentinel_may_wait_for_the_child(report, waiting, call):
         waiting(child.sentinel)
 
     def stranger_body() -> None:
-        os.close(r)
-        os.close(w)
+        close_inherited()
         sleep_forever()
 
     with forked(parent) as parent_pid, forked(stranger_body) as stranger:
