@@ -9,7 +9,7 @@ from textual.command import CommandList, CommandPalette
 from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 
 from helpers.waiting import pilot_wait_until
-from proctui.core.events import Output, Refused
+from proctui.core.events import Output, Refused, ScriptStarted
 from proctui.core.i18n import words
 from proctui.ui.actions import BY_ID
 
@@ -115,3 +115,15 @@ def send(app, key: str) -> None:
     event = key_event(key)
     event.set_sender(app)
     app._driver.send_message(event)
+
+
+async def script_viewer(pilot, app):
+    """The viewer of the script proctui run started, once it is paused at its first line
+    and focused."""
+    main = app.main_screen
+    await pilot_wait_until(pilot, lambda: logged(app, ScriptStarted) and main.script_viewers.viewers,
+                           what="the script's viewer")
+    [script] = logged(app, ScriptStarted)
+    viewer = main.script_viewers.viewers[script.pid]
+    await pilot_wait_until(pilot, lambda: viewer.pause is not None and viewer.has_focus, what="the first pause")
+    return viewer

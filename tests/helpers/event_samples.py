@@ -64,6 +64,7 @@ SAMPLES: dict[type[ev.LabEvent], ev.LabEvent] = {
                                        parent_label="orphan-1 (parent)"),
     ForkWarned: ForkWarned(message=WARNING),
     Output: Output(pid=4242, label="child-1", line="hello"),
+    ev.OutputNotShown: ev.OutputNotShown(pid=4242, label="script-1", count=12427, by_script=True),
     Exited: Exited(pid=4242, label="zombie-1", status=0x0300, who_reaps=WhoReaps.WAITPID),
     Reaped: Reaped(pid=4242, label="child-1", call=ReapCall.JOIN, status=0x000F, exitcode=-15),
     PoolWorkerReaped: PoolWorkerReaped(pid=4240, label="pool-1 worker 1", pool="pool-1", by=PoolReap.JOIN,
@@ -190,6 +191,10 @@ SENTENCES = [
     (Output(label="pool-1", line="[pool-1 worker PID 4240] task 0"), "[pool-1 worker PID 4240] task 0"),
     # a script's process does not name itself in what it prints: the log names it
     (Output(pid=4242, label="script-child-1", line="hello", by_script=True), "[4242 script-child-1] hello"),
+    # a flood: how many lines the log left out, and whose
+    (ev.OutputNotShown(pid=4242, label="script-1", count=12427, by_script=True),
+     "… 12,427 lines of script-1 (PID 4242) not shown"),
+    (ev.OutputNotShown(label="pool-1", count=3), "… 3 lines of pool-1 not shown"),
     # ... and where a line holds its writer's parent's PID, whose it is
     (Output(pid=4243, label="script-child-1", line="PID: 4243, PPID: 4240", by_script=True, parent_pid=4240,
             parent_is=ParentIs.FORK_SERVER),

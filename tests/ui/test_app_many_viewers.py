@@ -8,10 +8,10 @@ import linecache
 
 import pytest
 
-from helpers.app_screen import logged
+from helpers.app_screen import logged, script_viewer
 from helpers.paths import SCRIPTS
 from helpers.waiting import pilot_wait_until
-from proctui.core.events import Output, ReapCall, Reaped, ScriptStarted
+from proctui.core.events import Output, ReapCall, Reaped
 from proctui.core.script.runner import ScriptToRun
 from proctui.ui.widgets.script_viewer import ScriptViewer
 from proctui.ui.widgets.script_viewers import VIEWER_WIDTH
@@ -20,16 +20,6 @@ from proctui.ui.widgets.script_viewers import VIEWER_WIDTH
 def at_line(viewer: ScriptViewer) -> str:
     pause = viewer.pause
     return linecache.getline(pause.file, pause.line).strip() if pause is not None else ""
-
-
-async def script_viewer(pilot, app) -> ScriptViewer:
-    main = app.main_screen
-    await pilot_wait_until(pilot, lambda: logged(app, ScriptStarted) and main.script_viewers.viewers,
-                           what="the script's viewer")
-    [script] = logged(app, ScriptStarted)
-    viewer = main.script_viewers.viewers[script.pid]
-    await pilot_wait_until(pilot, lambda: viewer.pause is not None and viewer.has_focus, what="the first pause")
-    return viewer
 
 
 async def next_until(pilot, viewer: ScriptViewer, code: str) -> None:

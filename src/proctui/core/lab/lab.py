@@ -35,7 +35,6 @@ from proctui.core.events import (
     ForkWarned,
     JoinBlocks,
     LabEvent,
-    Output,
     ReapCall,
     Reaped,
     Refusal,
@@ -44,6 +43,7 @@ from proctui.core.events import (
     StillAlive,
     SubreaperSet,
     WatchFailed,
+    output_events,
 )
 from proctui.core.lab import workers
 from proctui.core.lab.copy_on_write import CopyOnWrite
@@ -57,6 +57,7 @@ from proctui.core.lab.guards import (
 from proctui.core.lab.pool import LabPool, PoolError, PoolOptions
 from proctui.core.lab.queue_deadlock import QueueDeadlock
 from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, Labelled, LabProcess, Records
+from proctui.core.lab.sayer import OnOutput
 from proctui.core.lab.sending import (
     await_state,
     check_not_reaped,
@@ -272,10 +273,12 @@ class Lab:
 
         by_script = record.role in (SCRIPT_ROLE, SCRIPT_CHILD_ROLE)
 
-        def said(line: str) -> None:
+        def said(lines: list[str], newline: bool, skipped: int) -> None:
             # A script's line that holds its writer's parent's PID says whose PID that is.
-            facts = self.scripts.parent_mentioned(record, line) if by_script else {}
-            self.emit(Output(pid=record.pid, label=record.label, line=line, by_script=by_script, **facts))
+            facts_of = functools.partial(self.scripts.parent_mentioned, record) if by_script else None
+            for event in output_events(lines, newline, skipped, pid=record.pid, label=record.label,
+                                       by_script=by_script, facts_of=facts_of):
+                self.emit(event)
 
         self._watcher.watch_output(output_fd, said)
         # A copy of the record's own pidfd, which names the very process it was made for
@@ -289,8 +292,9 @@ class Lab:
             return
         self._watcher.watch_exit(held[0], functools.partial(self.family.on_exit, record), output_fd=output_fd)
 
-    def watch_output(self, fd: int, said: Callable[[str], None]) -> None:
-        """said(line) for every line of the pipe fd (which the watcher closes at its end)."""
+    def watch_output(self, fd: int, said: OnOutput) -> None:
+        """said(lines, newline) for the lines of the pipe fd as they come (see ChildWatcher;
+        the watcher closes fd at its end)."""
         self._watcher.watch_output(fd, said)
 
     def _report_fork_warning(self, caught: list[warnings.WarningMessage]) -> None:

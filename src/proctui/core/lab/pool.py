@@ -57,7 +57,6 @@ from proctui.core.errors import RefusedError
 from proctui.core.events import (
     ForkWarned,
     LabEvent,
-    Output,
     PoolClosing,
     PoolCreated,
     PoolMapFailed,
@@ -70,6 +69,7 @@ from proctui.core.events import (
     PoolWorkerStarted,
     Refusal,
     Refused,
+    output_events,
 )
 from proctui.core.lab import workers
 from proctui.core.lab.watcher import ChildWatcher
@@ -249,9 +249,9 @@ class LabPool:
         return PoolWorkerReaped(pid=pid, label=label, pool=self.label, by=by, exitcode=exitcode,
                                 start_method=self.start_method, maxtasksperchild=self.maxtasksperchild)
 
-    def _on_output(self, line: str) -> None:
+    def _on_output(self, lines: list[str], newline: bool, skipped: int) -> None:
         self._emit_all(self._refresh(by_handler=True))
-        self._emit(Output(label=self.label, line=line))
+        self._emit_all(output_events(lines, newline, skipped, label=self.label))
 
     def _emit_all(self, events: list[LabEvent]) -> None:
         # Outside self._lock: a listener may wait for the UI thread, which may be in workers().

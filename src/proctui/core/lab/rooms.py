@@ -5,11 +5,11 @@ checks that the Lab has it)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Protocol
 
 from proctui.core.events import LabEvent
 from proctui.core.lab.records import LabProcess, Records
+from proctui.core.lab.sayer import OnOutput
 
 
 class LabForFamily(Protocol):
@@ -45,4 +45,4 @@ class LabForScripts(Protocol):
     def emit(self, event: LabEvent) -> None: ...
     def check_room(self, wanted: int) -> None: ...  # raises LabError when the limit is reached
     def watch(self, record: LabProcess, output_fd: int) -> None: ...  # its output logged, its exit noticed
-    def watch_output(self, fd: int, said: Callable[[str], None]) -> None: ...  # a pipe's lines, to said
+    def watch_output(self, fd: int, said: OnOutput) -> None: ...  # a pipe's lines, to said

@@ -36,7 +36,6 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from proctui.core.errors import LabError, refuse
 from proctui.core.events import (
-    Output,
     ParentIs,
     Refusal,
     Refused,
@@ -44,6 +43,7 @@ from proctui.core.events import (
     ScriptReadStdin,
     ScriptStarted,
     ScriptStartMethod,
+    output_events,
 )
 from proctui.core.i18n import N_
 from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE, LabProcess
@@ -664,8 +664,9 @@ class Scripts:
         record = self._records.latest(pid)
         return record.label if record is not None else None
 
-    def _said_by_subprocess(self, pid: int, program: str, line: str) -> None:
-        self._emit(Output(pid=pid, label=program, line=line, by_script=True))
+    def _said_by_subprocess(self, pid: int, program: str, lines: list[str], newline: bool, skipped: int) -> None:
+        for event in output_events(lines, newline, skipped, pid=pid, label=program, by_script=True):
+            self._emit(event)
 
     def _room_for_one_more(self) -> bool:
         try:

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from proctui.core.events import Output
 from proctui.core.lab.lab import LabEvent
 from proctui.core.teaching.lessons import Lesson, LessonRun, Progress, Seen
+
+#: Events kept since a step began before the oldest lines printed are let go: a script
+#: may print 100,000 lines in one step, and every goal reads the events at each refresh.
+MOST_EVENTS = 2000
 
 
 class LessonSession:
@@ -19,6 +24,7 @@ class LessonSession:
         self.number = number  # the index of this lesson in ``lessons``
         self.run = LessonRun(lessons[number])
         self.events: list[LabEvent] = []  # since the step began; opaque here, read by the goals
+        self._trim_at = MOST_EVENTS
         self._shown_index: int | None = None  # the step the panel shows
 
     def use_lessons(self, lessons: Sequence[Lesson]) -> None:
@@ -31,6 +37,16 @@ class LessonSession:
 
     def note_event(self, event: LabEvent) -> None:
         self.events.append(event)
+        if len(self.events) > self._trim_at:
+            self._let_old_lines_go()
+
+    def _let_old_lines_go(self) -> None:
+        """Keep every event but the oldest Output lines: the newest MOST_EVENTS // 2 stay
+        (a goal reads what was printed, and the few events that changed the processes)."""
+        lines = [n for n, event in enumerate(self.events) if isinstance(event, Output)]
+        going = set(lines[:max(0, len(lines) - MOST_EVENTS // 2)])
+        self.events = [event for n, event in enumerate(self.events) if n not in going]
+        self._trim_at = max(MOST_EVENTS, 2 * len(self.events))  # never a trim per event
 
     @property
     def at_end(self) -> bool:

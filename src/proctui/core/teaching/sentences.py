@@ -219,6 +219,11 @@ class Sentences:
             whose = self.say(N_("the process that started it"))
         return self.say(N_("{said}   <- {parent_pid} is its parent: {whose}"), e, said=said, whose=whose)
 
+    def output_not_shown(self, e: ev.OutputNotShown) -> str:
+        if e.pid is None:
+            return self.say(N_("… {count:,} lines of {label} not shown"), e)
+        return self.say(N_("… {count:,} lines of {label} (PID {pid}) not shown"), e)
+
     # -- exits and reaping -------------------------------------------------------------------
 
     def exited(self, e: ev.Exited) -> str:

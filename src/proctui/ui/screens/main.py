@@ -21,7 +21,7 @@ from proctui.core.errors import RefusedError
 from proctui.core.events import HiddenReapingUnguarded, Refusal, Refused
 from proctui.core.i18n import N_, words
 from proctui.core.lab import experiments
-from proctui.core.lab.lab import Lab, LabError, LabEvent, LabProcess
+from proctui.core.lab.lab import Lab, LabError, LabProcess
 from proctui.core.lab.pool import LabPool
 from proctui.core.practice.model import Exercise
 from proctui.core.practice.questions import generate
@@ -35,9 +35,10 @@ from proctui.core.teaching.render import render
 from proctui.ui import actions
 from proctui.ui.actions import BY_ID, Pane
 from proctui.ui.dialogs.exit_code import ExitCodeScreen
+from proctui.ui.screens.event_inbox import OUTPUT_PERIOD, EventInbox
 from proctui.ui.screens.lesson_guide import LessonGuide
 from proctui.ui.screens.lessons import LessonPicker
-from proctui.ui.screens.main_messages import LabEventArrived, LanguageChosen, SnapshotTaken, SnapshotWanted
+from proctui.ui.screens.main_messages import EventsWaiting, LanguageChosen, SnapshotTaken, SnapshotWanted
 from proctui.ui.screens.practice import PracticeScreen
 from proctui.ui.screens.scripting import ScriptingScreen
 from proctui.ui.screens.selected import lab_process_at
@@ -71,7 +72,7 @@ class MainScreen(ScriptingScreen):
         self.own_pid = os.getpid()
         self.snapshot: Snapshot | None = None
         self.shown_snapshots = 0  # how many the reader has read and the tree shown (for tests)
-        self._unlogged_events: list[LabEvent] = []
+        self._inbox = EventInbox()  # the Lab's events, from its threads, till the log takes them
         self._feed = TreeFeed(lab, self.own_pid)  # kernel -> what the tree shows
         self.lesson_guide = LessonGuide(lang)
 
@@ -117,7 +118,7 @@ class MainScreen(ScriptingScreen):
         yield self.footer
 
     def on_mount(self) -> None:
-        self.lab.subscribe(lambda event: self.post_message(LabEventArrived(event)))  # thread-safe
+        self.lab.subscribe(lambda event: self._inbox.put(event) and self.post_message(EventsWaiting()))  # thread-safe
         if not self.lab.guarded:  # a Python without the private set the Lab guards
             self.event_log.add_event(HiddenReapingUnguarded())
         self._update_titles()
@@ -152,9 +153,7 @@ class MainScreen(ScriptingScreen):
         return self._feed.read(self.scope, self.process_tree.on_screen)
 
     def on_main_screen_snapshot_taken(self, message: SnapshotTaken) -> None:
-        unlogged, self._unlogged_events = self._unlogged_events, []
-        for event in unlogged:
-            self.event_log.add_event(event)
+        self._log_waiting()
         if message.snapshot is None:
             self.event_log.add_message(message.error or N_("reading /proc failed"), error=True)
         else:
@@ -207,12 +206,15 @@ class MainScreen(ScriptingScreen):
 
     # -- lab events -> log -----------------------------------------------------------------
 
-    def on_main_screen_lab_event_arrived(self, message: LabEventArrived) -> None:
-        self.lesson_guide.note_event(message.event)
-        # The line goes into the log with the snapshot this event asks for, so that the
-        # line and the changed row reach the screen in one frame (one layout, not two).
-        self._unlogged_events.append(message.event)
-        self.request_snapshot()
+    def on_main_screen_events_waiting(self) -> None:
+        # Logged with the snapshot an event asks for (line and row in one frame); output alone, bounded, soon after.
+        if self._inbox.urgent:
+            self.request_snapshot()
+        elif self._inbox.schedule():
+            self.set_timer(OUTPUT_PERIOD, self._log_waiting)
+
+    def _log_waiting(self) -> None:
+        self.event_log.add_taken(self._inbox.take(self.lesson_guide.note_event))
 
     def refuse(self, refusal: Refused) -> None:
         """Something asked for was not done: the log says why, and so does a toast."""

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from proctui.core.lab.lab import LabEvent
 from proctui.core.procfs.snapshot import Snapshot
 
 
@@ -30,10 +29,9 @@ class SnapshotTaken(Message, bubble=False, namespace="main_screen"):
 
 
 @dataclass
-class LabEventArrived(Message, bubble=False, namespace="main_screen"):
-    """A Lab event, carried from whichever thread raised it (``on_main_screen_lab_event_arrived``)."""
-
-    event: LabEvent
+class EventsWaiting(Message, bubble=False, namespace="main_screen"):
+    """Lab events wait in the screen's EventInbox, put there from whichever thread raised
+    them (``on_main_screen_events_waiting``): one message for many."""
 
 
 @dataclass
