@@ -31,6 +31,7 @@ from proctui.core.events import (
     JoinStepped,
     OrphanLeavesTheTree,
     Output,
+    OutputNotShown,
     PoolClosing,
     PoolCreated,
     PoolHangs,
@@ -123,7 +124,7 @@ def test_the_tones_are_the_kinds_the_log_always_had():
     # The old EventKind of each line: its colour in the log.
     tones = {
         Forked: Tone.STARTED, GrandchildForked: Tone.STARTED, PoolWorkerStarted: Tone.STARTED,
-        Output: Tone.OUTPUT, PoolTaskDone: Tone.OUTPUT,
+        Output: Tone.OUTPUT, OutputNotShown: Tone.OUTPUT, PoolTaskDone: Tone.OUTPUT,
         Exited: Tone.EXITED,
         Reaped: Tone.REAPED, PoolWorkerReaped: Tone.REAPED,
         Signalled: Tone.SIGNALLED,

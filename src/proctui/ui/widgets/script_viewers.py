@@ -90,6 +90,9 @@ class ScriptViewers(Vertical):
                 self.screen.set_focus(viewer)
             self._arrange()
         viewer.show(item)
+        if not self.scripts.pauses.is_paused(item.pid):
+            # C sent it on between its pause and this message: it runs, as the book says.
+            viewer.show_running(free=False)
         self._show_tabs()
 
     async def _close(self, pid: int) -> None:
