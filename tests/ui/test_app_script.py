@@ -6,7 +6,7 @@ from __future__ import annotations
 import linecache
 from typing import NamedTuple
 
-from helpers.app_screen import logged, refused
+from helpers.app_screen import logged, refused, script_viewer
 from helpers.paths import SCRIPTS
 from helpers.processes import proc_info
 from helpers.script_driver import where_fork_returned_0
@@ -39,11 +39,8 @@ async def step_over_start(pilot, app, method: str) -> OverStart:
     """proctui run on the article's first example with method; n up to p.start(), then n
     over it: the script's viewer, and the child's hello (which opens a second viewer)."""
     main = app.main_screen
-    await pilot_wait_until(pilot, lambda: logged(app, ScriptStarted) and main.script_viewers.viewers,
-                           what="the script's viewer")
+    viewer = await script_viewer(pilot, app)
     [script] = logged(app, ScriptStarted)
-    viewer = main.script_viewers.viewers[script.pid]
-    await pilot_wait_until(pilot, lambda: viewer.pause is not None and viewer.has_focus, what="the first pause")
     assert f"PID {script.pid}" in str(viewer.border_title) and "first_process.py:" in str(viewer.border_title)
     for _ in range(20):
         if at_line(viewer) == "p.start()":
