@@ -13,6 +13,7 @@ the baseline of the same run.
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import sys
@@ -72,10 +73,14 @@ KEYS: list[tuple[str, str, Callable[[Terminal], bool]]] = [
 ]
 
 
+def _acted_on(acted: Callable[[Terminal], bool], term: Terminal, _text: str) -> bool:
+    return acted(term)
+
+
 def key_round(term: Terminal, times: dict[str, list[float]]) -> None:
     for name, key, acted in KEYS:
         term.read(random.uniform(0.0, 0.5))
-        times[name].append(press_and_time(term, key, lambda _text, acted=acted: acted(term)))
+        times[name].append(press_and_time(term, key, functools.partial(_acted_on, acted, term)))
 
 
 def focus(term: Terminal, key: str, footer_says: str) -> None:
