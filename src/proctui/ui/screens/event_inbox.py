@@ -50,7 +50,9 @@ class EventInbox:
         self._lock = threading.Lock()
         self._waiting: deque[LabEvent] = deque()
         self._lines = 0  # Output events in _waiting
-        self._urgent = False  # an event other than a line printed waits: it may change the tree
+        # An event other than a line printed came since the screen last asked for a
+        # snapshot (claim_urgent): it may change the tree.
+        self._urgent = False
         self._early: list[LabEvent] = []  # other events pushed out of _waiting by a flood, in order
         self._untaken: dict[_Writer, int] = {}  # lines let go in a flood
         self._scheduled = False
@@ -78,10 +80,13 @@ class EventInbox:
         else:
             self._early.append(oldest)
 
-    @property
-    def urgent(self) -> bool:
-        """An event waits that may change what the tree shows."""
-        return self._urgent
+    def claim_urgent(self) -> bool:
+        """True if an event that may change the tree came since the last claim: the
+        caller asks for a snapshot. An event that comes while that snapshot is read (and
+        so may not be in it) wakes the screen again, to ask for another."""
+        with self._lock:
+            urgent, self._urgent = self._urgent, False
+            return urgent
 
     def schedule(self) -> bool:
         """True if no take is scheduled yet (and from now on one is, until the next take)."""
@@ -101,7 +106,7 @@ class EventInbox:
             self._early.clear()
             self._untaken.clear()
             self._lines = 0
-            self._urgent = self._scheduled = False
+            self._scheduled = False
         to_skip = lines - self._budget.take(lines)
         shown: list[LabEvent] = []
         # Where each count goes: before the event shown at this index, after the counts

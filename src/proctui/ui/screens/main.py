@@ -208,7 +208,7 @@ class MainScreen(ScriptingScreen):
 
     def on_main_screen_events_waiting(self) -> None:
         # Logged with the snapshot an event asks for (line and row in one frame); output alone, bounded, soon after.
-        if self._inbox.urgent:
+        if self._inbox.claim_urgent():
             self.request_snapshot()
         elif self._inbox.schedule():
             self.set_timer(OUTPUT_PERIOD, self._log_waiting)
