@@ -61,8 +61,11 @@ class SystemTable:
         # kept line's inode is no proof either (procfs may list a PID with the dentry of its
         # previous owner until the kernel flushes it). Its start time tells; at most one
         # read per parent.
-        born = [pid for pid in fresh if pid in procs and (pid not in known or known[pid].start_ticks
-                                                          != procs[pid].start_ticks)]
+        # A PID whose owner changed within one clock tick keeps its start time: a changed
+        # PPID tells too (a re-parented child costs one read of its new parent, no more).
+        born = [pid for pid in fresh if pid in procs and (pid not in known
+                                                          or known[pid].start_ticks != procs[pid].start_ticks
+                                                          or known[pid].ppid != procs[pid].ppid)]
         parents = {procs[pid].ppid for pid in born}
         changed = _check_parents(parents & procs.keys(), procs, went_away) or changed
         fresh.update(parents & procs.keys())
