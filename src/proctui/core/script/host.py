@@ -43,6 +43,7 @@ import signal
 import struct
 import sys
 import traceback
+import warnings
 from typing import Any
 
 from proctui.core.linux import set_parent_death_signal
@@ -195,6 +196,11 @@ def main(argv: list[str]) -> int:
     if parent and os.getppid() != parent:
         return 1
     host = Host(channel_path, os.path.realpath(mainfile))
+    if sys.version_info[:2] == (3, 12):
+        # 3.12 writes a traced frame's f_locals back when the tracer returns, and warns of
+        # an inlined comprehension's variable not bound yet (PEP 709): the tracer's doing,
+        # which plain python never prints (3.13's f_locals writes through, and does not).
+        warnings.filterwarnings("ignore", message="assigning None to unbound local", category=RuntimeWarning)
     sys.stdin = _EndOfFileStdin(host.say_stdin_read)
     os.register_at_fork(after_in_child=host.after_fork_in_child, after_in_parent=host.after_fork_in_parent)
     give_subprocesses_their_own_output(host)
