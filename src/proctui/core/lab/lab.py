@@ -293,7 +293,7 @@ class Lab:
         self._watcher.watch_exit(held[0], functools.partial(self.family.on_exit, record), output_fd=output_fd)
 
     def watch_output(self, fd: int, said: OnOutput) -> None:
-        """said(lines, newline) for the lines of the pipe fd as they come (see ChildWatcher;
+        """said(lines, newline, skipped) for the lines of the pipe fd as they come (sayer.OnOutput;
         the watcher closes fd at its end)."""
         self._watcher.watch_output(fd, said)
 
