@@ -62,6 +62,14 @@ def row_text(app, pid: int) -> str | None:
     return None if row is None else str(row)
 
 
+def live_row(app, pid: int) -> str | None:
+    """The row of pid if it is a process /proc has; None if there is no row, or only the
+    row a gone process leaves (a ghost: "- gone", who reaped it)."""
+    if app.main_screen.process_tree.ghost_at(pid) is not None:
+        return None
+    return row_text(app, pid)
+
+
 def logged(app, cls: type, **fields) -> list:
     """The events of class cls the app's log holds whose fields have these values
     (the facts, never the words a renderer made of them)."""

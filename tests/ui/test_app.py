@@ -6,7 +6,7 @@ import os
 import signal
 import subprocess
 
-from helpers.app_screen import lab_processes, logged, refused, row_text, screen_text, select
+from helpers.app_screen import lab_processes, live_row, logged, refused, row_text, screen_text, select
 from helpers.processes import gone, proc_state
 from helpers.waiting import pilot_wait_until
 from proctui.core.events import (
@@ -73,7 +73,7 @@ async def test_z_leaves_a_zombie_and_w_reaps_it(app):
 
         await select(pilot, app, zombie.pid)
         await pilot.press("w", "c")  # join, stepped straight through
-        await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid) is None, what="the zombie row to go")
+        await pilot_wait_until(pilot, lambda: live_row(app, zombie.pid) is None, what="the zombie row to go")
         assert gone(zombie)
         assert logged(app, Reaped, pid=zombie.pid, call=ReapCall.STEPPED_JOIN, status=0, exitcode=0)
 
@@ -114,7 +114,7 @@ async def test_w_on_a_running_child_waits_and_the_app_stays_live(app):
         await pilot_wait_until(pilot, lambda: len(app.lab.processes) == 2, what="a second fork")
         await select(pilot, app, child.pid)
         await pilot.press("t")
-        await pilot_wait_until(pilot, lambda: row_text(app, child.pid) is None, what="join to reap it")
+        await pilot_wait_until(pilot, lambda: live_row(app, child.pid) is None, what="join to reap it")
         await pilot_wait_until(pilot, lambda: logged(app, Reaped, pid=child.pid, status=0x000F, exitcode=-15),
                                what="the reap in the log")
 
@@ -174,7 +174,7 @@ async def test_refreshes_keep_the_cursor_on_the_same_process(app):
         assert app.main_screen.process_tree.selected_pid == second.pid
         # When the selected process goes, the cursor stays on its line (as in htop).
         await pilot.press("x", "w", "c")
-        await pilot_wait_until(pilot, lambda: row_text(app, second.pid) is None, what="reaped")
+        await pilot_wait_until(pilot, lambda: live_row(app, second.pid) is None, what="reaped")
         assert app.main_screen.process_tree.selected_pid is not None
 
 
@@ -263,7 +263,7 @@ async def test_lab_events_update_the_tree_without_waiting_for_a_refresh():
             await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, zombie.pid) or ""), what="Z row")
             await select(pilot, app, zombie.pid)
             await pilot.press("w", "c")  # join, stepped straight through
-            await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid) is None, what="the row to go")
+            await pilot_wait_until(pilot, lambda: live_row(app, zombie.pid) is None, what="the row to go")
     finally:
         lab.shutdown()
 

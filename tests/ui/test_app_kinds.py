@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import os
 
-from helpers.app_screen import lab_processes, logged, on_screen, palette_command, refused, row_text, said, select
+from helpers.app_screen import (
+    lab_processes,
+    live_row,
+    logged,
+    on_screen,
+    palette_command,
+    refused,
+    row_text,
+    said,
+    select,
+)
 from helpers.processes import gone, proc_info, proc_state
 from helpers.waiting import pilot_wait_until
 from proctui.core.events import Adopted, CowMemory, PoolTaskDone, ReapCall, Reaped, Refusal
@@ -32,7 +42,7 @@ async def test_o_shows_the_orphan_move_under_proctui(app):
                                what="the adoption in the log")
         await select(pilot, app, grandchild.pid)
         await pilot.press("x")
-        await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid) is None, what="reaped by proctui")
+        await pilot_wait_until(pilot, lambda: live_row(app, grandchild.pid) is None, what="reaped by proctui")
         assert gone(grandchild)
         await pilot_wait_until(
             pilot, lambda: logged(app, Reaped, pid=grandchild.pid, exitcode=-9), what="the reap in the log")
@@ -54,7 +64,7 @@ async def test_d_and_shift_d_show_the_daemon_rules(app):
         await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid), what="the daemon grandchild row")
         tree = app.main_screen.process_tree
         assert tree.node_for(grandchild.pid).parent is tree.node_for(parent.pid)
-        await pilot_wait_until(pilot, lambda: row_text(app, grandchild.pid) is None, what="it dies with its parent")
+        await pilot_wait_until(pilot, lambda: live_row(app, grandchild.pid) is None, what="it dies with its parent")
         await pilot_wait_until(pilot, lambda: gone(grandchild), what="its parent to reap it")
         await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, parent.pid) or ""), what="parent exits")
 
@@ -102,7 +112,7 @@ async def test_is_alive_from_the_palette_reaps_the_zombie(app):
         await pilot_wait_until(pilot, lambda: "Z zombie" in (row_text(app, zombie.pid) or ""), what="Z")
         await select(pilot, app, zombie.pid)
         await palette_command(pilot, app, "is-alive")
-        await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid) is None, what="the zombie to be reaped")
+        await pilot_wait_until(pilot, lambda: live_row(app, zombie.pid) is None, what="the zombie to be reaped")
         assert gone(zombie)
         await pilot_wait_until(pilot, lambda: logged(app, Reaped, pid=zombie.pid, call=ReapCall.IS_ALIVE, exitcode=0),
                                what="the reap in the log")

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.app_screen import lab_processes, logged, on_screen, palette_command, row_text, screen_text, select
+from helpers.app_screen import (
+    lab_processes,
+    live_row,
+    logged,
+    on_screen,
+    palette_command,
+    row_text,
+    screen_text,
+    select,
+)
 from helpers.processes import gone, proc_state
 from helpers.waiting import pilot_wait_until
 from proctui.core.events import Disposition, Output, Signalled
@@ -64,7 +73,7 @@ async def test_stepping_a_zombie_to_waitpid_makes_it_vanish_at_that_step(app):
         await pilot.press("n")
         await pilot_wait_until(pilot, lambda: at_waitpid(app, "return"), what="the waitpid return")
         assert gone(zombie)
-        await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid) is None, what="the row to vanish")
+        await pilot_wait_until(pilot, lambda: live_row(app, zombie.pid) is None, what="the row to vanish")
         await on_screen(pilot, app, f"waitpid returned ({zombie.pid}, 0x0000): WIFEXITED, WEXITSTATUS=0")
 
         await pilot.press("c")

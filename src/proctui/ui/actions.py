@@ -178,6 +178,20 @@ ACTIONS: tuple[Action, ...] = (
     Action("script-follow", (), N_("Script: what to follow at fork()"),
            N_("proctui run: after a fork, step both processes, the parent only, or the child only (--follow)"),
            "cycle_follow"),
+    # -- the lifeline: gone processes, the timeline, back in time -------------------------
+    Action("ghosts", ("g",), N_("Gone processes: show / hide"),
+           N_("show or hide the rows of gone processes: how each ended, and who reaped it"),
+           "toggle_ghosts"),
+    Action("time-back", ("comma",), N_("Back in time: one event"),
+           N_("back in time one event: the tree shows the processes as they were then (Esc: now)"),
+           "time_back(False)"),
+    Action("time-forward", ("full_stop",), N_("Forward in time: one event"),
+           N_("forward in time one event; past the last one, now again"), "time_forward(False)"),
+    Action("time-back-change", ("less_than_sign",), N_("Back in time: the previous change"),
+           N_("back in time to the previous event that is not a printed line"), "time_back(True)"),
+    Action("time-forward-change", ("greater_than_sign",), N_("Forward in time: the next change"),
+           N_("forward in time to the next event that is not a printed line"), "time_forward(True)"),
+    Action("time-now", ("escape",), N_("Back to now"), N_("back in time: return to now"), "time_now"),
     Action("lessons", ("l",), N_("Lessons"), N_("lessons: choose one, or leave the one under way"), "lessons",
            footer=N_("Lessons"), palette=False),
     Action("lesson-next", ("right_square_bracket",), N_("Lesson: next step"),
@@ -285,6 +299,22 @@ HELP_GROUPS: tuple[tuple[str, tuple[Pane, ...]], ...] = (
     (N_("script viewer (proctui run)"), (Pane.SCRIPT,)),
     (N_("panes"), (Pane.PANES,)),
 )
+
+
+#: What may be done while back in time without coming back to now first: looking (the
+#: time keys, the timeline, ghosts, help, the language, lessons' words). Every other action
+#: of ACTIONS acts on the processes of now, so the screen returns to now before it runs.
+VIEWING = frozenset({"toggle_ghosts", "toggle_timeline", "time_back", "time_forward", "time_now", "help",
+                     "quit", "toggle_language", "lessons", "lesson_forward", "lesson_back", "command_palette"})
+
+
+def run_name(action: str) -> str:
+    """An action string's method name: "screen.start('fork')" -> "start"."""
+    return action.split("(", 1)[0].rsplit(".", 1)[-1]
+
+
+#: The method names of every action that acts on now.
+ACTS_ON_NOW = frozenset(run_name(action.run) for action in ACTIONS if action.run) - VIEWING
 
 
 def bindings(pane: Pane) -> list[BindingType]:

@@ -9,12 +9,14 @@ screens/main.py.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, TypedDict
 
 from textual import events
+from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
+from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.theme import ThemeProvider
@@ -109,6 +111,14 @@ class ProcTUI(App[None]):
         if self._practice is not None:
             exercise, transcript = self._practice
             self.call_after_refresh(main.open_practice, exercise, transcript)
+
+    async def run_action(self, action: str | ActionParseResult, default_namespace: DOMNode | None = None,
+                         namespaces: Mapping[str, DOMNode] | None = None) -> bool:
+        """Every key's and the palette's action: one that acts on the processes of now
+        brings the main screen back from the past first (back in time is a view)."""
+        if isinstance(action, str):
+            self.main_screen.leave_the_past_for(action)
+        return await super().run_action(action, default_namespace, namespaces)
 
     def on_main_screen_language_chosen(self, message: LanguageChosen) -> None:
         self.lang = message.lang

@@ -135,6 +135,10 @@ class History:
     def events(self) -> list[LabEvent]:
         return list(self._events)
 
+    def window(self, start: int, stop: int) -> list[LabEvent]:
+        """The kept events from position start to stop (what fits on screen)."""
+        return self._events[max(0, start):stop]
+
     def position_of(self, serial: int) -> int:
         """The place of the event numbered serial among those kept (or of the next one kept)."""
         return min(bisect.bisect_left(self._serials, serial), max(0, len(self._serials) - 1))

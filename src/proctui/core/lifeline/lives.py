@@ -79,6 +79,7 @@ class Life:
     name: str | None = None  # comm, from /proc
     how: str | None = None  # "fork", "spawn", "forkserver", "posix_spawn"; None: not seen starting
     parent: int | None = None  # the PID it was first seen under
+    script: str | None = None  # proctui run's script process: the file it runs
     states: list[tuple[float, str]] = field(default_factory=list)  # each /proc state letter, from when
     parents: list[tuple[float, int]] = field(default_factory=list)  # each re-parenting, to whom
     signals: list[tuple[float, int]] = field(default_factory=list)  # each signal proctui sent it
@@ -143,6 +144,8 @@ class Lives:
         self.all: list[Life] = []
         self._by_pid: dict[int, Life] = {}  # each PID's latest life
         self._last_rows: dict[int, Row] = {}
+        self._ghosts: dict[int, Life] = {}  # by key, in the order they went: those with a label that ended
+        self._by_start: dict[tuple[int, int], Life] = {}  # (PID, start time): the one process it names
 
     def __iter__(self) -> Iterator[Life]:
         return iter(self.all)
@@ -153,6 +156,10 @@ class Lives:
     def of(self, pid: int) -> Life | None:
         """pid's latest life."""
         return self._by_pid.get(pid)
+
+    def named(self, pid: int, start_ticks: int) -> Life | None:
+        """The life of the process a frame's row names (its PID and start time)."""
+        return self._by_start.get((pid, start_ticks))
 
     def _new(self, pid: int, when: float) -> Life:
         life = Life(len(self.all), pid, when)
@@ -181,6 +188,8 @@ class Lives:
             started.label = event.label or started.label
             started.parent = getattr(event, "parent_pid", None) or started.parent
             started.born = min(started.born, event.time)
+            if isinstance(event, ev.ScriptStarted):
+                started.script = event.path
             return
         life = self._by_pid.get(pid)
         if life is None:
@@ -190,6 +199,11 @@ class Lives:
         if event.label and life.label is None:
             life.label = event.label
         self._note(life, event)
+        self._maybe_ghost(life)
+
+    def _maybe_ghost(self, life: Life) -> None:
+        if life.label is not None and life.ended is not None and life.key not in self._ghosts:
+            self._ghosts[life.key] = life
 
     def _note(self, life: Life, event: LabEvent) -> None:
         if isinstance(event, ev.Exited):
@@ -249,6 +263,7 @@ class Lives:
                 life = self._new(row.pid, when)
             if life.start_ticks is None:
                 life.start_ticks, life.parent = row.start_ticks, life.parent or row.ppid
+                self._by_start[row.pid, row.start_ticks] = life
             life.name = row.name
             if not life.states or life.states[-1][1] != row.state:
                 life.states.append((when, row.state))
@@ -259,17 +274,14 @@ class Lives:
             life = self._by_pid.get(pid)
             if life is not None and life.gone is None:
                 life.gone = when
+                self._maybe_ghost(life)
         self._last_rows = now
 
     def ghosts(self, at: float | None = None) -> list[Life]:
         """The lab's and the scripts' processes (those with a label) gone by at (None: now)."""
-        found = []
-        for life in self.all:
-            ended = life.ended
-            if life.label is None or ended is None or (at is not None and (ended > at or life.born > at)):
-                continue
-            found.append(life)
-        return found
+        if at is None:
+            return list(self._ghosts.values())
+        return [life for life in self._ghosts.values() if (ended := life.ended) is not None and ended <= at]
 
 
 def _start_of(event: LabEvent) -> str | None:

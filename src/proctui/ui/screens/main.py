@@ -23,6 +23,7 @@ from proctui.core.i18n import N_, words
 from proctui.core.lab import experiments
 from proctui.core.lab.lab import Lab, LabError, LabProcess
 from proctui.core.lab.pool import LabPool
+from proctui.core.lifeline.history import History
 from proctui.core.practice.model import Exercise
 from proctui.core.practice.questions import generate
 from proctui.core.procfs.snapshot import Snapshot
@@ -38,6 +39,7 @@ from proctui.ui.dialogs.exit_code import ExitCodeScreen
 from proctui.ui.screens.event_inbox import OUTPUT_PERIOD, EventInbox
 from proctui.ui.screens.lesson_guide import LessonGuide
 from proctui.ui.screens.lessons import LessonPicker
+from proctui.ui.screens.lifeline import LifelineScreen
 from proctui.ui.screens.main_messages import EventsWaiting, LanguageChosen, SnapshotTaken, SnapshotWanted
 from proctui.ui.screens.practice import PracticeScreen
 from proctui.ui.screens.scripting import ScriptingScreen
@@ -48,13 +50,14 @@ from proctui.ui.widgets.event_log import EventLog
 from proctui.ui.widgets.filter_bar import FilterBar
 from proctui.ui.widgets.key_footer import KeyFooter
 from proctui.ui.widgets.lesson_panel import LessonPanel
+from proctui.ui.widgets.past_events import PastEvents
 from proctui.ui.widgets.process_tree import ProcessTree
 from proctui.ui.widgets.script_viewers import ScriptViewers
 from proctui.ui.widgets.selection_bar import SelectionBar
 from proctui.ui.widgets.stepper_pane import StepperPane
 
 
-class MainScreen(ScriptingScreen):
+class MainScreen(LifelineScreen, ScriptingScreen):
     BINDINGS = actions.bindings(Pane.MAIN)
 
     scope: reactive[Scope] = reactive("lab")
@@ -73,7 +76,11 @@ class MainScreen(ScriptingScreen):
         self.snapshot: Snapshot | None = None
         self.shown_snapshots = 0  # how many the reader has read and the tree shown (for tests)
         self._inbox = EventInbox()  # the Lab's events, from its threads, till the log takes them
-        self._feed = TreeFeed(lab, self.own_pid)  # kernel -> what the tree shows
+        # The session as it happens (ghost rows, the timeline, back in time, --record):
+        # every event from the first, every frame the reader reads.
+        self.history = History(self.own_pid)
+        lab.subscribe(self.history.add_event)
+        self._feed = TreeFeed(lab, self.own_pid, self.history)  # kernel -> what the tree shows
         self.lesson_guide = LessonGuide(lang)
 
     @property
@@ -83,11 +90,11 @@ class MainScreen(ScriptingScreen):
     def action_toggle_language(self) -> None:
         """English <-> Chinese, now: the log is said again, the lesson goes on in the other."""
         self.lang = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)]
-        for pane in (self.event_log, self.script_viewers, self.footer, self.filter_bar):
+        for pane in (self.event_log, self.script_viewers, self.footer, self.filter_bar, self.past_events):
             pane.set_language(self.lang)
         self.stepper_pane.language = self.lang  # from its next step on
         self.lab.language = self.lang  # what the next children print
-        self._update_titles()
+        self.update_titles()
         self.show_snapshot()
         self._say_matches()
         self.lesson_guide.set_language(self.lang)
@@ -100,6 +107,7 @@ class MainScreen(ScriptingScreen):
         self.process_tree = ProcessTree(self.own_pid, id="tree")
         self.selection_bar = SelectionBar(id="selection")
         self.event_log = EventLog(self.lang, id="log")
+        self.past_events = PastEvents(self.history, self.lang, id="past")
         self.footer = KeyFooter(compact=True, show_command_palette=False, language=self.lang)
         self.stepper_pane = StepperPane(self.lang, id="stepper")
         self.script_viewers = ScriptViewers(self.lab.scripts, self.lab.records, self.lang, id="scripts")
@@ -114,6 +122,7 @@ class MainScreen(ScriptingScreen):
         yield self.script_viewers
         yield self.lesson_panel
         yield self.event_log
+        yield self.past_events
         # Compact, and no palette hint (? lists ctrl+p): every key fits in 80 columns.
         yield self.footer
 
@@ -121,7 +130,7 @@ class MainScreen(ScriptingScreen):
         self.lab.subscribe(lambda event: self._inbox.put(event) and self.post_message(EventsWaiting()))  # thread-safe
         if not self.lab.guarded:  # a Python without the private set the Lab guards
             self.event_log.add_event(HiddenReapingUnguarded())
-        self._update_titles()
+        self.update_titles()
         self.process_tree.focus()
         say_welcome(self.event_log, self.lab.start_method)
         # The first snapshot is read here (a few milliseconds), so that the first frame
@@ -134,12 +143,12 @@ class MainScreen(ScriptingScreen):
         if self._script is not None:
             self.run_script(*self._script)
 
-    def _update_titles(self) -> None:
+    def update_titles(self) -> None:
         self.process_tree.show_title(self.scope, self.lab.start_method, self.lab.subreaper, self.lang)
 
     def watch_scope(self) -> None:
         if self.is_mounted:
-            self._update_titles()
+            self.update_titles()
             self.request_snapshot()
 
     # -- kernel -> tree ------------------------------------------------------------------
@@ -162,10 +171,14 @@ class MainScreen(ScriptingScreen):
             self.shown_snapshots += 1
 
     def show_snapshot(self) -> None:
+        if self.back_in_time:
+            self.show_past()  # the past does not change; now goes on behind it
+            return
         if self.snapshot is None or not self.process_tree.is_mounted:
             return
         content, self.process_tree.matches = self._feed.content(self.snapshot, self.scope,
-                                                                 self.filter_bar.value.strip(), self.lang)
+                                                                 self.filter_bar.value.strip(), self.lang,
+                                                                 ghosts=self.ghosts_shown)
         self.process_tree.show(content)
         self._show_selection()
         self._check_lesson()
@@ -200,6 +213,11 @@ class MainScreen(ScriptingScreen):
         pid = self.process_tree.selected_pid
         if pid is None and self.scope == "lab":
             pid = self.own_pid
+        if self.past_shown is not None:  # back in time: the row as it was
+            info = self.past_shown.snapshot.procs.get(pid) if pid is not None else None
+            record = self.past_shown.records.get(pid) if pid is not None else None
+            self.selection_bar.show_selection(info, record, self.own_pid, None, self.lang)
+            return
         info = self.snapshot.procs.get(pid) if (self.snapshot and pid is not None) else None
         role = self._feed.role_of(pid, info) if pid is not None else None
         self.selection_bar.show_selection(info, self.lab.get(pid) if pid else None, self.own_pid, role, self.lang)
@@ -286,11 +304,11 @@ class MainScreen(ScriptingScreen):
 
     def action_cycle_start_method(self) -> None:
         self.lab.cycle_start_method()  # its event says what the method means
-        self._update_titles()
+        self.update_titles()
 
     def action_toggle_subreaper(self) -> None:
         self._start(lambda: self.lab.set_subreaper(not self.lab.subreaper))
-        self._update_titles()
+        self.update_titles()
 
     def action_toggle_scope(self) -> None:
         self.scope = "system" if self.scope == "lab" else "lab"
@@ -299,7 +317,12 @@ class MainScreen(ScriptingScreen):
 
     def _selected_lab_process(self, verb: str) -> LabProcess | None:
         """The selected row's lab record, or None after telling the user why not."""
-        record, refusal = lab_process_at(self.process_tree.selected_pid, self.own_pid, self.lab, verb)
+        pid = self.process_tree.selected_pid
+        ghost = self.process_tree.ghost_at(pid) if pid is not None else None
+        if pid is not None and ghost is not None and self.lab.get(pid) is None:  # a gone process's row
+            self.refuse(Refused(reason=Refusal.ALREADY_REAPED, pid=pid, label=ghost.life.label, verb=verb))
+            return None
+        record, refusal = lab_process_at(pid, self.own_pid, self.lab, verb)
         if refusal is not None:
             self.refuse(refusal)
         return record

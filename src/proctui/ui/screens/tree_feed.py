@@ -14,19 +14,22 @@ from collections.abc import Iterable
 from proctui.core.lab.lab import Lab, LabProcess
 from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE
 from proctui.core.lab.start_methods import start_method
+from proctui.core.lifeline.ghosts import MOST_GHOSTS, with_ghost_rows
+from proctui.core.lifeline.history import History
 from proctui.core.procfs.filter import CommandLines
 from proctui.core.procfs.helper_roles import HelperRoles
 from proctui.core.procfs.snapshot import LabSnapshots, Snapshot
 from proctui.core.procfs.stat import ProcInfo
 from proctui.core.procfs.system_table import SystemTable
 from proctui.core.procfs.tree import Scope, TreeShape, filtered, lab_shape, system_shape, with_rows_under
-from proctui.ui.widgets.process_tree import TreeContent
+from proctui.ui.widgets.process_tree import GhostFacts, TreeContent, ghost_facts
 
 
 class TreeFeed:
-    def __init__(self, lab: Lab, own_pid: int) -> None:
+    def __init__(self, lab: Lab, own_pid: int, history: History) -> None:
         self.lab = lab
         self.own_pid = own_pid
+        self.history = history  # each read's lab frame goes there: ghosts, the timeline, the past
         self._lab_snapshots = LabSnapshots(own_pid)
         self._system_table = SystemTable()  # the whole system, read as it changes and as it is seen
         self._command_lines = CommandLines()  # read once per process, for the filter
@@ -36,28 +39,35 @@ class TreeFeed:
     def read(self, scope: Scope, on_screen: Iterable[int]) -> Snapshot:
         """In the reader thread: the whole system, or proctui's subtree and every lab process."""
         lab_pids = [record.pid for record in self.lab.processes]
+        lab_snapshot = self._lab_snapshots(extra=lab_pids)
+        self.history.add_snapshot(lab_snapshot)  # the lab's frame, in either scope: its lives go on
         if scope == "system":
             # The rows on screen (a frozenset the UI thread replaces, never changes) and
             # the lab's processes are read each time; the rest as they come and go.
             snapshot = self._system_table.read(watched=[self.own_pid, *lab_pids, *on_screen])
         else:
-            snapshot = self._lab_snapshots(extra=lab_pids)
+            snapshot = lab_snapshot
         self.lab.scripts.note_family(snapshot)  # what a script starts is ended with it, orphaned or not
         return snapshot
 
-    def content(self, snapshot: Snapshot, scope: Scope, filter_text: str,
-                lang: str) -> tuple[TreeContent, list[int] | None]:
-        """The tree's content for snapshot, and the filter's matches (None: no filter)."""
+    def content(self, snapshot: Snapshot, scope: Scope, filter_text: str, lang: str,
+                ghosts: bool = True) -> tuple[TreeContent, list[int] | None]:
+        """The tree's content for snapshot, and the filter's matches (None: no filter);
+        ghosts: the rows of the lab's gone processes too (lab scope, unfiltered)."""
         records = {record.pid: record for record in self.lab.processes}
         shape = with_rows_under(self._shape_of(snapshot, scope), self._gone_lab_processes(snapshot, records),
                                 self.own_pid)
         total = len(shape.parent_of)
         shape, matches = self._filtered(shape, snapshot, records, filter_text)
+        gone_rows: dict[int, GhostFacts] = {}
+        if scope == "lab" and ghosts and not filter_text:
+            shape, gone = with_ghost_rows(shape, self.history.ghosts()[-MOST_GHOSTS:], records)
+            gone_rows = {pid: ghost_facts(life) for pid, life in gone.items()}
         workers = self.lab.pool_workers()
         # A script's processes start helpers of their own (its fork server, its resource tracker).
         scripts = [pid for pid, record in records.items() if record.role in (SCRIPT_ROLE, SCRIPT_CHILD_ROLE)]
         helpers = self._helpers.among(snapshot, skip=[*records, *workers], also_under=scripts)
-        return TreeContent(shape, snapshot, records, helpers, workers, lang, total), matches
+        return TreeContent(shape, snapshot, records, helpers, workers, lang, total, gone_rows), matches
 
     def role_of(self, pid: int, info: ProcInfo | None) -> str | None:
         """What the lab calls a process it did not start itself: a pool worker, a helper."""
@@ -96,3 +106,4 @@ class TreeFeed:
         # on a churning machine would keep every one.
         self._command_lines.forget_all_but((info.pid, info.start_ticks) for info in snapshot.procs.values())
         return shape, matches
+

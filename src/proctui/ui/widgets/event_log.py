@@ -38,6 +38,18 @@ def say_message(text: str, facts: dict[str, object], language: str) -> str:
     return said.format(**facts) if facts else said
 
 
+def event_line(when: float, tone: Tone, text: str) -> Text:
+    """One line of the log: its time, a tag where colour alone would tell its tone, the words."""
+    stamp = time.strftime("%H:%M:%S", time.localtime(when))
+    line = Text()
+    line.append(f"{stamp} ", style="dim")
+    tag = _TONE_TAGS.get(tone, "")
+    if tag:
+        line.append(tag, style="dim")
+    line.append(text, style=_TONE_STYLES.get(tone, ""))
+    return line
+
+
 class EventLog(RichLog):
     def __init__(self, language: str = "en", *, id: str | None = None) -> None:
         super().__init__(max_lines=2000, wrap=True, markup=False, highlight=False, id=id)
@@ -118,14 +130,8 @@ class EventLog(RichLog):
                     self._add_message(*entry)
 
     def _add(self, when: float, tone: Tone, text: str) -> None:
-        stamp = time.strftime("%H:%M:%S", time.localtime(when))
-        line = Text()
-        line.append(f"{stamp} ", style="dim")
-        tag = _TONE_TAGS.get(tone, "")
-        if tag:
-            line.append(tag, style="dim")
-        line.append(text, style=_TONE_STYLES.get(tone, ""))
-        self.lines_text.append(f"{tag}{text}")
+        line = event_line(when, tone, text)
+        self.lines_text.append(f"{_TONE_TAGS.get(tone, '')}{text}")
         del self.lines_text[:-2000]
         if self._held is None:
             self.write(line)

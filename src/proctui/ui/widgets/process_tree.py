@@ -16,6 +16,8 @@ from textual.widgets.tree import TreeNode
 
 from proctui.core.i18n import words
 from proctui.core.lab.lab import LabProcess
+from proctui.core.lifeline.lives import Life, Reaper
+from proctui.core.lifeline.words import ghost_words
 from proctui.core.procfs.snapshot import Snapshot
 from proctui.core.procfs.stat import ProcInfo
 from proctui.core.procfs.tree import SYSTEM_ROOT, RowSource, Scope, TreeChange, TreeRows, TreeShape
@@ -40,6 +42,16 @@ _STATE_WIDTH = 10
 _DEFUNCT = " <defunct>"  # what ps prints for a zombie
 
 
+class GhostFacts(NamedTuple):
+    """A gone process of the lab or of a script: its life, and what of it may still change
+    (who reaped it can be said after it left /proc)."""
+
+    life: Life
+    reaper: Reaper | None
+    exitcode: int | None
+    zombie_seconds: float | None
+
+
 class LabFacts(NamedTuple):
     """What the lab knows of a row beyond its /proc line: its record, a helper's role, a
     pool worker's name. A record's exit and former parent change; its label never does."""
@@ -49,6 +61,11 @@ class LabFacts(NamedTuple):
     pool_worker: str | None
     exit_text: str | None
     former_parent: int | None
+    ghost: GhostFacts | None = None
+
+
+def ghost_facts(life: Life) -> GhostFacts:
+    return GhostFacts(life, life.reaper_now(), life.exitcode, life.zombie_seconds())
 
 
 def render_row(info: ProcInfo, facts: LabFacts | None, own_pid: int, lang: str = "en") -> Text:
@@ -111,6 +128,23 @@ def render_gone_row(record: LabProcess, lang: str = "en") -> Text:
     return row
 
 
+def render_ghost_row(ghost: GhostFacts, lang: str = "en") -> Text:
+    """A process of the lab or of a script that is gone: dim, in its place, with how it
+    ended (the words carry it without colour: "- gone")."""
+    _ = words(lang)
+    life = ghost.life
+    row = Text(style="dim")
+    row.append(f"{life.pid:>6} ")
+    state = _("- gone")
+    row.append(state)
+    row.append(" " * max(1, _STATE_WIDTH + 1 - cell_len(state)))
+    row.append(life.label or life.name or "?", style="bold")
+    if life.how:
+        row.append(f" {life.how}")
+    row.append(" · " + ghost_words(life, lang), style="italic")
+    return row
+
+
 def _pid_of(node: TreeNode[int]) -> int:
     """A node's PID: TreeNode types its data as optional, but every node here, the root
     too, is made with its PID."""
@@ -136,6 +170,7 @@ class TreeContent:
     pool_workers: dict[int, str] = field(default_factory=dict)  # pool workers' names
     lang: str = "en"
     total: int | None = None  # how many processes there are to show, when a filter shows fewer
+    ghosts: dict[int, GhostFacts] = field(default_factory=dict)  # rows of gone processes, by PID
 
     def lab_facts(self) -> dict[int, LabFacts]:
         """What the lab knows, for each row it knows something about (there are few)."""
@@ -144,6 +179,8 @@ class TreeContent:
             record = self.records.get(pid)
             facts[pid] = LabFacts(record, self.helpers.get(pid), self.pool_workers.get(pid),
                                   record.exit_text if record else None, record.former_parent if record else None)
+        for pid, ghost in self.ghosts.items():
+            facts[pid] = LabFacts(None, None, None, None, None, ghost)
         return facts
 
 
@@ -197,6 +234,12 @@ class ProcessTree(Tree[int]):
         if shape is not None and pid == shape.root:
             return self.root
         return self._node_by_pid.get(pid)
+
+    def ghost_at(self, pid: int) -> GhostFacts | None:
+        """What a gone process's row is drawn from, if pid's row is one."""
+        source = self._rows.sources.get(pid)
+        facts = source[1] if source is not None else None
+        return facts.ghost if facts is not None else None
 
     def row_text(self, pid: int) -> Text | None:
         """The row of pid as it is (or would be) drawn, or None if there is no such row."""
@@ -286,6 +329,8 @@ class ProcessTree(Tree[int]):
             info, facts = self._rows.sources[pid]
             if info is not None:
                 label = render_row(info, facts, self.own_pid, self._lang)
+            elif facts is not None and facts.ghost is not None:
+                label = render_ghost_row(facts.ghost, self._lang)
             else:
                 # A row without a /proc line is a lab process's
                 assert facts is not None and facts.record is not None

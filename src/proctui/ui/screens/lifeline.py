@@ -1,0 +1,138 @@
+"""The lifeline's keys: gone processes kept as rows (g), the timeline pane (T), and back
+in time (, . < > and Esc). A base class of MainScreen (as ScriptingScreen is), so that
+the main screen's own class keeps to what the lab does, and of ReplayScreen (proctui
+replay), which has the past only.
+
+Back in time is a view, not an undo: nothing is run again. The tree shows the frame
+recorded after the cursor's event, the log shows the events around it, and the tree's
+border says how far back it is. An action that acts on the processes (f, t, w...) acts
+on now, so the screen comes back to now before it runs (``ProcTUI.run_action``).
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual.actions import SkipAction
+from textual.reactive import var
+from textual.screen import Screen
+
+from proctui.core.events import Tone
+from proctui.core.i18n import words
+from proctui.core.lifeline.history import History, Moment
+from proctui.ui.actions import ACTS_ON_NOW, run_name
+from proctui.ui.screens.past_view import past_content
+from proctui.ui.widgets.past_events import PastEvents
+from proctui.ui.widgets.process_tree import ProcessTree, TreeContent
+
+
+class LifelineScreen(Screen[None]):
+    """What a screen needs for the lifeline (its widgets are made in the screen's compose)."""
+
+    past_open = var(False, toggle_class="-past")
+    history: History
+    own_pid: int
+    lang: str
+    process_tree: ProcessTree
+    past_events: PastEvents
+    #: g: the rows of gone processes are shown (in lab scope, and in the past).
+    ghosts_shown = True
+    #: The event the back-in-time cursor is on (its serial: positions move when old lines
+    #: are let go), or None: now.
+    _past: int | None = None
+    #: Replay: the session is over, so "how far back" counts from its end, not from now.
+    ends_at: float | None = None
+    #: What the tree shows of the past (None: now): the selection line reads its rows.
+    past_shown: TreeContent | None = None
+
+    @property
+    def back_in_time(self) -> bool:
+        return self._past is not None
+
+    def show_snapshot(self) -> None:
+        """The tree as it is now (MainScreen's); or, back in time, as it was."""
+        self.show_past()
+
+    def update_titles(self) -> None:
+        """The tree's border, as now (MainScreen's)."""
+
+    # -- g: ghosts ---------------------------------------------------------------------------
+
+    def action_toggle_ghosts(self) -> None:
+        self.ghosts_shown = not self.ghosts_shown
+        self.show_snapshot()
+
+    # -- , . < > Esc: back in time -------------------------------------------------------------
+
+    def action_time_back(self, changes_only: bool = False) -> None:
+        count = len(self.history)
+        if not count:
+            return
+        start = count if self._past is None else self.history.position_of(self._past)
+        position = self._step(start, -1, changes_only)
+        if position is not None:
+            self._show_moment(position)
+
+    def action_time_forward(self, changes_only: bool = False) -> None:
+        if self._past is None:
+            return
+        position = self._step(self.history.position_of(self._past), +1, changes_only)
+        if position is not None:
+            self._show_moment(position)
+        elif self.ends_at is None:
+            self.back_to_now()
+
+    def action_time_now(self) -> None:
+        if self._past is None:
+            raise SkipAction  # Esc is the panes' too (close a viewer, clear the filter)
+        self.back_to_now()
+
+    def _step(self, position: int, by: int, changes_only: bool) -> int | None:
+        """The position one event (or one change) away, or None past either end."""
+        count = len(self.history)
+        position += by
+        while 0 <= position < count:
+            if not changes_only or self.history.window(position, position + 1)[0].tone is not Tone.OUTPUT:
+                return position
+            position += by
+        return max(0, min(position, count - 1)) if by < 0 and count else None
+
+    def _show_moment(self, position: int) -> None:
+        moment = self.history.moment(position)
+        self._past = moment.serial
+        self.past_open = True
+        self.show_past(moment)
+
+    def show_past(self, moment: Moment | None = None) -> None:
+        """The tree, the log and the border as they were at the cursor's moment."""
+        if self._past is None:
+            return
+        if moment is None:
+            moment = self.history.moment(self.history.position_of(self._past))
+        content = past_content(moment, self.history.lives, self.own_pid, self.lang, self.ghosts_shown)
+        self.past_shown = content
+        self.process_tree.show(content)
+        self.past_events.show(moment.position)
+        self.process_tree.border_title = self._how_far_back(moment)
+
+    def _how_far_back(self, moment: Moment) -> str:
+        _ = words(self.lang)
+        end = self.ends_at if self.ends_at is not None else time.time()
+        return _("back in time: event {number} of {count} · {clock} · {seconds:.1f} s before {end} · Esc: now").format(
+            number=moment.position + 1, count=moment.kept, clock=time.strftime("%H:%M:%S", time.localtime(
+                moment.event.time)), seconds=max(0.0, end - moment.event.time),
+            end=_("the end") if self.ends_at is not None else _("now"))
+
+    def back_to_now(self) -> None:
+        if self._past is None or self.ends_at is not None:  # a replay has no now: it stays in the past
+            return
+        self._past = None
+        self.past_shown = None
+        self.past_open = False
+        self.update_titles()
+        self.show_snapshot()
+
+    def leave_the_past_for(self, action: str) -> None:
+        """Before an action that acts on the processes of now: back to now."""
+        if self._past is not None and run_name(action) in ACTS_ON_NOW:
+            self.back_to_now()
