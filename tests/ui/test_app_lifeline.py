@@ -36,7 +36,7 @@ async def test_a_reaped_zombie_stays_as_a_dim_row_saying_who_reaped_it(app):
         zombie_for = f"zombie {reaped.time - exited.time:.1f} s"  # from the kernel's exit to the waitpid
         await pilot_wait_until(pilot, lambda: "- gone" in (row_text(app, zombie.pid) or ""), what="the ghost row")
         assert gone(zombie)  # the row stays; /proc has no such process
-        row = row_text(app, zombie.pid)
+        row = row_text(app, zombie.pid) or ""
         assert f"{zombie.label} fork · exit 0 · {zombie_for} · reaped by is_alive() in PID {os.getpid()}" in row
         # It is in its place: under proctui, where it lived.
         tree = app.main_screen.process_tree
@@ -95,6 +95,6 @@ async def test_the_past_and_the_gone_in_chinese(app):
     async with app.run_test(size=SIZE) as pilot:
         zombie = await zombie_reaped_by_is_alive(pilot, app)
         await pilot_wait_until(pilot, lambda: "已消失" in (row_text(app, zombie.pid) or ""), what="the ghost row")
-        assert f"由 PID {os.getpid()} 里的 is_alive() 回收" in row_text(app, zombie.pid)
+        assert f"由 PID {os.getpid()} 里的 is_alive() 回收" in (row_text(app, zombie.pid) or "")
         await pilot.press("comma")
         await on_screen(pilot, app, "回到过去：第", "Esc 回到现在")
