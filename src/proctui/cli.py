@@ -259,6 +259,10 @@ def main(argv: list[str] | None = None) -> int:
     lab = Lab(start_method=args.start_method, max_children=args.max_children, subreaper=not args.no_subreaper)
     app = ProcTUI(lab, refresh_seconds=args.refresh, scope=args.scope, lang=args.lang, theme=args.theme,
                   script=script, practice=practice)
+    cast = None
+    if os.environ.get("PROCTUI_CAST"):  # the terminal half of a record, until --record FILE (issue 23)
+        from proctui.ui.recording import start_cast
+        cast = start_cast(os.environ["PROCTUI_CAST"], app)
     write_utf8_to_the_terminal()
     ending = Ending(app, lab)
     ending.install()
@@ -267,5 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         lab.shutdown()
         ending.finished.set()
+        if cast is not None:
+            cast.close(app.return_code)
     ending.die_of_the_signal()
     return app.return_code or 0

@@ -6,15 +6,19 @@ import fcntl
 import os
 import pty
 import re
+import signal
 import struct
 import subprocess
 import termios
 import time
 
 import psutil
+import pyte
 
 from helpers.processes import end_and_reap, family_of
 from helpers.terminal import PtyScreen, installed_proctui
+from helpers.waiting import wait_until
+from proctui.core.lifeline.asciicast import read_cast
 
 COLUMNS, LINES = 80, 24
 DOWN = "\x1b[B"
@@ -23,16 +27,26 @@ DOWN = "\x1b[B"
 class Terminal(PtyScreen):
     """A pty with a program in it, and a pyte screen that shows what it drew."""
 
-    def __init__(self, argv: list[str], columns: int = COLUMNS, lines: int = LINES) -> None:
+    def __init__(self, argv: list[str], columns: int = COLUMNS, lines: int = LINES, *,
+                 resizable: bool = False) -> None:
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
         env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": str(lines)}
         env.pop("NO_COLOR", None)
+        if resizable:  # the size from the pty only: COLUMNS and LINES would win over it
+            del env["COLUMNS"], env["LINES"]
         self.process = subprocess.Popen(
             argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True
         )
         os.close(slave)
         super().__init__(master, columns, lines)
+
+    def resize(self, columns: int, lines: int) -> None:
+        """The window resized (proctui's session has no controlling terminal, so the
+        kernel sends no SIGWINCH: the test does)."""
+        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+        self.screen.resize(lines, columns)
+        self.process.send_signal(signal.SIGWINCH)
 
     def wait_for(self, fragment: str, timeout: float = 20.0) -> str:
         deadline = time.monotonic() + timeout
@@ -176,3 +190,53 @@ def test_help_and_version_need_no_terminal():
     bad = subprocess.run([installed_proctui(), "--start-method", "vfork"], capture_output=True, text=True)
     assert bad.returncode == 2
     assert "invalid choice: 'vfork'" in bad.stderr
+
+
+def test_a_recording_plays_back_what_the_terminal_showed(tmp_path, monkeypatch):
+    """The terminal half of a record (until --record FILE, PROCTUI_CAST=FILE): every
+    frame proctui drew, and the window's new size, as asciicast v3 that a player (here
+    pyte) draws again."""
+    record = tmp_path / "session.cast"
+    monkeypatch.setenv("PROCTUI_CAST", str(record))
+    term = Terminal([installed_proctui()], resizable=True)
+    try:
+        term.wait_for("q Quit")
+        term.press("f")
+        term.wait_for("child-1 fork")
+        [child] = psutil.Process(term.process.pid).children()
+        row = f"{child.pid} S sleeping"
+        term.wait_for(row)
+        term.resize(100, 30)
+
+        def drawn_at_the_new_size() -> bool:
+            term.read(0.05)
+            return "Quit" in term.screen.display[-1]
+
+        wait_until(drawn_at_the_new_size, what="a frame of 100x30")
+        term.press("q")
+        assert term.wait_exit() == 0
+    finally:
+        term.close()
+
+    cast = read_cast(record)
+    assert (cast.cols, cast.rows) == (COLUMNS, LINES)
+    assert cast.header["term"]["type"] == "xterm-256color"
+    assert not cast.truncated
+    assert [event.data for event in cast.events if event.code == "r"] == ["100x30"]
+    assert (cast.events[-1].code, cast.events[-1].data) == ("x", "0")
+    screen = pyte.Screen(cast.cols, cast.rows)
+    stream = pyte.Stream(screen)
+    shown = ""
+    for event in cast.events:
+        if event.code == "r":
+            columns, lines = map(int, event.data.split("x"))
+            screen.resize(lines, columns)
+        elif event.code == "o":
+            stream.feed(event.data)
+            shown = "\n".join(screen.display)
+            if row in shown and screen.columns == 100 and "Quit" in screen.display[-1]:
+                break
+    else:
+        raise AssertionError(f"the recording never showed {row!r} at 100x30; at its end:\n{shown}")
+    assert "proctui (this app)" in shown
+    assert "child-1 fork" in " ".join(" ".join(line.strip().strip("│") for line in screen.display).split())
