@@ -212,11 +212,15 @@ class Timeline(Widget, can_focus=True):
     def _scroll_to_selected(self) -> None:
         row = self._row_of.get(self._selected_key, 0) if self._selected_key is not None else 0
         shown = self._rows_shown()
-        if row < self._top:
-            self._top = row
-        elif row >= self._top + shown:
-            self._top = row - shown + 1
-        self._top = max(0, min(self._top, max(0, len(self._order) - shown)))
+        top = self._top
+        if row < top:
+            top = row
+        elif row >= top + shown:
+            top = row - shown + 1
+        top = max(0, min(top, max(0, len(self._order) - shown)))
+        if top != self._top:
+            self._top = top
+            self._lines.clear()  # what is kept is what is on screen
 
     def on_mount(self) -> None:
         self._update()
@@ -236,7 +240,7 @@ class Timeline(Widget, can_focus=True):
             self.border_subtitle = _("no process yet")
             return
         self.border_subtitle = self._fit_words(life, life_words(life, self.now, self.lang),
-                                              max(10, self.size.width - 2))
+                                              max(10, self.size.width - 4))
 
     @staticmethod
     def _fit_words(life: Life, phrases: list[str], width: int) -> str:
@@ -290,12 +294,12 @@ class Timeline(Widget, can_focus=True):
             return self._legend_strip(layout)
         row = self._top + y - (1 if layout.height >= 3 else 0)
         if row >= len(self._order):
-            return Strip.blank(layout.width)
+            return Strip.blank(layout.width, _PLAIN)
         return self._life_strip(self._order[row], layout)
 
     def _axis_strip(self, layout: _Layout) -> Strip:
         line = axis(layout.window, self.now, self.lang)
-        segments = [Segment(" " * layout.name_width)]
+        segments = [Segment(" " * layout.name_width, _PLAIN)]
         column = self._cursor_column(layout)
         if column is None:
             segments.append(Segment(line, _DIM))
@@ -303,19 +307,19 @@ class Timeline(Widget, can_focus=True):
             # The cursor's column, on the axis: a '|' where the axis is blank.
             before, at, after = _split_at(line, column)
             segments += [Segment(before, _DIM), Segment("|" if at == " " else at, _CURSOR), Segment(after, _DIM)]
-        return Strip(segments).adjust_cell_length(layout.width)
+        return Strip(segments).adjust_cell_length(layout.width, _PLAIN)
 
     def _legend_strip(self, layout: _Layout) -> Strip:
         shown = self._order[self._top:self._top + self._rows_shown()]
         said = legend((self._line_of(life, layout) for life in shown), layout.width - 1, self.lang)
-        return Strip([Segment(" " + said, _DIM)]).adjust_cell_length(layout.width)
+        return Strip([Segment(" " + said, _DIM)]).adjust_cell_length(layout.width, _PLAIN)
 
     def _life_strip(self, life: Life, layout: _Layout) -> Strip:
         selected = life.key == self._selected_key
         name_cells = _cut(_name_column(life), layout.name_width - 3)
         segments = [Segment(_GUTTER if selected else " ", _SELECTED if selected else _PLAIN),
                     Segment(" " + name_cells, _SELECTED if selected else (_PLAIN if life.label else _DIM)),
-                    Segment(" " * (layout.name_width - 2 - cells(name_cells)))]
+                    Segment(" " * (layout.name_width - 2 - cells(name_cells)), _PLAIN)]
         line = self._line_of(life, layout)
         column = self._cursor_column(layout)
         for index, letter in enumerate(line):
@@ -327,7 +331,7 @@ class Timeline(Widget, can_focus=True):
         if layout.words_width:
             said = self._fit_words(life, life_words(life, self.now, self.lang), layout.words_width)
             segments.append(Segment(" " + said, _PLAIN if selected else _DIM))
-        return Strip(Segment.simplify(segments)).adjust_cell_length(layout.width)
+        return Strip(Segment.simplify(segments)).adjust_cell_length(layout.width, _PLAIN)
 
 
 def _split_at(line: str, column: int) -> tuple[str, str, str]:
