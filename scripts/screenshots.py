@@ -301,6 +301,48 @@ async def shot_help() -> None:
         lab.shutdown()
 
 
+async def shot_lifeline(lang: str) -> None:
+    """A zombie reaped by is_alive() (its ghost row), an orphan, the timeline; then back in
+    time to the moment the zombie existed."""
+    lab = Lab(start_method="fork")
+    app = ProcTUI(lab, lang=lang, refresh_seconds=0.3)
+    suffix = "" if lang == "en" else f"-{lang}"
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            main = app.main_screen
+            await wait_for(pilot, lambda: row(app, os.getpid()))
+            await pilot.press("f")
+            await wait_for(pilot, lambda: len(lab.processes) == 1 and row(app, lab.processes[0].pid))
+            await pilot.press("z")
+            await wait_for(pilot, lambda: any(r.role == "zombie" and shows_state(app, r.pid, "Z")
+                                              for r in lab.processes))
+            [zombie] = [r for r in lab.processes if r.role == "zombie"]
+            await pilot.pause(1.0)
+            tree = main.process_tree
+            tree.move_cursor(tree.node_for(zombie.pid))
+            await pilot.press("i")
+            await wait_for(pilot, lambda: tree.ghost_at(zombie.pid) is not None)
+            await pilot.press("o")
+            await wait_for(pilot, lambda: any(r.former_parent for r in lab.processes if r.role == "grandchild"))
+            await pilot.pause(1.0)
+            tree.move_cursor(tree.node_for(zombie.pid))
+            await pilot.press("T")
+            await pilot.pause(0.5)
+            app.save_screenshot(filename=f"lifeline{suffix}.svg", path=str(OUT))
+            print(f"screenshots/lifeline{suffix}.svg")
+            for _ in range(len(main.history)):
+                await pilot.press("less_than_sign")
+                await pilot.pause(0.1)
+                if main.past_shown is not None and main.past_shown.snapshot.procs.get(zombie.pid) is not None \
+                        and main.past_shown.snapshot.procs[zombie.pid].is_zombie:
+                    break
+            await pilot.pause(0.3)
+            app.save_screenshot(filename=f"lifeline-past{suffix}.svg", path=str(OUT))
+            print(f"screenshots/lifeline-past{suffix}.svg")
+    finally:
+        lab.shutdown()
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     await shot_tree("tree-zombie", ["f", "z", "f", "z"])
@@ -320,6 +362,8 @@ async def main() -> None:
     await shot_run_many("zh")
     await shot_practice("en")
     await shot_practice("zh")
+    await shot_lifeline("en")
+    await shot_lifeline("zh")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ from proctui.ui.themes import THEMES
 
 if TYPE_CHECKING:
     from proctui.core.practice.model import Exercise
+    from proctui.ui.app import ProcTUI
+    from proctui.ui.recording import Recording
 
 
 def positive_float(text: str) -> float:
@@ -77,14 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not make proctui a child subreaper: orphans go to PID 1 or the nearest subreaper",
     )
     parser.add_argument("--no-mouse", action="store_true", help="no mouse tracking (less traffic on slow links)")
-    parser.add_argument("command", nargs="?", choices=("run", "practice"),
+    parser.add_argument("--record", metavar="FILE",
+                        help="write the session down: its events to FILE (what proctui replay FILE shows) and what "
+                        "the terminal showed to FILE's .cast beside it (asciicast v3: asciinema play), with a marker "
+                        "at each event and lesson step")
+    parser.add_argument("command", nargs="?", choices=("run", "practice", "replay"),
                         help=f"run {RUN_USAGE}: step through a Python script of yours, as python FILE ARGS "
                         "would run it (-O as python -O; --python: under that Python, a path or a name on PATH, any "
                         f"CPython {release(OLDEST)}-{release(NEWEST)}, with its own packages; by default proctui's "
                         "own; --follow: after a fork, step both processes (the default), the parent only or the "
                         "child only; C in the app continues every process of the script); practice [--seed N] "
                         "[--count K] [--mode forward|reverse|final] [--file FILE] [--transcript FILE]: predict what "
-                        "happens to real processes, then see (proctui practice --help)")
+                        "happens to real processes, then see (proctui practice --help); replay FILE: a session "
+                        "recorded with --record FILE, its tree, log and timeline, back in time, no process started")
     parser.add_argument("script", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
 
@@ -129,7 +136,7 @@ def script_to_run(parser: argparse.ArgumentParser, args: argparse.Namespace, lan
     """proctui run [--python PYTHON] [-O] FILE [ARGS...], or None without run. FILE and
     PYTHON are checked once the app is up (proctui's log says why one cannot be used, as
     r's prompt does), before anything of the script starts."""
-    if args.command == "practice":
+    if args.command in ("practice", "replay"):
         return None
     if args.command != "run":
         if args.script:
@@ -245,9 +252,54 @@ def write_utf8_to_the_terminal() -> None:
                 pass  # already written to in another encoding: leave it
 
 
+def replay(parser: argparse.ArgumentParser, args: argparse.Namespace, lang: str) -> int:
+    """proctui replay FILE: the recorded session, no process started; a file that is no
+    record (or a newer, or a cut short one) is said and nothing is shown."""
+    from proctui.core.lifeline.codec import RecordError
+    from proctui.core.lifeline.record import read_record
+
+    _ = words(lang)
+    if len(args.script) != 1:
+        parser.error(_("replay needs one FILE: a record made with proctui --record FILE"))
+    if args.record:
+        parser.error(_("--record writes a session down as it happens; replay shows one already written"))
+    path = args.script[0]
+    try:
+        header, history = read_record(path)
+    except RecordError as error:
+        print(_("proctui replay: {problem}").format(problem=error.say(lang)), file=sys.stderr)
+        return 2
+    from proctui.ui.replay_app import ReplayApp
+
+    app = ReplayApp(path, header, history, lang, theme=args.theme)
+    write_utf8_to_the_terminal()
+    app.run(mouse=not args.no_mouse)
+    return app.return_code or 0
+
+
+def start_recording(path: str, app: ProcTUI, lang: str) -> Recording:
+    """--record FILE, opened before the app runs; a FILE that cannot be written ends proctui
+    here, saying why, before anything starts."""
+    from proctui.ui.recording import Recording, cast_path_for
+
+    try:
+        return Recording(path, app)
+    except OSError as error:
+        _ = words(lang)
+        where = error.filename or cast_path_for(path)
+        raise CannotRecordError(_("proctui: cannot record to {path}: {problem}").format(
+            path=where, problem=error.strerror or str(error))) from None
+
+
+class CannotRecordError(Exception):
+    """--record FILE names a file that cannot be written: said, and nothing runs."""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "replay":
+        return replay(parser, args, args.lang or default_language())
     script = script_to_run(parser, args, args.lang or default_language())
     practice = practice_to_do(args, args.lang or default_language())
     if not sys.platform.startswith("linux"):
@@ -259,10 +311,12 @@ def main(argv: list[str] | None = None) -> int:
     lab = Lab(start_method=args.start_method, max_children=args.max_children, subreaper=not args.no_subreaper)
     app = ProcTUI(lab, refresh_seconds=args.refresh, scope=args.scope, lang=args.lang, theme=args.theme,
                   script=script, practice=practice)
-    cast = None
-    if os.environ.get("PROCTUI_CAST"):  # the terminal half of a record, until --record FILE (issue 23)
-        from proctui.ui.recording import start_cast
-        cast = start_cast(os.environ["PROCTUI_CAST"], app)
+    try:
+        recording = start_recording(args.record, app, args.lang or default_language()) if args.record else None
+    except CannotRecordError as error:
+        lab.shutdown()
+        print(error, file=sys.stderr)
+        return 2
     write_utf8_to_the_terminal()
     ending = Ending(app, lab)
     ending.install()
@@ -271,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         lab.shutdown()
         ending.finished.set()
-        if cast is not None:
-            cast.close(app.return_code)
+        if recording is not None:
+            recording.close(app.return_code)
     ending.die_of_the_signal()
     return app.return_code or 0

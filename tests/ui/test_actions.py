@@ -17,13 +17,14 @@ from proctui.ui.screens.main import MainScreen
 from proctui.ui.widgets.process_tree import ProcessTree
 from proctui.ui.widgets.script_viewer import ScriptViewer
 from proctui.ui.widgets.stepper_pane import StepperPane
+from proctui.ui.widgets.timeline import Timeline
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import readme_keys  # type: ignore[import-not-found]
 
 OWNERS: dict[Pane, type[DOMNode]] = {
     Pane.APP: ProcTUI, Pane.MAIN: MainScreen, Pane.TREE: ProcessTree, Pane.STEPPER: StepperPane,
-    Pane.SCRIPT: ScriptViewer,
+    Pane.SCRIPT: ScriptViewer, Pane.TIMELINE: Timeline,
 }
 
 

@@ -179,7 +179,7 @@ async def test_refreshes_keep_the_cursor_on_the_same_process(app):
 
 
 async def test_help_lists_every_binding(app):
-    async with app.run_test(size=(130, 90)) as pilot:  # room for all the help at once
+    async with app.run_test(size=(130, 120)) as pilot:  # room for all the help at once
         await pilot.press("question_mark")
         await pilot_wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
         bindings = [*app.BINDINGS, *app.main_screen.BINDINGS, *ProcessTree.BINDINGS, *StepperPane.BINDINGS]

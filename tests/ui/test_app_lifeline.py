@@ -11,6 +11,7 @@ from helpers.app_screen import lab_processes, logged, on_screen, refused, row_te
 from helpers.processes import gone, proc_state
 from helpers.waiting import pilot_wait_until
 from proctui.core.events import Exited, ReapCall, Reaped, Refusal
+from proctui.core.lifeline.life_words import seconds_text
 from proctui.ui.widgets.past_events import CURSOR_MARK
 
 SIZE = (80, 24)
@@ -33,7 +34,7 @@ async def test_a_reaped_zombie_stays_as_a_dim_row_saying_who_reaped_it(app):
         zombie = await zombie_reaped_by_is_alive(pilot, app)
         [exited] = logged(app, Exited, pid=zombie.pid)
         [reaped] = logged(app, Reaped, pid=zombie.pid, call=ReapCall.IS_ALIVE)
-        zombie_for = f"zombie {reaped.time - exited.time:.1f} s"  # from the kernel's exit to the waitpid
+        zombie_for = f"zombie {seconds_text(reaped.time - exited.time)} s"  # from the kernel's exit to the waitpid
         await pilot_wait_until(pilot, lambda: "- gone" in (row_text(app, zombie.pid) or ""), what="the ghost row")
         assert gone(zombie)  # the row stays; /proc has no such process
         row = row_text(app, zombie.pid) or ""

@@ -44,6 +44,7 @@ class Pane(Enum):
     TREE = "tree"  # the process tree has focus; acts on its selected row
     STEPPER = "stepper"  # the code viewer has focus; acts on the stepped join
     SCRIPT = "script"  # a script viewer has focus (proctui run): pdb's letters, for its process
+    TIMELINE = "timeline"  # the timeline pane has focus: its lifelines
     PANES = "panes"  # moving between panes (Textual's own keys)
 
 
@@ -182,6 +183,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("ghosts", ("g",), N_("Gone processes: show / hide"),
            N_("show or hide the rows of gone processes: how each ended, and who reaped it"),
            "toggle_ghosts"),
+    Action("timeline", ("T",), N_("Timeline"),
+           N_("the timeline: one lifeline per process, its states, exit, zombie interval, reaper"),
+           "toggle_timeline"),
     Action("time-back", ("comma",), N_("Back in time: one event"),
            N_("back in time one event: the tree shows the processes as they were then (Esc: now)"),
            "time_back(False)"),
@@ -282,6 +286,15 @@ ACTIONS: tuple[Action, ...] = (
            N_("the previous viewer, shown if it was not (from the first one: the previous pane)"),
            "next_viewer(-1)", pane=Pane.SCRIPT, target=Target.PANE, palette=False),
     # -- between panes (Textual's own keys) ------------------------------------------------
+    # -- the timeline pane: its lifelines --------------------------------------------------------
+    Action("timeline.up", ("up", "k"), N_("Timeline: up"), N_("the lifeline above (and its row in the tree)"),
+           "move(-1)", pane=Pane.TIMELINE, target=Target.PANE, palette=False),
+    Action("timeline.down", ("down", "j"), N_("Timeline: down"), N_("the lifeline below (and its row in the tree)"),
+           "move(1)", pane=Pane.TIMELINE, target=Target.PANE, palette=False),
+    Action("timeline.first", ("home",), N_("Timeline: first"), N_("the first lifeline"), "move_to(0)",
+           pane=Pane.TIMELINE, target=Target.PANE, palette=False),
+    Action("timeline.last", ("end",), N_("Timeline: last"), N_("the last lifeline"), "move_to(-1)",
+           pane=Pane.TIMELINE, target=Target.PANE, palette=False),
     Action("focus", ("tab", "shift+tab"), N_("Next / previous pane"), N_("next / previous pane"), "",
            pane=Pane.PANES, target=Target.TEXTUAL, palette=False),
     Action("palette", ("ctrl+p",), N_("Command palette"),
@@ -297,6 +310,7 @@ HELP_GROUPS: tuple[tuple[str, tuple[Pane, ...]], ...] = (
     (N_("process tree (the selected row)"), (Pane.TREE,)),
     (N_("code viewer (a stepped join)"), (Pane.STEPPER,)),
     (N_("script viewer (proctui run)"), (Pane.SCRIPT,)),
+    (N_("timeline (T)"), (Pane.TIMELINE,)),
     (N_("panes"), (Pane.PANES,)),
 )
 
@@ -353,7 +367,7 @@ def palette(run_action: Callable[[str], object], lang: str) -> Iterator[SystemCo
 
 #: README's word for where a key works.
 _WHERE = {Pane.APP: "anywhere", Pane.MAIN: "any pane", Pane.TREE: "tree", Pane.STEPPER: "code viewer",
-          Pane.SCRIPT: "script viewer", Pane.PANES: "any pane"}
+          Pane.SCRIPT: "script viewer", Pane.TIMELINE: "timeline", Pane.PANES: "any pane"}
 
 
 def _readme_key(key: str) -> str:

@@ -9,7 +9,7 @@ screens/main.py.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, TypedDict
 
 from textual import events
@@ -32,9 +32,9 @@ from proctui.core.teaching.lessons import default_language, load_glossary
 from proctui.ui import actions
 from proctui.ui.actions import Pane
 from proctui.ui.dialogs.help import HelpScreen
-from proctui.ui.dialogs.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from proctui.ui.dialogs.too_small import guard_size
 from proctui.ui.screens.main import MainScreen
-from proctui.ui.screens.main_messages import LanguageChosen, SnapshotTaken, SnapshotWanted
+from proctui.ui.screens.main_messages import LanguageChosen, LessonStepShown, SnapshotTaken, SnapshotWanted
 from proctui.ui.themes import THEMES
 
 if TYPE_CHECKING:  # Unpack is typing's from 3.11; only mypy reads it here
@@ -89,6 +89,8 @@ class ProcTUI(App[None]):
         self.main_screen = MainScreen(self.lab, scope=options.get("scope", "lab"), lang=self.lang,
                                       script=options.get("script"), id="main")
         self._practice = options.get("practice")  # proctui practice: the exercise and where its transcript goes
+        #: --record: where a lesson step is marked (the cast's marker), or None
+        self.recording_marks: Callable[[str], object] | None = None
 
     @property
     def glossary(self) -> dict[str, str]:
@@ -119,6 +121,10 @@ class ProcTUI(App[None]):
         if isinstance(action, str):
             self.main_screen.leave_the_past_for(action)
         return await super().run_action(action, default_namespace, namespaces)
+
+    def on_main_screen_lesson_step_shown(self, message: LessonStepShown) -> None:
+        if self.recording_marks is not None:
+            self.recording_marks(message.text)
 
     def on_main_screen_language_chosen(self, message: LanguageChosen) -> None:
         self.lang = message.lang
@@ -165,16 +171,7 @@ class ProcTUI(App[None]):
 
     def check_size(self, size: Size) -> None:
         """Cover the app with a clear message while the terminal is below 80x24."""
-        width, height = size
-        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
-        screen = self.screen
-        if not isinstance(screen, TooSmallScreen):
-            if too_small:
-                self.push_screen(TooSmallScreen(width, height, self.lang))
-        elif too_small:
-            screen.show_size(width, height)
-        else:
-            self.pop_screen()
+        guard_size(self, size, self.lang)
 
     # -- help and quitting -------------------------------------------------------------------
 

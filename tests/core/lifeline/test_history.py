@@ -96,3 +96,17 @@ def test_a_flood_of_lines_is_bounded_and_other_events_are_kept(monkeypatch):
     assert history.last_serial == 1001
     last = history.moment(history.position_of(1001)).event
     assert isinstance(last, Output) and last.line == "999"
+
+
+def test_a_moment_shows_what_the_first_read_after_it_found():
+    history = History(1)
+    me = Row(1, 0, "S", "init", 1)
+    history.add_frame((me, Row(5, 1, "S", "a", 9)), when=1.0)
+    history.add_event(Output(pid=5, label="child-1", line="hello", time=2.0))  # changes nothing in /proc
+    history.add_frame((me, Row(5, 1, "S", "a", 9)), when=2.5)  # found again: not kept, but seen
+    history.add_event(Exited(pid=5, label="child-1", status=0, who_reaps=WhoReaps.WAITPID, time=3.0))
+    history.add_frame((me, Row(5, 1, "Z", "a", 9)), when=3.1)
+    first, second = history.moment(0).frame, history.moment(1).frame
+    assert first is not None and second is not None
+    assert [row.state for row in first.rows] == ["S", "S"]  # not the later Z
+    assert [row.state for row in second.rows] == ["S", "Z"]

@@ -90,7 +90,16 @@ async def lesson_join(pilot, app):
         await next_step(pilot, app)
     await step_to(pilot, app, 3)
     await pilot.press("n")
+    await step_to(pilot, app, 4)
+    await pilot.press("T")  # the timeline, then back in time to the zombie
+    for _ in range(len(app.main_screen.history)):
+        await pilot.press("comma")
+        await pilot.pause(0.05)
+        if app.main_screen.lesson_run.index >= 5:
+            break
     await finish(pilot, app)
+    await pilot.press("escape", "T")  # now again, the timeline closed: the code viewer has the focus again
+    await pilot_wait_until(pilot, lambda: app.main_screen.stepper_pane.has_focus, what="the code viewer's focus")
     await close_stepper(pilot, app)
 
 
@@ -147,6 +156,10 @@ async def lesson_timeout(pilot, app):
 async def lesson_orphans(pilot, app):
     await pilot.press("o")
     await step_to(pilot, app, 1)
+    await select(pilot, app, newest(app, "grandchild").pid)
+    await pilot.press("T")  # its lifeline is the one selected: the tree's row was
+    await step_to(pilot, app, 2)
+    await pilot.press("T")
     await select(pilot, app, newest(app, "grandchild").pid)
     await pilot.press("x")
     await finish(pilot, app)
@@ -431,7 +444,7 @@ async def test_back_and_skip_move_between_steps():
             await pilot_wait_until(pilot, lambda: lesson_run(app).index == 2, what="two steps on")
             await pilot.press("left_square_bracket")
             await pilot_wait_until(pilot, lambda: lesson_run(app).index == 1, what="one step back")
-            await pilot_wait_until(pilot, lambda: "step 2/5" in (app.main_screen.lesson_panel.border_title or ""),
+            await pilot_wait_until(pilot, lambda: "step 2/6" in (app.main_screen.lesson_panel.border_title or ""),
                                    what="the panel's title")
     finally:
         lab.shutdown()

@@ -32,6 +32,13 @@ class Frame(NamedTuple):
     rows: tuple[Row, ...]
 
 
+class SeenAgain(NamedTuple):
+    """A read of /proc that found the last frame's rows again, after an event: the moment
+    of that event shows that frame (see ``History.moment``)."""
+
+    time: float
+
+
 class Moment(NamedTuple):
     """One event of the session and the world it left."""
 
@@ -43,8 +50,8 @@ class Moment(NamedTuple):
     kept: int  # how many events are kept
 
 
-#: What a listener is told: an event, or a frame.
-Entry = LabEvent | Frame
+#: What a listener is told: an event, a frame, or that a read found the last frame again.
+Entry = LabEvent | Frame | SeenAgain
 
 _OUTPUT = (ev.Output, ev.OutputNotShown)
 
@@ -72,6 +79,8 @@ class History:
         self._outputs = 0  # printed lines among the kept events
         self.frames: list[Frame] = []
         self._frame_times: list[float] = []
+        self._seen_until: list[float] = []  # each frame's last read, as far as an event needed it
+        self._event_since_read = False
         self._lock = threading.Lock()
         self._listeners: list[Callable[[Entry], None]] = []
 
@@ -92,6 +101,7 @@ class History:
         with self._lock:
             self._events.append(event)
             self._serials.append(next(self._next_serial))
+            self._event_since_read = True
             self.lives.add_event(event)
             if isinstance(event, _OUTPUT):
                 self._outputs += 1
@@ -103,15 +113,32 @@ class History:
     def add_frame(self, rows: tuple[Row, ...], when: float | None = None) -> Frame | None:
         """A /proc read's rows; kept (and returned) only if they differ from the last frame's."""
         with self._lock:
+            when = time.time() if when is None else when
             if self.frames and self.frames[-1].rows == rows:
+                if self._event_since_read:  # an event came, and nothing it did shows in /proc
+                    self._seen(when)
                 return None
-            frame = Frame(time.time() if when is None else when, rows)
+            self._event_since_read = False
+            frame = Frame(when, rows)
             self.frames.append(frame)
             self._frame_times.append(frame.time)
+            self._seen_until.append(frame.time)
             self.lives.add_frame(frame.time, rows)
             for listener in self._listeners:
                 listener(frame)
             return frame
+
+    def saw_frame_again(self, when: float) -> None:
+        """A record's SeenAgain line: a read at when found the last frame's rows again."""
+        with self._lock:
+            if self.frames:
+                self._seen(when)
+
+    def _seen(self, when: float) -> None:
+        self._event_since_read = False
+        self._seen_until[-1] = when
+        for listener in self._listeners:
+            listener(SeenAgain(when))
 
     def add_snapshot(self, snapshot: Snapshot) -> Frame | None:
         return self.add_frame(frame_rows(snapshot, self.own_pid))
@@ -149,23 +176,29 @@ class History:
         return self.frames[index] if index >= 0 else None
 
     def moment(self, position: int) -> Moment:
-        """The event at position among those kept, and the world as it stood after it: the
-        last frame read before the next event (or the last frame, after the last event)."""
+        """The event at position among those kept, and the world it left: the frame the
+        first read at or after it found (the app reads /proc again at once after an event
+        that changes the tree), else the last one read. After a burst of events read as one, each of
+        them shows the frame after the burst: ``Moment.frame.time`` says when it was read."""
         with self._lock:
-            events, serials = self._events, self._serials
-            event = events[position]
-            after = events[position + 1].time if position + 1 < len(events) else float("inf")
-            frame = self.frame_at(max(after - 1e-6, event.time)) if after != float("inf") else (
-                self.frames[-1] if self.frames else None)
+            event = self._events[position]
+            index = bisect.bisect_left(self._frame_times, event.time)
+            if index and self._seen_until[index - 1] >= event.time:
+                index -= 1  # the first read after it found the frame before it again
+            frame = self.frames[min(index, len(self.frames) - 1)] if self.frames else None
             until = frame.time if frame is not None and frame.time > event.time else event.time
-            return Moment(serials[position], event, frame, self.lives.ghosts(at=until), position, len(events))
+            return Moment(self._serials[position], event, frame, self.lives.ghosts(at=until), position,
+                          len(self._events))
 
     def ghosts(self) -> list[Life]:
         with self._lock:
             return self.lives.ghosts()
 
     def entries(self) -> Iterable[Entry]:
-        """Every event and frame, in the order of their times (for a record written at the end)."""
+        """Every event and frame (and the last read of each frame an event needed), in the
+        order of their times: for a record begun after the session."""
         with self._lock:
-            events, frames = list(self._events), list(self.frames)
-        return sorted([*events, *frames], key=lambda entry: entry.time)
+            seen = [SeenAgain(until) for frame, until in zip(self.frames, self._seen_until, strict=True)
+                    if until > frame.time]
+            entries: list[Entry] = [*self._events, *self.frames, *seen]
+        return sorted(entries, key=lambda entry: entry.time)

@@ -8,6 +8,8 @@ the words say that it is not known, and name the parent it last had.
 
 from __future__ import annotations
 
+import unicodedata
+
 from proctui.core.i18n import N_, words
 from proctui.core.lifeline.lives import Life, Reaper, ReapKind
 from proctui.core.linux import describe_exitcode
@@ -55,7 +57,7 @@ def reaped_by(reaper: Reaper, lang: str) -> str:
     return said
 
 
-def _seconds(seconds: float) -> str:
+def seconds_text(seconds: float) -> str:
     """A zombie's time: tenths, and milliseconds where tenths would say 0.0."""
     return f"{seconds:.1f}" if seconds >= 0.1 else f"{seconds:.3f}"
 
@@ -78,11 +80,13 @@ def life_words(life: Life, now: float, lang: str) -> list[str]:
     if since is not None:
         if life.reaped is not None:
             if life.reaped > since:
-                said.append(_("zombie {seconds} s").format(seconds=_seconds(life.reaped - since)))
+                said.append(_("zombie {seconds} s").format(seconds=seconds_text(life.reaped - since)))
         elif ended is None:
-            said.append(_("a zombie for {seconds} s, not reaped yet").format(seconds=_seconds(max(0.0, now - since))))
+            said.append(_("a zombie for {seconds} s, not reaped yet").format(
+                seconds=seconds_text(max(0.0, now - since))))
         elif ended > since:  # gone, and nothing said when it was reaped: the read that found it gone
-            said.append(_("a zombie until it was gone, {seconds} s at most").format(seconds=_seconds(ended - since)))
+            said.append(_("a zombie until it was gone, {seconds} s at most").format(
+                seconds=seconds_text(ended - since)))
     reaper = life.reaper_now()
     if reaper is not None and (ended is not None or reaper.kind is not ReapKind.EXIT_HANDLER):
         said.append(reaped_by(reaper, lang))
@@ -90,3 +94,31 @@ def life_words(life: Life, now: float, lang: str) -> list[str]:
         adopters = ", ".join(str(pid) for _when, pid in life.parents)
         said.append(_("re-parented to PID {pid}").format(pid=adopters))
     return said
+
+
+def ghost_words(life: Life, lang: str) -> str:
+    """What a gone process's row says after its label and how it started: its exit, how
+    long it was a zombie, who reaped it, who adopted it."""
+    said = life_words(life, life.ended if life.ended is not None else life.born, lang)[1:]
+    if life.how is not None:
+        said = said[1:]
+    return " · ".join(said)
+
+
+def fit_life_words(life: Life, phrases: list[str], width: int) -> str:
+    """The phrases joined, as fit in width cells: if they do not, how it started goes first
+    (its start mark, its row say it), then its name (its line's name column, its row say
+    it), then the end is cut with "…"."""
+    if life.how is not None and len(phrases) > 1 and cell_width(" · ".join(phrases)) > width:
+        phrases = phrases[:1] + phrases[2:]
+    if len(phrases) > 1 and cell_width(" · ".join(phrases)) > width:
+        phrases = phrases[1:]
+    said = " · ".join(phrases)
+    while said and cell_width(said) > width:
+        said = said[:-2] + "…"
+    return said
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells: East Asian wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)

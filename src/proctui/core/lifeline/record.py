@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from proctui.core.i18n import N_
 from proctui.core.lifeline.codec import RecordError, event_from_json, event_to_json
-from proctui.core.lifeline.history import Entry, Frame, History
+from proctui.core.lifeline.history import Entry, Frame, History, SeenAgain
 from proctui.core.lifeline.lives import Row
 
 #: What a record's first line says it is.
@@ -58,6 +58,8 @@ class RecordWriter:
     def __call__(self, entry: Entry) -> None:
         if isinstance(entry, Frame):
             self._write({"frame": {"time": entry.time, "rows": [list(row) for row in entry.rows]}})
+        elif isinstance(entry, SeenAgain):
+            self._write({"seen": entry.time})
         else:
             self._write({"event": event_to_json(entry)})
         self.count += 1
@@ -120,6 +122,8 @@ def _add(history: History, data: object, path: str, number: int) -> bool:
         elif isinstance(data, dict) and "frame" in data:
             frame = data["frame"]
             history.add_frame(tuple(Row(*row) for row in frame["rows"]), float(frame["time"]))
+        elif isinstance(data, dict) and "seen" in data:
+            history.saw_frame_again(float(data["seen"]))
         elif isinstance(data, dict) and "end" in data:
             return True
         else:
@@ -138,6 +142,9 @@ def _header(path: str, first: bytes) -> RecordHeader:
         data = json.loads(first)
     except ValueError:
         data = None
+    if isinstance(data, dict) and "version" in data and "term" in data:
+        raise RecordError(N_("{path} is the terminal's half of a record (an asciicast): asciinema play {path} "
+                             "plays it; proctui replay reads the record beside it"), path=path)
     if not isinstance(data, dict) or data.get("record") != MAGIC:
         raise RecordError(N_("{path} is not a proctui record (made with proctui --record FILE)"), path=path)
     written = data.get("format")

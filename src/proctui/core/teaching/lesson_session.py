@@ -73,7 +73,8 @@ class LessonSession:
         """Move on if the real state has reached the step's goal. True if the panel must
         show the lesson again (a new step, or the lesson finished)."""
         progress = Progress(events=self.events, processes=seen.processes, procs=seen.procs, own_pid=seen.own_pid,
-                            step=seen.step, start_method=seen.start_method, join_blocked_in=seen.join_blocked_in)
+                            step=seen.step, start_method=seen.start_method, join_blocked_in=seen.join_blocked_in,
+                            past_procs=seen.past_procs, timeline_pid=seen.timeline_pid)
         was_finished = self.run.finished
         if self.run.check(progress):
             self.events = []

@@ -55,6 +55,8 @@ class Seen:
     step: Step | None  # where a stepped join stands, if one is open
     start_method: StartMethod
     join_blocked_in: str | None = None  # the call the stepped join runs inside, not paused: blocked
+    past_procs: dict[int, ProcInfo] | None = None  # back in time: the processes the tree shows as they were
+    timeline_pid: int | None = None  # the timeline is open: the PID of its selected lifeline
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class Progress:
     step: Step | None  # where a stepped join stands, if one is open
     start_method: StartMethod
     join_blocked_in: str | None = None  # the call the stepped join runs inside, not paused: blocked
+    past_procs: dict[int, ProcInfo] | None = None  # back in time: the processes the tree shows as they were
+    timeline_pid: int | None = None  # the timeline is open: the PID of its selected lifeline
 
 
 def _happened(progress: Progress, kind: type[E], test: Callable[[E], bool] = lambda e: True) -> bool:
@@ -152,6 +156,18 @@ def _fork_child_zombie_under_script(progress: Progress) -> bool:
                for e in progress.events)
 
 
+def _zombie_back_in_time(progress: Progress) -> bool:
+    """Back in time, the tree shows a zombie as /proc showed it then."""
+    past = progress.past_procs
+    return past is not None and any(info.is_zombie for pid, info in past.items() if pid != progress.own_pid)
+
+
+def _orphan_on_the_timeline(progress: Progress) -> bool:
+    """The timeline is open on the lifeline of an orphan the kernel re-parented."""
+    return progress.timeline_pid is not None and any(
+        record.pid == progress.timeline_pid and record.former_parent is not None for record in progress.processes)
+
+
 GOALS: dict[str, Callable[[Progress], bool]] = {
     # Reading steps: the user moves on with ] when ready.
     "read": lambda p: False,
@@ -173,6 +189,8 @@ GOALS: dict[str, Callable[[Progress], bool]] = {
     and "can only join a started process" in (p.step.result or ""),
     "join_timed_out": lambda p: p.step is not None and p.step.kind == "done" and p.step.result == "None",
     "orphan_adopted": lambda p: _happened(p, ev.Adopted, lambda e: e.adopter_pid == p.own_pid),
+    "orphan_on_the_timeline": _orphan_on_the_timeline,
+    "zombie_back_in_time": _zombie_back_in_time,
     "orphan_reaped": lambda p: _happened(p, ev.Reaped, lambda e: e.call is ev.ReapCall.ADOPTED_CHILD),
     "daemon_refused": lambda p: _happened(p, ev.Output, _daemon_refused),
     "daemon_died_with_parent": lambda p: _happened(p, ev.Exited, lambda e: e.who_reaps is ev.WhoReaps.EXIT_HANDLER),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -30,3 +33,17 @@ class TooSmallScreen(Screen[None]):
     def show_size(self, width: int, height: int) -> None:
         self._message.update(self._("terminal too small: need {need}, have {have}").format(
             need=f"{MIN_WIDTH}×{MIN_HEIGHT}", have=f"{width}×{height}"))
+
+
+def guard_size(app: App[Any], size: Size, lang: str) -> None:
+    """Cover app with a clear message while the terminal is below 80x24; take it away after."""
+    width, height = size
+    too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+    screen = app.screen
+    if not isinstance(screen, TooSmallScreen):
+        if too_small:
+            app.push_screen(TooSmallScreen(width, height, lang))
+    elif too_small:
+        screen.show_size(width, height)
+    else:
+        app.pop_screen()

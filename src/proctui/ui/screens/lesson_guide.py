@@ -24,6 +24,10 @@ class LessonGuide:
         self.lang = lang
         self.session: LessonSession | None = None
         self.panel: LessonPanel | None = None  # given once the screen has composed it
+        #: Told each step once, as it is first shown ("lesson Zombies, step 2 of 5: ..."):
+        #: a recording marks it, so that a player pauses there.
+        self.on_step: Callable[[str], object] | None = None
+        self._step_said: tuple[str, int] | None = None
         self._lessons: dict[str, tuple[Lesson, ...]] = {}
 
     @property
@@ -83,4 +87,10 @@ class LessonGuide:
 
     def show(self) -> None:
         if self.session is not None and self.panel is not None:
-            self.panel.show_run(self.session.shown(), self.lang, self.session.number)
+            run = self.session.shown()
+            self.panel.show_run(run, self.lang, self.session.number)
+            if self.on_step is not None and self._step_said != (run.lesson.id, run.index):
+                self._step_said = (run.lesson.id, run.index)
+                _ = words(self.lang)
+                self.on_step(_("lesson {title}, step {number} of {count}: {do}").format(
+                    title=run.lesson.title, number=run.index + 1, count=len(run.lesson.steps), do=run.step.do))

@@ -16,6 +16,7 @@ import time
 from textual.actions import SkipAction
 from textual.reactive import var
 from textual.screen import Screen
+from textual.widget import Widget
 
 from proctui.core.events import Tone
 from proctui.core.i18n import words
@@ -24,17 +25,23 @@ from proctui.ui.actions import ACTS_ON_NOW, run_name
 from proctui.ui.screens.past_view import past_content
 from proctui.ui.widgets.past_events import PastEvents
 from proctui.ui.widgets.process_tree import ProcessTree, TreeContent
+from proctui.ui.widgets.timeline import Timeline
+
+#: A frame read this long before or after its event is said in the border (seconds).
+FRAME_LATE = 0.5
 
 
 class LifelineScreen(Screen[None]):
     """What a screen needs for the lifeline (its widgets are made in the screen's compose)."""
 
     past_open = var(False, toggle_class="-past")
+    timeline_open = var(False, toggle_class="-timeline")
     history: History
     own_pid: int
     lang: str
     process_tree: ProcessTree
     past_events: PastEvents
+    timeline: Timeline
     #: g: the rows of gone processes are shown (in lab scope, and in the past).
     ghosts_shown = True
     #: The event the back-in-time cursor is on (its serial: positions move when old lines
@@ -44,6 +51,7 @@ class LifelineScreen(Screen[None]):
     ends_at: float | None = None
     #: What the tree shows of the past (None: now): the selection line reads its rows.
     past_shown: TreeContent | None = None
+    _focused_before: Widget | None = None  # what had the focus when T opened the timeline
 
     @property
     def back_in_time(self) -> bool:
@@ -56,11 +64,50 @@ class LifelineScreen(Screen[None]):
     def update_titles(self) -> None:
         """The tree's border, as now (MainScreen's)."""
 
+    def show_selection(self) -> None:
+        """The line about the selected row (MainScreen's)."""
+
+    def lifeline_changed(self) -> None:
+        """The past shown, or the timeline's selection, changed: a lesson may move on (MainScreen's)."""
+
     # -- g: ghosts ---------------------------------------------------------------------------
 
     def action_toggle_ghosts(self) -> None:
         self.ghosts_shown = not self.ghosts_shown
         self.show_snapshot()
+
+    # -- T: the timeline -----------------------------------------------------------------------
+
+    def action_toggle_timeline(self) -> None:
+        self.timeline_open = not self.timeline_open
+        if self.timeline_open:
+            self._focused_before = self.focused
+            self.refresh_timeline()
+            pid = self.process_tree.selected_pid
+            if pid is not None:
+                self.timeline.select_pid(pid)
+            self.timeline.focus()
+        elif self.timeline.has_focus:
+            # Back where T was pressed (the code viewer, a script's viewer), if it is still there.
+            before = self._focused_before
+            (before if before is not None and before.is_attached and before.display else self.process_tree).focus()
+        self.lifeline_changed()
+
+    def refresh_timeline(self) -> None:
+        if self.timeline_open:
+            self.timeline.refresh_lives(self.ends_at)
+
+    def on_timeline_life_selected(self, message: Timeline.LifeSelected) -> None:
+        """A lifeline chosen: its row in the tree is selected too (the timeline keeps focus)."""
+        node = self.process_tree.node_for(message.pid)
+        if node is not None and node is not self.process_tree.cursor_node:
+            self.process_tree.move_cursor(node)
+        self.lifeline_changed()
+
+    def tree_row_selected(self, pid: int | None) -> None:
+        """The tree's cursor moved: its process's lifeline is selected too."""
+        if self.timeline_open and pid is not None:
+            self.timeline.select_pid(pid)
 
     # -- , . < > Esc: back in time -------------------------------------------------------------
 
@@ -113,15 +160,24 @@ class LifelineScreen(Screen[None]):
         self.past_shown = content
         self.process_tree.show(content)
         self.past_events.show(moment.position)
+        self.timeline.set_cursor(moment.event.time)
+        self.show_selection()
+        self.lifeline_changed()
         self.process_tree.border_title = self._how_far_back(moment)
 
     def _how_far_back(self, moment: Moment) -> str:
         _ = words(self.lang)
         end = self.ends_at if self.ends_at is not None else time.time()
-        return _("back in time: event {number} of {count} · {clock} · {seconds:.1f} s before {end} · Esc: now").format(
-            number=moment.position + 1, count=moment.kept, clock=time.strftime("%H:%M:%S", time.localtime(
-                moment.event.time)), seconds=max(0.0, end - moment.event.time),
-            end=_("the end") if self.ends_at is not None else _("now"))
+        said = _("replay: event {number} of {count} · {clock} · {seconds:.1f} s before the end") \
+            if self.ends_at is not None else \
+            _("back in time: event {number} of {count} · {clock} · {seconds:.1f} s before now · Esc: now")
+        title = said.format(number=moment.position + 1, count=moment.kept,
+                            clock=time.strftime("%H:%M:%S", time.localtime(moment.event.time)),
+                            seconds=max(0.0, end - moment.event.time))
+        if moment.frame is not None and abs(moment.frame.time - moment.event.time) >= FRAME_LATE:
+            # A burst of events read as one frame: the tree may show what came after this event.
+            title += _(" · tree read {seconds:+.1f} s").format(seconds=moment.frame.time - moment.event.time)
+        return title
 
     def back_to_now(self) -> None:
         if self._past is None or self.ends_at is not None:  # a replay has no now: it stays in the past
@@ -129,6 +185,7 @@ class LifelineScreen(Screen[None]):
         self._past = None
         self.past_shown = None
         self.past_open = False
+        self.timeline.set_cursor(None)
         self.update_titles()
         self.show_snapshot()
 

@@ -40,7 +40,13 @@ from proctui.ui.screens.event_inbox import OUTPUT_PERIOD, EventInbox
 from proctui.ui.screens.lesson_guide import LessonGuide
 from proctui.ui.screens.lessons import LessonPicker
 from proctui.ui.screens.lifeline import LifelineScreen
-from proctui.ui.screens.main_messages import EventsWaiting, LanguageChosen, SnapshotTaken, SnapshotWanted
+from proctui.ui.screens.main_messages import (
+    EventsWaiting,
+    LanguageChosen,
+    LessonStepShown,
+    SnapshotTaken,
+    SnapshotWanted,
+)
 from proctui.ui.screens.practice import PracticeScreen
 from proctui.ui.screens.scripting import ScriptingScreen
 from proctui.ui.screens.selected import lab_process_at
@@ -55,6 +61,7 @@ from proctui.ui.widgets.process_tree import ProcessTree
 from proctui.ui.widgets.script_viewers import ScriptViewers
 from proctui.ui.widgets.selection_bar import SelectionBar
 from proctui.ui.widgets.stepper_pane import StepperPane
+from proctui.ui.widgets.timeline import Timeline
 
 
 class MainScreen(LifelineScreen, ScriptingScreen):
@@ -90,7 +97,8 @@ class MainScreen(LifelineScreen, ScriptingScreen):
     def action_toggle_language(self) -> None:
         """English <-> Chinese, now: the log is said again, the lesson goes on in the other."""
         self.lang = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)]
-        for pane in (self.event_log, self.script_viewers, self.footer, self.filter_bar, self.past_events):
+        for pane in (self.event_log, self.script_viewers, self.footer, self.filter_bar, self.past_events,
+                     self.timeline):
             pane.set_language(self.lang)
         self.stepper_pane.language = self.lang  # from its next step on
         self.lab.language = self.lang  # what the next children print
@@ -106,6 +114,7 @@ class MainScreen(LifelineScreen, ScriptingScreen):
         # Kept as attributes: a query would search whichever screen is on top (help...).
         self.process_tree = ProcessTree(self.own_pid, id="tree")
         self.selection_bar = SelectionBar(id="selection")
+        self.timeline = Timeline(self.history, self.lang, id="timeline")
         self.event_log = EventLog(self.lang, id="log")
         self.past_events = PastEvents(self.history, self.lang, id="past")
         self.footer = KeyFooter(compact=True, show_command_palette=False, language=self.lang)
@@ -113,11 +122,13 @@ class MainScreen(LifelineScreen, ScriptingScreen):
         self.script_viewers = ScriptViewers(self.lab.scripts, self.lab.records, self.lang, id="scripts")
         self.lesson_panel = LessonPanel(id="lesson").data_bind(compact=MainScreen.stepper_open)
         self.lesson_guide.panel = self.lesson_panel
+        self.lesson_guide.on_step = lambda text: self.post_message(LessonStepShown(text))
         self.filter_bar = FilterBar(id="filter")
         self.filter_bar.set_language(self.lang)
         yield self.process_tree
         yield self.filter_bar
         yield self.selection_bar
+        yield self.timeline
         yield self.stepper_pane
         yield self.script_viewers
         yield self.lesson_panel
@@ -180,7 +191,8 @@ class MainScreen(LifelineScreen, ScriptingScreen):
                                                                  self.filter_bar.value.strip(), self.lang,
                                                                  ghosts=self.ghosts_shown)
         self.process_tree.show(content)
-        self._show_selection()
+        self.refresh_timeline()
+        self.show_selection()
         self._check_lesson()
 
     # -- / : the filter --------------------------------------------------------------------
@@ -209,8 +221,13 @@ class MainScreen(LifelineScreen, ScriptingScreen):
         self.process_tree.set_filter_note(self.filter_bar.note(self.process_tree.matches, self.lang))
 
     @on(ProcessTree.NodeHighlighted)
-    def _show_selection(self) -> None:
+    def show_selection(self) -> None:
         pid = self.process_tree.selected_pid
+        self.tree_row_selected(pid)
+        ghost = self.process_tree.ghost_at(pid) if pid is not None else None
+        if ghost is not None:
+            self.selection_bar.show_ghost(ghost.life, self.lang)
+            return
         if pid is None and self.scope == "lab":
             pid = self.own_pid
         if self.past_shown is not None:  # back in time: the row as it was
@@ -445,11 +462,16 @@ class MainScreen(LifelineScreen, ScriptingScreen):
     def action_lesson_back(self) -> None:
         self.lesson_guide.back()
 
+    def lifeline_changed(self) -> None:
+        self._check_lesson()
+
     def _check_lesson(self) -> None:
         """Move the lesson on if the real state has reached its step's goal."""
         lesson = self.lesson_guide.session
         if lesson is not None and self.snapshot is not None and lesson.check(Seen(
                 processes=self.lab.processes, procs=self.snapshot.procs, own_pid=self.own_pid, step=self.shown_step,
                 start_method=self.lab.start_method,
-                join_blocked_in=self.steps.blocked_in() if self.steps is not None else None)):
+                join_blocked_in=self.steps.blocked_in() if self.steps is not None else None,
+                past_procs=self.past_shown.snapshot.procs if self.past_shown is not None else None,
+                timeline_pid=self.timeline.selected_pid if self.timeline_open else None)):
             self.lesson_guide.show()

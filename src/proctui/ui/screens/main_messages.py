@@ -40,3 +40,11 @@ class LanguageChosen(Message, namespace="main_screen"):
     own words (help, glossary) follow."""
 
     lang: str
+
+
+@dataclass
+class LessonStepShown(Message, namespace="main_screen"):
+    """A lesson's step is shown for the first time (``on_main_screen_lesson_step_shown``):
+    a recording marks it."""
+
+    text: str

@@ -16,8 +16,8 @@ from textual.widgets.tree import TreeNode
 
 from proctui.core.i18n import words
 from proctui.core.lab.lab import LabProcess
+from proctui.core.lifeline.life_words import ghost_words
 from proctui.core.lifeline.lives import Life, Reaper
-from proctui.core.lifeline.words import ghost_words
 from proctui.core.procfs.snapshot import Snapshot
 from proctui.core.procfs.stat import ProcInfo
 from proctui.core.procfs.tree import SYSTEM_ROOT, RowSource, Scope, TreeChange, TreeRows, TreeShape
@@ -331,6 +331,8 @@ class ProcessTree(Tree[int]):
                 label = render_row(info, facts, self.own_pid, self._lang)
             elif facts is not None and facts.ghost is not None:
                 label = render_ghost_row(facts.ghost, self._lang)
+                # Cut to the tree's width (…): a gone row says it all on the selection line.
+                label.truncate(self._room_for(pid), overflow="ellipsis")
             else:
                 # A row without a /proc line is a lab process's
                 assert facts is not None and facts.record is not None
@@ -338,6 +340,23 @@ class ProcessTree(Tree[int]):
             self._labels[pid] = label
             self._widths[pid] = label.cell_len
         return label
+
+    def _room_for(self, pid: int) -> int:
+        """The cells a row of pid has before the tree must scroll sideways."""
+        # Its depth from the shape (a new row is measured before its node exists).
+        shape, depth, above = self._rows.shape, 0, pid
+        while shape is not None and above in shape.parent_of and depth < 64:
+            above, depth = shape.parent_of[above], depth + 1
+        # The widget's own width less its border and a vertical scroll bar (which comes and
+        # goes with the rows), and the guides; the region Textual scrolls changes with both.
+        return max(20, self.size.width - 2 - 2 - depth * self.guide_depth - len(self.ICON_NODE))
+
+    def on_resize(self) -> None:
+        """Gone rows are cut to the width: measured again at the new one."""
+        for pid, (_info, facts) in self._rows.sources.items():
+            if facts is not None and facts.ghost is not None:
+                self._labels.pop(pid, None)
+                self._label_of(pid)
 
     def render_label(self, node: TreeNode[int], base_style: Style, style: Style) -> Text:
         """A row, drawn now that it is on screen (Tree asks for the lines it paints)."""

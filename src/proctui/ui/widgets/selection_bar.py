@@ -9,6 +9,8 @@ from textual.widgets import Static
 
 from proctui.core.i18n import words
 from proctui.core.lab.lab import LabProcess
+from proctui.core.lifeline.life_words import fit_life_words, life_words
+from proctui.core.lifeline.lives import Life
 from proctui.core.procfs.stat import ProcInfo
 
 
@@ -70,6 +72,14 @@ class SelectionBar(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._shown: Text | None = None
+
+    def show_ghost(self, life: Life, lang: str = "en") -> None:
+        """A gone process's row is selected: the whole of what its row says, in one line."""
+        phrases = life_words(life, life.ended if life.ended is not None else life.born, lang)
+        text = Text(fit_life_words(life, phrases, max(10, self.content_size.width)), style="italic")
+        if text != self._shown:
+            self._shown = text
+            self.update(text)
 
     def show_selection(self, info: ProcInfo | None, record: LabProcess | None, own_pid: int,
                        role: str | None = None, lang: str = "en") -> None:

@@ -16,16 +16,17 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from proctui.core.i18n import N_, words
+from proctui.core.i18n import words
 from proctui.core.lifeline.history import History
-from proctui.core.lifeline.life_words import life_words, name_of
+from proctui.core.lifeline.life_words import fit_life_words, life_words, name_of
 from proctui.core.lifeline.lives import Life
 from proctui.core.lifeline.timeline import Window, ago, axis, cells, legend, lifeline
+from proctui.ui import actions
+from proctui.ui.actions import Pane
 
 #: What each letter looks like: the letter carries the meaning, colour only helps (NO_COLOR).
 _STYLES = {
@@ -70,12 +71,7 @@ class Timeline(Widget, can_focus=True):
     }
     Timeline:focus { border: round $accent-lighten-2; }
     """
-    BINDINGS = [
-        Binding("up,k", "move(-1)", N_("Up"), show=False, id="timeline.up"),
-        Binding("down,j", "move(1)", N_("Down"), show=False, id="timeline.down"),
-        Binding("home", "move_to(0)", N_("First"), show=False, id="timeline.first"),
-        Binding("end", "move_to(-1)", N_("Last"), show=False, id="timeline.last"),
-    ]
+    BINDINGS = actions.bindings(Pane.TIMELINE)
 
     @dataclass
     class LifeSelected(Message):
@@ -146,6 +142,11 @@ class Timeline(Widget, can_focus=True):
         self._gather()
         row = self._row_of.get(self._selected_key) if self._selected_key is not None else None
         return self._order[row] if row is not None else None
+
+    @property
+    def selected_pid(self) -> int | None:
+        life = self.selected
+        return life.pid if life is not None else None
 
     @property
     def lives_shown(self) -> list[Life]:
@@ -241,21 +242,8 @@ class Timeline(Widget, can_focus=True):
         if life is None:
             self.border_subtitle = _("no process yet")
             return
-        self.border_subtitle = self._fit_words(life, life_words(life, self.now, self.lang),
+        self.border_subtitle = fit_life_words(life, life_words(life, self.now, self.lang),
                                               max(10, self.size.width - 4))
-
-    @staticmethod
-    def _fit_words(life: Life, phrases: list[str], width: int) -> str:
-        """The phrases joined, as fit in width: if they do not, how it started goes first (its
-        start mark says it), then its name (its line's name column says it), then the end is cut."""
-        if life.how is not None and cells(" · ".join(phrases)) > width:
-            phrases = phrases[:1] + phrases[2:]
-        if len(phrases) > 1 and cells(" · ".join(phrases)) > width:
-            phrases = phrases[1:]
-        said = " · ".join(phrases)
-        while said and cells(said) > width:
-            said = said[:-2] + "…"
-        return said
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -331,7 +319,7 @@ class Timeline(Widget, can_focus=True):
             else:
                 segments.append(Segment(letter, _STYLES.get(letter, _PLAIN)))
         if layout.words_width:
-            said = self._fit_words(life, life_words(life, self.now, self.lang), layout.words_width)
+            said = fit_life_words(life, life_words(life, self.now, self.lang), layout.words_width)
             segments.append(Segment(" " + said, _PLAIN if selected else _DIM))
         return Strip(Segment.simplify(segments)).adjust_cell_length(layout.width, _PLAIN)
 
