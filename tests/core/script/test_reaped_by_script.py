@@ -1,0 +1,96 @@
+"""Who reaped each child of a script run by proctui: the script's processes say it from
+inside (their os.waitpid/os.waitid... wrapped, script/host_reaper.py), with what it was
+for (join(), start()'s cleanup, the fork server...) and the script's line. Real scripts,
+real processes; the events' fields and the records, never the words."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from helpers.events import events_of
+from helpers.paths import SCRIPTS
+from helpers.script_driver import Driver, continue_all_to_the_end
+from helpers.waiting import wait_until
+from proctui.core.events import Exited, ReapedByScript, ReapedVia, ScriptForked
+
+SCRIPT = SCRIPTS / "reapers.py"
+
+
+def line_of(comment: str) -> int:
+    """The line of reapers.py that carries comment: found by its text, never by number."""
+    lines = SCRIPT.read_text().splitlines()
+    return next(number for number, line in enumerate(lines, 1) if line.rstrip().endswith(f"# {comment}"))
+
+
+def run(driver: Driver, *args: str) -> int:
+    script = driver.start("reapers.py", *args)
+    driver.pause_of(script)
+    assert continue_all_to_the_end(driver, script) == 0
+    return script
+
+
+def reaped(driver: Driver, child: int | None) -> ReapedByScript:
+    [event] = wait_until(lambda: events_of(driver.events, ReapedByScript, child), what=f"{child} reaped")
+    return event
+
+
+def children(driver: Driver) -> list[ScriptForked]:
+    return events_of(driver.events, ScriptForked)
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_join_reaps_its_child_at_the_scripts_join_line(driver, method):
+    script = run(driver, "join", method)
+    [forked] = children(driver)
+    event = reaped(driver, forked.pid)
+    assert (event.reaper_pid, event.reaper_label) == (script, driver.lab.records.latest(script).label)
+    assert (event.call, event.via, event.through) == ("os.waitpid", ReapedVia.JOIN, "multiprocessing.process.join")
+    assert (event.file, event.line, event.function) == (os.path.realpath(SCRIPT), line_of("the join line"), "join")
+    assert (event.status, event.exitcode, event.label) == (0, 0, forked.label)
+    # The record agrees: reaped, with the exit code and the moment its parent gave.
+    record = driver.lab.records.latest(forked.pid)
+    assert record.reaped.is_set() and record.exitcode == 0 and record.exit_status == 0
+    wait_until(lambda: events_of(driver.events, Exited, forked.pid), what="its exit seen by the watcher")
+    assert record.exited_at is not None and record.exited_at <= record.reaped_at
+
+
+def test_the_scripts_own_waitpid_is_said_as_its_own(driver):
+    run(driver, "waitpid")
+    [forked] = children(driver)
+    event = reaped(driver, forked.pid)
+    assert (event.call, event.via, event.through) == ("os.waitpid", None, None)
+    assert (event.line, event.function) == (line_of("the waitpid line"), "waitpid")
+    assert (event.status, event.exitcode) == (3 << 8, 3)
+    assert driver.lab.records.latest(forked.pid).exitcode == 3
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_second_start_reaps_the_first_child_in_its_cleanup(driver, method):
+    run(driver, "cleanup", method)
+    first, second = children(driver)
+    event = reaped(driver, first.pid)
+    assert (event.via, event.through) == (ReapedVia.START, "multiprocessing.process.start")
+    assert (event.line, event.function) == (line_of("the second start line"), "cleanup")
+    assert event.exitcode == 5
+    assert reaped(driver, second.pid).via is ReapedVia.JOIN  # the second one by its join()
+
+
+def test_the_fork_server_says_it_reaps_its_children(driver):
+    run(driver, "join", "forkserver")
+    [forked] = children(driver)
+    event = reaped(driver, forked.pid)
+    server = forked.parent_pid
+    assert (event.reaper_pid, event.reaper_label, event.via) == (server, None, ReapedVia.FORK_SERVER)
+    assert event.through == "multiprocessing.forkserver.main"
+    assert (event.file, event.line, event.function) == (None, None, None)  # no line of the script's
+    assert (event.call, event.exitcode) == ("os.waitpid", 0)
+
+
+def test_a_sigchld_handler_that_reaps_is_said_with_its_line(driver):
+    run(driver, "sigchld")
+    [forked] = children(driver)
+    event = reaped(driver, forked.pid)
+    assert (event.via, event.line, event.function) == (None, line_of("the handler's waitpid line"), "on_sigchld")
+    assert event.exitcode == 7
