@@ -4,6 +4,8 @@
 #   reapers.py waitpid           os.fork(), then the script's own os.waitpid()
 #   reapers.py cleanup METHOD    the first Process is a zombie when the second's start() reaps it
 #   reapers.py sigchld           os.fork(), reaped by the script's SIGCHLD handler
+#   reapers.py pool METHOD       a Pool whose workers exit after one task each
+#   reapers.py daemon METHOD     a daemonic Process still running when the script ends
 import multiprocessing
 import os
 import signal
@@ -66,6 +68,28 @@ def sigchld():
         time.sleep(0.01)  # SIGCHLD's handler runs in between
 
 
+def pool(method):
+    # Each worker exits after one task: the pool's worker handler reaps it and starts another.
+    workers = multiprocessing.get_context(method).Pool(2, maxtasksperchild=1)
+    print(workers.map(abs, range(-4, 0)))
+    workers.close()
+    workers.join()  # the pool join line
+
+
+def sleep_when_ready(ready):
+    ready.set()
+    time.sleep(60)
+
+
+def daemon(method):
+    # Left running: at the script's end, multiprocessing's exit handler terminates and joins it.
+    ctx = multiprocessing.get_context(method)
+    ready = ctx.Event()
+    ctx.Process(target=sleep_when_ready, args=(ready,), daemon=True).start()
+    ready.wait()  # it runs (and has said hello to proctui) before the script ends
+
+
 if __name__ == "__main__":
     what, *rest = sys.argv[1:]
-    {"join": join, "waitpid": waitpid, "cleanup": cleanup, "sigchld": sigchld}[what](*rest)
+    {"join": join, "waitpid": waitpid, "cleanup": cleanup, "sigchld": sigchld, "pool": pool,
+     "daemon": daemon}[what](*rest)

@@ -36,8 +36,14 @@ def reaped(driver: Driver, child: int | None) -> ReapedByScript:
     return event
 
 
-def children(driver: Driver) -> list[ScriptForked]:
-    return events_of(driver.events, ScriptForked)
+def children(driver: Driver, count: int = 1) -> list[ScriptForked]:
+    """The script's children, once count of them have said hello (read in threads of their own)."""
+
+    def said() -> list[ScriptForked] | None:
+        forked = events_of(driver.events, ScriptForked)
+        return forked if len(forked) >= count else None
+
+    return wait_until(said, what=f"{count} hellos")
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
@@ -52,7 +58,9 @@ def test_join_reaps_its_child_at_the_scripts_join_line(driver, method):
     # The record agrees: reaped, with the exit code and the moment its parent gave.
     record = driver.lab.records.latest(forked.pid)
     assert record.reaped.is_set() and record.exitcode == 0 and record.exit_status == 0
-    wait_until(lambda: events_of(driver.events, Exited, forked.pid), what="its exit seen by the watcher")
+    # Said in the order it happened: the exit (the watcher's pidfd), then the reap.
+    [exited] = events_of(driver.events, Exited, forked.pid)
+    assert driver.events.index(exited) < driver.events.index(event)
     assert record.exited_at is not None and record.exited_at <= record.reaped_at
 
 
@@ -69,7 +77,7 @@ def test_the_scripts_own_waitpid_is_said_as_its_own(driver):
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_a_second_start_reaps_the_first_child_in_its_cleanup(driver, method):
     run(driver, "cleanup", method)
-    first, second = children(driver)
+    first, second = children(driver, 2)
     event = reaped(driver, first.pid)
     assert (event.via, event.through) == (ReapedVia.START, "multiprocessing.process.start")
     assert (event.line, event.function) == (line_of("the second start line"), "cleanup")
@@ -94,3 +102,26 @@ def test_a_sigchld_handler_that_reaps_is_said_with_its_line(driver):
     event = reaped(driver, forked.pid)
     assert (event.via, event.line, event.function) == (None, line_of("the handler's waitpid line"), "on_sigchld")
     assert event.exitcode == 7
+
+
+def test_the_pools_worker_handler_reaps_the_workers_that_exit(driver):
+    """maxtasksperchild=1: four tasks need four workers, so the handler thread reaps at
+    least two (worker.exitcode polls) to start their replacements; it runs in a thread of
+    its own, with no line of the script's below it."""
+    run(driver, "pool", "fork")
+    workers = children(driver, 4)
+    said = [reaped(driver, worker.pid) for worker in workers]
+    by_handler = [event for event in said if event.via is ReapedVia.POOL_WORKER_HANDLER]
+    assert len(by_handler) >= 2
+    assert all((event.file, event.line) == (None, None) for event in by_handler)
+    for event in said:
+        assert event.via in (ReapedVia.POOL_WORKER_HANDLER, ReapedVia.POOL_JOIN), event
+        if event.via is ReapedVia.POOL_JOIN:
+            assert event.line == line_of("the pool join line")
+
+
+def test_a_daemon_left_running_is_reaped_by_the_exit_handler(driver):
+    run(driver, "daemon", "fork")
+    [forked] = children(driver)
+    event = reaped(driver, forked.pid)
+    assert (event.via, event.file, event.exitcode) == (ReapedVia.EXIT_HANDLER, None, -15)  # terminate()'s SIGTERM

@@ -63,6 +63,9 @@ class LabProcess:
     adopted_by: int | None = None  # who the kernel re-parented an orphaned grandchild to
     exit_handled: bool = False  # the watcher has seen it exit (set under Lab's family lock)
     reaped: threading.Event = field(repr=False, default_factory=threading.Event)
+    # Set once the Lab has said the exit (Family.on_exit emitted it): what a process of the
+    # script says of the reap comes after it (Scripts), in the order it happened.
+    exit_said: threading.Event = field(repr=False, default_factory=threading.Event)
     # Held by whoever is reaping this process (a join, or shutdown), so two threads
     # never wait for the same child: the loser's waitpid() would fail with ECHILD.
     reap_lock: threading.Lock = field(repr=False, default_factory=threading.Lock)

@@ -327,6 +327,8 @@ def _sigkill_if(pid: int, still: Callable[[ProcInfo], bool], wait: float = 0.0) 
 #: Reaps kept for a hello not read yet, the newest: a reap's hello is a moment behind it,
 #: and a script's subprocesses, which say no hello, must not fill memory with theirs.
 _MAX_REAPS_BEFORE_HELLO = 64
+#: How long a reap waits for the watcher to say the exit before it: a moment, usually.
+_EXIT_SAID_WITHIN = 1.0
 _REAPED_VIAS = {via.value for via in ReapedVia}
 
 
@@ -578,6 +580,11 @@ class Scripts:
         self._say_reaped(record, message)
 
     def _say_reaped(self, record: LabProcess, message: ReapedMessage) -> None:
+        # Said after the child's exit (Exited), as it happened: the watcher sees the exit
+        # through a pidfd the moment it comes, before the reaper's wait can return, but in a
+        # thread of its own that may not have said it yet. Not for ever: a record whose exit
+        # is never watched (a hello with no pipe) is said reaped all the same.
+        record.exit_said.wait(_EXIT_SAID_WITHIN)
         status, reaper = int(message["status"]), int(message["pid"])
         with record.signal_lock:
             record.reaped_by_its_parent(status, float(message["at"]))
