@@ -89,7 +89,8 @@ def daemon(method):
     ready.wait()  # it runs (and has said hello to proctui) before the script ends
 
 
+WAYS = {"join": join, "waitpid": waitpid, "cleanup": cleanup, "sigchld": sigchld, "pool": pool, "daemon": daemon}
+
 if __name__ == "__main__":
     what, *rest = sys.argv[1:]
-    {"join": join, "waitpid": waitpid, "cleanup": cleanup, "sigchld": sigchld, "pool": pool,
-     "daemon": daemon}[what](*rest)
+    WAYS[what](*rest)  # the dispatch line

@@ -11,7 +11,7 @@ import pytest
 
 from helpers.events import events_of
 from helpers.paths import SCRIPTS
-from helpers.script_driver import Driver, continue_all_to_the_end
+from helpers.script_driver import Driver, continue_all_to_the_end, run_to_the_end
 from helpers.waiting import wait_until
 from proctui.core.events import Exited, ReapedByScript, ReapedVia, ScriptForked
 
@@ -125,3 +125,21 @@ def test_a_daemon_left_running_is_reaped_by_the_exit_handler(driver):
     [forked] = children(driver)
     event = reaped(driver, forked.pid)
     assert (event.via, event.file, event.exitcode) == (ReapedVia.EXIT_HANDLER, None, -15)  # terminate()'s SIGTERM
+
+
+def test_a_step_into_a_wrapped_wait_never_pauses_in_proctui(driver):
+    """s on the script's os.waitpid line: the wrapper is proctui's (never paused in), so
+    the next pause is the script's next line, as with the real call."""
+    script = driver.start("reapers.py", "waitpid")
+    driver.pause_of(script)
+    driver.step_until(script, "next", lambda p: p.line == line_of("the dispatch line"))
+    driver.send(script, "step")
+    driver.step_until(script, "next", lambda p: p.line == line_of("the waitpid line"))
+    [forked] = children(driver)
+    driver.pause_of(forked.pid)
+    driver.send(forked.pid, "continue")
+    driver.send(script, "step")
+    after = driver.pause_of(script)
+    assert (after.file, after.line) == (os.path.realpath(SCRIPT), line_of("the waitpid line") + 1)
+    assert reaped(driver, forked.pid).line == line_of("the waitpid line")
+    assert run_to_the_end(driver, script, "continue") == 0

@@ -110,6 +110,11 @@ class _Reporter:
         self._one_shot_in = one_shot_in
 
     def reaped(self, call: ReapCallName, child: int, status: int, caller: types.FrameType | None) -> None:
+        # Untraced: a step (s) into the script's wait must not pause in the json and socket
+        # code that says it (the tracer skips proctui's frames, not the stdlib's they call).
+        tracer = sys.gettrace()
+        if tracer is not None:
+            sys.settrace(None)
         try:
             via, through, frame = _where(caller)
             filename = frame.f_code.co_filename if frame is not None else None
@@ -124,6 +129,9 @@ class _Reporter:
             self._send(message)
         except Exception:  # noqa: BLE001 - never into the script: its call returns as it would have
             pass
+        finally:
+            if tracer is not None:
+                sys.settrace(tracer)
 
     def _send(self, message: ReapedMessage) -> None:
         channel = self._channel_of()
