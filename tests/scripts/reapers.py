@@ -6,6 +6,7 @@
 #   reapers.py sigchld           os.fork(), reaped by the script's SIGCHLD handler
 #   reapers.py pool METHOD       a Pool whose workers exit after one task each
 #   reapers.py daemon METHOD     a daemonic Process still running when the script ends
+#   reapers.py nested            a spawn child that forks a child of its own and joins it
 import multiprocessing
 import os
 import signal
@@ -89,7 +90,20 @@ def daemon(method):
     ready.wait()  # it runs (and has said hello to proctui) before the script ends
 
 
-WAYS = {"join": join, "waitpid": waitpid, "cleanup": cleanup, "sigchld": sigchld, "pool": pool, "daemon": daemon}
+def fork_and_join():
+    grandchild = multiprocessing.get_context("fork").Process(target=work, args=(4,))
+    grandchild.start()
+    grandchild.join()  # the spawn child's join line
+
+
+def nested():
+    child = multiprocessing.get_context("spawn").Process(target=fork_and_join)
+    child.start()
+    child.join()
+
+
+WAYS = {"join": join, "waitpid": waitpid, "cleanup": cleanup, "sigchld": sigchld, "pool": pool, "daemon": daemon,
+        "nested": nested}
 
 if __name__ == "__main__":
     what, *rest = sys.argv[1:]

@@ -127,6 +127,19 @@ def test_a_daemon_left_running_is_reaped_by_the_exit_handler(driver):
     assert (event.via, event.file, event.exitcode) == (ReapedVia.EXIT_HANDLER, None, -15)  # terminate()'s SIGTERM
 
 
+def test_a_spawn_child_says_the_reaps_of_its_own_children(driver):
+    """A spawn child is a fresh interpreter: its waits are wrapped by sitecustomize."""
+    script = run(driver, "nested")
+    child, grandchild = children(driver, 2)
+    assert (child.via, grandchild.via, grandchild.parent_pid) == ("spawn", "fork", child.pid)
+    event = reaped(driver, grandchild.pid)
+    assert (event.reaper_pid, event.reaper_label) == (child.pid, child.label)
+    assert (event.via, event.line, event.function) == (ReapedVia.JOIN, line_of("the spawn child's join line"),
+                                                       "fork_and_join")
+    assert event.exitcode == 4
+    assert reaped(driver, child.pid).reaper_pid == script
+
+
 def test_a_step_into_a_wrapped_wait_never_pauses_in_proctui(driver):
     """s on the script's os.waitpid line: the wrapper is proctui's (never paused in), so
     the next pause is the script's next line, as with the real call."""
