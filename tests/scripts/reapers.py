@@ -7,6 +7,8 @@
 #   reapers.py pool METHOD       a Pool whose workers exit after one task each
 #   reapers.py daemon METHOD     a daemonic Process still running when the script ends
 #   reapers.py nested            a spawn child that forks a child of its own and joins it
+#   reapers.py futures           a ProcessPoolExecutor (fork), which reaps its workers itself
+import concurrent.futures
 import multiprocessing
 import os
 import signal
@@ -102,8 +104,13 @@ def nested():
     child.join()
 
 
+def futures():
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        print(list(pool.map(abs, [-1, -2, -3])))
+
+
 WAYS = {"join": join, "waitpid": waitpid, "cleanup": cleanup, "sigchld": sigchld, "pool": pool, "daemon": daemon,
-        "nested": nested}
+        "nested": nested, "futures": futures}
 
 if __name__ == "__main__":
     what, *rest = sys.argv[1:]

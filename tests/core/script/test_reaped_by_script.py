@@ -140,6 +140,15 @@ def test_a_spawn_child_says_the_reaps_of_its_own_children(driver):
     assert reaped(driver, child.pid).reaper_pid == script
 
 
+def test_a_reap_in_the_standard_librarys_own_code_names_no_line_of_it(driver):
+    """concurrent.futures joins its workers in a thread of its own: a reap there has no
+    line of the script's, and the line is never one of the standard library's."""
+    run(driver, "futures")
+    said = [reaped(driver, worker.pid) for worker in children(driver, 2)]
+    assert all(event.via is ReapedVia.JOIN for event in said)
+    assert all(event.file in (None, os.path.realpath(SCRIPT)) for event in said), said
+
+
 def test_a_step_into_a_wrapped_wait_never_pauses_in_proctui(driver):
     """s on the script's os.waitpid line: the wrapper is proctui's (never paused in), so
     the next pause is the script's next line, as with the real call."""

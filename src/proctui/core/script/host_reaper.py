@@ -64,10 +64,11 @@ _VIA: dict[tuple[str, str], ReapVia] = {
     ("multiprocessing.forkserver", "main"): "fork server",  # its loop: os.waitpid(-1, WNOHANG)
 }
 
-#: Modules whose frames are not the script's line: multiprocessing's, the calls that wait
-#: for the script (os, subprocess), the thread a pool's handler runs in, and proctui's own.
-_NOT_THE_SCRIPT = ("multiprocessing.", "proctui.")
-_NOT_THE_SCRIPT_EXACTLY = {"os", "subprocess", "threading", "bdb", "multiprocessing"}
+#: Where the standard library's Python files lie: a frame of one of them (multiprocessing,
+#: os, subprocess, threading, concurrent.futures, bdb, runpy...) is not the script's line.
+_STDLIB = os.path.dirname(os.__file__) + os.sep
+#: Inside it, on some installs (pyenv's, a venv-less pip's): what is installed, not the stdlib.
+_INSTALLED = (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}")
 
 _watching = False
 
@@ -77,19 +78,28 @@ def _is_reap(status: int) -> bool:
     return os.WIFEXITED(status) or os.WIFSIGNALED(status)
 
 
-def _not_the_script(module: str) -> bool:
-    return module in _NOT_THE_SCRIPT_EXACTLY or module.startswith(_NOT_THE_SCRIPT)
+def _is_the_scripts(frame: types.FrameType, module: str) -> bool:
+    """A frame of the script's own code (or of a package it uses), not of proctui's, nor
+    of the standard library's, nor code with no file ("<string>": python -c's, the fork
+    server's; "<frozen runpy>")."""
+    if module.startswith("proctui."):
+        return False
+    filename = frame.f_code.co_filename
+    if filename.startswith("<"):
+        return False
+    return not filename.startswith(_STDLIB) or any(part in filename for part in _INSTALLED)
 
 
 def _where(frame: types.FrameType | None) -> tuple[ReapVia | None, str | None, types.FrameType | None]:
     """From the caller of the wrapper outward: what it was made for, the outermost
     multiprocessing function on the way ("multiprocessing.process.join"), and the
-    script's frame that led to it (None: none, as in the fork server or at exit)."""
+    script's frame that led to it (None: none, as in the fork server, at exit, in a
+    pool's handler thread, or in concurrent.futures' manager thread)."""
     via: ReapVia | None = None
     through: str | None = None
     while frame is not None:
         module = str(frame.f_globals.get("__name__", ""))
-        if not _not_the_script(module):
+        if _is_the_scripts(frame, module):
             return via, through, frame
         name = frame.f_code.co_name
         if module.startswith("multiprocessing."):
@@ -117,14 +127,12 @@ class _Reporter:
             sys.settrace(None)
         try:
             via, through, frame = _where(caller)
-            filename = frame.f_code.co_filename if frame is not None else None
-            known = filename is not None and not filename.startswith("<")  # "<string>": python -c's
             message: ReapedMessage = {
                 "type": "reaped", "pid": os.getpid(), "child": child, "status": status, "call": call,
                 "via": via, "through": through, "at": time.time(),
-                "file": filename if known else None,
-                "line": frame.f_lineno if known and frame is not None else None,
-                "function": frame.f_code.co_name if known and frame is not None else None,
+                "file": frame.f_code.co_filename if frame is not None else None,
+                "line": frame.f_lineno if frame is not None else None,
+                "function": frame.f_code.co_name if frame is not None else None,
             }
             self._send(message)
         except Exception:  # noqa: BLE001 - never into the script: its call returns as it would have

@@ -147,8 +147,9 @@ class ReapedMessage(TypedDict):
     via: ReapVia | None  # None: not one of multiprocessing's calls above (the script's own wait, say)
     through: str | None  # the outermost multiprocessing function on the way, "multiprocessing.process.join"
     at: float  # time.time() as the call returned
-    # The script's frame that led to it: the first outside multiprocessing, os, subprocess,
-    # threading and proctui's own; None where there is none (the fork server, the exit handler).
+    # The script's frame that led to it: the first outside the standard library (multiprocessing,
+    # os, subprocess, threading...) and proctui's own; None where there is none (the fork
+    # server, the exit handler, a pool's handler thread).
     file: str | None
     line: int | None
     function: str | None
