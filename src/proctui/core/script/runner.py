@@ -401,6 +401,8 @@ class Scripts:
         self.on_pause = on_pause
         self.stepping = True
         self.pauses = PauseBook()
+        with self._hello_lock:
+            self._reaped_before_hello.clear()  # the last run's: their PIDs may come back
         if self.channel is not None:
             self.channel.close()
         self.channel = ScriptChannel(self._message, self._closed)
