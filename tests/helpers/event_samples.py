@@ -69,6 +69,10 @@ SAMPLES: dict[type[ev.LabEvent], ev.LabEvent] = {
     Reaped: Reaped(pid=4242, label="child-1", call=ReapCall.JOIN, status=0x000F, exitcode=-15),
     PoolWorkerReaped: PoolWorkerReaped(pid=4240, label="pool-1 worker 1", pool="pool-1", by=PoolReap.JOIN,
                                        exitcode=0, start_method="fork", maxtasksperchild=2),
+    ev.ReapedByScript: ev.ReapedByScript(pid=4243, label="script-child-1", reaper_pid=4242, reaper_label="script-1",
+                                         call="os.waitpid", status=0, via=ev.ReapedVia.JOIN,
+                                         through="multiprocessing.process.join", file="/home/ann/demo.py", line=12,
+                                         function="<module>"),
     CowMemory: CowMemory(pid=4242, label="cow-1", written=False, shared=78012, private_dirty=416, pss=11572,
                          list_kb=16384),
     WhereBlocked: WhereBlocked(pid=4242, label="queue-1", threads=((4242, "S", "futex_do_wait"),)),
@@ -227,6 +231,34 @@ SENTENCES = [
     (Exited(pid=4243, label="sigchld-1-child", status=None, who_reaps=WhoReaps.KERNEL, reaper_pid=4242),
      ("sigchld-1-child (PID 4243) ended; its parent 4242 ignores SIGCHLD (SigIgn in /proc/4242/status), so the "
       "kernel reaped it at once: no zombie, and its parent's waitpid() fails with ECHILD")),
+    # reaping, by a process of a script
+    (ev.ReapedByScript(pid=4243, label="script-child-1", reaper_pid=4242, reaper_label="script-1", call="os.waitpid",
+                       status=0, via=ev.ReapedVia.JOIN, through="multiprocessing.process.join",
+                       file="/home/ann/demo.py", line=12, function="<module>"),
+     ("script-child-1 (PID 4243) reaped by join() in script-1 (PID 4242), at demo.py:12: os.waitpid() -> "
+      "(4243, 0x0000) -> exit code 0; PID 4243 is gone")),
+    (ev.ReapedByScript(pid=4244, label="script-child-2", reaper_pid=4242, reaper_label="script-1", call="os.waitpid",
+                       status=0x0300, via=ev.ReapedVia.START, through="multiprocessing.process.start",
+                       file="/home/ann/demo.py", line=15, function="main"),
+     ("script-child-2 (PID 4244) reaped by start()'s cleanup (process._cleanup() polls every child started before) "
+      "in script-1 (PID 4242), at demo.py:15: os.waitpid() -> (4244, 0x0300) -> exit code 3; PID 4244 is gone")),
+    (ev.ReapedByScript(pid=4243, label="script-child-1", reaper_pid=4242, reaper_label="script-1", call="os.wait",
+                       status=0x0009, via=None, file="/home/ann/demo.py", line=7, function="<module>"),
+     ("script-child-1 (PID 4243) reaped by the script's own os.wait() in script-1 (PID 4242), at demo.py:7: "
+      "os.wait() -> (4243, 0x0009) -> exit code -9 (SIGKILL); PID 4243 is gone")),
+    (ev.ReapedByScript(pid=4245, label="script-child-3", reaper_pid=4243, reaper_label=None, call="os.waitpid",
+                       status=0, via=ev.ReapedVia.EXIT_HANDLER, through="multiprocessing.util._exit_function"),
+     ("script-child-3 (PID 4245) reaped by multiprocessing's exit handler in PID 4243: os.waitpid() -> "
+      "(4245, 0x0000) -> exit code 0; PID 4245 is gone")),
+    (ev.ReapedByScript(pid=4245, label="script-child-3", reaper_pid=4242, reaper_label="script-1", call="os.waitpid",
+                       status=0, via=None, through="multiprocessing.popen_fork.wait", file="/home/ann/demo.py",
+                       line=9, function="<module>"),
+     ("script-child-3 (PID 4245) reaped by multiprocessing.popen_fork.wait() in script-1 (PID 4242), "
+      "at demo.py:9: os.waitpid() -> (4245, 0x0000) -> exit code 0; PID 4245 is gone")),
+    (ev.ReapedByScript(pid=4246, label="script-child-4", reaper_pid=4240, reaper_label=None, call="os.waitpid",
+                       status=0x0100, via=ev.ReapedVia.FORK_SERVER, through="multiprocessing.forkserver.main"),
+     ("script-child-4 (PID 4246) reaped by its parent, the fork server (PID 4240), as it exited: os.waitpid() -> "
+      "(4246, 0x0100) -> exit code 1; no zombie under the script")),
     # reaping
     (Reaped(pid=4242, label="child-1", call=ReapCall.JOIN, status=0x000F, exitcode=-15),
      "child-1.join() -> waitpid(4242, 0) -> (4242, 0x000f) -> exitcode -15 (SIGTERM); PID 4242 is gone"),

@@ -337,6 +337,51 @@ class Reaped(LabEvent):
     syscall: str | None = None  # the stepped join's call, as the stepper saw it
 
 
+class ReapedVia(enum.Enum):
+    """The multiprocessing call a process of the script reaped a child in, read from its
+    Python stack at the wait (script/host_reaper.py): the outermost of these on the way."""
+
+    JOIN = "join"  # Process.join() -> Popen.wait() -> poll() -> os.waitpid(pid, 0)
+    IS_ALIVE = "is_alive"  # Process.is_alive() -> poll() -> os.waitpid(pid, WNOHANG)
+    START = "start"  # Process.start() -> process._cleanup(): polls every child started before
+    ACTIVE_CHILDREN = "active_children"  # multiprocessing.active_children() -> _cleanup()
+    EXITCODE = "exitcode"  # the Process.exitcode property -> poll()
+    CLOSE = "close"  # Process.close() -> poll()
+    REPR = "repr"  # repr(process) -> poll()
+    TERMINATE = "terminate"  # terminate() -> _send_signal() -> wait(0.1), when os.kill failed
+    KILL = "kill"
+    INTERRUPT = "interrupt"
+    POOL_WORKER_HANDLER = "pool worker handler"  # Pool's handler thread: worker.exitcode, or a start()
+    POOL_JOIN = "pool join"  # Pool.join() -> each worker's join()
+    POOL_TERMINATE = "pool terminate"  # Pool.terminate() (or __exit__, or its finalizer) -> each worker's join()
+    EXIT_HANDLER = "exit handler"  # multiprocessing's atexit handler: active_children(), join()
+    FORK_SERVER = "fork server"  # the fork server's loop, os.waitpid(-1, WNOHANG), as each child exits
+
+
+class ReapedByScript(LabEvent):
+    """A process of the script reaped one of its children (pid, label): its own wait call
+    (call: "os.waitpid", "os.waitid"...) returned the child's exit status, as the reaping
+    process itself said, from inside (script/host_reaper.py). Only for a process proctui
+    has a record of (one that said hello): a subprocess's reaping is not said."""
+
+    tone: ClassVar[Tone] = Tone.REAPED
+    reaper_pid: int
+    reaper_label: str | None  # None: no record of it (the fork server)
+    call: str
+    status: int  # the raw wait status
+    via: ReapedVia | None  # None: none of multiprocessing's calls (the script's own os.waitpid, say)
+    through: str | None = None  # the outermost multiprocessing function on the way: "multiprocessing.process.join"
+    # The script's line that led to it (its frame's file, line, function); None where there
+    # is none: the fork server's loop, multiprocessing's exit handler, a pool's handler thread.
+    file: str | None = None
+    line: int | None = None
+    function: str | None = None
+
+    @property
+    def exitcode(self) -> int:
+        return os.waitstatus_to_exitcode(self.status)
+
+
 class PoolReap(enum.Enum):
     HANDLER = "handler"  # the worker handler thread, after a worker exited by itself
     JOIN = "join"  # Pool.join()

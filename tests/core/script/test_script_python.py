@@ -192,7 +192,8 @@ def test_what_runs_in_the_script_s_processes_needs_only_the_standard_library(tmp
     in_stdlib_folder = json.loads(done.stdout)
     loaded = set(in_stdlib_folder)
     ours = {name for name in loaded if name.split(".")[0] == "proctui"}
-    host = {"host", "host_channel", "host_tracer", "breakpoints", "fork_hooks", "subprocess_patch", "protocol"}
+    host = {"host", "host_channel", "host_reaper", "host_tracer", "breakpoints", "fork_hooks", "subprocess_patch",
+            "protocol"}
     assert ours == {"proctui", "proctui.core", "proctui.core.script", "proctui.core.stepping",
                     *(f"proctui.core.script.{name}" for name in host), "proctui.core.linux",
                     "proctui.core.stepping.values", "proctui.core.i18n", "proctui.core.start_method"}

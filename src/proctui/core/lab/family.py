@@ -66,6 +66,7 @@ class Family:
                 if event is not None:
                     self._lab.emit(event)
         finally:
+            record.exit_said.set()
             self.reap_adopted_zombies()
 
     def _report_adoption(self, orphan: LabProcess) -> None:

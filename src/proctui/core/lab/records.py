@@ -63,6 +63,9 @@ class LabProcess:
     adopted_by: int | None = None  # who the kernel re-parented an orphaned grandchild to
     exit_handled: bool = False  # the watcher has seen it exit (set under Lab's family lock)
     reaped: threading.Event = field(repr=False, default_factory=threading.Event)
+    # Set once the Lab has said the exit (Family.on_exit emitted it): what a process of the
+    # script says of the reap comes after it (Scripts), in the order it happened.
+    exit_said: threading.Event = field(repr=False, default_factory=threading.Event)
     # Held by whoever is reaping this process (a join, or shutdown), so two threads
     # never wait for the same child: the loser's waitpid() would fail with ECHILD.
     reap_lock: threading.Lock = field(repr=False, default_factory=threading.Lock)
@@ -127,16 +130,32 @@ class LabProcess:
         if status is not None:
             self.exit_status = status
             exitcode = os.waitstatus_to_exitcode(status)
-        self.exitcode = exitcode
+        if exitcode is not None or self.reaped_at is None:
+            self.exitcode = exitcode
         now = time.time()
         if self.exited_at is None:
             self.exited_at = now
-        self.reaped_at = now
+        if self.reaped_at is None or status is not None or exitcode is not None:
+            self.reaped_at = now
+        # Else its reaper, a process of the script, has said already when and how
+        # (reaped_by_its_parent): its word, not the moment the watcher saw the exit.
         self.reaped.set()
         with self._pidfd_lock:
             if self.pidfd is not None:
                 os.close(self.pidfd)
                 self.pidfd = None
+
+    def reaped_by_its_parent(self, status: int, at: float) -> None:
+        """A process of the script reaped this child of its own, and said so (its wait
+        call's status, and the moment it returned): the exit code and the moment of the
+        reap are its word. The watcher marks the record reaped when the child exits
+        (mark_reaped: it cannot see the parent's wait); before or after, these stay.
+        Call it with signal_lock held, as mark_reaped."""
+        self.exit_status = status
+        self.exitcode = os.waitstatus_to_exitcode(status)
+        if self.exited_at is None or self.exited_at > at:
+            self.exited_at = at  # the watcher has not seen the exit yet: it was no later than this
+        self.reaped_at = at
 
     def __repr__(self) -> str:
         return f"<LabProcess {self.label} pid={self.pid} {self.start_method}>"

@@ -49,6 +49,7 @@ from typing import Any
 from proctui.core.linux import set_parent_death_signal
 from proctui.core.script.fork_hooks import Host
 from proctui.core.script.host_channel import Channel
+from proctui.core.script.host_reaper import watch_the_waits
 from proctui.core.script.host_tracer import is_ours
 from proctui.core.script.subprocess_patch import give_subprocesses_their_own_output
 
@@ -111,11 +112,14 @@ def start_in_spawned_process(fork_server: bool) -> None:
         # under its own PID, not its parent's, whose output it would otherwise share.
         say_output_as_own(channel_path, "fork server")
         host = Host(channel_path, mainfile, connect=False)
+        # It reaps its children itself, each as it exits: said on a connection made for each.
+        watch_the_waits(lambda: host.channel, channel_path, fork_server=True)
         os.register_at_fork(after_in_child=host.after_fork_in_child, after_in_parent=host.after_fork_in_parent)
         give_subprocesses_their_own_output(host)
         return
     stepping = os.environ.get("PROCTUI_STEPPING") == "1"
     host = Host(channel_path, mainfile)
+    watch_the_waits(lambda: host.channel, channel_path)
     host.tracer.via = "spawn"
     host.take_output("spawn", stepping)
     os.register_at_fork(after_in_child=host.after_fork_in_child, after_in_parent=host.after_fork_in_parent)
@@ -196,6 +200,8 @@ def main(argv: list[str]) -> int:
     if parent and os.getppid() != parent:
         return 1
     host = Host(channel_path, os.path.realpath(mainfile))
+    # Before anything imports subprocess, which binds os.waitpid once (a default argument).
+    watch_the_waits(lambda: host.channel, channel_path)
     if sys.version_info[:2] == (3, 12):
         # 3.12 writes a traced frame's f_locals back when the tracer returns, and warns of
         # an inlined comprehension's variable not bound yet (PEP 709): the tracer's doing,

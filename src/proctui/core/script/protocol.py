@@ -11,7 +11,10 @@ From a process of the script (``FromHost``), told apart by ``type``:
   passes its output pipe, said under its PID;
 * ``stdin``: the script read its stdin (end of file at once);
 * ``free``: it runs free from now on, as ``--follow child`` asks of a parent that forked;
-* ``finished``: the script process ran the script to its end (its exit code).
+* ``finished``: the script process ran the script to its end (its exit code);
+* ``reaped``: one of its wait calls (``os.waitpid``...) returned a child's exit: who
+  reaped which child, for what, from which line of the script (host_reaper.py). The fork
+  server, which keeps no connection, sends it on one made for it alone.
 
 To a process of the script (``ToHost``): a command, pdb's n, s, r, c (``StepCommand``,
 with what to follow at its next fork), ``free`` (run on with no breakpoint: ``--follow
@@ -121,7 +124,39 @@ class FinishedMessage(TypedDict):
     code: int
 
 
-FromHost = HelloMessage | PausedMessage | OutputMessage | StdinMessage | FreeMessage | FinishedMessage
+#: The wait calls a process of the script reaps with, as the script calls them.
+ReapCallName = Literal["os.waitpid", "os.waitid", "os.wait", "os.wait3", "os.wait4"]
+
+#: The multiprocessing call a reap was made for (host_reaper.py reads it from the stack:
+#: the outermost of these between the wait and the script's line): Process's join(),
+#: is_alive(), start() (its _cleanup() polls every child started before), active_children(),
+#: the exitcode property, close(), repr(), terminate()/kill()/interrupt() (a wait when
+#: os.kill fails); a Pool's worker handler thread, its join(), its terminate (also its
+#: __exit__ and finalizer); multiprocessing's exit handler (atexit); the fork server's loop.
+ReapVia = Literal["join", "is_alive", "start", "active_children", "exitcode", "close", "repr", "terminate",
+                  "kill", "interrupt", "pool worker handler", "pool join", "pool terminate", "exit handler",
+                  "fork server"]
+
+
+class ReapedMessage(TypedDict):
+    type: Literal["reaped"]
+    pid: int  # the reaper: the process that made the call
+    child: int  # the PID the call returned: the child it reaped
+    status: int  # the raw wait status (waitid's si_code and si_status packed as the kernel packs them)
+    call: ReapCallName
+    via: ReapVia | None  # None: not one of multiprocessing's calls above (the script's own wait, say)
+    through: str | None  # the outermost multiprocessing function on the way, "multiprocessing.process.join"
+    at: float  # time.time() as the call returned
+    # The script's frame that led to it: the first outside the standard library (multiprocessing,
+    # os, subprocess, threading...) and proctui's own; None where there is none (the fork
+    # server, the exit handler, a pool's handler thread).
+    file: str | None
+    line: int | None
+    function: str | None
+
+
+FromHost = (HelloMessage | PausedMessage | OutputMessage | StdinMessage | FreeMessage | FinishedMessage
+            | ReapedMessage)
 
 
 class _StepFacts(TypedDict):

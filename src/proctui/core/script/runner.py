@@ -37,6 +37,8 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from proctui.core.errors import LabError, refuse
 from proctui.core.events import (
     ParentIs,
+    ReapedByScript,
+    ReapedVia,
     Refusal,
     Refused,
     ScriptForked,
@@ -61,6 +63,7 @@ from proctui.core.script.protocol import (
     HelloMessage,
     PausedMessage,
     PauseEvent,
+    ReapedMessage,
     StartMethodFacts,
     StepCommand,
     SteppingAnswer,
@@ -321,6 +324,14 @@ def _sigkill_if(pid: int, still: Callable[[ProcInfo], bool], wait: float = 0.0) 
         os.close(pidfd)
 
 
+#: Reaps kept for a hello not read yet, the newest: a reap's hello is a moment behind it,
+#: and a script's subprocesses, which say no hello, must not fill memory with theirs.
+_MAX_REAPS_BEFORE_HELLO = 64
+#: How long a reap waits for the watcher to say the exit before it: a moment, usually.
+_EXIT_SAID_WITHIN = 1.0
+_REAPED_VIAS = {via.value for via in ReapedVia}
+
+
 def pause_from(message: PausedMessage) -> Pause:
     return Pause(
         pid=int(message["pid"]),
@@ -369,6 +380,9 @@ class Scripts:
         self._family: dict[int, int] = {}  # PID -> start ticks of every process seen below the script
         self._methods: dict[int, StartMethod] = {}  # PID -> the start method it last reported
         self._hello_lock = threading.Lock()
+        # Reaps said before the reaped child's hello was read (each connection has a thread
+        # of its own): said once its record exists. Under _hello_lock, as the records are made.
+        self._reaped_before_hello: dict[int, ReapedMessage] = {}
         self._warden = Warden("script")
 
     def start(self, path: str, args: tuple[str, ...] = (), optimize: bool = False,
@@ -387,6 +401,8 @@ class Scripts:
         self.on_pause = on_pause
         self.stepping = True
         self.pauses = PauseBook()
+        with self._hello_lock:
+            self._reaped_before_hello.clear()  # the last run's: their PIDs may come back
         if self.channel is not None:
             self.channel.close()
         self.channel = ScriptChannel(self._message, self._closed)
@@ -548,6 +564,38 @@ class Scripts:
         elif message["type"] == "stdin":
             known = self._records.get(pid)
             self._emit(ScriptReadStdin(pid=pid, label=known.label if known else None))
+        elif message["type"] == "reaped":
+            self._reaped(message)
+
+    def _reaped(self, message: ReapedMessage) -> None:
+        """A process of the script reaped a child: said for a child proctui has a record of,
+        whose parent (or adopter) is the reaper. Its hello may not have been read yet: then
+        it is said after it."""
+        child, reaper = int(message["child"]), int(message["pid"])
+        with self._hello_lock:
+            record = self._records.latest(child)
+            if record is None or reaper not in (record.former_parent, record.adopted_by):
+                if len(self._reaped_before_hello) >= _MAX_REAPS_BEFORE_HELLO:
+                    del self._reaped_before_hello[next(iter(self._reaped_before_hello))]  # the oldest
+                self._reaped_before_hello[child] = message
+                return
+        self._say_reaped(record, message)
+
+    def _say_reaped(self, record: LabProcess, message: ReapedMessage) -> None:
+        # Said after the child's exit (Exited), as it happened: the watcher sees the exit
+        # through a pidfd the moment it comes, before the reaper's wait can return, but in a
+        # thread of its own that may not have said it yet. Not for ever: a record whose exit
+        # is never watched (a hello with no pipe) is said reaped all the same.
+        record.exit_said.wait(_EXIT_SAID_WITHIN)
+        status, reaper = int(message["status"]), int(message["pid"])
+        with record.signal_lock:
+            record.reaped_by_its_parent(status, float(message["at"]))
+        via = message.get("via")
+        self._emit(ReapedByScript(pid=record.pid, label=record.label, reaper_pid=reaper,
+                                  reaper_label=self._label_of(reaper), call=str(message["call"]), status=status,
+                                  via=ReapedVia(via) if via in _REAPED_VIAS else None,
+                                  through=message.get("through"), file=message.get("file"),
+                                  line=message.get("line"), function=message.get("function")))
 
     def _hello(self, pid: int, message: HelloMessage, fds: list[int]) -> None:
         """A new process of the script: forked (by the script, or by its fork server) or spawned."""
@@ -588,6 +636,10 @@ class Scripts:
             # child's parent learns it here: at once if it is paused, else at its next pause.
             if self.pauses.free_at_next_pause(requester) and self._send_on(requester, "free"):
                 self._runs_free(requester)
+        with self._hello_lock:
+            reaped = self._reaped_before_hello.pop(pid, None)
+        if reaped is not None and int(reaped["pid"]) == parent:
+            self._say_reaped(record, reaped)  # its parent reaped it before its hello was read
 
     def _paused(self, pid: int, message: PausedMessage) -> None:
         self._note_start_method(pid, message.get("method"))

@@ -10,6 +10,7 @@ part is a message of its own, and the part that holds them names them as fields.
 
 from __future__ import annotations
 
+import os
 import signal
 
 from proctui.core import events as ev
@@ -100,6 +101,25 @@ _REAPED = {
 _REAPED_ORPHAN = N_("waitpid({pid}, WNOHANG) -> ({pid}, {status}): proctui reaped {name}, an orphan the kernel "
                     "gave to proctui as subreaper when its parent ended first; it has exited, and nobody else "
                     "would reap it")
+
+#: What a process of the script reaped a child for (ReapedByScript.via), as its sentence says it
+#: (a call alone is code: the same in every language).
+_REAPED_VIA = {
+    ev.ReapedVia.JOIN: "join()",
+    ev.ReapedVia.IS_ALIVE: "is_alive()",
+    ev.ReapedVia.START: N_("start()'s cleanup (process._cleanup() polls every child started before)"),
+    ev.ReapedVia.ACTIVE_CHILDREN: "active_children()",
+    ev.ReapedVia.EXITCODE: N_("reading .exitcode"),
+    ev.ReapedVia.CLOSE: "close()",
+    ev.ReapedVia.REPR: N_("repr() of its Process"),
+    ev.ReapedVia.TERMINATE: "terminate()",
+    ev.ReapedVia.KILL: "kill()",
+    ev.ReapedVia.INTERRUPT: "interrupt()",
+    ev.ReapedVia.POOL_WORKER_HANDLER: N_("the pool's worker handler"),
+    ev.ReapedVia.POOL_JOIN: N_("the pool's join()"),
+    ev.ReapedVia.POOL_TERMINATE: N_("the pool's terminate()"),
+    ev.ReapedVia.EXIT_HANDLER: N_("multiprocessing's exit handler"),
+}
 
 _EXITED_WHY = {
     ev.WhoReaps.EXIT_HANDLER: N_("its parent {reaper_pid} is exiting: multiprocessing's exit handler terminate()s "
@@ -244,6 +264,26 @@ class Sentences:
         name = e.label if e.label is not None else f"PID {e.pid}"
         return self.say(_REAPED.get(e.call, _REAPED_ORPHAN), e, status=_status(e.status),
                         code=describe_exitcode(e.exitcode), name=name)
+
+    def reaped_by_script(self, e: ev.ReapedByScript) -> str:
+        status, code = f"{e.status:#06x}", describe_exitcode(e.exitcode)
+        where = ""
+        if e.file is not None and e.line is not None:
+            where = self.say(N_(", at {file}:{line}"), file=os.path.basename(e.file), line=e.line)
+        if e.via is ev.ReapedVia.FORK_SERVER:
+            return self.say(N_("{label} (PID {pid}) reaped by its parent, the fork server (PID {reaper_pid}), as it "
+                               "exited: {call}() -> ({pid}, {status}) -> exit code {code}; no zombie under the "
+                               "script"), e, status=status, code=code)
+        reaper = self.say(N_("{reaper_label} (PID {reaper_pid})"), e) if e.reaper_label else f"PID {e.reaper_pid}"
+        if e.via is not None:
+            by = self._(_REAPED_VIA[e.via])
+        elif e.through is not None:
+            by = f"{e.through}()"  # a multiprocessing function not named above: code, in every language
+        else:
+            by = self.say(N_("the script's own {call}()"), e)
+        return self.say(N_("{label} (PID {pid}) reaped by {by} in {reaper}{where}: {call}() -> ({pid}, {status}) -> "
+                           "exit code {code}; PID {pid} is gone"), e, by=by, reaper=reaper, where=where,
+                        status=status, code=code)
 
     def pool_worker_reaped(self, e: ev.PoolWorkerReaped) -> str:
         code = describe_exitcode(e.exitcode)
