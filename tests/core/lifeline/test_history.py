@@ -7,11 +7,15 @@ import os
 
 import pytest
 
+from helpers.events import events_of
+from helpers.paths import SCRIPTS
 from helpers.processes import proc_state
+from helpers.script_driver import continue_all_to_the_end
 from helpers.waiting import wait_until
-from proctui.core.events import Exited, Output, Reaped, WhoReaps
+from proctui.core.events import Exited, Output, Reaped, ReapedByScript, ScriptForked, WhoReaps
 from proctui.core.lab import experiments
 from proctui.core.lifeline.history import History
+from proctui.core.lifeline.life_words import reaped_by
 from proctui.core.lifeline.lives import ReapKind, Row
 from proctui.core.procfs.snapshot import snapshot_subtree
 
@@ -110,3 +114,22 @@ def test_a_moment_shows_what_the_first_read_after_it_found():
     assert first is not None and second is not None
     assert [row.state for row in first.rows] == ["S", "S"]  # not the later Z
     assert [row.state for row in second.rows] == ["S", "Z"]
+
+
+def test_a_scripts_child_is_said_reaped_by_the_scripts_own_join_at_its_line(driver):
+    """proctui run: who reaped the script's child is what the script's own process said."""
+    script = driver.start("reapers.py", "join", "fork")
+    driver.pause_of(script)
+    assert continue_all_to_the_end(driver, script) == 0
+    [forked] = wait_until(lambda: events_of(driver.events, ScriptForked), what="the child's hello")
+    wait_until(lambda: events_of(driver.events, ReapedByScript, forked.pid), what="its reaping")
+    history = History(os.getpid())
+    for event in list(driver.events):
+        history.add_event(event)
+    life = history.lives.of(forked.pid)
+    assert life is not None and life in history.ghosts()
+    reaper = life.reaper_now()
+    assert reaper is not None and (reaper.kind, reaper.pid) == (ReapKind.SCRIPT, script)
+    join_line = next(number for number, line in enumerate((SCRIPTS / "reapers.py").read_text().splitlines(), 1)
+                     if line.rstrip().endswith("# the join line"))
+    assert reaped_by(reaper, "en") == f"reaped by join() in PID {script} at {SCRIPTS / 'reapers.py'}:{join_line}"

@@ -136,8 +136,12 @@ def test_every_reaper_has_its_own_words_in_both_languages():
 
 
 def test_a_script_s_reaper_names_its_call_and_line():
-    reaper = Reaper(ReapKind.SCRIPT, pid=42, via="join()", call="os.waitpid", file="demo.py", line=12)
+    reaper = Reaper(ReapKind.SCRIPT, pid=42, via="join", call="os.waitpid", file="demo.py", line=12)
     assert reaped_by(reaper, "en") == "reaped by join() in PID 42 at demo.py:12"
+    own = Reaper(ReapKind.SCRIPT, pid=42, via=None, call="os.waitpid", file="demo.py", line=14)
+    assert reaped_by(own, "en") == "reaped by os.waitpid() in PID 42 at demo.py:14"
+    cleanup = Reaper(ReapKind.SCRIPT, pid=42, via="start", call="os.waitpid")
+    assert reaped_by(cleanup, "zh").startswith("由 PID 42 里的 start()")
 
 
 def test_the_axis_says_how_long_ago_and_fits_its_width():

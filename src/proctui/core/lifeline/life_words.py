@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import unicodedata
 
+from proctui.core.events import ReapedVia
 from proctui.core.i18n import N_, words
 from proctui.core.lifeline.lives import Life, Reaper, ReapKind
 from proctui.core.linux import describe_exitcode
 from proctui.core.procfs.stat import state_word
+from proctui.core.teaching.sentences import REAPED_VIA
 
 #: Who reaped it, for each kind: (with the reaper's PID, without it).
 _REAPED_BY: dict[ReapKind, tuple[str, str]] = {
@@ -50,7 +52,7 @@ def reaped_by(reaper: Reaper, lang: str) -> str:
     _ = words(lang)
     with_pid, without = _REAPED_BY[reaper.kind]
     pid = reaper.parent if reaper.kind is ReapKind.UNKNOWN else reaper.pid
-    call = reaper.via or reaper.call or "os.waitpid()"
+    call = _(REAPED_VIA[ReapedVia(reaper.via)]) if reaper.via is not None else (reaper.call or "os.waitpid") + "()"
     said = _(without).format(call=call) if pid is None else _(with_pid).format(pid=pid, call=call)
     if reaper.kind is ReapKind.SCRIPT and reaper.file is not None:
         said = _("{reaped} at {file}:{line}").format(reaped=said, file=reaper.file, line=reaper.line)

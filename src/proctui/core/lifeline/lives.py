@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from proctui.core import events as ev
-from proctui.core.events import LabEvent, exitcode_of
+from proctui.core.events import LabEvent
 
 
 class Row(NamedTuple):
@@ -193,7 +193,7 @@ class Lives:
             return
         life = self._by_pid.get(pid)
         if life is None:
-            if not isinstance(event, (ev.Exited, ev.Reaped, ev.PoolWorkerReaped, ev.Adopted)):
+            if not isinstance(event, (ev.Exited, ev.Reaped, ev.PoolWorkerReaped, ev.Adopted, ev.ReapedByScript)):
                 return  # a line printed, a refusal: no life begins with it
             life = self._new(pid, event.time)
         if event.label and life.label is None:
@@ -231,19 +231,21 @@ class Lives:
             life.parents.append((event.time, event.adopter_pid))
         elif isinstance(event, ev.Signalled):
             life.signals.append((event.time, event.signal))
-        elif type(event).__name__ == "ReapedByScript":
+        elif isinstance(event, ev.ReapedByScript):
             self._reaped_by_script(life, event)
 
     @staticmethod
-    def _reaped_by_script(life: Life, event: LabEvent) -> None:
-        facts = event.facts()
-        status = facts.get("status")
-        if status is not None:
-            life.status, life.exitcode = status, exitcode_of(status)
+    def _reaped_by_script(life: Life, event: ev.ReapedByScript) -> None:
+        """Seen inside the script's process: its wait returned this child's status. The
+        event is said after the reap; the Exited before it is the zombie's start."""
+        life.status, life.exitcode = event.status, event.exitcode
         life.reaped = event.time if life.reaped is None else life.reaped
-        life.reaper = Reaper(ReapKind.SCRIPT, pid=facts.get("reaper_pid"), label=facts.get("reaper_label"),
-                             via=facts.get("via"), call=facts.get("call"), file=facts.get("file"),
-                             line=facts.get("line"))
+        if event.via is ev.ReapedVia.FORK_SERVER:  # its parent, the fork server, as it exited
+            life.reaper = Reaper(ReapKind.FORK_SERVER, pid=event.reaper_pid)
+            return
+        life.reaper = Reaper(ReapKind.SCRIPT, pid=event.reaper_pid, label=event.reaper_label,
+                             via=event.via.value if event.via is not None else None, call=event.call,
+                             file=event.file, line=event.line)
 
     # -- frames ----------------------------------------------------------------------------
 

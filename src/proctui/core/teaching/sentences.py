@@ -104,7 +104,7 @@ _REAPED_ORPHAN = N_("waitpid({pid}, WNOHANG) -> ({pid}, {status}): proctui reape
 
 #: What a process of the script reaped a child for (ReapedByScript.via), as its sentence says it
 #: (a call alone is code: the same in every language).
-_REAPED_VIA = {
+REAPED_VIA = {
     ev.ReapedVia.JOIN: "join()",
     ev.ReapedVia.IS_ALIVE: "is_alive()",
     ev.ReapedVia.START: N_("start()'s cleanup (process._cleanup() polls every child started before)"),
@@ -276,7 +276,7 @@ class Sentences:
                                "script"), e, status=status, code=code)
         reaper = self.say(N_("{reaper_label} (PID {reaper_pid})"), e) if e.reaper_label else f"PID {e.reaper_pid}"
         if e.via is not None:
-            by = self._(_REAPED_VIA[e.via])
+            by = self._(REAPED_VIA[e.via])
         elif e.through is not None:
             by = f"{e.through}()"  # a multiprocessing function not named above: code, in every language
         else:
