@@ -65,13 +65,15 @@ def test_installed_proctui_in_a_real_terminal():
         term.wait_for(f"waitpid returned ({zombie_pid}, 0x0000): WIFEXITED, WEXITSTATUS=0")
         assert not zombie.is_running()  # by its start time too: its PID may be someone else's by now
         term.wait_gone(f"{zombie_pid} Z zombie")
+        term.wait_for(f"{zombie_pid} - gone")  # its row stays, dim: how it ended and who reaped it
         term.press("c")
         term.wait_for("finished")
         term.press("\x1b")
         term.wait_gone("esc close")  # the viewer's own line
 
-        # The SIGTERM'd child is a zombie too; the cursor fell back onto its row (the
-        # last one) when the zombie's row went: join it in one go.
+        # The SIGTERM'd child is a zombie too; the cursor is still on the gone zombie's
+        # row: up to the child's, and join it in one go.
+        term.press("\x1b[A")
         term.wait_for(f"child-1 PID {child_pid}")
         term.press("w")
         term.wait_for("child-1.join()")

@@ -41,7 +41,7 @@ def action_id(binding: Binding) -> str:
     """The action a binding was made for: its id, less the ".N" of an action's Nth extra key."""
     assert binding.id is not None, binding
     parts = binding.id.split(".")
-    return parts[0] if len(parts) > 1 and parts[-1].isdigit() else binding.id
+    return ".".join(parts[:-1]) if len(parts) > 1 and parts[-1].isdigit() else binding.id
 
 
 def test_readme_keys_table_is_the_registrys():

@@ -10,8 +10,12 @@ import pytest
 from helpers.app_screen import lab_processes, logged, on_screen, refused, row_text, select
 from helpers.processes import gone, proc_state
 from helpers.waiting import pilot_wait_until
-from proctui.core.events import Exited, ReapCall, Reaped, Refusal
+from proctui.core.events import Adopted, Exited, ReapCall, Reaped, Refusal
 from proctui.core.lifeline.life_words import seconds_text
+from proctui.core.lifeline.record import RecordHeader, RecordWriter, read_record
+from proctui.ui.app import ProcTUI
+from proctui.ui.screens.past_view import past_content
+from proctui.ui.screens.practice import PracticeScreen
 from proctui.ui.widgets.past_events import CURSOR_MARK
 
 SIZE = (80, 24)
@@ -38,7 +42,9 @@ async def test_a_reaped_zombie_stays_as_a_dim_row_saying_who_reaped_it(app):
         await pilot_wait_until(pilot, lambda: "- gone" in (row_text(app, zombie.pid) or ""), what="the ghost row")
         assert gone(zombie)  # the row stays; /proc has no such process
         row = row_text(app, zombie.pid) or ""
-        assert f"{zombie.label} fork · exit 0 · {zombie_for} · reaped by is_alive() in PID {os.getpid()}" in row
+        assert f"{zombie.label} fork · exit 0 · {zombie_for} · reaped by" in row  # cut to 80 columns
+        # The whole of it on the selection line (the cursor is on its row).
+        await on_screen(pilot, app, f"exit 0 · {zombie_for} · reaped by is_alive() in PID {os.getpid()}")
         # It is in its place: under proctui, where it lived.
         tree = app.main_screen.process_tree
         assert tree.node_for(zombie.pid).parent is tree.root
@@ -96,6 +102,66 @@ async def test_the_past_and_the_gone_in_chinese(app):
     async with app.run_test(size=SIZE) as pilot:
         zombie = await zombie_reaped_by_is_alive(pilot, app)
         await pilot_wait_until(pilot, lambda: "已消失" in (row_text(app, zombie.pid) or ""), what="the ghost row")
-        assert f"由 PID {os.getpid()} 里的 is_alive() 回收" in (row_text(app, zombie.pid) or "")
+        await on_screen(pilot, app, f"由 PID {os.getpid()} 里的 is_alive() 回收")
         await pilot.press("comma")
         await on_screen(pilot, app, "回到过去：第", "Esc 回到现在")
+
+
+async def test_practice_processes_leave_their_gone_rows_and_lifelines(app):
+    """e, the first question, Esc: the exercise's processes end, and the main screen keeps
+    them as gone rows and lifelines, as it keeps the lab's."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        screen = await pilot_wait_until(pilot, lambda: app.screen if isinstance(app.screen, PracticeScreen) else None,
+                                        what="the practice screen")
+        await pilot_wait_until(pilot, lambda: screen.run is not None and screen.run.question is not None
+                               and not screen.busy, what="the first question")
+        assert screen.run is not None
+        root = screen.run.pids["a"]
+        await pilot.press("escape")
+        await pilot_wait_until(pilot, lambda: app.screen is app.main_screen, what="back on the main screen")
+        await pilot_wait_until(pilot, lambda: "- gone" in (row_text(app, root) or ""), what="a's gone row")
+        await pilot.press("T")
+        timeline = app.main_screen.timeline
+        await pilot_wait_until(pilot, lambda: root in [life.pid for life in timeline.lives_shown], what="a's lifeline")
+
+
+async def test_a_replay_shows_at_each_event_what_the_session_showed(app, tmp_path):
+    """The session's history written as a record and read back: at every event, the past
+    the replay makes is the one the session made (rows, parents, states, labels, gone rows)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await zombie_reaped_by_is_alive(pilot, app)
+        await pilot.press("o")
+        await pilot_wait_until(pilot, lambda: logged(app, Adopted), what="the orphan adopted")
+        main = app.main_screen
+        await pilot_wait_until(pilot, lambda: main.shown_snapshots > 2, what="a frame after it")
+        writer = RecordWriter(str(tmp_path / "s.jsonl"), RecordHeader(main.own_pid, main.history.started, "en", "",
+                                                                      None))
+        writer.follow(main.history)
+        writer.close()
+        live = main.history
+        _, replayed = read_record(str(tmp_path / "s.jsonl"))
+        assert len(replayed) == len(live) > 5
+        for position in range(len(live)):
+            then, again = (past_content(history.moment(position), history.lives, main.own_pid, "en")
+                           for history in (live, replayed))
+            assert again.shape == then.shape, position
+            assert {pid: (info.state, info.ppid) for pid, info in again.snapshot.procs.items()} == \
+                {pid: (info.state, info.ppid) for pid, info in then.snapshot.procs.items()}, position
+            assert {pid: record.label for pid, record in again.records.items()} == \
+                {pid: record.label for pid, record in then.records.items()}, position
+            assert {pid: (ghost.life.label, ghost.reaper, ghost.exitcode) for pid, ghost in again.ghosts.items()} == \
+                {pid: (ghost.life.label, ghost.reaper, ghost.exitcode) for pid, ghost in then.ghosts.items()}, position
+
+
+async def test_without_colour_the_words_carry_the_gone_and_the_past(monkeypatch, lab):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = ProcTUI(lab, refresh_seconds=0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.no_color
+        zombie = await zombie_reaped_by_is_alive(pilot, app)
+        await on_screen(pilot, app, f"{zombie.pid} - gone")
+        await pilot.press("T")
+        await on_screen(pilot, app, "Z zombie")  # the timeline's legend: letters, not colours
+        await pilot.press("comma")
+        await on_screen(pilot, app, "back in time: event", CURSOR_MARK.strip())
