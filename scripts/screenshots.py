@@ -66,7 +66,7 @@ async def shot_tree(name: str, keys: list[str], scope: Scope = "lab") -> None:
 
 async def shot_stepper_at_waitpid(lang: str) -> None:
     """The code viewer paused before os.waitpid of a zombie, still Z in the tree; in
-    English, the step after it too (the zombie gone)."""
+    English, the step after it too (the zombie gone: its dim row says so)."""
     suffix = "" if lang == "en" else f"-{lang}"
     lab = Lab()
     app = ProcTUI(lab, lang=lang)
@@ -92,7 +92,7 @@ async def shot_stepper_at_waitpid(lang: str) -> None:
             if lang != "en":
                 return
             await pilot.press("n")
-            await wait_for(pilot, lambda: not row(app, zombie.pid))
+            await wait_for(pilot, lambda: app.main_screen.process_tree.ghost_at(zombie.pid) is not None)
             await pilot.pause(0.3)
             app.save_screenshot(filename="stepper-reaped.svg", path=str(OUT))
             print("screenshots/stepper-reaped.svg")

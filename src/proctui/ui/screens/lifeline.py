@@ -52,6 +52,7 @@ class LifelineScreen(Screen[None]):
     #: What the tree shows of the past (None: now): the selection line reads its rows.
     past_shown: TreeContent | None = None
     _focused_before: Widget | None = None  # what had the focus when T opened the timeline
+    past_at = 0.0  # when the frame the past shows was read
 
     @property
     def back_in_time(self) -> bool:
@@ -158,6 +159,7 @@ class LifelineScreen(Screen[None]):
             moment = self.history.moment(self.history.position_of(self._past))
         content = past_content(moment, self.history.lives, self.own_pid, self.lang, self.ghosts_shown)
         self.past_shown = content
+        self.past_at = moment.frame.time if moment.frame is not None else moment.event.time
         self.process_tree.show(content)
         self.past_events.show(moment.position)
         self.timeline.set_cursor(moment.event.time)

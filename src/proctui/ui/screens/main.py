@@ -233,7 +233,7 @@ class MainScreen(LifelineScreen, ScriptingScreen):
         if self.past_shown is not None:  # back in time: the row as it was
             info = self.past_shown.snapshot.procs.get(pid) if pid is not None else None
             record = self.past_shown.records.get(pid) if pid is not None else None
-            self.selection_bar.show_selection(info, record, self.own_pid, None, self.lang)
+            self.selection_bar.show_past(info, record, self.past_at, self.lang)
             return
         info = self.snapshot.procs.get(pid) if (self.snapshot and pid is not None) else None
         role = self._feed.role_of(pid, info) if pid is not None else None

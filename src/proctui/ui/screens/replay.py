@@ -78,7 +78,7 @@ class ReplayScreen(LifelineScreen):
         elif self.past_shown is not None:
             info = self.past_shown.snapshot.procs.get(pid) if pid is not None else None
             record = self.past_shown.records.get(pid) if pid is not None else None
-            self.selection_bar.show_selection(info, record, self.own_pid, None, self.lang)
+            self.selection_bar.show_past(info, record, self.past_at, self.lang)
 
     def on_process_tree_node_highlighted(self) -> None:
         self.show_selection()

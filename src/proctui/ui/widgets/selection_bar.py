@@ -81,6 +81,21 @@ class SelectionBar(Static):
             self._shown = text
             self.update(text)
 
+    def show_past(self, info: ProcInfo | None, record: LabProcess | None, at: float, lang: str = "en") -> None:
+        """Back in time: the selected row as /proc showed it then (nothing can be done to it)."""
+        _ = words(lang)
+        if info is None:
+            text = Text("")
+        else:
+            name = record.label if record is not None and record.label else info.name
+            text = Text(_("{name} (PID {pid}) · {state} · as /proc showed it at {clock}").format(
+                name=name, pid=info.pid, state=f"{info.state} {_(info.state_word)}",
+                clock=time.strftime("%H:%M:%S", time.localtime(at))), style="italic")
+            text.truncate(max(10, self.content_size.width), overflow="ellipsis")
+        if text != self._shown:
+            self._shown = text
+            self.update(text)
+
     def show_selection(self, info: ProcInfo | None, record: LabProcess | None, own_pid: int,
                        role: str | None = None, lang: str = "en") -> None:
         text = describe_selection(info, record, own_pid, role, lang)
