@@ -70,7 +70,7 @@ screenshots: $(VENV)/.installed-run
 # Every benchmark of bench/README.md, side by side with htop, ps, raw /proc reads and a bare
 # Textual app; each prints its figures and the ratio to its target (about half an hour in all:
 # system_scale and classroom are most of it).
-BENCHMARKS ?= idle_cpu system_cpu terminal_bytes event_latency startup many_children memory classroom system_scale filter_keys script_output script_pool script_keys
+BENCHMARKS ?= idle_cpu system_cpu terminal_bytes event_latency startup many_children memory classroom system_scale filter_keys script_output script_pool script_keys time_keys record_cpu
 bench: $(VENV)/.installed-test
 	@bench/install-htop
 	@bench/install-btop
