@@ -10,8 +10,10 @@ import pytest
 from helpers.app_screen import lab_processes, logged, on_screen, refused, row_text, select
 from helpers.processes import gone, proc_state
 from helpers.waiting import pilot_wait_until
-from proctui.core.events import Adopted, Exited, ReapCall, Reaped, Refusal
+from proctui.core.events import Adopted, Exited, Forked, ReapCall, Reaped, Refusal
+from proctui.core.lifeline.history import History
 from proctui.core.lifeline.life_words import seconds_text
+from proctui.core.lifeline.lives import Row
 from proctui.core.lifeline.record import RecordHeader, RecordWriter, read_record
 from proctui.ui.app import ProcTUI
 from proctui.ui.screens.past_view import past_content
@@ -165,3 +167,16 @@ async def test_without_colour_the_words_carry_the_gone_and_the_past(monkeypatch,
         await on_screen(pilot, app, "Z zombie")  # the timeline's legend: letters, not colours
         await pilot.press("comma")
         await on_screen(pilot, app, "back in time: event", CURSOR_MARK.strip())
+
+
+def test_a_process_reaped_after_the_last_read_shows_gone_as_the_event_said():
+    """The last read of a session may come before its last reaps (proctui quitting): the
+    past at that reap shows the row gone, as the event said, not as the older read did."""
+    history = History(100)
+    me = Row(100, 1, "S", "proctui", 1)
+    history.add_event(Forked(pid=5, label="child-1", role="child", start_method="fork", time=1.0))
+    history.add_frame((me, Row(5, 100, "S", "python", 9)), when=1.5)
+    history.add_event(Reaped(pid=5, label="child-1", call=ReapCall.JOIN, status=0, exitcode=0, time=2.0))
+    before, after = (past_content(history.moment(position), history.lives, 100, "en") for position in (0, 1))
+    assert 5 in before.snapshot.procs and not before.ghosts
+    assert 5 not in after.snapshot.procs and after.ghosts[5].life.label == "child-1"

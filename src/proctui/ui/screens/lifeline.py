@@ -27,7 +27,7 @@ from proctui.ui.widgets.past_events import PastEvents
 from proctui.ui.widgets.process_tree import ProcessTree, TreeContent
 from proctui.ui.widgets.timeline import Timeline
 
-#: A frame read this long before or after its event is said in the border (seconds).
+#: A frame first read this long after its event is said in the border (seconds).
 FRAME_LATE = 0.5
 
 
@@ -176,8 +176,9 @@ class LifelineScreen(Screen[None]):
         title = said.format(number=moment.position + 1, count=moment.kept,
                             clock=time.strftime("%H:%M:%S", time.localtime(moment.event.time)),
                             seconds=max(0.0, end - moment.event.time))
-        if moment.frame is not None and abs(moment.frame.time - moment.event.time) >= FRAME_LATE:
-            # A burst of events read as one frame: the tree may show what came after this event.
+        if moment.frame is not None and moment.frame.time - moment.event.time >= FRAME_LATE:
+            # Read well after the event (a burst of events read as one frame): the tree may
+            # show what came after it. A frame read before and found again after is not late.
             title += _(" · tree read {seconds:+.1f} s").format(seconds=moment.frame.time - moment.event.time)
         return title
 

@@ -20,7 +20,8 @@ from proctui.ui.widgets.process_tree import GhostFacts, TreeContent, ghost_facts
 
 def past_content(moment: Moment, lives: Lives, own_pid: int, lang: str, ghosts_shown: bool = True) -> TreeContent:
     """What the tree shows at moment: its frame's processes, labelled as the lab named them."""
-    rows = moment.frame.rows if moment.frame is not None else ()
+    rows = [row for row in (moment.frame.rows if moment.frame is not None else ())
+            if not _reaped_since_read(lives.named(row.pid, row.start_ticks), moment)]
     procs = {row.pid: ProcInfo(row.pid, row.ppid, row.state, row.name, row.start_ticks, None, False) for row in rows}
     snapshot = Snapshot(procs)
     shape = lab_shape(snapshot, own_pid) if own_pid in procs else TreeShape(own_pid, {})
@@ -35,6 +36,15 @@ def past_content(moment: Moment, lives: Lives, own_pid: int, lang: str, ghosts_s
         shape, gone = with_ghost_rows(shape, moment.ghosts[-MOST_GHOSTS:], records)
         ghosts = {pid: ghost_facts(life) for pid, life in gone.items()}
     return TreeContent(shape, snapshot, records, lang=lang, ghosts=ghosts)
+
+
+def _reaped_since_read(life: Life | None, moment: Moment) -> bool:
+    """An event said this process was reaped, at or before the moment's event, after the
+    frame was read (the last read of a session may come before its last reaps): its row
+    is a gone one then, as the event said."""
+    if life is None or life.reaped is None or moment.frame is None:
+        return False
+    return moment.frame.time < life.reaped <= moment.event.time
 
 
 def record_then(life: Life, at: float) -> LabProcess:

@@ -76,10 +76,14 @@ class SelectionBar(Static):
     def show_ghost(self, life: Life, lang: str = "en") -> None:
         """A gone process's row is selected: the whole of what its row says, in one line."""
         phrases = life_words(life, life.ended if life.ended is not None else life.born, lang)
-        text = Text(fit_life_words(life, phrases, max(10, self.content_size.width)), style="italic")
+        text = Text(fit_life_words(life, phrases, self._room()), style="italic")
         if text != self._shown:
             self._shown = text
             self.update(text)
+
+    def _room(self) -> int:
+        """Its width in cells (before the first layout, the app's less the margins)."""
+        return max(10, self.content_size.width or self.app.size.width - 2)
 
     def show_past(self, info: ProcInfo | None, record: LabProcess | None, at: float, lang: str = "en") -> None:
         """Back in time: the selected row as /proc showed it then (nothing can be done to it)."""
@@ -91,7 +95,7 @@ class SelectionBar(Static):
             text = Text(_("{name} (PID {pid}) · {state} · as /proc showed it at {clock}").format(
                 name=name, pid=info.pid, state=f"{info.state} {_(info.state_word)}",
                 clock=time.strftime("%H:%M:%S", time.localtime(at))), style="italic")
-            text.truncate(max(10, self.content_size.width), overflow="ellipsis")
+            text.truncate(self._room(), overflow="ellipsis")
         if text != self._shown:
             self._shown = text
             self.update(text)
