@@ -180,3 +180,23 @@ def test_a_process_reaped_after_the_last_read_shows_gone_as_the_event_said():
     before, after = (past_content(history.moment(position), history.lives, 100, "en") for position in (0, 1))
     assert 5 in before.snapshot.procs and not before.ghosts
     assert 5 not in after.snapshot.procs and after.ghosts[5].life.label == "child-1"
+
+
+async def test_a_lifeline_selects_its_row_and_a_row_its_lifeline(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "f")
+        first, second = await lab_processes(pilot, app, 2)
+        await pilot_wait_until(pilot, lambda: row_text(app, second.pid), what="the second child's row")
+        await select(pilot, app, first.pid)
+        await pilot.press("T")
+        timeline = app.main_screen.timeline
+        await pilot_wait_until(pilot, lambda: timeline.has_focus and timeline.selected_pid == first.pid,
+                               what="the first child's lifeline, as its row was selected")
+        await pilot.press("down")
+        await pilot_wait_until(pilot, lambda: app.main_screen.process_tree.selected_pid == second.pid,
+                               what="the second child's row, as its lifeline was selected")
+        await pilot.press("T")
+        await pilot_wait_until(pilot, lambda: app.main_screen.process_tree.has_focus, what="the tree's focus again")
+        for record in (first, second):
+            app.lab.kill(record)
+            app.lab.join(record)
