@@ -25,6 +25,7 @@ from proctui.ui.actions import ACTS_ON_NOW, run_name
 from proctui.ui.screens.past_view import past_content
 from proctui.ui.widgets.past_events import PastEvents
 from proctui.ui.widgets.process_tree import ProcessTree, TreeContent
+from proctui.ui.widgets.selection_bar import SelectionBar
 from proctui.ui.widgets.timeline import Timeline
 
 #: A frame first read this long after its event is said in the border (seconds).
@@ -40,6 +41,7 @@ class LifelineScreen(Screen[None]):
     own_pid: int
     lang: str
     process_tree: ProcessTree
+    selection_bar: SelectionBar
     past_events: PastEvents
     timeline: Timeline
     #: g: the rows of gone processes are shown (in lab scope, and in the past).
@@ -67,6 +69,21 @@ class LifelineScreen(Screen[None]):
 
     def show_selection(self) -> None:
         """The line about the selected row (MainScreen's)."""
+
+    def said_gone_or_past(self, pid: int | None) -> bool:
+        """The selection line for a gone process's row, or for a row back in time: True if
+        it was one of those (said), False for a row of now."""
+        self.tree_row_selected(pid)
+        ghost = self.process_tree.ghost_at(pid) if pid is not None else None
+        if ghost is not None:
+            self.selection_bar.show_ghost(ghost.life, self.lang)
+            return True
+        if self.past_shown is None:
+            return False
+        info = self.past_shown.snapshot.procs.get(pid) if pid is not None else None
+        record = self.past_shown.records.get(pid) if pid is not None else None
+        self.selection_bar.show_past(info, record, self.past_at, self.lang)
+        return True
 
     def lifeline_changed(self) -> None:
         """The past shown, or the timeline's selection, changed: a lesson may move on (MainScreen's)."""

@@ -223,17 +223,9 @@ class MainScreen(LifelineScreen, ScriptingScreen):
     @on(ProcessTree.NodeHighlighted)
     def show_selection(self) -> None:
         pid = self.process_tree.selected_pid
-        self.tree_row_selected(pid)
-        ghost = self.process_tree.ghost_at(pid) if pid is not None else None
-        if ghost is not None:
-            self.selection_bar.show_ghost(ghost.life, self.lang)
-            return
         if pid is None and self.scope == "lab":
             pid = self.own_pid
-        if self.past_shown is not None:  # back in time: the row as it was
-            info = self.past_shown.snapshot.procs.get(pid) if pid is not None else None
-            record = self.past_shown.records.get(pid) if pid is not None else None
-            self.selection_bar.show_past(info, record, self.past_at, self.lang)
+        if self.said_gone_or_past(pid):  # a gone process's row, or back in time: the row as it was
             return
         info = self.snapshot.procs.get(pid) if (self.snapshot and pid is not None) else None
         role = self._feed.role_of(pid, info) if pid is not None else None

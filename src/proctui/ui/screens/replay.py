@@ -71,14 +71,7 @@ class ReplayScreen(LifelineScreen):
 
     def show_selection(self) -> None:
         pid = self.process_tree.selected_pid
-        self.tree_row_selected(pid)
-        ghost = self.process_tree.ghost_at(pid) if pid is not None else None
-        if ghost is not None:
-            self.selection_bar.show_ghost(ghost.life, self.lang)
-        elif self.past_shown is not None:
-            info = self.past_shown.snapshot.procs.get(pid) if pid is not None else None
-            record = self.past_shown.records.get(pid) if pid is not None else None
-            self.selection_bar.show_past(info, record, self.past_at, self.lang)
+        self.said_gone_or_past(self.own_pid if pid is None else pid)
 
     def on_process_tree_node_highlighted(self) -> None:
         self.show_selection()
