@@ -34,6 +34,9 @@ def read_frame(history: History, lab) -> None:
 def test_a_zombie_keeps_its_interval_and_its_reaper(lab, history):
     zombie = experiments.leave_zombie(lab, exit_code=3)
     wait_until(lambda: proc_state(zombie.pid) == "Z", what="the child to become a zombie")
+    # The exit as the watcher thread says it (its pidfd), as the log shows it before a join.
+    wait_until(lambda: [e for e in history.events() if isinstance(e, Exited) and e.pid == zombie.pid],
+               what="the exit event")
     read_frame(history, lab)
     life = history.lives.of(zombie.pid)
     assert life is not None and life.label == zombie.label and life.how == lab.start_method
