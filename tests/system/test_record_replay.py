@@ -20,6 +20,7 @@ def record_a_zombie(tmp_path) -> tuple[str, int]:
         term.wait_for("q Quit")
         term.press("z")
         term.wait_for("<defunct>")
+        term.wait_for("it stays a zombie until waitpid")  # its exit in the log
         [zombie] = psutil.Process(term.process.pid).children()
         term.press("\x1b[B")  # down: the zombie's row
         term.press("i")

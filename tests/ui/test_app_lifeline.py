@@ -29,6 +29,7 @@ async def zombie_reaped_by_is_alive(pilot, app):
     [zombie] = await lab_processes(pilot, app, 1)
     await pilot_wait_until(pilot, lambda: "<defunct>" in (row_text(app, zombie.pid) or ""), what="Z row")
     assert proc_state(zombie.pid) == "Z"
+    await pilot_wait_until(pilot, lambda: logged(app, Exited, pid=zombie.pid), what="its exit in the log")
     await select(pilot, app, zombie.pid)
     await pilot.press("i")
     await pilot_wait_until(pilot, lambda: logged(app, Reaped, pid=zombie.pid), what="the reaping")
