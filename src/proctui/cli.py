@@ -277,22 +277,18 @@ def replay(parser: argparse.ArgumentParser, args: argparse.Namespace, lang: str)
     return app.return_code or 0
 
 
-def start_recording(path: str, app: ProcTUI, lang: str) -> Recording:
-    """--record FILE, opened before the app runs; a FILE that cannot be written ends proctui
-    here, saying why, before anything starts."""
+def start_recording(path: str, app: ProcTUI, lang: str) -> Recording | None:
+    """--record FILE, opened before the app runs; None, once said why, if FILE (or its
+    .cast) cannot be written: nothing runs then."""
     from proctui.ui.recording import Recording, cast_path_for
 
     try:
         return Recording(path, app)
     except OSError as error:
         _ = words(lang)
-        where = error.filename or cast_path_for(path)
-        raise CannotRecordError(_("proctui: cannot record to {path}: {problem}").format(
-            path=where, problem=error.strerror or str(error))) from None
-
-
-class CannotRecordError(Exception):
-    """--record FILE names a file that cannot be written: said, and nothing runs."""
+        print(_("proctui: cannot record to {path}: {problem}").format(
+            path=error.filename or cast_path_for(path), problem=error.strerror or str(error)), file=sys.stderr)
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -311,11 +307,9 @@ def main(argv: list[str] | None = None) -> int:
     lab = Lab(start_method=args.start_method, max_children=args.max_children, subreaper=not args.no_subreaper)
     app = ProcTUI(lab, refresh_seconds=args.refresh, scope=args.scope, lang=args.lang, theme=args.theme,
                   script=script, practice=practice)
-    try:
-        recording = start_recording(args.record, app, args.lang or default_language()) if args.record else None
-    except CannotRecordError as error:
+    recording = start_recording(args.record, app, args.lang or default_language()) if args.record else None
+    if args.record and recording is None:
         lab.shutdown()
-        print(error, file=sys.stderr)
         return 2
     write_utf8_to_the_terminal()
     ending = Ending(app, lab)

@@ -153,8 +153,8 @@ async def test_a_replay_shows_at_each_event_what_the_session_showed(app, tmp_pat
                 {pid: (info.state, info.ppid) for pid, info in then.snapshot.procs.items()}, position
             assert {pid: record.label for pid, record in again.records.items()} == \
                 {pid: record.label for pid, record in then.records.items()}, position
-            assert {pid: (ghost.life.label, ghost.reaper, ghost.exitcode) for pid, ghost in again.ghosts.items()} == \
-                {pid: (ghost.life.label, ghost.reaper, ghost.exitcode) for pid, ghost in then.ghosts.items()}, position
+            assert {pid: (life.label, life.reaper_now(), life.exitcode) for pid, life in again.ghosts.items()} == \
+                {pid: (life.label, life.reaper_now(), life.exitcode) for pid, life in then.ghosts.items()}, position
 
 
 async def test_without_colour_the_words_carry_the_gone_and_the_past(monkeypatch, lab):
@@ -180,7 +180,7 @@ def test_a_process_reaped_after_the_last_read_shows_gone_as_the_event_said():
     history.add_event(Reaped(pid=5, label="child-1", call=ReapCall.JOIN, status=0, exitcode=0, time=2.0))
     before, after = (past_content(history.moment(position), history.lives, 100, "en") for position in (0, 1))
     assert 5 in before.snapshot.procs and not before.ghosts
-    assert 5 not in after.snapshot.procs and after.ghosts[5].life.label == "child-1"
+    assert 5 not in after.snapshot.procs and after.ghosts[5].label == "child-1"
 
 
 async def test_a_lifeline_selects_its_row_and_a_row_its_lifeline(app):
@@ -201,3 +201,18 @@ async def test_a_lifeline_selects_its_row_and_a_row_its_lifeline(app):
         for record in (first, second):
             app.lab.kill(record)
             app.lab.join(record)
+
+
+async def test_the_past_is_said_again_in_the_other_language_and_without_ghosts(app):
+    async with app.run_test(size=SIZE) as pilot:
+        zombie = await zombie_reaped_by_is_alive(pilot, app)
+        main = app.main_screen
+        await pilot_wait_until(pilot, lambda: main.process_tree.ghost_at(zombie.pid), what="the ghost row")
+        await pilot.press("comma")  # the last event: the reaping, the ghost in its place
+        await pilot_wait_until(pilot, lambda: main.back_in_time and main.process_tree.ghost_at(zombie.pid),
+                               what="back in time, the ghost there")
+        await pilot.press("g")
+        await pilot_wait_until(pilot, lambda: row_text(app, zombie.pid) is None, what="the past without ghosts")
+        await pilot.press("L")
+        await on_screen(pilot, app, "回到过去：第")
+        assert main.back_in_time

@@ -100,7 +100,7 @@ def test_a_flood_of_lines_is_bounded_and_other_events_are_kept(monkeypatch):
     assert isinstance(kept[0], Exited)
     lines = [event.line for event in kept if isinstance(event, Output)]
     assert len(lines) <= 100 and lines[-1] == "999"
-    assert history.last_serial == 1001
+    assert history.moment(len(history) - 1).serial == 1001
     last = history.moment(history.position_of(1001)).event
     assert isinstance(last, Output) and last.line == "999"
 

@@ -6,8 +6,8 @@ the UI's: appends go under a lock, and a reader sees a prefix (lists only grow, 
 that a flood of printed lines is trimmed, below). What is kept is bounded: every event
 that is no printed line, and the newest ``MOST_OUTPUT`` printed lines.
 
-A moment of the session is an event: back in time, the tree shows the frame that stood
-after it (the last one read before the next event), and the processes gone by then.
+A moment of the session is an event: back in time, the tree shows the frame the first
+read at or after it found, and the processes gone by then.
 """
 
 from __future__ import annotations
@@ -91,10 +91,6 @@ class History:
     def __len__(self) -> int:
         return len(self._events)
 
-    @property
-    def last_serial(self) -> int:
-        return self._serials[-1] if self._serials else 0
-
     # -- writing -----------------------------------------------------------------------------
 
     def add_event(self, event: LabEvent) -> None:
@@ -169,11 +165,6 @@ class History:
     def position_of(self, serial: int) -> int:
         """The place of the event numbered serial among those kept (or of the next one kept)."""
         return min(bisect.bisect_left(self._serials, serial), max(0, len(self._serials) - 1))
-
-    def frame_at(self, when: float) -> Frame | None:
-        """The last frame read at or before when."""
-        index = bisect.bisect_right(self._frame_times, when) - 1
-        return self.frames[index] if index >= 0 else None
 
     def moment(self, position: int) -> Moment:
         """The event at position among those kept, and the world it left: the frame the

@@ -8,11 +8,10 @@ the words say that it is not known, and name the parent it last had.
 
 from __future__ import annotations
 
-import unicodedata
-
 from proctui.core.events import ReapedVia
 from proctui.core.i18n import N_, words
 from proctui.core.lifeline.lives import Life, Reaper, ReapKind
+from proctui.core.lifeline.timeline import cells
 from proctui.core.linux import describe_exitcode
 from proctui.core.procfs.stat import state_word
 from proctui.core.teaching.sentences import REAPED_VIA
@@ -111,16 +110,11 @@ def fit_life_words(life: Life, phrases: list[str], width: int) -> str:
     """The phrases joined, as fit in width cells: if they do not, how it started goes first
     (its start mark, its row say it), then its name (its line's name column, its row say
     it), then the end is cut with "…"."""
-    if life.how is not None and len(phrases) > 1 and cell_width(" · ".join(phrases)) > width:
+    if life.how is not None and len(phrases) > 1 and cells(" · ".join(phrases)) > width:
         phrases = phrases[:1] + phrases[2:]
-    if len(phrases) > 1 and cell_width(" · ".join(phrases)) > width:
+    if len(phrases) > 1 and cells(" · ".join(phrases)) > width:
         phrases = phrases[1:]
     said = " · ".join(phrases)
-    while said and cell_width(said) > width:
+    while said and cells(said) > width:
         said = said[:-2] + "…"
     return said
-
-
-def cell_width(text: str) -> int:
-    """Terminal cells: East Asian wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)

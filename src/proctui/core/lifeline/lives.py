@@ -82,7 +82,6 @@ class Life:
     script: str | None = None  # proctui run's script process: the file it runs
     states: list[tuple[float, str]] = field(default_factory=list)  # each /proc state letter, from when
     parents: list[tuple[float, int]] = field(default_factory=list)  # each re-parenting, to whom
-    signals: list[tuple[float, int]] = field(default_factory=list)  # each signal proctui sent it
     exited: float | None = None  # the kernel said it exited (a pidfd)
     status: int | None = None  # the raw wait status, where it was read
     exitcode: int | None = None
@@ -229,8 +228,6 @@ class Lives:
             life.reaper = Reaper(_BY_POOL[event.by], pid=self.own_pid)
         elif isinstance(event, ev.Adopted):
             life.parents.append((event.time, event.adopter_pid))
-        elif isinstance(event, ev.Signalled):
-            life.signals.append((event.time, event.signal))
         elif isinstance(event, ev.ReapedByScript):
             self._reaped_by_script(life, event)
 

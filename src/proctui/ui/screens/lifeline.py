@@ -61,8 +61,15 @@ class LifelineScreen(Screen[None]):
         return self._past is not None
 
     def show_snapshot(self) -> None:
-        """The tree as it is now (MainScreen's); or, back in time, as it was."""
-        self.show_past()
+        """The tree as it is now (MainScreen's)."""
+
+    def redraw(self) -> None:
+        """Everything said again (another language, ghosts on or off): the past if the
+        cursor is in it, else now."""
+        if self._past is not None:
+            self.show_past()
+        else:
+            self.show_snapshot()
 
     def update_titles(self) -> None:
         """The tree's border, as now (MainScreen's)."""
@@ -92,7 +99,7 @@ class LifelineScreen(Screen[None]):
 
     def action_toggle_ghosts(self) -> None:
         self.ghosts_shown = not self.ghosts_shown
-        self.show_snapshot()
+        self.redraw()
 
     # -- T: the timeline -----------------------------------------------------------------------
 

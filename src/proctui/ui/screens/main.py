@@ -103,7 +103,7 @@ class MainScreen(LifelineScreen, ScriptingScreen):
         self.stepper_pane.language = self.lang  # from its next step on
         self.lab.language = self.lang  # what the next children print
         self.update_titles()
-        self.show_snapshot()
+        self.redraw()
         self._say_matches()
         self.lesson_guide.set_language(self.lang)
         self.post_message(LanguageChosen(self.lang))
@@ -183,7 +183,7 @@ class MainScreen(LifelineScreen, ScriptingScreen):
 
     def show_snapshot(self) -> None:
         if self.back_in_time:
-            self.show_past()  # the past does not change; now goes on behind it
+            self.refresh_timeline()  # the past does not change: only the timeline grows behind it
             return
         if self.snapshot is None or not self.process_tree.is_mounted:
             return

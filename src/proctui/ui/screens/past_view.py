@@ -15,26 +15,26 @@ from proctui.core.procfs.snapshot import Snapshot
 from proctui.core.procfs.stat import ProcInfo
 from proctui.core.procfs.tree import TreeShape, lab_shape
 from proctui.core.start_method import StartMethod
-from proctui.ui.widgets.process_tree import GhostFacts, TreeContent, ghost_facts
+from proctui.ui.widgets.process_tree import TreeContent
 
 
 def past_content(moment: Moment, lives: Lives, own_pid: int, lang: str, ghosts_shown: bool = True) -> TreeContent:
     """What the tree shows at moment: its frame's processes, labelled as the lab named them."""
-    rows = [row for row in (moment.frame.rows if moment.frame is not None else ())
-            if not _reaped_since_read(lives.named(row.pid, row.start_ticks), moment)]
-    procs = {row.pid: ProcInfo(row.pid, row.ppid, row.state, row.name, row.start_ticks, None, False) for row in rows}
+    at = max(moment.frame.time, moment.event.time) if moment.frame is not None else moment.event.time
+    procs: dict[int, ProcInfo] = {}
+    records = {}
+    for row in moment.frame.rows if moment.frame is not None else ():
+        life = lives.named(row.pid, row.start_ticks)
+        if _reaped_since_read(life, moment):
+            continue
+        procs[row.pid] = ProcInfo(row.pid, row.ppid, row.state, row.name, row.start_ticks, None, False)
+        if life is not None and life.label is not None:
+            records[row.pid] = record_then(life, at)
     snapshot = Snapshot(procs)
     shape = lab_shape(snapshot, own_pid) if own_pid in procs else TreeShape(own_pid, {})
-    at = moment.frame.time if moment.frame is not None else moment.event.time
-    records = {}
-    for row in rows:
-        life = lives.named(row.pid, row.start_ticks)
-        if life is not None and life.label is not None:
-            records[row.pid] = record_then(life, max(at, moment.event.time))
-    ghosts: dict[int, GhostFacts] = {}
+    ghosts: dict[int, Life] = {}
     if ghosts_shown:
-        shape, gone = with_ghost_rows(shape, moment.ghosts[-MOST_GHOSTS:], records)
-        ghosts = {pid: ghost_facts(life) for pid, life in gone.items()}
+        shape, ghosts = with_ghost_rows(shape, moment.ghosts[-MOST_GHOSTS:], records)
     return TreeContent(shape, snapshot, records, lang=lang, ghosts=ghosts)
 
 

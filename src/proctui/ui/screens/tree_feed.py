@@ -16,13 +16,14 @@ from proctui.core.lab.records import SCRIPT_CHILD_ROLE, SCRIPT_ROLE
 from proctui.core.lab.start_methods import start_method
 from proctui.core.lifeline.ghosts import MOST_GHOSTS, with_ghost_rows
 from proctui.core.lifeline.history import History
+from proctui.core.lifeline.lives import Life
 from proctui.core.procfs.filter import CommandLines
 from proctui.core.procfs.helper_roles import HelperRoles
 from proctui.core.procfs.snapshot import LabSnapshots, Snapshot
 from proctui.core.procfs.stat import ProcInfo
 from proctui.core.procfs.system_table import SystemTable
 from proctui.core.procfs.tree import Scope, TreeShape, filtered, lab_shape, system_shape, with_rows_under
-from proctui.ui.widgets.process_tree import GhostFacts, TreeContent, ghost_facts
+from proctui.ui.widgets.process_tree import TreeContent
 
 
 class TreeFeed:
@@ -59,10 +60,9 @@ class TreeFeed:
                                 self.own_pid)
         total = len(shape.parent_of)
         shape, matches = self._filtered(shape, snapshot, records, filter_text)
-        gone_rows: dict[int, GhostFacts] = {}
+        gone_rows: dict[int, Life] = {}
         if scope == "lab" and ghosts and not filter_text:
-            shape, gone = with_ghost_rows(shape, self.history.ghosts()[-MOST_GHOSTS:], records)
-            gone_rows = {pid: ghost_facts(life) for pid, life in gone.items()}
+            shape, gone_rows = with_ghost_rows(shape, self.history.ghosts()[-MOST_GHOSTS:], records)
         workers = self.lab.pool_workers()
         # A script's processes start helpers of their own (its fork server, its resource tracker).
         scripts = [pid for pid, record in records.items() if record.role in (SCRIPT_ROLE, SCRIPT_CHILD_ROLE)]

@@ -16,7 +16,7 @@ from textual.widgets.tree import TreeNode
 
 from proctui.core.i18n import words
 from proctui.core.lab.lab import LabProcess
-from proctui.core.lifeline.life_words import ghost_words
+from proctui.core.lifeline.life_words import ghost_words, name_of
 from proctui.core.lifeline.lives import Life, Reaper
 from proctui.core.procfs.snapshot import Snapshot
 from proctui.core.procfs.stat import ProcInfo
@@ -138,7 +138,7 @@ def render_ghost_row(ghost: GhostFacts, lang: str = "en") -> Text:
     state = _("- gone")
     row.append(state)
     row.append(" " * max(1, _STATE_WIDTH + 1 - cell_len(state)))
-    row.append(life.label or life.name or "?", style="bold")
+    row.append(name_of(life), style="bold")
     if life.how:
         row.append(f" {life.how}")
     row.append(" · " + ghost_words(life, lang), style="italic")
@@ -170,7 +170,7 @@ class TreeContent:
     pool_workers: dict[int, str] = field(default_factory=dict)  # pool workers' names
     lang: str = "en"
     total: int | None = None  # how many processes there are to show, when a filter shows fewer
-    ghosts: dict[int, GhostFacts] = field(default_factory=dict)  # rows of gone processes, by PID
+    ghosts: dict[int, Life] = field(default_factory=dict)  # rows of gone processes, by PID
 
     def lab_facts(self) -> dict[int, LabFacts]:
         """What the lab knows, for each row it knows something about (there are few)."""
@@ -179,8 +179,8 @@ class TreeContent:
             record = self.records.get(pid)
             facts[pid] = LabFacts(record, self.helpers.get(pid), self.pool_workers.get(pid),
                                   record.exit_text if record else None, record.former_parent if record else None)
-        for pid, ghost in self.ghosts.items():
-            facts[pid] = LabFacts(None, None, None, None, None, ghost)
+        for pid, life in self.ghosts.items():
+            facts[pid] = LabFacts(None, None, None, None, None, ghost_facts(life))
         return facts
 
 

@@ -76,10 +76,7 @@ class SelectionBar(Static):
     def show_ghost(self, life: Life, lang: str = "en") -> None:
         """A gone process's row is selected: the whole of what its row says, in one line."""
         phrases = life_words(life, life.ended if life.ended is not None else life.born, lang)
-        text = Text(fit_life_words(life, phrases, self._room()), style="italic")
-        if text != self._shown:
-            self._shown = text
-            self.update(text)
+        self._say(Text(fit_life_words(life, phrases, self._room()), style="italic"))
 
     def _room(self) -> int:
         """Its width in cells (before the first layout, the app's less the margins)."""
@@ -96,13 +93,13 @@ class SelectionBar(Static):
                 name=name, pid=info.pid, state=f"{info.state} {_(info.state_word)}",
                 clock=time.strftime("%H:%M:%S", time.localtime(at))), style="italic")
             text.truncate(self._room(), overflow="ellipsis")
-        if text != self._shown:
-            self._shown = text
-            self.update(text)
+        self._say(text)
 
     def show_selection(self, info: ProcInfo | None, record: LabProcess | None, own_pid: int,
                        role: str | None = None, lang: str = "en") -> None:
-        text = describe_selection(info, record, own_pid, role, lang)
+        self._say(describe_selection(info, record, own_pid, role, lang))
+
+    def _say(self, text: Text) -> None:
         # Every refresh asks; an update() with the same text would still lay out the
         # screen again and repaint this line and the scroll bars: bytes and CPU for nothing.
         if text != self._shown:
