@@ -55,6 +55,7 @@ class LifelineScreen(Screen[None]):
     past_shown: TreeContent | None = None
     _focused_before: Widget | None = None  # what had the focus when T opened the timeline
     past_at = 0.0  # when the frame the past shows was read
+    _moment: Moment | None = None  # the moment the past shows
 
     @property
     def back_in_time(self) -> bool:
@@ -181,6 +182,7 @@ class LifelineScreen(Screen[None]):
             return
         if moment is None:
             moment = self.history.moment(self.history.position_of(self._past))
+        self._moment = moment
         content = past_content(moment, self.history.lives, self.own_pid, self.lang, self.ghosts_shown)
         self.past_shown = content
         self.past_at = moment.frame.time if moment.frame is not None else moment.event.time
@@ -206,10 +208,18 @@ class LifelineScreen(Screen[None]):
             title += _(" · tree read {seconds:+.1f} s").format(seconds=moment.frame.time - moment.event.time)
         return title
 
+    def past_goes_on(self) -> None:
+        """A refresh while back in time: the past does not change; the timeline grows
+        behind it, and the border's "s before now" counts on."""
+        self.refresh_timeline()
+        if self._moment is not None:
+            self.process_tree.border_title = self._how_far_back(self._moment)
+
     def back_to_now(self) -> None:
         if self._past is None or self.ends_at is not None:  # a replay has no now: it stays in the past
             return
         self._past = None
+        self._moment = None
         self.past_shown = None
         self.past_open = False
         self.timeline.set_cursor(None)

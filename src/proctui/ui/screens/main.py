@@ -183,7 +183,7 @@ class MainScreen(LifelineScreen, ScriptingScreen):
 
     def show_snapshot(self) -> None:
         if self.back_in_time:
-            self.refresh_timeline()  # the past does not change: only the timeline grows behind it
+            self.past_goes_on()
             return
         if self.snapshot is None or not self.process_tree.is_mounted:
             return
